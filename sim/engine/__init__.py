@@ -1,0 +1,42 @@
+"""The SimPy engine: actors as processes that decide what happens next and when.
+
+`simulate` plays one replication of a scenario into a new `Matter` (not yet saved). It is the only
+place random draws happen; each actor draws from its own stream (see `proceeding.actor_stream`).
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from sim.domain.matter import Matter
+from sim.engine import congress, government
+from sim.engine.proceeding import Proceeding
+from sim.scenario import Scenario
+
+
+def simulate(scenario: Scenario, run_id: str, replication: int, seed: int) -> Matter:
+    """Play one replication; returns the matter with its pending (unsaved) events."""
+    s = scenario
+    enacted = s.cloud_act.enacted
+    in_force = congress.CLOUD_ACT_STATUTES if enacted is not None and enacted <= s.scenario.start_date else []
+    courts = {level: {"name": c.name, "short": c.short, "docket_number": c.docket_number,
+                      "caption": c.caption, "judge": c.judge}
+              for level, c in (("district", s.courts.district), ("circuit", s.courts.circuit),
+                               ("supreme", s.courts.supreme))}
+    courts["district"]["magistrate_judge"] = s.courts.magistrate_judge
+    matter = Matter(run_id=run_id, scenario=s.name, replication=replication, seed=seed,
+                    start_date=s.scenario.start_date.isoformat(),
+                    parties={"government": s.parties.government, "provider": s.parties.provider,
+                             "data_location": s.parties.data_location,
+                             "foreign_state": s.parties.foreign_state,
+                             "foreign_authority": s.foreign_authority.name},
+                    courts=courts, statutes_in_force=list(in_force))
+    env = simpy.Environment()
+    p = Proceeding(env, scenario, matter, seed)
+    env.process(congress.legislate(p))
+    env.process(government.respond_to_legislation(p))
+    main = env.process(government.pursue(p))
+    env.run()
+    if not main.processed or not main.ok:
+        raise RuntimeError(f"replication {replication} of {s.name} did not reach a final disposition")
+    return matter

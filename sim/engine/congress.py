@@ -1,0 +1,23 @@
+"""Congress: enacts the CLOUD Act on the scenario's date, unless the matter has ended first."""
+
+from __future__ import annotations
+
+from sim.domain.matter import Matter
+from sim.engine.proceeding import Proceeding, Wait
+
+CLOUD_ACT_STATUTES = ["18 U.S.C. 2713", "18 U.S.C. 2703(h)", "18 U.S.C. 2523"]
+
+
+def legislate(p: Proceeding) -> Wait:
+    """Record the enactment while the matter is open and signal it to the other actors."""
+    enacted = p.scenario.cloud_act.enacted
+    if enacted is None or p.law_in_force("18 U.S.C. 2713"):
+        return
+    yield p.env.timeout(p.calendar.day_of(enacted)) | p.closed
+    if p.closed.triggered:
+        return
+    p.record(Matter.LegislationEnacted, "legislation", "congress", "Congress and the President",
+             "CLOUD Act enacted (Consolidated Appropriations Act, 2018, Division V): adds 18 U.S.C. 2713 "
+             "(disclosure regardless of location), 2703(h) (comity motions) and 2523 (executive agreements).",
+             public_law="Pub. L. 115-141", statutes=list(CLOUD_ACT_STATUTES))
+    p.enacted.succeed()

@@ -1,0 +1,134 @@
+"""What the actors of one matter share: the SimPy clock, the scenario, the matter and the streams.
+
+Actors never touch the matter's state directly: they wait (`wait`) and record (`record`), and every
+state change goes through the `Matter` aggregate, which enforces legal order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+import re
+from collections.abc import Generator
+from typing import Any
+
+import attrs
+import simpy
+
+from sim.calendar import Calendar
+from sim.distributions import Duration, Probability
+from sim.domain.matter import Matter
+from sim.domain.rules import RULES, STEPS, Rule
+from sim.errors import ScenarioError
+from sim.scenario import Court, Scenario
+
+ACTORS = ("government", "provider", "magistrate", "district_court", "court_of_appeals",
+          "supreme_court", "congress", "foreign_authority")
+COURT_LEVELS = ("magistrate", "district", "circuit", "en_banc", "supreme")
+OUT_OF_COURT = "Out of court"
+
+
+def actor_stream(seed: int, actor: str) -> random.Random:
+    """An actor's own random stream, derived from the replication's seed and the actor's name alone."""
+    digest = hashlib.sha256(f"{seed}/{actor}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+Wait = Generator[simpy.Event, Any, Any]
+
+
+@attrs.define
+class Proceeding:
+    env: simpy.Environment
+    scenario: Scenario
+    matter: Matter
+    seed: int
+    calendar: Calendar = attrs.field(init=False)
+    streams: dict[str, random.Random] = attrs.field(init=False)
+    enacted: simpy.Event = attrs.field(init=False)
+    closed: simpy.Event = attrs.field(init=False)
+    pending_level: str | None = None
+    new_warrant: bool = False
+    litigation: simpy.Process | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.calendar = Calendar(self.scenario.scenario.start_date)
+        self.streams = {actor: actor_stream(self.seed, actor) for actor in ACTORS}
+        self.enacted = self.env.event()
+        self.closed = self.env.event()
+
+    @property
+    def today(self) -> str:
+        return self.calendar.date_of(self.env.now).isoformat()
+
+    def law_in_force(self, statute: str) -> bool:
+        return statute in self.matter.statutes_in_force
+
+    def occurs(self, actor: str, probability: Probability) -> bool:
+        return probability.occurs(self.streams[actor])
+
+    def wait(self, step: str, actor: str, duration: Duration) -> Wait:
+        """Let a step's time pass: the drawn duration, or up to the scenario's pinned date."""
+        drawn = duration.sample(self.streams[actor])
+        pin = self.scenario.pins.get(step)
+        if pin is not None and pin.date is not None:
+            target = self.calendar.day_of(pin.date)
+            if target < self.env.now:
+                raise ScenarioError(self.scenario.path, f"pins.{step}",
+                                    f"date {pin.date} comes before {self.today}, when the step "
+                                    f"became possible (after {self.matter.history[-1]})")
+            drawn = target - int(self.env.now)
+        yield self.env.timeout(drawn)
+
+    def court(self, level: str) -> tuple[str, str, str]:
+        """Court name, docket number and judge for a level of the judiciary or another forum."""
+        courts = self.scenario.courts
+        court: Court | None = {"magistrate": courts.district, "district": courts.district,
+                               "circuit": courts.circuit, "en_banc": courts.circuit,
+                               "supreme": courts.supreme}.get(level)
+        if court is None:
+            name = {"congress": "United States Congress",
+                    "foreign": self.scenario.foreign_authority.name}.get(level, OUT_OF_COURT)
+            return name, "", ""
+        judge = courts.magistrate_judge if level == "magistrate" else court.judge
+        return court.name, court.docket_number, judge
+
+    def rule_for(self, step: str, rule_key: str | None = None) -> Rule:
+        return RULES[rule_key or STEPS[step]]
+
+    def record(self, event_class: type[Matter.Entry], step: str, level: str, actor: str, text: str,
+               rule_key: str | None = None, **fields: Any) -> None:
+        """Record a step on the matter with its full docket header."""
+        pin = self.scenario.pins.get(step)
+        court, docket_number, _ = self.court(level)
+        entry_number = None
+        if docket_number:
+            entry_number = self.matter.next_entry_number(docket_number, pin.entry if pin else None)
+        approximate = bool(pin and pin.approximate)
+        text = re.sub(r"\.\.(?!\.)", ".", text)  # a name ending in "Corp." ends the sentence too
+        if pin and pin.note:
+            text = f"{text} ({pin.note})"
+        if approximate:
+            text = f"{text} [date approximate]"
+        self.matter.record(
+            event_class, step=step, sim_day=int(self.env.now), date=self.today,
+            approximate=approximate, court_level=level, court=court, docket_number=docket_number,
+            entry_number=entry_number, actor=actor, rule=self.rule_for(step, rule_key).describe(),
+            text=text, **fields)
+        if level in COURT_LEVELS:
+            self.pending_level = level
+
+    def deadline(self, step: str, trigger: str, rule_key: str | None = None,
+                 extension_days: int = 0) -> dict[str, Any]:
+        """Deadline fields for a filing made today: the last day to file, counted from `trigger` under
+        the step's rule plus `extension_days`, and whether today is after it."""
+        rule = self.rule_for(step, rule_key)
+        assert rule.period_days is not None, f"{step} has no period in the rules table"
+        due = self.calendar.deadline(dt.date.fromisoformat(trigger), rule.period_days + extension_days)
+        return {"deadline": due.isoformat(), "late": self.today > due.isoformat()}
+
+    def extension(self, step: str, default: int = 0) -> int:
+        """Days by which the time to file was extended: the scenario's pin, else `default`."""
+        pin = self.scenario.pins.get(step)
+        return pin.extension_days if pin is not None and pin.extension_days else default

@@ -1,0 +1,493 @@
+"""Scenario files: TOML data loaded into frozen attrs classes and validated on load.
+
+A scenario is data only. Every error names the file, the key path and what was expected, e.g.
+``scenarios/x.toml: court_of_appeals.argument_after: expected a duration in days (number >= 0),
+got "soon"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from sim.distributions import (
+    Duration,
+    Empirical,
+    Fixed,
+    LogNormal,
+    Probability,
+    Provenance,
+    Triangular,
+    Uniform,
+)
+from sim.domain.rules import STEPS
+from sim.errors import ScenarioError
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DOCTRINES = ("location", "control")
+
+
+class _Invalid(Exception):
+    """A value that does not fit; carries the key path below the table being parsed."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key, self.message = key, message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+# Value parsers: each takes the raw TOML value and returns the typed value or raises _Invalid("", ...).
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid("", f"expected a non-empty string, got {_show(value)}")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid("", f"expected true or false, got {_show(value)}")
+    return value
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _Invalid("", f"expected a date YYYY-MM-DD, got {_show(value)}")
+
+
+def _number(value: Any, what: str, low: float = 0.0, high: float | None = None) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= low
+    if not ok or (high is not None and value > high):
+        raise _Invalid("", f"expected {what}, got {_show(value)}")
+    return float(value)
+
+
+def _days(value: Any) -> float:
+    return _number(value, "a duration in days (number >= 0)")
+
+
+def _provenance(table: dict[str, Any]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key in ("source", "assumption"):
+        if key in table:
+            try:
+                out[key] = _text(table[key])
+            except _Invalid as e:
+                raise _Invalid(key, e.message) from None
+    return out
+
+
+def _fields(table: dict[str, Any], allowed: dict[str, Callable[[Any], Any]]) -> dict[str, Any]:
+    """Parse the keys of an inline table, each with its parser; every key is required."""
+    unknown = sorted(set(table) - set(allowed) - {"source", "assumption"})
+    if unknown:
+        raise _Invalid(unknown[0], f"unknown key; expected one of {', '.join(sorted(allowed))}, "
+                                   "source, assumption")
+    out: dict[str, Any] = {}
+    for key, parse in allowed.items():
+        if key not in table:
+            raise _Invalid(key, "missing")
+        try:
+            out[key] = parse(table[key])
+        except _Invalid as e:
+            raise _Invalid(_join(key, e.key), e.message) from None
+    return out
+
+
+def _values(value: Any) -> tuple[float, ...]:
+    if not isinstance(value, list) or not value:
+        raise _Invalid("", f"expected a non-empty list of durations in days, got {_show(value)}")
+    out = []
+    for i, item in enumerate(value):
+        try:
+            out.append(_days(item))
+        except _Invalid as e:
+            raise _Invalid(f"[{i}]", e.message) from None
+    return tuple(out)
+
+
+_DISTRIBUTIONS: dict[str, tuple[type, dict[str, Callable[[Any], Any]]]] = {
+    "fixed": (Fixed, {"days": _days}),
+    "uniform": (Uniform, {"low": _days, "high": _days}),
+    "triangular": (Triangular, {"low": _days, "mode": _days, "high": _days}),
+    "lognormal": (LogNormal, {"median": lambda v: _number(v, "a median in days (number > 0)", 1e-9),
+                              "spread": lambda v: _number(v, "a spread factor (number >= 1)", 1.0)}),
+    "empirical": (Empirical, {"values": _values}),
+}
+
+
+def _duration(value: Any) -> Duration:
+    if not isinstance(value, dict):
+        return Fixed(_days(value))
+    table = dict(value)
+    kind = table.pop("dist", "fixed")
+    if kind not in _DISTRIBUTIONS:
+        raise _Invalid("dist", f"expected one of {', '.join(_DISTRIBUTIONS)}, got {_show(kind)}")
+    cls, allowed = _DISTRIBUTIONS[kind]
+    figure = cls(**_fields(table, allowed), **_provenance(table))
+    if isinstance(figure, Uniform) and figure.low > figure.high:
+        raise _Invalid("low", f"expected low <= high, got low {figure.low:g} > high {figure.high:g}")
+    if isinstance(figure, Triangular) and not figure.low <= figure.mode <= figure.high:
+        raise _Invalid("mode", "expected low <= mode <= high")
+    return figure
+
+
+def _probability(value: Any) -> Probability:
+    def p(v: Any) -> float:
+        return _number(v, "a probability (number in [0, 1])", 0.0, 1.0)
+
+    if not isinstance(value, dict):
+        return Probability(p(value))
+    return Probability(**_fields(value, {"p": p}), **_provenance(value))
+
+
+def _doctrine(value: Any) -> Probability:
+    """A doctrine the court applies: "location", "control", or { location = P } to draw it."""
+    if isinstance(value, str):
+        if value not in DOCTRINES:
+            raise _Invalid("", f'expected "location", "control" or {{ location = P }}, got {_show(value)}')
+        return Probability(1.0 if value == "location" else 0.0, source="fixed by the scenario")
+    if not isinstance(value, dict):
+        raise _Invalid("", f'expected "location", "control" or {{ location = P }}, got {_show(value)}')
+    p = _fields(value, {"location": lambda v: _number(v, "a probability (number in [0, 1])", 0.0, 1.0)})
+    return Probability(p["location"], **_provenance(value))
+
+
+def _enacted(value: Any) -> dt.date | None:
+    if value == "never":
+        return None
+    try:
+        return _date(value)
+    except _Invalid:
+        raise _Invalid("", f'expected a date YYYY-MM-DD or "never", got {_show(value)}') from None
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in options:
+            raise _Invalid("", f"expected one of {', '.join(options)}, got {_show(value)}")
+        return value
+    return parse
+
+
+def _count(what: str, low: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise _Invalid("", f"expected {what}, got {_show(value)}")
+        return value
+    return parse
+
+
+def _field(parse: Callable[[Any], Any], default: Any = attrs.NOTHING, doc: str = "") -> Any:
+    return attrs.field(default=default, metadata={"parse": parse, "doc": doc})
+
+
+def _table(cls: type) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _Invalid("", f"expected a table, got {_show(value)}")
+        return _load_table(cls, value)
+    return parse
+
+
+def _load_table(cls: type, data: dict[str, Any]) -> Any:
+    names = {f.name: f for f in attrs.fields(cls) if f.metadata.get("parse")}
+    for key in data:
+        if key not in names:
+            raise _Invalid(key, f"unknown key; expected one of {', '.join(names)}")
+    values = {}
+    for name, f in names.items():
+        if name not in data:
+            if f.default is attrs.NOTHING:
+                raise _Invalid(name, f"missing; expected {f.metadata['doc'] or 'a value'}")
+            continue
+        try:
+            values[name] = f.metadata["parse"](data[name])
+        except _Invalid as e:
+            raise _Invalid(_join(name, e.key), e.message) from None
+    return cls(**values)
+
+
+# The schema ------------------------------------------------------------------------------------
+_D = "a duration in days (number >= 0, or a distribution table)"
+_P = "a probability (number in [0, 1], or { p = ... })"
+
+
+@attrs.frozen
+class About:
+    name: str = _field(_text, doc="the scenario's short name")
+    title: str = _field(_text, doc="a one-line title")
+    description: str = _field(_text, doc="a paragraph on what it models and why")
+    start_date: dt.date = _field(_date, doc="the day the warrant is applied for (YYYY-MM-DD)")
+
+
+@attrs.frozen
+class Parties:
+    government: str = _field(_text, doc="the government's name on the docket")
+    provider: str = _field(_text, doc="the provider's name on the docket")
+    data_location: str = _field(_text, doc="where the content is stored")
+    foreign_state: str = _field(_text, doc="the state where the content is stored")
+    united_states_party: bool = _field(_flag, doc="true if the United States is a party (FRAP 4, 40)")
+
+
+@attrs.frozen
+class Court:
+    name: str = _field(_text, doc="the court's full name")
+    short: str = _field(_text, doc="the court's short name, e.g. S.D.N.Y.")
+    docket_number: str = _field(_text, doc="the docket number")
+    caption: str = _field(_text, doc="the case caption")
+    judge: str = _field(_text, doc="the judge or judges")
+
+
+@attrs.frozen
+class Courts:
+    district: Court = _field(_table(Court), doc="a table for the district court")
+    circuit: Court = _field(_table(Court), doc="a table for the court of appeals")
+    supreme: Court = _field(_table(Court), doc="a table for the Supreme Court")
+    magistrate_judge: str = _field(_text, doc="the magistrate judge's name")
+
+
+@attrs.frozen
+class Litigant:
+    """What a party does when it loses a round, and how long it takes."""
+
+    objects: Probability = _field(_probability, doc=_P)
+    objection_after: Duration = _field(_duration, doc=_D)
+    appeals: Probability = _field(_probability, doc=_P)
+    appeal_after: Duration = _field(_duration, doc=_D)
+    brief_after: Duration = _field(_duration, doc=_D)
+    petitions_rehearing: Probability = _field(_probability, doc=_P)
+    rehearing_after: Duration = _field(_duration, doc=_D)
+    petitions_cert: Probability = _field(_probability, doc=_P)
+    cert_extension: Probability = _field(_probability, doc=_P)
+    cert_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class Government(Litigant):
+    route: str = _field(_choice("warrant", "mlat"), doc='"warrant" or "mlat"')
+    serve_after: Duration = _field(_duration, doc=_D)
+    compel_after: Duration = _field(_duration, doc=_D)
+    lift_stay_after: Duration = _field(_duration, doc=_D)
+    mlat_after_loss: Probability = _field(_probability, doc=_P)
+    mlat_request_after: Duration = _field(_duration, doc=_D)
+    new_warrant_after: Duration = _field(_duration, doc=_D)
+    mootness_motion_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class Provider(Litigant):
+    produce_after: Duration = _field(_duration, doc=_D)
+    refuses: Probability = _field(_probability, doc=_P)
+    refusal_after: Duration = _field(_duration, doc=_D)
+    challenges: Probability = _field(_probability, doc=_P)
+    motion_after: Duration = _field(_duration, doc=_D)
+    comity_motion: Probability = _field(_probability, doc=_P)
+    comity_motion_after: Duration = _field(_duration, doc=_D)
+    seeks_stay_pending_appeal: Probability = _field(_probability, doc=_P)
+    complies_after_loss: Probability = _field(_probability, doc=_P)
+    comply_after: Duration = _field(_duration, doc=_D)
+    response_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class Magistrate:
+    doctrine: Probability = _field(_doctrine, doc='"location", "control" or { location = P }')
+    issue_after: Duration = _field(_duration, doc=_D)
+    ruling_after: Duration = _field(_duration, doc=_D)
+    comity_ruling_after: Duration = _field(_duration, doc=_D)
+    quashes_on_comity: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
+class DistrictCourt:
+    doctrine: Probability = _field(_doctrine, doc='"location", "control" or { location = P }')
+    hearing_after: Duration = _field(_duration, doc=_D)
+    ruling_after: Duration = _field(_duration, doc=_D)
+    stay_after: Duration = _field(_duration, doc=_D)
+    lift_stay_ruling_after: Duration = _field(_duration, doc=_D)
+    contempt_after: Duration = _field(_duration, doc=_D)
+    dismissal_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class CourtOfAppeals:
+    doctrine: Probability = _field(_doctrine, doc='"location", "control" or { location = P }')
+    argument_after: Duration = _field(_duration, doc=_D)
+    decision_after: Duration = _field(_duration, doc=_D)
+    en_banc_grant: Probability = _field(_probability, doc=_P)
+    en_banc_ruling_after: Duration = _field(_duration, doc=_D)
+    en_banc_decision_after: Duration = _field(_duration, doc=_D)
+    dismissal_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class SupremeCourt:
+    doctrine: Probability = _field(_doctrine, doc='"location", "control" or { location = P }')
+    cert_grant: Probability = _field(_probability, doc=_P)
+    cert_decision_after: Duration = _field(_duration, doc=_D)
+    argument_after: Duration = _field(_duration, doc=_D)
+    decision_after: Duration = _field(_duration, doc=_D)
+    dismissal_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class CloudAct:
+    enacted: dt.date | None = _field(_enacted, doc='a date YYYY-MM-DD or "never"')
+
+
+@attrs.frozen
+class ForeignAuthority:
+    name: str = _field(_text, doc="the requested state's central authority")
+    qualifying_foreign_government: bool = _field(
+        _flag, doc="true if the state has an executive agreement in force under 18 U.S.C. 2523")
+    mlat_response_after: Duration = _field(_duration, doc=_D)
+    refuses_mlat: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
+class Pin:
+    """A step's recorded date (and entry number), overriding the drawn duration."""
+
+    date: dt.date | None = _field(_date, default=None, doc="a date YYYY-MM-DD")
+    entry: int | None = _field(_count("an entry number (integer >= 1)", 1), default=None,
+                               doc="an entry number")
+    approximate: bool = _field(_flag, default=False, doc="true if the record gives no exact day")
+    extension_days: int = _field(_count("days of extension (integer >= 0)", 0), default=0,
+                                 doc="days by which the court extended the time to file")
+    note: str | None = _field(_text, default=None, doc="a note for the docket text")
+
+
+def _pins(value: Any) -> dict[str, Pin]:
+    if not isinstance(value, dict):
+        raise _Invalid("", f"expected a table of step = date, got {_show(value)}")
+    pins = {}
+    for step, pin in value.items():
+        if step not in STEPS:
+            raise _Invalid(step, f"unknown step; expected one of {', '.join(STEPS)}")
+        try:
+            pins[step] = _load_table(Pin, pin) if isinstance(pin, dict) else Pin(date=_date(pin))
+        except _Invalid as e:
+            raise _Invalid(_join(step, e.key), e.message) from None
+    return pins
+
+
+@attrs.frozen
+class Scenario:
+    """A whole scenario: who the actors are, what they do and how long it takes."""
+
+    scenario: About = _field(_table(About), doc="a [scenario] table")
+    parties: Parties = _field(_table(Parties), doc="a [parties] table")
+    courts: Courts = _field(_table(Courts), doc="a [courts] table")
+    government: Government = _field(_table(Government), doc="a [government] table")
+    provider: Provider = _field(_table(Provider), doc="a [provider] table")
+    magistrate: Magistrate = _field(_table(Magistrate), doc="a [magistrate] table")
+    district_court: DistrictCourt = _field(_table(DistrictCourt), doc="a [district_court] table")
+    court_of_appeals: CourtOfAppeals = _field(_table(CourtOfAppeals), doc="a [court_of_appeals] table")
+    supreme_court: SupremeCourt = _field(_table(SupremeCourt), doc="a [supreme_court] table")
+    cloud_act: CloudAct = _field(_table(CloudAct), doc="a [cloud_act] table")
+    foreign_authority: ForeignAuthority = _field(_table(ForeignAuthority), doc="a [foreign_authority] table")
+    pins: dict[str, Pin] = _field(_pins, default=attrs.Factory(dict), doc="a [pins] table")
+    text_hash: str = attrs.field(default="", metadata={"parse": None})
+    path: str = attrs.field(default="", metadata={"parse": None})
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def figures(self) -> Iterator[tuple[str, Provenance]]:
+        """Every duration and probability, with its key path."""
+        yield from _figures(self, "")
+
+    def undocumented(self) -> list[str]:
+        """Key paths of figures that have neither a source nor an assumption."""
+        return [key for key, figure in self.figures() if not figure.documented]
+
+
+def _figures(obj: Any, prefix: str) -> Iterator[tuple[str, Provenance]]:
+    for f in attrs.fields(type(obj)):
+        value = getattr(obj, f.name)
+        if isinstance(value, Provenance):
+            yield _join(prefix, f.name), value
+        elif attrs.has(type(value)):
+            yield from _figures(value, _join(prefix, f.name))
+
+
+def _read(path: Path, shown: str) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(shown, "", "no such scenario file") from None
+    except IsADirectoryError:
+        raise ScenarioError(shown, "", "is a directory, expected a TOML scenario file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(shown, "", f"cannot be read ({e.__class__.__name__}: {e})") from None
+    if not text.strip():
+        raise ScenarioError(shown, "", "is empty, expected a TOML scenario file")
+    return text
+
+
+def parse(text: str, shown: str) -> Scenario:
+    """Parse scenario text; `shown` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ScenarioError(shown, "", f"not valid TOML ({e})") from None
+    try:
+        loaded = _load_table(Scenario, {k: v for k, v in data.items()})
+    except _Invalid as e:
+        raise ScenarioError(shown, e.key, e.message) from None
+    return attrs.evolve(loaded, text_hash=hashlib.sha256(text.encode()).hexdigest(), path=shown)
+
+
+def resolve(name_or_path: str) -> Path:
+    """A bundled scenario's name, or a path to a TOML file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
+        return candidate
+    bundled = SCENARIO_DIR / f"{name_or_path}.toml"
+    if not bundled.exists():
+        names = ", ".join(p.stem for p in bundled_paths())
+        raise ScenarioError(name_or_path, "", f"unknown scenario; expected a TOML path or one of {names}")
+    return bundled
+
+
+def load(name_or_path: str) -> Scenario:
+    """Load and validate a scenario by bundled name or path."""
+    path = resolve(name_or_path)
+    shown = _shown(path)
+    return parse(_read(path, shown), shown)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def bundled_paths() -> list[Path]:
+    return sorted(SCENARIO_DIR.glob("*.toml"))

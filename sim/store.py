@@ -1,0 +1,197 @@
+"""The event store: an eventsourcing Application over SQLite (a file) or POPO (memory).
+
+Store URLs: ``sqlite:///PATH`` (relative to the current folder; ``sqlite:////abs/path`` for an
+absolute one) and ``memory://``. Besides matters it holds `Run` aggregates (provenance of each run)
+and one `RunRegister` listing the runs in the order they started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, event
+
+from sim.domain.matter import Matter, matter_id
+from sim.errors import StoreError
+
+DEFAULT_STORE = "sqlite:///docketsim.sqlite"
+STORE_ENV = "DOCKETSIM_STORE"
+RUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run")
+REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run-register")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in ("docketsim", "eventsourcing", "simpy", "attrs"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+class Run(Aggregate):
+    """Provenance of one run: which scenario text, which seed, which versions, when."""
+
+    class Started(Aggregate.Created):
+        scenario: str
+        scenario_path: str
+        scenario_hash: str
+        seed: int
+        replications: int
+        versions: dict[str, str]
+        started_at: str
+
+    def __init__(self, scenario: str, scenario_path: str, scenario_hash: str, seed: int,
+                 replications: int, versions: dict[str, str], started_at: str) -> None:
+        self.scenario, self.scenario_path, self.scenario_hash = scenario, scenario_path, scenario_hash
+        self.seed, self.replications, self.versions = seed, replications, versions
+        self.started_at = started_at
+        self.finished_at: str | None = None
+
+    @staticmethod
+    def create_id(scenario_hash: str, seed: int, replications: int) -> UUID:  # type: ignore[override]
+        """Deterministic: the same scenario text, seed and size make the same run."""
+        return uuid5(RUN_NAMESPACE, f"{scenario_hash}/{seed}/{replications}")
+
+    @event("Finished")
+    def finish(self, finished_at: str) -> None:
+        self.finished_at = finished_at
+
+    def matter_ids(self) -> list[UUID]:
+        return [matter_id(str(self.id), self.scenario, i) for i in range(self.replications)]
+
+
+class RunRegister(Aggregate):
+    """The runs in a store, in the order they started."""
+
+    class Opened(Aggregate.Created):
+        pass
+
+    def __init__(self) -> None:
+        self.run_ids: list[str] = []
+
+    @staticmethod
+    def create_id() -> UUID:  # type: ignore[override]
+        return REGISTER_ID
+
+    @event("RunAdded")
+    def add(self, run_id: str) -> None:
+        self.run_ids.append(run_id)
+
+
+class DocketStore(Application):
+    """docketsim's application: saves and reads matters and runs."""
+
+    name = "docketsim"
+
+    def register(self) -> RunRegister:
+        try:
+            return self.repository.get(REGISTER_ID)
+        except AggregateNotFoundError:
+            return RunRegister()
+
+    def runs(self) -> list[Run]:
+        return [self.repository.get(UUID(run_id)) for run_id in self.register().run_ids]
+
+    def run(self, run_id: str) -> Run:
+        try:
+            return self.repository.get(UUID(run_id))
+        except (ValueError, AggregateNotFoundError):
+            raise StoreError(f"unknown run id {run_id!r}; `python run.py runs` lists the runs") from None
+
+    def has(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def matter_events(self, matter_id: str) -> list[Any]:
+        """The stored events of one matter, in order; a clear error if there is no such matter."""
+        try:
+            events = list(self.events.get(UUID(matter_id)))
+        except ValueError:
+            events = []
+        if not events or not isinstance(events[0], Matter.Opened):
+            raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids "
+                             "it records")
+        return events
+
+    def latest_matter_id(self) -> str:
+        runs = self.register().run_ids
+        if not runs:
+            raise StoreError("the store holds no runs yet; record one with `python run.py run SCENARIO`")
+        return str(self.run(runs[-1]).matter_ids()[0])
+
+
+def store_url(url: str | None) -> str:
+    """The URL given, else $DOCKETSIM_STORE, else the default file in the current folder."""
+    return url or os.environ.get(STORE_ENV) or DEFAULT_STORE
+
+
+def _sqlite_path(url: str) -> Path:
+    path = url[len("sqlite:///"):]
+    if not path:
+        raise StoreError(f"store URL {url!r} names no file; expected sqlite:///PATH")
+    return Path(path)
+
+
+def _check_sqlite_file(path: Path, url: str) -> None:
+    """Refuse a file that is not a docketsim store, before the library touches it."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(16)
+    except IsADirectoryError:
+        raise StoreError(f"{url}: {path} is a directory, not a store file") from None
+    except OSError as e:
+        raise StoreError(f"{url}: cannot read the store file ({e.strerror})") from None
+    if head and head != SQLITE_MAGIC:
+        raise StoreError(f"{url}: {path} is not a docketsim store (not an SQLite database)")
+    if not head:
+        return
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            topic = None
+            if "stored_events" in tables:
+                row = con.execute("SELECT topic FROM stored_events LIMIT 1").fetchone()
+                topic = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{url}: {path} cannot be read as a docketsim store ({e})") from None
+    if tables and ("stored_events" not in tables or (topic and not topic.startswith("sim."))):
+        raise StoreError(f"{url}: {path} is an SQLite database but not a docketsim store")
+
+
+def open_store(url: str | None, *, create: bool = False) -> DocketStore:
+    """Open the store at `url`; `create` allows a new SQLite file (only commands that record do)."""
+    url = store_url(url)
+    if url == "memory://":
+        return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    if not url.startswith("sqlite:///"):
+        scheme = url.split("://", 1)[0] if "://" in url else url
+        raise StoreError(f"unknown store scheme {scheme!r} in {url!r}; expected sqlite:///PATH or memory://")
+    path = _sqlite_path(url)
+    if path.exists():
+        _check_sqlite_file(path, url)
+    elif not create:
+        raise StoreError(f"{url}: no store file at {path}; record a run first with `python run.py run "
+                         "SCENARIO`, or pass --store")
+    elif not path.parent.exists():
+        raise StoreError(f"{url}: folder {path.parent} does not exist")
+    return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
