@@ -9,8 +9,12 @@ class ScenarioError(UserError):
     """A scenario file that cannot be loaded: names the file, the key path and what was expected."""
 
     def __init__(self, source: str, key: str, message: str) -> None:
-        self.source, self.key = source, key
-        super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")
+        # args keep the parts: SimPy re-raises a process's exception as type(e)(*e.args)
+        super().__init__(source, key, message)
+        self.source, self.key, self.message = source, key, message
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.key}: {self.message}" if self.key else f"{self.source}: {self.message}"
 
 
 class StoreError(UserError):

@@ -13,8 +13,11 @@ class OutOfOrder(Exception):
     """An event the law does not allow at this point; names the event and the one it conflicts with."""
 
     def __init__(self, event: str, other: str, relation: str = "requires") -> None:
-        self.event, self.other = event, other
-        super().__init__(f"{event} is out of legal order: it {relation} {other}")
+        super().__init__(event, other, relation)  # SimPy re-raises as type(e)(*e.args)
+        self.event, self.other, self.relation = event, other, relation
+
+    def __str__(self) -> str:
+        return f"{self.event} is out of legal order: it {self.relation} {self.other}"
 
 
 class MatterState(Protocol):

@@ -1,0 +1,130 @@
+"""The historical scenario reproduces the real docket: dates, order, judges, docket numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sim.engine import simulate
+from sim.projections import docket_sheets, entries
+from sim.runner import record_run
+
+
+@pytest.fixture(scope="module")
+def events(historical):
+    from sim.store import open_store
+
+    store = open_store("memory://")
+    result = record_run(store, historical, seed=0)
+    return store.matter_events(result.matter_ids[0])
+
+
+# (event type, date, court short name or forum, docket number) in the order of the record
+# (legal-reference §1, §8.3).
+KEY_EVENTS = [
+    ("WarrantIssued", "2013-12-04", "1:13-mj-02814"),
+    ("MotionFiled", "2013-12-18", "1:13-mj-02814"),
+    ("MotionRuled", "2014-04-25", "1:13-mj-02814"),
+    ("ObjectionRuled", "2014-07-31", "1:13-mj-02814"),
+    ("ContemptHeld", "2014-09-08", "1:13-mj-02814"),
+    ("HearingHeld", "2015-09-09", "14-2985"),
+    ("PanelDecided", "2016-07-14", "14-2985"),
+    ("RehearingDecided", "2017-01-24", "14-2985"),
+    ("CertDecided", "2017-10-16", "17-2"),
+    ("HearingHeld", "2018-02-27", "17-2"),
+    ("LegislationEnacted", "2018-03-23", ""),
+    ("NewWarrantIssued", "2018-03-30", ""),
+    ("DismissedAsMoot", "2018-04-17", "17-2"),
+]
+
+
+def test_key_events_in_order_with_real_dates_and_dockets(events):
+    """Each key step of the record appears, on its date and docket, in the record's order."""
+    rows = entries(events)
+    position = -1
+    for event, date, docket in KEY_EVENTS:
+        found = [i for i, r in enumerate(rows)
+                 if i > position and r["event"] == event and r["date"] == date and r["docket_number"] == docket]
+        assert found, f"{event} on {date} ({docket or 'no docket'}) missing or out of order"
+        position = found[0]
+
+
+def test_outcomes_of_the_rulings(events):
+    by_type = {}
+    for e in events[1:]:
+        by_type.setdefault(type(e).__name__, []).append(e)
+    assert by_type["MotionRuled"][0].disposition == "denied"
+    assert by_type["ObjectionRuled"][0].disposition == "affirmed"
+    assert by_type["PanelDecided"][0].disposition == "reversed"
+    assert by_type["PanelDecided"][0].doctrine == "location"
+    assert by_type["RehearingDecided"][0].granted is False
+    assert by_type["CertDecided"][0].granted is True
+    assert "SupremeCourtDecided" not in by_type
+    assert by_type["FinalDisposition"][0].disposition == "dismissed as moot"
+    assert by_type["DataDisclosed"][0].route == "warrant"
+
+
+def test_warrant_to_final_disposition_is_1595_days(events):
+    """legal-reference §1: warrant to final disposition, 1,595 days."""
+    final = next(e for e in events if type(e).__name__ == "FinalDisposition")
+    assert final.sim_day == 1595
+    assert dt.date.fromisoformat(final.date) - dt.date(2013, 12, 4) == dt.timedelta(days=1595)
+
+
+def test_judges_and_captions_on_the_sheets(events):
+    sheets = {s.docket_number: s for s in docket_sheets(events)}
+    assert "Preska" in sheets["1:13-mj-02814"].judge and "Francis" in sheets["1:13-mj-02814"].judge
+    assert sheets["14-2985"].judge.startswith("Lynch and Carney")
+    assert sheets["14-2985"].caption == "Microsoft Corp. v. United States"
+    assert sheets["17-2"].caption == "United States v. Microsoft Corp."
+    ruled = next(e for e in sheets["1:13-mj-02814"].entries if e["event"] == "MotionRuled")
+    assert ruled["actor"] == "Magistrate Judge James C. Francis IV"
+    affirmed = next(e for e in sheets["1:13-mj-02814"].entries if e["event"] == "ObjectionRuled")
+    assert affirmed["actor"] == "Chief Judge Loretta A. Preska"
+
+
+def test_known_entry_numbers(events):
+    """Docket entries the record numbers (legal-reference §6) keep their numbers."""
+    numbered = {(r["docket_number"], r["entry_number"]): r for r in entries(events)}
+    assert numbered[("1:13-mj-02814", 6)]["event"] == "MotionFiled"
+    assert numbered[("1:13-mj-02814", 60)]["date"] == "2014-07-09"
+    assert numbered[("1:13-mj-02814", 82)]["date"] == "2014-08-12"
+    assert numbered[("14-2985", 212)]["date"] == "2015-03-09"
+    assert numbered[("14-2985", 327)]["event"] == "RehearingDecided"
+
+
+def test_every_step_names_its_rule(events):
+    for row in entries(events):
+        assert row["rule"] and ":" in row["rule"], row
+
+
+def test_deadlines_are_computed_and_extensions_inferred(events):
+    rows = {r["event"]: r for r in entries(events)}
+    # FRAP 40(a)(1): 45 days from 2016-07-14 ends Sunday 2016-08-28 -> 2016-08-29; +46 days extension
+    assert rows["RehearingPetitioned"]["deadline"] == "2016-10-13"
+    assert rows["RehearingPetitioned"]["late"] is False
+    # Sup. Ct. R. 13.1 + 13.5: 90 + 60 days from 2017-01-24
+    assert rows["CertPetitioned"]["deadline"] == "2017-06-23"
+    # FRAP 4(a)(1)(B): 60 days from the contempt order of 2014-09-08
+    assert rows["NoticeOfAppealFiled"]["deadline"] == "2014-11-07"
+
+
+def test_a_filing_after_its_deadline_is_recorded_late(historical):
+    """Without the inferred extension, the rehearing petition of 2016-10-13 is late under FRAP 40."""
+    import attrs
+
+    pins = dict(historical.pins)
+    pins["rehearing_petition"] = attrs.evolve(pins["rehearing_petition"], extension_days=0)
+    matter = simulate(attrs.evolve(historical, pins=pins), "test", 0, 0)
+    petition = next(e for e in matter.collect_events() if type(e).__name__ == "RehearingPetitioned")
+    assert petition.deadline == "2016-08-29"
+    assert petition.late is True
+
+
+def test_approximate_dates_are_marked(events):
+    rows = entries(events)
+    served = next(r for r in rows if r["event"] == "WarrantServed")
+    assert served["approximate"] is True and "[date approximate]" in served["description"]
+    ruled = next(r for r in rows if r["event"] == "MotionRuled")
+    assert ruled["approximate"] is False

@@ -1,0 +1,119 @@
+"""The event store: SQLite files reopened from new processes, determinism, provenance, atomicity."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from sim import runner
+from sim.errors import StoreError
+from sim.projections import entries
+from sim.runner import record_run
+from sim.store import Run, open_store
+from tests.conftest import ROOT
+
+
+def cli(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def stream(store, matter_id):
+    """A matter's stored events as comparable dicts, wall-clock timestamps aside."""
+    return [(type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"})
+            for e in store.matter_events(matter_id)]
+
+
+def test_reopen_sqlite_store_from_new_processes(tmp_path, sqlite_url):
+    """One process records, another rebuilds the docket from the file alone; both agree with this one."""
+    recorded = cli("run", "microsoft_ireland_2013", "--store", sqlite_url, cwd=tmp_path)
+    assert recorded.returncode == 0, recorded.stderr
+    matter_id = recorded.stdout.split("matter ")[1].split()[0]
+    shown = cli("docket", matter_id, "--format", "json", "--store", sqlite_url, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    latest = cli("docket", "--latest", "--format", "json", "--store", sqlite_url, cwd=tmp_path)
+    assert json.loads(shown.stdout) == json.loads(latest.stdout)
+    here = entries(open_store(sqlite_url).matter_events(matter_id))
+    assert json.loads(shown.stdout) == here
+    assert len(here) == len(open_store(sqlite_url).matter_events(matter_id)) - 1 > 30
+
+
+def test_default_store_and_environment_override(tmp_path):
+    assert cli("run", "microsoft_ireland_2013", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "docketsim.sqlite").exists()
+    env_store = tmp_path / "elsewhere.sqlite"
+    done = subprocess.run([sys.executable, str(ROOT / "run.py"), "run", "microsoft_ireland_2013"], cwd=tmp_path,
+                          capture_output=True, text=True, env={"DOCKETSIM_STORE": f"sqlite:///{env_store}",
+                                                               "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert env_store.exists()
+
+
+def test_same_scenario_and_seed_give_identical_streams(tmp_path, historical):
+    a, b = open_store(f"sqlite:///{tmp_path / 'a.sqlite'}", create=True), open_store("memory://")
+    ra, rb = record_run(a, historical, seed=5), record_run(b, historical, seed=5)
+    assert ra.run_id == rb.run_id and ra.matter_ids == rb.matter_ids
+    assert stream(a, ra.matter_ids[0]) == stream(b, rb.matter_ids[0])
+
+
+def test_different_seeds_make_different_runs(memory_store, historical):
+    r0, r1 = record_run(memory_store, historical, seed=0), record_run(memory_store, historical, seed=1)
+    assert r0.run_id != r1.run_id and r0.matter_ids != r1.matter_ids
+    assert [r.id for r in memory_store.runs()] == [Run.create_id(historical.text_hash, s, 1) for s in (0, 1)]
+
+
+def test_rerun_records_nothing_new(memory_store, historical):
+    first = record_run(memory_store, historical)
+    before = memory_store.recorder.max_notification_id()
+    again = record_run(memory_store, historical)
+    assert again.already_recorded and again.run_id == first.run_id
+    assert memory_store.recorder.max_notification_id() == before
+
+
+def test_run_provenance(memory_store, historical):
+    result = record_run(memory_store, historical, seed=3)
+    run = memory_store.run(result.run_id)
+    assert run.scenario == "microsoft_ireland_2013"
+    assert run.scenario_hash == historical.text_hash and len(run.scenario_hash) == 64
+    assert run.seed == 3 and run.replications == 1
+    assert set(run.versions) >= {"docketsim", "eventsourcing", "simpy", "attrs"}
+    assert run.started_at <= run.finished_at
+
+
+def test_failed_replication_leaves_no_half_recorded_matter(memory_store, historical, monkeypatch):
+    """Replication 0 is stored whole; replication 1 fails mid-run and leaves nothing; the run stays
+    unfinished."""
+    real = runner.simulate
+
+    def failing(scenario, run_id, replication, seed):
+        matter = real(scenario, run_id, replication, seed)
+        if replication == 1:
+            raise RuntimeError("simulated crash after building the matter")
+        return matter
+
+    monkeypatch.setattr(runner, "simulate", failing)
+    with pytest.raises(RuntimeError):
+        record_run(memory_store, historical, replications=2)
+    run = memory_store.runs()[0]
+    assert run.finished_at is None
+    first, second = run.matter_ids()
+    assert stream(memory_store, str(first))[-1][0] == "DataDisclosed"
+    with pytest.raises(StoreError):
+        memory_store.matter_events(str(second))
+
+
+def test_scenario_failing_at_run_time_writes_nothing(tmp_path, historical):
+    """A pin before the step became possible is caught before anything is written."""
+    import attrs
+
+    from sim.errors import ScenarioError
+
+    pins = dict(historical.pins)
+    pins["magistrate_ruling"] = attrs.evolve(pins["magistrate_ruling"], date=historical.scenario.start_date)
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}", create=True)
+    with pytest.raises(ScenarioError, match="pins.magistrate_ruling"):
+        record_run(store, attrs.evolve(historical, pins=pins))
+    assert store.recorder.max_notification_id() in (None, 0)
