@@ -117,7 +117,7 @@ def test_a_filing_after_its_deadline_is_recorded_late(historical):
     pins = dict(historical.pins)
     pins["rehearing_petition"] = attrs.evolve(pins["rehearing_petition"], extension_days=0)
     matter = simulate(attrs.evolve(historical, pins=pins), "test", 0, 0)
-    petition = next(e for e in matter.collect_events() if type(e).__name__ == "RehearingPetitioned")
+    petition = next(e for e in matter.pending_events if type(e).__name__ == "RehearingPetitioned")
     assert petition.deadline == "2016-08-29"
     assert petition.late is True
 

@@ -51,6 +51,7 @@ class Proceeding:
     pending_level: str | None = None
     new_warrant: bool = False
     litigation: simpy.Process | None = None
+    step_dates: dict[str, str] = attrs.Factory(dict)  # step -> date it was last recorded
 
     def __attrs_post_init__(self) -> None:
         self.calendar = Calendar(self.scenario.scenario.start_date)
@@ -116,6 +117,7 @@ class Proceeding:
             approximate=approximate, court_level=level, court=court, docket_number=docket_number,
             entry_number=entry_number, actor=actor, rule=self.rule_for(step, rule_key).describe(),
             text=text, **fields)
+        self.step_dates[step] = self.today
         if level in COURT_LEVELS:
             self.pending_level = level
 

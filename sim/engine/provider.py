@@ -29,7 +29,7 @@ def _comity_challenge(p: Proceeding) -> Wait:
     """Motion to quash or modify under 18 U.S.C. 2703(h)(2): within 14 days of service; the provider
     preserves but need not produce while it is pending (2703(h)(4))."""
     s, name = p.scenario, p.scenario.parties.provider
-    served = p.today
+    served = p.step_dates["warrant_served"]
     yield from p.wait("comity_motion", "provider", s.provider.comity_motion_after)
     p.record(Matter.ComityMotionFiled, "comity_motion", "magistrate", name,
              f"MOTION to quash or modify under 18 U.S.C. 2703(h)(2), filed by {name}: disclosure would "

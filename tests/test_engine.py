@@ -1,0 +1,126 @@
+"""The SimPy engine on real runs: every path ends in a final disposition, in legal order."""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.distributions import Probability
+from sim.domain.matter import Matter
+from sim.engine import simulate
+from sim.runner import replication_seed
+
+
+def variant(scenario, pins: bool = False, **tables):
+    """The scenario with some fields replaced, e.g. provider={"refuses": 0.0}; pins dropped by default."""
+    changes = {}
+    for table, fields in tables.items():
+        current = getattr(scenario, table)
+        changes[table] = attrs.evolve(current, **{
+            k: Probability(v) if isinstance(getattr(current, k), Probability) and isinstance(v, float) else v
+            for k, v in fields.items()})
+    return attrs.evolve(scenario, pins=scenario.pins if pins else {}, **changes)
+
+
+def kinds(matter: Matter) -> list[str]:
+    return [type(e).__name__ for e in matter.pending_events]
+
+
+def test_time_really_passes_between_steps(historical):
+    """Unpinned, the steps are spaced by the scenario's durations (timeouts are yielded)."""
+    matter = simulate(variant(historical), "t", 0, 0)
+    days = [e.sim_day for e in matter.pending_events[1:]]
+    assert days == sorted(days)
+    assert days[-1] > 1000
+
+
+def test_provider_complies_without_litigation(historical):
+    matter = simulate(variant(historical, provider={"refuses": 0.0}), "t", 0, 0)
+    assert kinds(matter)[-2:] == ["DataDisclosed", "FinalDisposition"]
+    assert "MotionFiled" not in kinds(matter)
+
+
+def test_government_moves_to_compel_when_provider_refuses_without_moving(historical):
+    matter = simulate(variant(historical, provider={"challenges": 0.0}, cloud_act={"enacted": None}), "t", 0, 0)
+    filed = [e for e in matter.pending_events if type(e).__name__ == "MotionFiled"]
+    assert filed[0].kind == "compel"
+
+
+def test_location_rule_throughout_leads_to_mlat(historical):
+    location = Probability(1.0)
+    scenario = variant(historical, magistrate={"doctrine": location}, district_court={"doctrine": location},
+                       court_of_appeals={"doctrine": location}, cloud_act={"enacted": None},
+                       government={"objects": 1.0, "appeals": 1.0, "petitions_rehearing": 0.0,
+                                   "petitions_cert": 0.0})
+    matter = simulate(scenario, "t", 0, 0)
+    assert "MLATRequestSent" in kinds(matter) and "ContemptHeld" not in kinds(matter)
+    assert matter.disclosed_route == "mlat"
+
+
+def test_control_rule_and_refusal_end_in_contempt_sanctions(historical):
+    control = Probability(0.0)
+    scenario = variant(historical, court_of_appeals={"doctrine": control}, cloud_act={"enacted": None},
+                       provider={"complies_after_loss": 0.0, "petitions_rehearing": 0.0, "petitions_cert": 0.0})
+    matter = simulate(scenario, "t", 0, 0)
+    assert kinds(matter).count("ContemptHeld") == 2
+    assert matter.disposition == "contempt sanctions" and matter.disclosed_route is None
+
+
+def test_comity_motion_under_2703h_with_a_qualifying_foreign_government(historical):
+    import datetime as dt
+
+    scenario = variant(historical, cloud_act={"enacted": dt.date(2013, 1, 1)},
+                       foreign_authority={"qualifying_foreign_government": True},
+                       provider={"comity_motion": 1.0}, magistrate={"quashes_on_comity": 1.0},
+                       government={"mlat_after_loss": 1.0})
+    matter = simulate(scenario, "t", 0, 0)
+    names = kinds(matter)
+    assert names.index("ComityMotionFiled") < names.index("ComityMotionRuled") < names.index("MLATRequestSent")
+    filed = next(e for e in matter.pending_events if type(e).__name__ == "ComityMotionFiled")
+    assert filed.deadline == "2013-12-18"  # 18 U.S.C. 2703(h)(2): 14 days after service
+
+
+def test_government_route_mlat_needs_no_warrant(historical):
+    matter = simulate(variant(historical, government={"route": "mlat"}), "t", 0, 0)
+    assert kinds(matter)[1] == "MLATRequestSent" and "WarrantApplied" not in kinds(matter)
+
+
+@settings(max_examples=60, deadline=None)
+@given(choices=st.fixed_dictionaries({
+    "refuses": st.sampled_from([0.0, 1.0]), "challenges": st.sampled_from([0.0, 1.0]),
+    "p_objects": st.sampled_from([0.0, 1.0]), "g_objects": st.sampled_from([0.0, 1.0]),
+    "p_appeals": st.sampled_from([0.0, 1.0]), "g_appeals": st.sampled_from([0.0, 1.0]),
+    "rehearing": st.sampled_from([0.0, 1.0]), "en_banc": st.sampled_from([0.0, 1.0]),
+    "cert": st.sampled_from([0.0, 1.0]), "grant": st.sampled_from([0.0, 1.0]),
+    "stay": st.sampled_from([0.0, 1.0]), "complies": st.sampled_from([0.0, 1.0]),
+    "mlat": st.sampled_from([0.0, 1.0]), "doctrines": st.lists(st.floats(0, 1), min_size=4, max_size=4),
+    "cloud_act": st.sampled_from([None, "2013-01-01", "2015-06-01", "2018-03-23"]),
+    "qfg": st.booleans(),
+}), seed=st.integers(0, 2**32))
+def test_every_path_reaches_a_final_disposition_in_legal_order(historical, choices, seed):
+    """Whatever the parties and courts decide, the matter ends once, lawfully (the aggregate would
+    raise OutOfOrder otherwise), and nothing but disclosure follows the final disposition."""
+    import datetime as dt
+
+    c = choices
+    d = [Probability(x) for x in c["doctrines"]]
+    scenario = variant(
+        historical,
+        provider={"refuses": c["refuses"], "challenges": c["challenges"], "objects": c["p_objects"],
+                  "appeals": c["p_appeals"], "petitions_rehearing": c["rehearing"], "petitions_cert": c["cert"],
+                  "seeks_stay_pending_appeal": c["stay"], "complies_after_loss": c["complies"],
+                  "comity_motion": 1.0},
+        government={"objects": c["g_objects"], "appeals": c["g_appeals"], "petitions_rehearing": c["rehearing"],
+                    "petitions_cert": c["cert"], "mlat_after_loss": c["mlat"]},
+        magistrate={"doctrine": d[0]}, district_court={"doctrine": d[1]},
+        court_of_appeals={"doctrine": d[2], "en_banc_grant": c["en_banc"]},
+        supreme_court={"doctrine": d[3], "cert_grant": c["grant"]},
+        cloud_act={"enacted": c["cloud_act"] and dt.date.fromisoformat(c["cloud_act"])},
+        foreign_authority={"qualifying_foreign_government": c["qfg"]},
+    )
+    matter = simulate(scenario, "t", 0, replication_seed(seed, 0))
+    names = kinds(matter)
+    assert names.count("FinalDisposition") == 1
+    assert set(names[names.index("FinalDisposition") + 1:]) <= {"DataDisclosed"}
+    assert names.count("DataDisclosed") <= 1
