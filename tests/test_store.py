@@ -114,6 +114,6 @@ def test_scenario_failing_at_run_time_writes_nothing(tmp_path, historical):
     pins = dict(historical.pins)
     pins["magistrate_ruling"] = attrs.evolve(pins["magistrate_ruling"], date=historical.scenario.start_date)
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}", create=True)
-    with pytest.raises(ScenarioError, match="pins.magistrate_ruling"):
+    with pytest.raises(ScenarioError, match=r"pins\.magistrate_ruling"):
         record_run(store, attrs.evolve(historical, pins=pins))
     assert store.recorder.max_notification_id() in (None, 0)

@@ -32,10 +32,6 @@ def party(p: Proceeding, side: str) -> str:
     return p.scenario.parties.government if side == "government" else p.scenario.parties.provider
 
 
-def judge(p: Proceeding, level: str) -> str:
-    return p.court(level)[2]
-
-
 def decide(p: Proceeding, court: str, doctrine: Probability) -> tuple[str, str]:
     """The prevailing side and the doctrine applied: location favours the provider, control the
     government. The draw is always made, so streams stay paired across regimes."""
@@ -96,7 +92,7 @@ def _magistrate(p: Proceeding) -> Wait:
     winner, doctrine = decide(p, "magistrate", s.magistrate.doctrine)
     granted = (winner == mover)
     verb = "GRANTING" if granted else "DENYING"
-    p.record(Matter.MotionRuled, "magistrate_ruling", "magistrate", judge(p, "magistrate"),
+    p.record(Matter.MotionRuled, "magistrate_ruling", "magistrate", p.judge("magistrate"),
              f"MEMORANDUM AND ORDER {verb} the motion to {kind}: {REASONS[doctrine]} ({doctrine} rule).",
              motion_id=motion_id, disposition="granted" if granted else "denied")
     return winner, p.today
@@ -114,13 +110,13 @@ def _district(p: Proceeding, objector: str, respondent: str, ruling_date: str) -
              f"MEMORANDUM in support of the magistrate judge's order, filed by {party(p, respondent)}.",
              party=respondent, kind="response to objection", deadline=None, late=False)
     yield from p.wait("district_hearing", "district_court", s.district_court.hearing_after)
-    p.record(Matter.HearingHeld, "district_hearing", "district", judge(p, "district"),
+    p.record(Matter.HearingHeld, "district_hearing", "district", p.judge("district"),
              "HEARING on the objection to the magistrate judge's order.", kind="hearing")
     yield from p.wait("district_ruling", "district_court", s.district_court.ruling_after)
     winner, doctrine = decide(p, "district_court", s.district_court.doctrine)
     disposition = "affirmed" if winner == below else "set aside"
     final = winner == "provider"
-    p.record(Matter.ObjectionRuled, "district_ruling", "district", judge(p, "district"),
+    p.record(Matter.ObjectionRuled, "district_ruling", "district", p.judge("district"),
              f"ORDER: the magistrate judge's order is {disposition.upper()}; {REASONS[doctrine]} ({doctrine} rule)."
              + (" The warrant is vacated as to content stored abroad: a final order." if final else ""),
              disposition=disposition, final_order=final)
@@ -133,17 +129,17 @@ def _contempt(p: Proceeding) -> Wait:
     s = p.scenario
     if p.occurs("provider", s.provider.seeks_stay_pending_appeal):
         yield from p.wait("stay_pending_appeal", "district_court", s.district_court.stay_after)
-        p.record(Matter.StayGranted, "stay_pending_appeal", "district", judge(p, "district"),
+        p.record(Matter.StayGranted, "stay_pending_appeal", "district", p.judge("district"),
                  f"ORDER granting {s.parties.provider}'s unopposed application for a stay pending appeal.")
         yield from p.wait("motion_to_lift_stay", "government", s.government.lift_stay_after)
         p.record(Matter.MotionFiled, "motion_to_lift_stay", "district", s.parties.government,
                  "LETTER MOTION to lift the stay: the order is not a final, appealable order.",
                  motion_id="lift_stay-1", kind="lift_stay", deadline=None, late=False)
         yield from p.wait("stay_lifted", "district_court", s.district_court.lift_stay_ruling_after)
-        p.record(Matter.StayLifted, "stay_lifted", "district", judge(p, "district"),
+        p.record(Matter.StayLifted, "stay_lifted", "district", p.judge("district"),
                  "ORDER granting the motion: the stay is lifted.", motion_id="lift_stay-1")
     yield from p.wait("contempt", "district_court", s.district_court.contempt_after)
-    p.record(Matter.ContemptHeld, "contempt", "district", judge(p, "district"),
+    p.record(Matter.ContemptHeld, "contempt", "district", p.judge("district"),
              f"ORDER holding {s.parties.provider} in civil contempt on the parties' stipulation; "
              "no sanctions while the appeal proceeds.", sanctions="none while the appeal proceeds")
     return p.today
@@ -164,13 +160,13 @@ def _appeal(p: Proceeding, appellant: str, appellee: str, order_date: str) -> Wa
         p.record(Matter.BriefFiled, step, "circuit", party(p, side), f"{label} {party(p, side)}, FILED.",
                  party=side, kind=label.lower(), deadline=None, late=False)
     yield from p.wait("circuit_argument", "court_of_appeals", coa.argument_after)
-    p.record(Matter.HearingHeld, "circuit_argument", "circuit", judge(p, "circuit"),
-             f"ORAL ARGUMENT heard before {judge(p, 'circuit')}.", kind="oral argument")
+    p.record(Matter.HearingHeld, "circuit_argument", "circuit", p.judge("circuit"),
+             f"ORAL ARGUMENT heard before {p.judge('circuit')}.", kind="oral argument")
     yield from p.wait("panel_decision", "court_of_appeals", coa.decision_after)
     below = appellee
     winner, doctrine = decide(p, "court_of_appeals", coa.doctrine)
     disposition = "affirmed" if winner == below else "reversed"
-    p.record(Matter.PanelDecided, "panel_decision", "circuit", judge(p, "circuit"),
+    p.record(Matter.PanelDecided, "panel_decision", "circuit", p.judge("circuit"),
              f"OPINION and JUDGMENT: {disposition.upper()}; {REASONS[doctrine]} ({doctrine} rule).",
              disposition=disposition, doctrine=doctrine, prevailing=winner)
     judgment_date, level = p.today, "circuit"
@@ -261,5 +257,5 @@ def dismiss_as_moot(p: Proceeding) -> Wait:
              party="provider", kind="response to motion", deadline=None, late=False)
     court = getattr(s, court_actor)
     yield from p.wait("dismissal_as_moot", court_actor, court.dismissal_after)
-    p.record(Matter.DismissedAsMoot, "dismissal_as_moot", level, judge(p, level), order,
+    p.record(Matter.DismissedAsMoot, "dismissal_as_moot", level, p.judge(level), order,
              motion_id="dismiss_moot-1", vacatur="orders below vacated")

@@ -35,7 +35,7 @@ def pursue(p: Proceeding) -> Wait:
             _dispose(p, "warrant enforced")
         else:
             yield from p.wait("contempt_sanctions", "district_court", s.district_court.contempt_after)
-            p.record(Matter.ContemptHeld, "contempt_sanctions", "district", p.court("district")[2],
+            p.record(Matter.ContemptHeld, "contempt_sanctions", "district", p.judge("district"),
                      f"ORDER holding {s.parties.provider} in civil contempt with coercive sanctions until it "
                      "produces the content.", sanctions="coercive fines until compliance")
             _dispose(p, "contempt sanctions")

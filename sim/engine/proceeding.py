@@ -95,6 +95,9 @@ class Proceeding:
         judge = courts.magistrate_judge if level == "magistrate" else court.judge
         return court.name, court.docket_number, judge
 
+    def judge(self, level: str) -> str:
+        return self.court(level)[2]
+
     def rule_for(self, step: str, rule_key: str | None = None) -> Rule:
         return RULES[rule_key or STEPS[step]]
 

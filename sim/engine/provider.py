@@ -39,7 +39,7 @@ def _comity_challenge(p: Proceeding) -> Wait:
              **p.deadline("comity_motion", served, extension_days=p.extension("comity_motion")))
     yield from p.wait("comity_ruling", "magistrate", s.magistrate.comity_ruling_after)
     quashed = p.occurs("magistrate", s.magistrate.quashes_on_comity)
-    p.record(Matter.ComityMotionRuled, "comity_ruling", "magistrate", p.court("magistrate")[2],
+    p.record(Matter.ComityMotionRuled, "comity_ruling", "magistrate", p.judge("magistrate"),
              "ORDER " + ("QUASHING the warrant: the three findings of 2703(h)(2)(B) are made on the "
                          "comity factors of 2703(h)(3)." if quashed else
                          "DENYING the motion to quash: the findings of 2703(h)(2)(B) are not made."),
