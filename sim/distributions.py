@@ -31,9 +31,12 @@ class Provenance:
         return bool(self.source or self.assumption)
 
 
+MAX_DAYS = 36500.0  # no step of a court matter is modelled as taking longer than a century
+
+
 def _days(value: float) -> int:
-    """Court time is counted in whole days."""
-    return max(0, round(value))
+    """Court time is counted in whole days; a draw beyond MAX_DAYS is held at MAX_DAYS."""
+    return round(min(max(0.0, value), MAX_DAYS))
 
 
 @attrs.frozen

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 import attrs
 
 from sim.distributions import (
+    MAX_DAYS,
     Duration,
     Empirical,
     Fixed,
@@ -31,6 +33,7 @@ from sim.errors import ScenarioError
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DOCTRINES = ("location", "control")
+IN_FORCE = "in_force"  # cloud_act.enacted: already law when the warrant is applied for
 
 
 class _Invalid(Exception):
@@ -51,7 +54,11 @@ def _show(value: Any) -> str:
 
 
 def _join(prefix: str, key: str) -> str:
-    return f"{prefix}.{key}" if prefix else key
+    if not key:
+        return prefix
+    if not prefix or key.startswith("["):
+        return f"{prefix}{key}"
+    return f"{prefix}.{key}"
 
 
 # Value parsers: each takes the raw TOML value and returns the typed value or raises _Invalid("", ...).
@@ -79,14 +86,18 @@ def _date(value: Any) -> dt.date:
 
 
 def _number(value: Any, what: str, low: float = 0.0, high: float | None = None) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= low
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) \
+        and value >= low
     if not ok or (high is not None and value > high):
         raise _Invalid("", f"expected {what}, got {_show(value)}")
     return float(value)
 
 
 def _days(value: Any) -> float:
-    return _number(value, "a duration in days (number >= 0)")
+    days = _number(value, "a duration in days (number >= 0)")
+    if days > MAX_DAYS:
+        raise _Invalid("", f"expected a duration in days of at most {MAX_DAYS:g} (100 years), got {_show(value)}")
+    return days
 
 
 def _provenance(table: dict[str, Any]) -> dict[str, str | None]:
@@ -134,7 +145,7 @@ _DISTRIBUTIONS: dict[str, tuple[type, dict[str, Callable[[Any], Any]]]] = {
     "uniform": (Uniform, {"low": _days, "high": _days}),
     "triangular": (Triangular, {"low": _days, "mode": _days, "high": _days}),
     "lognormal": (LogNormal, {"median": lambda v: _number(v, "a median in days (number > 0)", 1e-9),
-                              "spread": lambda v: _number(v, "a spread factor (number >= 1)", 1.0)}),
+                              "spread": lambda v: _number(v, "a spread factor (number from 1 to 20)", 1.0, 20.0)}),
     "empirical": (Empirical, {"values": _values}),
 }
 
@@ -176,13 +187,15 @@ def _doctrine(value: Any) -> Probability:
     return Probability(p["location"], **_provenance(value))
 
 
-def _enacted(value: Any) -> dt.date | None:
+def _enacted(value: Any) -> dt.date | str | None:
     if value == "never":
         return None
+    if value == IN_FORCE:
+        return IN_FORCE
     try:
         return _date(value)
     except _Invalid:
-        raise _Invalid("", f'expected a date YYYY-MM-DD or "never", got {_show(value)}') from None
+        raise _Invalid("", f'expected a date YYYY-MM-DD, "{IN_FORCE}" or "never", got {_show(value)}') from None
 
 
 def _choice(*options: str) -> Callable[[Any], str]:
@@ -242,6 +255,8 @@ class About:
     title: str = _field(_text, doc="a one-line title")
     description: str = _field(_text, doc="a paragraph on what it models and why")
     start_date: dt.date = _field(_date, doc="the day the warrant is applied for (YYYY-MM-DD)")
+    kind: str = _field(_choice("historical", "stochastic", "regime"), default="regime",
+                       doc='"historical", "stochastic" or "regime"')
 
 
 @attrs.frozen
@@ -345,9 +360,17 @@ class CourtOfAppeals:
 
 
 @attrs.frozen
+class CertGrant:
+    """Chance of a grant, by who petitions (the Solicitor General's petitions fare far better)."""
+
+    government: Probability = _field(_probability, doc=_P)
+    provider: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
 class SupremeCourt:
     doctrine: Probability = _field(_doctrine, doc='"location", "control" or { location = P }')
-    cert_grant: Probability = _field(_probability, doc=_P)
+    cert_grant: CertGrant = _field(_table(CertGrant), doc="a table { government = P, provider = P }")
     cert_decision_after: Duration = _field(_duration, doc=_D)
     argument_after: Duration = _field(_duration, doc=_D)
     decision_after: Duration = _field(_duration, doc=_D)
@@ -356,7 +379,11 @@ class SupremeCourt:
 
 @attrs.frozen
 class CloudAct:
-    enacted: dt.date | None = _field(_enacted, doc='a date YYYY-MM-DD or "never"')
+    enacted: dt.date | str | None = _field(_enacted, doc=f'a date YYYY-MM-DD, "{IN_FORCE}" or "never"')
+
+    def in_force_at(self, day: dt.date) -> bool:
+        """True if the Act is law on `day` (None, i.e. "never", is never law)."""
+        return self.enacted == IN_FORCE or (isinstance(self.enacted, dt.date) and self.enacted <= day)
 
 
 @attrs.frozen
@@ -450,17 +477,65 @@ def _read(path: Path, shown: str) -> str:
     return text
 
 
-def parse(text: str, shown: str) -> Scenario:
-    """Parse scenario text; `shown` names the file in error messages."""
+def _merge(base: dict[str, Any], override: dict[str, Any], depth: int) -> dict[str, Any]:
+    """`override` laid over `base`: tables merge key by key down to `depth`; below it values replace."""
+    merged = dict(base)
+    for key, value in override.items():
+        if depth > 1 and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value, depth - 1)
+        else:
+            merged[key] = value
+    return merged
+
+
+# How deep an extending scenario's tables merge into its base: [courts.circuit] keys one by one,
+# a figure such as { dist = "lognormal", ... } replaced whole.
+_MERGE_DEPTH = {"courts": 3}
+
+
+def _extend(data: dict[str, Any], shown: str, base_dir: Path, chain: tuple[str, ...]) -> tuple[dict, str]:
+    """Resolve `scenario.extends`: the base scenario's data with this file's tables laid over it."""
+    about = data.get("scenario")
+    if not isinstance(about, dict) or "extends" not in about:
+        return data, ""
+    base_name = about["extends"]
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise ScenarioError(shown, "scenario.extends", f"expected a scenario name or path, got {_show(base_name)}")
+    relative = base_dir / base_name
+    path = relative if relative.suffix == ".toml" and relative.exists() else None
     try:
-        data = tomllib.loads(text)
+        path = path or resolve(base_name)
+    except ScenarioError as e:
+        raise ScenarioError(shown, "scenario.extends", e.message) from None
+    base_shown = _shown(path)
+    if base_shown in chain:
+        raise ScenarioError(shown, "scenario.extends", f"extends itself through {' -> '.join(chain)}")
+    base_text = _read(path, base_shown)
+    base_data, base_texts = _extend(_toml(base_text, base_shown), base_shown, path.parent, (*chain, base_shown))
+    merged = {key: _merge(base_data.get(key, {}), value, _MERGE_DEPTH.get(key, 2))
+              if isinstance(value, dict) and isinstance(base_data.get(key), dict) else value
+              for key, value in data.items()}
+    merged = {**{k: v for k, v in base_data.items() if k not in merged}, **merged}
+    merged["scenario"] = {k: v for k, v in merged["scenario"].items() if k != "extends"}
+    return merged, base_texts + base_text
+
+
+def _toml(text: str, shown: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(shown, "", f"not valid TOML ({e})") from None
+
+
+def parse(text: str, shown: str, base_dir: Path | None = None) -> Scenario:
+    """Parse scenario text; `shown` names the file in error messages, `base_dir` resolves `extends`."""
+    data, base_texts = _extend(_toml(text, shown), shown, base_dir or Path.cwd(), (shown,))
     try:
-        loaded = _load_table(Scenario, {k: v for k, v in data.items()})
+        loaded = _load_table(Scenario, data)
     except _Invalid as e:
         raise ScenarioError(shown, e.key, e.message) from None
-    return attrs.evolve(loaded, text_hash=hashlib.sha256(text.encode()).hexdigest(), path=shown)
+    digest = hashlib.sha256((base_texts + text).encode()).hexdigest()
+    return attrs.evolve(loaded, text_hash=digest, path=shown)
 
 
 def resolve(name_or_path: str) -> Path:
@@ -479,7 +554,7 @@ def load(name_or_path: str) -> Scenario:
     """Load and validate a scenario by bundled name or path."""
     path = resolve(name_or_path)
     shown = _shown(path)
-    return parse(_read(path, shown), shown)
+    return parse(_read(path, shown), shown, path.parent)
 
 
 def _shown(path: Path) -> str:

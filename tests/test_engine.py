@@ -10,6 +10,7 @@ from sim.distributions import Probability
 from sim.domain.matter import Matter
 from sim.engine import simulate
 from sim.runner import replication_seed
+from sim.scenario import CertGrant
 
 
 def variant(scenario, pins: bool = False, **tables):
@@ -115,7 +116,7 @@ def test_every_path_reaches_a_final_disposition_in_legal_order(historical, choic
                     "petitions_cert": c["cert"], "mlat_after_loss": c["mlat"]},
         magistrate={"doctrine": d[0]}, district_court={"doctrine": d[1]},
         court_of_appeals={"doctrine": d[2], "en_banc_grant": c["en_banc"]},
-        supreme_court={"doctrine": d[3], "cert_grant": c["grant"]},
+        supreme_court={"doctrine": d[3], "cert_grant": CertGrant(Probability(c["grant"]), Probability(c["grant"]))},
         cloud_act={"enacted": c["cloud_act"] and dt.date.fromisoformat(c["cloud_act"])},
         foreign_authority={"qualifying_foreign_government": c["qfg"]},
     )

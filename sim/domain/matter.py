@@ -47,6 +47,7 @@ class Matter(Aggregate):
         self.history: list[str] = []
         self.last_day = 0
         self.last_entry: dict[str, int] = {}
+        self.last_entry_event: dict[str, str] = {}
         self.pending_motions: dict[str, str] = {}
         self.motion_rulings: dict[str, str] = {}
         self.appealable_order: str | None = None
@@ -82,6 +83,7 @@ class Matter(Aggregate):
             matter.last_day = self.sim_day
             if self.entry_number is not None:
                 matter.last_entry[self.docket_number] = self.entry_number
+                matter.last_entry_event[self.docket_number] = type(self).__name__
             self.apply_to(matter)
 
         def apply_to(self, matter: Matter) -> None:
@@ -93,11 +95,13 @@ class Matter(Aggregate):
         if self.disposition is not None and event_class is not Matter.DataDisclosed:
             raise OutOfOrder(name, f"FinalDisposition ({self.disposition}, {self.disposed_on})",
                              "comes after")
-        if fields["sim_day"] < self.last_day:
-            raise OutOfOrder(name, f"{self.history[-1]} on day {self.last_day}", "would come before")
+        if fields["sim_day"] < self.last_day or fields["sim_day"] < 0:
+            last = self.history[-1] if self.history else "Opened"
+            raise OutOfOrder(name, f"{last} on day {self.last_day}", f"on day {fields['sim_day']} would come before")
         number, docket = fields.get("entry_number"), fields["docket_number"]
         if number is not None and number <= self.last_entry.get(docket, 0):
-            raise OutOfOrder(name, f"entry {self.last_entry[docket]} of docket {docket}",
+            last = self.last_entry_event.get(docket, "the docket's opening")
+            raise OutOfOrder(name, f"{last} (entry {self.last_entry.get(docket, 0)} of docket {docket})",
                              f"as entry {number} would not follow")
         missing = requirement(self, name, fields)
         if missing:

@@ -116,6 +116,6 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
         route = fields["route"]
         if route == "mlat" and matter.mlat_outcome != "executed":
             return "MLATRequestExecuted"
-        if route == "warrant" and not matter.warrants_served:
+        if route in ("warrant", "executive_agreement") and not matter.warrants_served:
             return "WarrantServed"
     return None

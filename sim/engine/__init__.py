@@ -17,8 +17,7 @@ from sim.scenario import Scenario
 def simulate(scenario: Scenario, run_id: str, replication: int, seed: int) -> Matter:
     """Play one replication; returns the matter with its pending (unsaved) events."""
     s = scenario
-    enacted = s.cloud_act.enacted
-    in_force = congress.CLOUD_ACT_STATUTES if enacted is not None and enacted <= s.scenario.start_date else []
+    in_force = congress.CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else []
     courts = {level: {"name": c.name, "short": c.short, "docket_number": c.docket_number,
                       "caption": c.caption, "judge": c.judge}
               for level, c in (("district", s.courts.district), ("circuit", s.courts.circuit),

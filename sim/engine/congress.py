@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sim.domain.matter import Matter
 from sim.engine.proceeding import Proceeding, Wait
 
@@ -11,7 +13,7 @@ CLOUD_ACT_STATUTES = ["18 U.S.C. 2713", "18 U.S.C. 2703(h)", "18 U.S.C. 2523"]
 def legislate(p: Proceeding) -> Wait:
     """Record the enactment while the matter is open and signal it to the other actors."""
     enacted = p.scenario.cloud_act.enacted
-    if enacted is None or p.law_in_force("18 U.S.C. 2713"):
+    if not isinstance(enacted, dt.date) or p.law_in_force("18 U.S.C. 2713"):
         return
     yield p.env.timeout(p.calendar.day_of(enacted)) | p.closed
     if p.closed.triggered:

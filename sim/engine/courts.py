@@ -215,7 +215,7 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, judgment_date: 
              **p.deadline("brief_in_opposition", petition_date,
                           extension_days=p.extension("brief_in_opposition")))
     yield from p.wait("cert_decision", "supreme_court", sc.cert_decision_after)
-    granted = p.occurs("supreme_court", sc.cert_grant)
+    granted = p.occurs("supreme_court", getattr(sc.cert_grant, petitioner))
     p.record(Matter.CertDecided, "cert_decision", "supreme", "The Court",
              f"Petition {'GRANTED' if granted else 'DENIED'}.", granted=granted)
     if not granted:

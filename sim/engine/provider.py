@@ -51,6 +51,11 @@ def comply(p: Proceeding, text: str) -> Wait:
     """Produce the content under a warrant the provider no longer contests."""
     s = p.scenario
     yield from p.wait("disclosure", "provider", s.provider.comply_after)
-    rule_key = "disclosure_2713" if p.law_in_force("18 U.S.C. 2713") else "warrant"
+    route, rule_key = "warrant", "warrant"
+    if p.law_in_force("18 U.S.C. 2713"):
+        rule_key = "disclosure_2713"
+    if p.law_in_force("18 U.S.C. 2523") and s.foreign_authority.qualifying_foreign_government:
+        route, rule_key = "executive_agreement", "executive_agreement"
+        text += f", {s.parties.foreign_state}'s law no longer barring it under the executive agreement"
     p.record(Matter.DataDisclosed, "disclosure", "out_of_court", s.parties.provider,
-             f"{s.parties.provider} discloses the e-mail content {text}.", rule_key=rule_key, route="warrant")
+             f"{s.parties.provider} discloses the e-mail content {text}.", rule_key=rule_key, route=route)

@@ -1,0 +1,141 @@
+"""Deadline arithmetic (FRAP 26(a)(1)) in sim.calendar, with periods taken from the rules table."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import holidays
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.calendar import Calendar, is_court_closed, is_legal_holiday, roll_forward
+from sim.domain.rules import RULES
+
+CAL = Calendar(date(2013, 12, 4))
+
+# An oracle independent of sim.calendar: federal holidays, observed days included, over the whole
+# range at once (so a New Year's Day observed on December 31 is counted in the right year).
+FEDERAL = holidays.US(years=range(1989, 2043), observed=True)
+
+
+def closed(day: date) -> bool:
+    return day.weekday() >= 5 or day in FEDERAL
+
+
+def period(key: str) -> int:
+    days = RULES[key].period_days
+    assert days is not None, key
+    return days
+
+
+# Historical deadlines ------------------------------------------------------------------------
+
+def test_rehearing_with_united_states_party_rolls_from_sunday_to_monday():
+    """FRAP 40(a)(1): 45 days from the 2016-07-14 judgment is Sunday 2016-08-28, so 2016-08-29."""
+    trigger = date(2016, 7, 14)
+    assert period("rehearing_us") == 45
+    assert trigger + timedelta(days=period("rehearing_us")) == date(2016, 8, 28)
+    assert CAL.deadline(trigger, period("rehearing_us")) == date(2016, 8, 29)
+
+
+def test_objection_to_magistrate_order():
+    """Fed. R. Crim. P. 59(a): 14 days from the 2014-04-25 order is Friday 2014-05-09."""
+    assert period("objection") == 14
+    assert CAL.deadline(date(2014, 4, 25), period("objection")) == date(2014, 5, 9)
+
+
+def test_cert_petition_and_extension():
+    """Sup. Ct. R. 13.1: 90 days from the 2017-01-24 denial of rehearing; 13.5: 60 more."""
+    trigger = date(2017, 1, 24)
+    assert (period("cert_petition"), period("cert_extension")) == (90, 60)
+    assert CAL.deadline(trigger, period("cert_petition")) == date(2017, 4, 24)
+    assert CAL.deadline(trigger, period("cert_petition") + period("cert_extension")) == date(2017, 6, 23)
+
+
+def test_rules_with_periods_match_the_reference():
+    """Periods in the rules table (legal-reference §5a, §8.6)."""
+    expected = {"objection": 14, "notice_of_appeal": 30, "notice_of_appeal_us": 60, "rehearing": 14,
+                "rehearing_us": 45, "mandate": 7, "cert_petition": 90, "cert_extension": 60,
+                "brief_in_opposition": 30, "merits_brief": 45, "judgment_issued": 25, "comity_motion": 14}
+    assert {key: rule.period_days for key, rule in RULES.items() if rule.period_days is not None} == expected
+
+
+# Weekends and holidays -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("rule", "trigger", "last_day", "deadline"), [
+    # Labor Day, Monday 2014-09-01.
+    ("objection", date(2014, 8, 18), date(2014, 9, 1), date(2014, 9, 2)),
+    ("notice_of_appeal", date(2014, 8, 2), date(2014, 9, 1), date(2014, 9, 2)),
+    # Saturday 2016-12-24, Sunday, Christmas observed on Monday 2016-12-26.
+    ("objection", date(2016, 12, 10), date(2016, 12, 24), date(2016, 12, 27)),
+    # Thanksgiving, Thursday 2014-11-27 (the Friday after is not a legal holiday).
+    ("objection", date(2014, 11, 13), date(2014, 11, 27), date(2014, 11, 28)),
+    # New Year's Day 2022 (a Saturday) observed Friday 2021-12-31: runs to Monday 2022-01-03.
+    ("rehearing", date(2021, 12, 17), date(2021, 12, 31), date(2022, 1, 3)),
+    # Juneteenth, Monday 2023-06-19 (a holiday from 2021 on).
+    ("objection", date(2023, 6, 5), date(2023, 6, 19), date(2023, 6, 20)),
+], ids=["labor-day-14", "labor-day-30", "christmas-weekend", "thanksgiving", "new-year-observed", "juneteenth"])
+def test_period_ending_on_a_holiday_rolls_forward(rule, trigger, last_day, deadline):
+    assert trigger + timedelta(days=period(rule)) == last_day
+    assert is_court_closed(last_day)
+    assert CAL.deadline(trigger, period(rule)) == deadline
+
+
+@pytest.mark.parametrize("day", [date(2014, 9, 1), date(2016, 12, 26), date(2014, 11, 27), date(2021, 12, 31),
+                                 date(2023, 6, 19), date(2020, 7, 3)])
+def test_federal_holidays_and_observed_days_are_legal_holidays(day):
+    assert is_legal_holiday(day)
+
+
+@pytest.mark.parametrize("day", [date(2014, 11, 28), date(2016, 12, 27), date(2019, 6, 19), date(2014, 5, 9)])
+def test_ordinary_weekdays_are_not_legal_holidays(day):
+    """The day after Thanksgiving, Juneteenth before 2021, and plain weekdays."""
+    assert not is_legal_holiday(day)
+    assert not is_court_closed(day)
+
+
+def test_period_ending_on_an_ordinary_weekday_does_not_move():
+    """FRAP 4(a)(1)(B): 60 days from the 2014-07-31 district order is Monday 2014-09-29."""
+    trigger = date(2014, 7, 31)
+    last_day = trigger + timedelta(days=period("notice_of_appeal_us"))
+    assert last_day == date(2014, 9, 29)
+    assert CAL.deadline(trigger, period("notice_of_appeal_us")) == last_day
+    assert roll_forward(last_day) == last_day
+
+
+def test_trigger_day_is_excluded():
+    """FRAP 26(a)(1)(A): a 1-day period from a Tuesday ends on Wednesday."""
+    assert CAL.deadline(date(2014, 4, 22), 1) == date(2014, 4, 23)
+
+
+# Simulated days and dates ----------------------------------------------------------------------
+
+def test_date_of_and_day_of_round_trip_on_the_historical_record():
+    """Warrant (day 0) to dismissal as moot (2018-04-17) is 1,595 days."""
+    assert CAL.date_of(0) == date(2013, 12, 4)
+    assert CAL.day_of(date(2018, 4, 17)) == 1595
+    assert CAL.date_of(1595) == date(2018, 4, 17)
+
+
+def test_date_of_truncates_a_fractional_day():
+    assert CAL.date_of(3.9) == CAL.date_of(3) == date(2013, 12, 7)
+
+
+@given(st.dates(date(1990, 1, 1), date(2040, 12, 31)), st.dates(date(1990, 1, 1), date(2040, 12, 31)))
+def test_date_of_and_day_of_round_trip(start, when):
+    cal = Calendar(start)
+    assert cal.date_of(cal.day_of(when)) == when
+    assert cal.day_of(cal.date_of(cal.day_of(when))) == cal.day_of(when)
+
+
+@given(st.dates(date(1990, 1, 1), date(2040, 12, 31)), st.integers(1, 400))
+def test_deadline_is_the_first_open_day_from_the_end_of_the_period(trigger, days):
+    """Never before trigger + period, never on a closed day, and only closed days skipped."""
+    last_day = trigger + timedelta(days=days)
+    deadline = CAL.deadline(trigger, days)
+    assert deadline >= last_day
+    assert not closed(deadline)
+    assert not is_court_closed(deadline)
+    skipped = [last_day + timedelta(days=n) for n in range((deadline - last_day).days)]
+    assert all(closed(day) for day in skipped)
