@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
+from reports import terminal
 from sim import scenario as scenarios
+from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import OutOfOrder
 from sim.errors import UserError
 from sim.projections import entries, render_text
-from sim.runner import record_run
+from sim.runner import RunInterrupted, record_run, stored_prefix
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store
 
 HISTORICAL = "microsoft_ireland_2013"
+MAX_IDS_SHOWN = 10
 
 
 class Parser(argparse.ArgumentParser):
@@ -31,14 +36,17 @@ def _store_flag(parser: argparse.ArgumentParser) -> None:
                         help=f"sqlite:///PATH or memory:// (default: ${STORE_ENV} or {DEFAULT_STORE})")
 
 
-def _seed(value: str) -> int:
-    try:
-        seed = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}") from None
-    if seed < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {value!r}")
-    return seed
+def _whole(minimum: int):  # type: ignore[no-untyped-def]
+    """An argparse type: a whole number >= minimum."""
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {value!r}")
+        return number
+    return parse
 
 
 def cmd_scenarios(args: argparse.Namespace) -> None:
@@ -57,14 +65,59 @@ def cmd_validate(args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
-    loaded = scenarios.load(args.scenario)
-    store = open_store(args.store, create=True)
-    result = record_run(store, loaded, seed=args.seed)
-    note = " (already in the store: same scenario text and seed; nothing new recorded)" \
-        if result.already_recorded else ""
-    print(f"run {result.run_id}  scenario {loaded.name}  seed {args.seed}{note}")
-    for matter_id in result.matter_ids:
-        print(f"matter {matter_id}")
+    if args.resume:
+        if args.scenarios:
+            raise UserError("run: give scenarios or --resume RUN_ID, not both")
+        out_dir = check_out_dir(args.out)
+        store = open_store(args.store)
+        comparison = resume(store, args.resume, _jobs(args.jobs, None), out_dir, terminal.progress)
+    else:
+        if not args.scenarios:
+            raise UserError("run: name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
+        loaded = [scenarios.load(name) for name in args.scenarios]
+        out_dir = check_out_dir(args.out)
+        store = open_store(args.store, create=True)
+        comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
+                                   terminal.progress)
+    _report(comparison, out_dir)
+
+
+def _jobs(requested: int | None, n: int | None) -> int:
+    """Worker processes: as asked, else every core; a handful of replications run in-process."""
+    if requested is not None:
+        return requested
+    return 1 if n is not None and n < 64 else (os.cpu_count() or 1)
+
+
+def _report(comparison: Comparison, out_dir: Path | None) -> None:
+    for scenario, result, _ in comparison.runs:
+        note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
+            if result.already_recorded else ""
+        print(f"run {result.run_id}  scenario {scenario.name}{note}")
+        shown = result.matter_ids[:MAX_IDS_SHOWN]
+        for matter_id in shown:
+            print(f"matter {matter_id}")
+        if len(result.matter_ids) > len(shown):
+            print(f"... and {len(result.matter_ids) - len(shown):,} more matters (outcomes.csv lists them all)")
+    if comparison.summary["n"] > 1 or len(comparison.runs) > 1:
+        for run in comparison.summary["runs"]:
+            terminal.console.print(terminal.summary_table(run))
+        if comparison.summary["paired_differences"]:
+            terminal.console.print(terminal.paired_table(comparison.summary["paired_differences"]))
+    if out_dir is not None:
+        print(f"wrote {out_dir / 'outcomes.csv'} and {out_dir / 'summary.json'}")
+
+
+def cmd_runs(args: argparse.Namespace) -> None:
+    store = open_store(args.store)
+    rows = [{"run_id": str(run.id), "scenario": run.scenario, "n": run.replications, "seed": run.seed,
+             "started": run.started_at,
+             "finished": run.finished_at or f"incomplete ({stored_prefix(store, run):,} stored)"}
+            for run in store.runs()]
+    if not rows:
+        print("no runs in the store")
+        return
+    terminal.console.print(terminal.runs_table(rows))
 
 
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
@@ -100,11 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
 
-    p = commands.add_parser("run", help="simulate a scenario into the store")
-    p.add_argument("scenario", metavar="SCENARIO", help="a bundled scenario's name or a TOML file")
-    p.add_argument("--seed", type=_seed, default=0, help="root seed (default 0)")
+    p = commands.add_parser("run", help="simulate scenarios into the store and summarize the outcomes")
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="bundled scenario names or TOML files")
+    p.add_argument("-n", type=_whole(1), default=1, help="replications per scenario (default 1)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
+    p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
     _store_flag(p)
     p.set_defaults(func=cmd_run)
+
+    p = commands.add_parser("runs", help="the runs in the store")
+    _store_flag(p)
+    p.set_defaults(func=cmd_runs)
 
     p = commands.add_parser("docket", help="PACER-style docket sheets of a recorded matter")
     p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
@@ -129,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     except OutOfOrder as e:
         print(f"run.py {args.command}: the scenario led to an illegal step: {e}", file=sys.stderr)
         return 2
+    except RunInterrupted as e:
+        print(f"run.py {args.command}: interrupted; {e.stored:,} of {e.total:,} replications stored whole; "
+              f"finish with: python run.py run --resume {e.run_id}", file=sys.stderr)
+        return 130
     except KeyboardInterrupt:
         print(f"run.py {args.command}: interrupted", file=sys.stderr)
         return 130

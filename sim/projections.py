@@ -89,3 +89,32 @@ def render_text(events: list[Any], width: int = 100) -> str:
             out.append(f"{_us_date(e['date']):<12}{number:>5}   {lines[0]}")
             out += [" " * 20 + line for line in lines[1:]]
     return "\n".join(out) + "\n"
+
+
+OUTCOME_KEYS = ("run_id", "scenario", "replication", "seed", "matter_id", "disclosed", "route",
+                "days_to_disclosure", "highest_court", "final_disposition", "contempt", "mooted", "entries")
+LEVELS = ("magistrate", "district", "circuit", "en_banc", "supreme")
+
+
+def outcome_row(events: list[Any]) -> dict[str, Any]:
+    """One replication's outcome, computed from its events alone (at run time, or later from the store).
+
+    `days_to_disclosure` is None when nothing was disclosed; `highest_court` is "none" when the matter
+    never reached a court (e.g. the MLAT route). `reached` (every level the matter came before, in
+    order) is for tallies; outcomes.csv has exactly `OUTCOME_KEYS`.
+    """
+    opened = events[0]
+    names = [type(e).__name__ for e in events]
+    disclosed = next((e for e in events if isinstance(e, Matter.DataDisclosed)), None)
+    final = next((e for e in events if isinstance(e, Matter.FinalDisposition)), None)
+    reached = {e.court_level for e in events if isinstance(e, Matter.Entry)}
+    highest = next((level for level in reversed(LEVELS) if level in reached), "none")
+    return {
+        "run_id": opened.run_id, "scenario": opened.scenario, "replication": opened.replication,
+        "seed": opened.seed, "matter_id": str(opened.originator_id), "disclosed": disclosed is not None,
+        "route": disclosed.route if disclosed else "none",
+        "days_to_disclosure": disclosed.sim_day if disclosed else None, "highest_court": highest,
+        "final_disposition": final.disposition if final else "", "contempt": "ContemptHeld" in names,
+        "mooted": "DismissedAsMoot" in names, "entries": sum(isinstance(e, Matter.Entry) for e in events),
+        "reached": [level for level in LEVELS if level in reached],
+    }

@@ -1,19 +1,34 @@
-"""Runs: replications of a scenario, their seeds, and their recording in the store.
+"""Runs: replications of a scenario, their seeds, the workers that play them and the one writer.
 
-Each replication's seed derives from the root seed and its index alone. Nothing is written before
-the first replication has played to its end, so a scenario that fails at run time writes nothing;
-each replication is then saved whole, in one transaction.
+Each replication's seed derives from the root seed and its index alone, so results do not depend on
+the number of worker processes. Workers simulate and serialize; this process is the single writer
+and stores each replication whole, in one transaction, in replication order, so a run's stored
+replications are always a prefix 0..k-1 and `resume_run` carries on from k. Nothing is written
+before the first replication has played to its end, so a scenario that fails at run time writes
+nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import chain
+from typing import Any
 
 import attrs
 
+from sim.domain.matter import matter_id
 from sim.engine import simulate
-from sim.scenario import Scenario
+from sim.errors import UserError
+from sim.projections import outcome_row
+from sim.scenario import Scenario, load
 from sim.store import DocketStore, Run, now, package_versions
+
+Row = dict[str, Any]
+Played = tuple[list[Any], Row]  # a replication's stored-event records and its outcome row
 
 
 def replication_seed(root_seed: int, replication: int) -> int:
@@ -29,23 +44,133 @@ class RunResult:
     already_recorded: bool
 
 
-def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1) -> RunResult:
+class RunInterrupted(Exception):
+    """Ctrl-C during a run: every stored replication is whole and the run is marked incomplete."""
+
+    def __init__(self, run_id: str, stored: int, total: int) -> None:
+        super().__init__(run_id, stored, total)
+        self.run_id, self.stored, self.total = run_id, stored, total
+
+
+def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapper: Any) -> Played:
+    """Simulate one replication; return its events as store records, and its outcome row."""
+    matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication))
+    events = matter.collect_events()
+    return [mapper.to_stored_event(e) for e in events], outcome_row(events)
+
+
+# Worker processes: one context each, set by the initializer.
+_context: tuple[Scenario, str, int, Any] | None = None
+
+
+def _init_worker(scenario: Scenario, run_id: str, root_seed: int) -> None:
+    global _context
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    _context = (scenario, run_id, root_seed, DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper)
+
+
+def _play_batch(bounds: tuple[int, int]) -> list[Played]:
+    assert _context is not None
+    scenario, run_id, root_seed, mapper = _context
+    return [play(scenario, run_id, i, root_seed, mapper) for i in range(*bounds)]
+
+
+def _batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
+    for low in range(start, stop, size):
+        yield low, min(stop, low + size)
+
+
+def _ordered(tasks: Iterable[tuple[int, int]], jobs: int, initargs: tuple[Any, ...]) -> Iterator[list[Played]]:
+    """Batches played by `jobs` worker processes, yielded in order, with a bounded number in flight
+    (so memory stays flat however many replications there are)."""
+    executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs)
+    pending: deque[Any] = deque()
+    try:
+        for task in tasks:
+            pending.append(executor.submit(_play_batch, task))
+            if len(pending) >= 4 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _played(scenario: Scenario, run_id: str, seed: int, start: int, stop: int, jobs: int,
+            mapper: Any) -> Iterator[Played]:
+    size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
+    if jobs == 1:
+        for i in range(start, stop):
+            yield play(scenario, run_id, i, seed, mapper)
+        return
+    for batch in _ordered(_batches(start, stop, size), jobs, (scenario, run_id, seed)):
+        yield from batch
+
+
+def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1, jobs: int = 1,
+               on_row: Callable[[Row], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> RunResult:
     """Simulate `replications` of `scenario` and record them with the run's provenance."""
     run_id = str(Run.create_id(scenario.text_hash, seed, replications))
-    if store.has(Run.create_id(scenario.text_hash, seed, replications)):
-        run = store.run(run_id)
-        return RunResult(run_id, [str(m) for m in run.matter_ids()], already_recorded=True)
-    first = simulate(scenario, run_id, 0, replication_seed(seed, 0))
+    ids = [str(matter_id(run_id, scenario.name, i)) for i in range(replications)]
+    if store.has_events(Run.create_id(scenario.text_hash, seed, replications)):
+        return RunResult(run_id, ids, already_recorded=True)
+    stream = _played(scenario, run_id, seed, 0, replications, jobs, store.mapper)
+    records, row = next(stream)  # the first replication plays whole before anything is written
     run = Run(scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
               seed=seed, replications=replications, versions=package_versions(), started_at=now())
     register = store.register()
     register.add(run_id=run_id)
-    store.save(run, register, first)
-    matter_ids = [str(first.id)]
-    for i in range(1, replications):
-        matter = simulate(scenario, run_id, i, replication_seed(seed, i))
-        store.save(matter)
-        matter_ids.append(str(matter.id))
+    store.save(run, register)
+    _write(store, run, [(records, row)], stream, 0, on_row, on_progress)
+    return RunResult(run_id, ids, already_recorded=False)
+
+
+def resume_run(store: DocketStore, run_id: str, jobs: int = 1, on_row: Callable[[Row], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> tuple[Scenario, RunResult]:
+    """Finish an interrupted run: rebuild the stored replications' rows, then play the rest."""
+    run = store.run(run_id)
+    if run.finished_at is not None:
+        raise UserError(f"run {run_id} is already finished ({run.finished_at}); nothing to resume")
+    scenario = load(run.scenario_path)
+    if scenario.text_hash != run.scenario_hash:
+        raise UserError(f"{run.scenario_path}: the scenario text has changed since run {run_id} started; "
+                        "restore it to resume, or start a new run")
+    stored = stored_prefix(store, run)
+    for i in range(stored):
+        if on_row:
+            on_row(outcome_row(store.matter_events(str(matter_id(run_id, run.scenario, i)))))
+    stream = _played(scenario, run_id, run.seed, stored, run.replications, jobs, store.mapper)
+    _write(store, run, [], stream, stored, on_row, on_progress)
+    ids = [str(m) for m in run.matter_ids()]
+    return scenario, RunResult(run_id, ids, already_recorded=False)
+
+
+def stored_prefix(store: DocketStore, run: Run) -> int:
+    """How many replications of `run` are stored (always a prefix: the writer stores in order)."""
+    low, high = 0, run.replications
+    while low < high:
+        mid = (low + high) // 2
+        if store.has_events(matter_id(str(run.id), run.scenario, mid)):
+            low = mid + 1
+        else:
+            high = mid
+    return low
+
+
+def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[Played], done: int,
+           on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None) -> None:
+    """The single writer: each replication in one transaction, then its row; finish the run at the end."""
+    total = run.replications
+    try:
+        for records, row in chain(first, stream):
+            store.recorder.insert_events(records)
+            done += 1
+            if on_row:
+                on_row(row)
+            if on_progress:
+                on_progress(done, total)
+    except KeyboardInterrupt:
+        raise RunInterrupted(str(run.id), done, total) from None
     run.finish(finished_at=now())
     store.save(run)
-    return RunResult(run_id, matter_ids, already_recorded=False)

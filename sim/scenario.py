@@ -440,6 +440,7 @@ class Scenario:
     pins: dict[str, Pin] = _field(_pins, default=attrs.Factory(dict), doc="a [pins] table")
     text_hash: str = attrs.field(default="", metadata={"parse": None})
     path: str = attrs.field(default="", metadata={"parse": None})
+    bases: tuple[str, ...] = attrs.field(default=(), metadata={"parse": None})  # extended files, nearest last
 
     @property
     def name(self) -> str:
@@ -493,11 +494,12 @@ def _merge(base: dict[str, Any], override: dict[str, Any], depth: int) -> dict[s
 _MERGE_DEPTH = {"courts": 3}
 
 
-def _extend(data: dict[str, Any], shown: str, base_dir: Path, chain: tuple[str, ...]) -> tuple[dict, str]:
+def _extend(data: dict[str, Any], shown: str, base_dir: Path,
+            chain: tuple[str, ...]) -> tuple[dict[str, Any], str, tuple[str, ...]]:
     """Resolve `scenario.extends`: the base scenario's data with this file's tables laid over it."""
     about = data.get("scenario")
     if not isinstance(about, dict) or "extends" not in about:
-        return data, ""
+        return data, "", ()
     base_name = about["extends"]
     if not isinstance(base_name, str) or not base_name.strip():
         raise ScenarioError(shown, "scenario.extends", f"expected a scenario name or path, got {_show(base_name)}")
@@ -511,13 +513,14 @@ def _extend(data: dict[str, Any], shown: str, base_dir: Path, chain: tuple[str, 
     if base_shown in chain:
         raise ScenarioError(shown, "scenario.extends", f"extends itself through {' -> '.join(chain)}")
     base_text = _read(path, base_shown)
-    base_data, base_texts = _extend(_toml(base_text, base_shown), base_shown, path.parent, (*chain, base_shown))
+    base_data, base_texts, bases = _extend(_toml(base_text, base_shown), base_shown, path.parent,
+                                           (*chain, base_shown))
     merged = {key: _merge(base_data.get(key, {}), value, _MERGE_DEPTH.get(key, 2))
               if isinstance(value, dict) and isinstance(base_data.get(key), dict) else value
               for key, value in data.items()}
     merged = {**{k: v for k, v in base_data.items() if k not in merged}, **merged}
     merged["scenario"] = {k: v for k, v in merged["scenario"].items() if k != "extends"}
-    return merged, base_texts + base_text
+    return merged, base_texts + base_text, (*bases, str(path))
 
 
 def _toml(text: str, shown: str) -> dict[str, Any]:
@@ -529,13 +532,13 @@ def _toml(text: str, shown: str) -> dict[str, Any]:
 
 def parse(text: str, shown: str, base_dir: Path | None = None) -> Scenario:
     """Parse scenario text; `shown` names the file in error messages, `base_dir` resolves `extends`."""
-    data, base_texts = _extend(_toml(text, shown), shown, base_dir or Path.cwd(), (shown,))
+    data, base_texts, bases = _extend(_toml(text, shown), shown, base_dir or Path.cwd(), (shown,))
     try:
         loaded = _load_table(Scenario, data)
     except _Invalid as e:
         raise ScenarioError(shown, e.key, e.message) from None
     digest = hashlib.sha256((base_texts + text).encode()).hexdigest()
-    return attrs.evolve(loaded, text_hash=digest, path=shown)
+    return attrs.evolve(loaded, text_hash=digest, path=shown, bases=bases)
 
 
 def resolve(name_or_path: str) -> Path:

@@ -112,12 +112,9 @@ class DocketStore(Application):
         except (ValueError, AggregateNotFoundError):
             raise StoreError(f"unknown run id {run_id!r}; `python run.py runs` lists the runs") from None
 
-    def has(self, aggregate_id: UUID) -> bool:
-        try:
-            self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+    def has_events(self, aggregate_id: UUID) -> bool:
+        """True if anything is stored under `aggregate_id` (reads one record, rebuilds nothing)."""
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def matter_events(self, matter_id: str) -> list[Any]:
         """The stored events of one matter, in order; a clear error if there is no such matter."""

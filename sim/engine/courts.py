@@ -181,7 +181,8 @@ def _appeal(p: Proceeding, appellant: str, appellee: str, order_date: str) -> Wa
                  **p.deadline("rehearing_petition", judgment_date, rule_key, extension))
         yield from p.wait("rehearing_decision", "court_of_appeals", coa.en_banc_ruling_after)
         granted = p.occurs("court_of_appeals", coa.en_banc_grant)
-        p.record(Matter.RehearingDecided, "rehearing_decision", "en_banc", "Court of Appeals, en banc",
+        p.record(Matter.RehearingDecided, "rehearing_decision", "en_banc" if granted else "circuit",
+                 "Court of Appeals, en banc",
                  f"ORDER {'GRANTING' if granted else 'DENYING'} rehearing en banc.", granted=granted)
         judgment_date = p.today
         if granted:

@@ -1,0 +1,108 @@
+"""Run results: outcome rows streamed to `outcomes.csv`, tallies in compact arrays, `summary.json`.
+
+A tally holds one number per replication per measure (not the replications themselves), so memory
+stays flat as -n grows; the estimates come from `sim.estimates`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.estimates import mean_difference, median_difference, quantile, wilson
+from sim.projections import LEVELS, OUTCOME_KEYS
+
+
+class Tally:
+    """The outcomes of one run, one slot per replication."""
+
+    def __init__(self, run_id: str, scenario: str, seed: int, n: int) -> None:
+        self.run_id, self.scenario, self.seed, self.n = run_id, scenario, seed, n
+        self.days = np.full(n, np.nan)
+        self.reached = np.zeros((n, len(LEVELS)), dtype=bool)
+        self.flags = np.zeros((n, 4), dtype=bool)  # disclosed, ever in contempt, mooted, ended in sanctions
+        self.filled = np.zeros(n, dtype=bool)
+        self.routes: dict[str, int] = {}
+
+    def add(self, row: dict[str, Any]) -> None:
+        i = row["replication"]
+        if row["days_to_disclosure"] is not None:
+            self.days[i] = row["days_to_disclosure"]
+        self.reached[i] = [level in row["reached"] for level in LEVELS]
+        self.flags[i] = (row["disclosed"], row["contempt"], row["mooted"],
+                         row["final_disposition"].startswith("contempt"))
+        self.filled[i] = True
+        self.routes[row["route"]] = self.routes.get(row["route"], 0) + 1
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.filled.all())
+
+    def summary(self) -> dict[str, Any]:
+        n = int(self.filled.sum())
+        disclosed = int(self.flags[:, 0].sum())
+        days = self.days[~np.isnan(self.days)]
+        return {
+            "run_id": self.run_id, "scenario": self.scenario, "seed": self.seed, "n": n,
+            "p_disclosed": _estimate(disclosed / n if n else math.nan, *wilson(disclosed, n)),
+            "median_days": _estimate(*quantile(days, 0.5)),
+            "p90_days": _estimate(*quantile(days, 0.9)),
+            "reached": {level: float(self.reached[:, i].sum() / n) if n else math.nan
+                        for i, level in enumerate(LEVELS)},
+            "p_held_in_contempt": float(self.flags[:, 1].mean()) if n else math.nan,
+            "p_ended_in_contempt": float(self.flags[:, 3].mean()) if n else math.nan,
+            "p_mooted": float(self.flags[:, 2].mean()) if n else math.nan,
+            "routes": dict(sorted(self.routes.items())),
+        }
+
+
+def _estimate(point: float, lo: float, hi: float) -> dict[str, float | None]:
+    def clean(x: float) -> float | None:
+        return None if math.isnan(x) else x
+    return {"estimate": clean(point), "low": clean(lo), "high": clean(hi)}
+
+
+def paired_difference(base: Tally, other: Tally) -> dict[str, Any]:
+    """`other` minus `base`, replication by replication (same seed: common random numbers)."""
+    if base.n != other.n or base.seed != other.seed:
+        return {"scenario": other.scenario, "baseline": base.scenario,
+                "note": "not paired: runs differ in seed or number of replications"}
+    d = other.flags[:, 0].astype(float) - base.flags[:, 0].astype(float)
+    return {"scenario": other.scenario, "baseline": base.scenario,
+            "p_disclosed": _estimate(*mean_difference(d)),
+            "median_days": _estimate(*median_difference(base.days, other.days))}
+
+
+class OutcomeWriter:
+    """Writes outcome rows to DIR/outcomes.csv as they come, and DIR/summary.json at the end."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.file = (out_dir / "outcomes.csv").open("w", newline="", encoding="utf-8")
+        self.csv = csv.DictWriter(self.file, fieldnames=OUTCOME_KEYS)
+        self.csv.writeheader()
+
+    def write(self, row: dict[str, Any]) -> None:
+        self.csv.writerow({k: _cell(row[k]) for k in OUTCOME_KEYS})
+
+    def close(self) -> None:
+        self.file.close()
+
+    def summary(self, document: dict[str, Any], scenario_files: list[str]) -> None:
+        (self.out_dir / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        copies = self.out_dir / "scenarios"
+        copies.mkdir(exist_ok=True)
+        for path in scenario_files:
+            shutil.copyfile(path, copies / Path(path).name)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
