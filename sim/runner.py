@@ -10,6 +10,7 @@ nothing.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import signal
 from collections import deque
@@ -63,9 +64,18 @@ def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapp
 _context: tuple[Scenario, str, int, Any] | None = None
 
 
+def _die_with_parent() -> None:
+    """On Linux, ask the kernel to end this worker if the writer is killed (no orphans left playing)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _init_worker(scenario: Scenario, run_id: str, root_seed: int) -> None:
     global _context
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    _die_with_parent()
     _context = (scenario, run_id, root_seed, DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper)
 
 
