@@ -10,6 +10,7 @@ nothing.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import signal
@@ -66,10 +67,8 @@ _context: tuple[Scenario, str, int, Any] | None = None
 
 def _die_with_parent() -> None:
     """On Linux, ask the kernel to end this worker if the writer is killed (no orphans left playing)."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def _init_worker(scenario: Scenario, run_id: str, root_seed: int) -> None:
