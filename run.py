@@ -20,7 +20,7 @@ from sim.domain.procedure import OutOfOrder
 from sim.errors import UserError
 from sim.projections import entries, render_text
 from sim.runner import RunInterrupted, record_run, stored_prefix
-from sim.store import DEFAULT_STORE, STORE_ENV, open_store
+from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
 
 HISTORICAL = "microsoft_ireland_2013"
 MAX_IDS_SHOWN = 10
@@ -76,9 +76,9 @@ def cmd_run(args: argparse.Namespace) -> None:
             raise UserError("run: name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         loaded = [scenarios.load(name) for name in args.scenarios]
         out_dir = check_out_dir(args.out)
-        store = open_store(args.store, create=True)
-        comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
-                                   terminal.progress)
+        with recording(args.store) as store:
+            comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
+                                       terminal.progress)
     _report(comparison, out_dir)
 
 
@@ -136,10 +136,17 @@ def cmd_docket(args: argparse.Namespace) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    store = open_store(args.store, create=True)
-    result = record_run(store, scenarios.load(HISTORICAL), seed=0)
+    historical = scenarios.load(HISTORICAL)
+    with recording(args.store) as store:
+        result = record_run(store, historical, seed=0)
     print(render_text(store.matter_events(result.matter_ids[0])), end="")
     print(f"\nrun {result.run_id}; see it again with: python run.py docket --latest")
+
+
+def cmd_bench(args: argparse.Namespace) -> None:
+    from sim.bench import bench
+
+    bench(n=args.n, memory_n=args.memory_n)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _store_flag(p)
     p.set_defaults(func=cmd_docket)
+
+    p = commands.add_parser("bench", help="throughput and memory figures on this machine")
+    p.add_argument("-n", type=_whole(10), default=5000, help="replications for the throughput runs (default 5000)")
+    p.add_argument("--memory-n", type=_whole(10), default=None,
+                   help="replications for the large memory run (default 10 x n)")
+    p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("demo", help="run the historical case and print its docket")
     _store_flag(p)

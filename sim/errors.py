@@ -1,8 +1,18 @@
 """Errors a user can act on: the CLI prints them as one line and exits with status 2."""
 
+import re
+
+
+def printable(text: str) -> str:
+    """Control characters (a line break in a key or value) escaped, so a message stays on one line."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
+
 
 class UserError(Exception):
     """Bad input (scenario file, store, flag, matter id): shown as one clear line."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class ScenarioError(UserError):
@@ -14,7 +24,8 @@ class ScenarioError(UserError):
         self.source, self.key, self.message = source, key, message
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.key}: {self.message}" if self.key else f"{self.source}: {self.message}"
+        text = f"{self.source}: {self.key}: {self.message}" if self.key else f"{self.source}: {self.message}"
+        return printable(text)
 
 
 class StoreError(UserError):

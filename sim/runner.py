@@ -2,8 +2,9 @@
 
 Each replication's seed derives from the root seed and its index alone, so results do not depend on
 the number of worker processes. Workers simulate and serialize; this process is the single writer
-and stores each replication whole, in one transaction, in replication order, so a run's stored
-replications are always a prefix 0..k-1 and `resume_run` carries on from k. Nothing is written
+and stores replications in replication order, each whole inside one transaction (several
+consecutive replications share a transaction), so a run's stored replications are always a prefix
+0..k-1 and `resume_run` carries on from k. Nothing is written
 before the first replication has played to its end, so a scenario that fails at run time writes
 nothing.
 """
@@ -14,6 +15,7 @@ import contextlib
 import ctypes
 import hashlib
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +32,8 @@ from sim.scenario import Scenario, load
 from sim.store import DocketStore, Run, now, package_versions
 
 Row = dict[str, Any]
+COMMIT_GROUP = 64      # replications per transaction at most
+COMMIT_SECONDS = 0.25  # or fewer, so progress and Ctrl-C stay prompt
 Played = tuple[list[Any], Row]  # a replication's stored-event records and its outcome row
 
 
@@ -167,16 +171,31 @@ def stored_prefix(store: DocketStore, run: Run) -> int:
     return low
 
 
+def _groups(played: Iterator[Played], size: int, seconds: float) -> Iterator[list[Played]]:
+    """Consecutive replications grouped for one commit: up to `size`, or what `seconds` brought."""
+    group: list[Played] = []
+    since = time.monotonic()
+    for item in played:
+        group.append(item)
+        if len(group) >= size or time.monotonic() - since >= seconds:
+            yield group
+            group, since = [], time.monotonic()
+    if group:
+        yield group
+
+
 def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[Played], done: int,
            on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None) -> None:
-    """The single writer: each replication in one transaction, then its row; finish the run at the end."""
+    """The single writer. Replications are committed in order, in groups, one transaction a group:
+    a replication is stored whole or not at all, and rows are reported only once committed."""
     total = run.replications
     try:
-        for records, row in chain(first, stream):
-            store.recorder.insert_events(records)
-            done += 1
-            if on_row:
-                on_row(row)
+        for group in _groups(chain(first, stream), COMMIT_GROUP, COMMIT_SECONDS):
+            store.recorder.insert_events([record for records, _ in group for record in records])
+            done += len(group)
+            for _, row in group:
+                if on_row:
+                    on_row(row)
             if on_progress:
                 on_progress(done, total)
     except KeyboardInterrupt:

@@ -29,7 +29,7 @@ from sim.distributions import (
     Uniform,
 )
 from sim.domain.rules import STEPS
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, printable
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DOCTRINES = ("location", "control")
@@ -45,7 +45,7 @@ class _Invalid(Exception):
 
 def _show(value: Any) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{printable(value)}"'
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -54,6 +54,7 @@ def _show(value: Any) -> str:
 
 
 def _join(prefix: str, key: str) -> str:
+    key = printable(key)
     if not key:
         return prefix
     if not prefix or key.startswith("["):

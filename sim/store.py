@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -173,6 +175,23 @@ def _check_sqlite_file(path: Path, url: str) -> None:
         raise StoreError(f"{url}: {path} cannot be read as a docketsim store ({e})") from None
     if tables and ("stored_events" not in tables or (topic and not topic.startswith("sim."))):
         raise StoreError(f"{url}: {path} is an SQLite database but not a docketsim store")
+
+
+@contextmanager
+def recording(url: str | None) -> Iterator[DocketStore]:
+    """The store to record into, created if need be; if what runs inside fails before anything is
+    recorded, a file this call created is removed again (a failed run leaves no store behind)."""
+    url = store_url(url)
+    path = _sqlite_path(url) if url.startswith("sqlite:///") else None
+    existed = path is None or path.exists()
+    store = open_store(url, create=True)
+    try:
+        yield store
+    except BaseException:
+        if not existed and not store.recorder.max_notification_id():
+            store.close()
+            path.unlink(missing_ok=True)  # type: ignore[union-attr]
+        raise
 
 
 def open_store(url: str | None, *, create: bool = False) -> DocketStore:

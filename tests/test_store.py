@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from sim import runner
-from sim.errors import StoreError
 from sim.projections import entries
 from sim.runner import record_run
 from sim.store import Run, open_store
@@ -83,26 +82,34 @@ def test_run_provenance(memory_store, historical):
     assert run.started_at <= run.finished_at
 
 
-def test_failed_replication_leaves_no_half_recorded_matter(memory_store, historical, monkeypatch):
-    """Replication 0 is stored whole; replication 1 fails mid-run and leaves nothing; the run stays
-    unfinished."""
+def test_failed_replication_leaves_no_half_recorded_matter(memory_store, monkeypatch):
+    """Replication 100 of 150 crashes: what is stored is a prefix of whole matters, nothing of the
+    crashed one, and the run stays unfinished (resumable)."""
+    from sim import scenario as scenarios
+    from sim.runner import stored_prefix
+
+    stochastic = scenarios.load("microsoft_ireland_stochastic")
     real = runner.simulate
 
     def failing(scenario, run_id, replication, seed):
         matter = real(scenario, run_id, replication, seed)
-        if replication == 1:
+        if replication == 100:
             raise RuntimeError("simulated crash after building the matter")
         return matter
 
     monkeypatch.setattr(runner, "simulate", failing)
+    monkeypatch.setattr(runner, "COMMIT_GROUP", 16)
     with pytest.raises(RuntimeError):
-        record_run(memory_store, historical, replications=2)
+        record_run(memory_store, stochastic, replications=150)
     run = memory_store.runs()[0]
     assert run.finished_at is None
-    first, second = run.matter_ids()
-    assert stream(memory_store, str(first))[-1][0] == "DataDisclosed"
-    with pytest.raises(StoreError):
-        memory_store.matter_events(str(second))
+    stored = stored_prefix(memory_store, run)
+    assert 0 < stored <= 100
+    ids = run.matter_ids()
+    for matter_id in ids[:stored]:
+        assert stream(memory_store, str(matter_id))[-1][0] in ("FinalDisposition", "DataDisclosed")
+    for matter_id in ids[stored:]:
+        assert not memory_store.has_events(matter_id)
 
 
 def test_scenario_failing_at_run_time_writes_nothing(tmp_path, historical):

@@ -21,12 +21,13 @@ from sim.distributions import Duration, Probability
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES, STEPS, Rule
 from sim.errors import ScenarioError
-from sim.scenario import Court, Scenario
+from sim.scenario import Scenario
 
 ACTORS = ("government", "provider", "magistrate", "district_court", "court_of_appeals",
           "supreme_court", "congress", "foreign_authority")
 COURT_LEVELS = ("magistrate", "district", "circuit", "en_banc", "supreme")
 OUT_OF_COURT = "Out of court"
+DESCRIPTIONS = {key: rule.describe() for key, rule in RULES.items()}
 
 
 def actor_stream(seed: int, actor: str) -> random.Random:
@@ -45,6 +46,7 @@ class Proceeding:
     matter: Matter
     seed: int
     calendar: Calendar = attrs.field(init=False)
+    forums: dict[str, tuple[str, str, str]] = attrs.field(init=False)
     streams: dict[str, random.Random] = attrs.field(init=False)
     enacted: simpy.Event = attrs.field(init=False)
     closed: simpy.Event = attrs.field(init=False)
@@ -52,16 +54,29 @@ class Proceeding:
     new_warrant: bool = False
     litigation: simpy.Process | None = None
     step_dates: dict[str, str] = attrs.Factory(dict)  # step -> date it was last recorded
+    _today: tuple[int, str] = (-1, "")
 
     def __attrs_post_init__(self) -> None:
-        self.calendar = Calendar(self.scenario.scenario.start_date)
+        s = self.scenario
+        self.calendar = Calendar(s.scenario.start_date)
+        self.forums = {level: (court.name, court.docket_number, judge) for level, court, judge in (
+            ("magistrate", s.courts.district, s.courts.magistrate_judge),
+            ("district", s.courts.district, s.courts.district.judge),
+            ("circuit", s.courts.circuit, s.courts.circuit.judge),
+            ("en_banc", s.courts.circuit, s.courts.circuit.judge),
+            ("supreme", s.courts.supreme, s.courts.supreme.judge))}
+        self.forums["congress"] = ("United States Congress", "", "")
+        self.forums["foreign"] = (s.foreign_authority.name, "", "")
         self.streams = {actor: actor_stream(self.seed, actor) for actor in ACTORS}
         self.enacted = self.env.event()
         self.closed = self.env.event()
 
     @property
     def today(self) -> str:
-        return self.calendar.date_of(self.env.now).isoformat()
+        now = int(self.env.now)
+        if now != self._today[0]:
+            self._today = (now, self.calendar.date_of(now).isoformat())
+        return self._today[1]
 
     def law_in_force(self, statute: str) -> bool:
         return statute in self.matter.statutes_in_force
@@ -84,16 +99,7 @@ class Proceeding:
 
     def court(self, level: str) -> tuple[str, str, str]:
         """Court name, docket number and judge for a level of the judiciary or another forum."""
-        courts = self.scenario.courts
-        court: Court | None = {"magistrate": courts.district, "district": courts.district,
-                               "circuit": courts.circuit, "en_banc": courts.circuit,
-                               "supreme": courts.supreme}.get(level)
-        if court is None:
-            name = {"congress": "United States Congress",
-                    "foreign": self.scenario.foreign_authority.name}.get(level, OUT_OF_COURT)
-            return name, "", ""
-        judge = courts.magistrate_judge if level == "magistrate" else court.judge
-        return court.name, court.docket_number, judge
+        return self.forums.get(level) or (OUT_OF_COURT, "", "")
 
     def judge(self, level: str) -> str:
         return self.court(level)[2]
@@ -110,7 +116,8 @@ class Proceeding:
         if docket_number:
             entry_number = self.matter.next_entry_number(docket_number, pin.entry if pin else None)
         approximate = bool(pin and pin.approximate)
-        text = re.sub(r"\.\.(?!\.)", ".", text)  # a name ending in "Corp." ends the sentence too
+        if ".." in text:  # a name ending in "Corp." ends the sentence too
+            text = re.sub(r"\.\.(?!\.)", ".", text)
         if pin and pin.note:
             text = f"{text} ({pin.note})"
         if approximate:
@@ -118,7 +125,7 @@ class Proceeding:
         self.matter.record(
             event_class, step=step, sim_day=int(self.env.now), date=self.today,
             approximate=approximate, court_level=level, court=court, docket_number=docket_number,
-            entry_number=entry_number, actor=actor, rule=self.rule_for(step, rule_key).describe(),
+            entry_number=entry_number, actor=actor, rule=DESCRIPTIONS[rule_key or STEPS[step]],
             text=text, **fields)
         self.step_dates[step] = self.today
         if level in COURT_LEVELS:

@@ -1,0 +1,116 @@
+"""`run.py bench`: throughput and memory, measured as ratios on this machine in one invocation.
+
+(a) the eventsourcing library's own rate: the same number of events saved in batches (one aggregate
+    per batch, the size of an average replication) to a fresh SQLite file, one process;
+(b) docketsim end to end, events durably stored per second, for the stochastic scenario with
+    --jobs 1 and with every core;
+(c) the same into memory://;
+(d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
+
+from sim.runner import record_run
+from sim.scenario import load
+from sim.store import open_store
+
+SCENARIO = "microsoft_ireland_stochastic"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Tick(Aggregate):
+    """A minimal aggregate for the library's baseline: one event per tick."""
+
+    @event("Ticked")
+    def tick(self, n: int) -> None:
+        self.n = n
+
+
+def library_rate(total_events: int, batch: int, path: Path) -> float:
+    """Events per second the library saves to SQLite, `batch` events per save, in one process."""
+    app = Application(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
+    started = time.perf_counter()
+    saved = 0
+    while saved < total_events:
+        tick = Tick()
+        for i in range(min(batch, total_events - saved) - 1):
+            tick.tick(n=i)
+        saved += len(tick.pending_events)
+        app.save(tick)
+    return saved / (time.perf_counter() - started)
+
+
+def docketsim_rate(store_url: str, n: int, jobs: int) -> tuple[float, int]:
+    """Events stored per second by `record_run`, and the number of events."""
+    store = open_store(store_url, create=True)
+    before = store.recorder.max_notification_id() or 0
+    started = time.perf_counter()
+    record_run(store, load(SCENARIO), seed=0, replications=n, jobs=jobs)
+    elapsed = time.perf_counter() - started
+    events = (store.recorder.max_notification_id() or 0) - before
+    return events / elapsed, events
+
+
+def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB, largest process) of `run.py run` in a fresh subprocess."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    store = folder / f"mem{n}.sqlite"
+    out = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "run.py"), "run", SCENARIO,
+                          "-n", str(n), "--jobs", str(jobs), "--store", f"sqlite:///{store}"],
+                         check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024
+
+
+def bench(n: int = 5000, memory_n: int | None = None, say: Any = print) -> dict[str, float]:
+    """Measure everything; `say` prints each figure as it comes."""
+    cores = os.cpu_count() or 1
+    memory_n = memory_n or 10 * n
+    figures: dict[str, float] = {"n": n, "cores": cores}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        say(f"docketsim bench: {SCENARIO}, n = {n:,}, {cores} cores")
+        rate1, events = docketsim_rate(f"sqlite:///{folder / 'j1.sqlite'}", n, 1)
+        batch = max(1, round(events / n))
+        figures["a_library_events_per_s"] = library_rate(events, batch, folder / "lib.sqlite")
+        say(f"(a) eventsourcing saving {events:,} events, {batch} per save, to SQLite: "
+            f"{figures['a_library_events_per_s']:,.0f} events/s")
+        figures["b_sqlite_jobs1_events_per_s"] = rate1
+        figures["b_sqlite_jobsN_events_per_s"] = docketsim_rate(f"sqlite:///{folder / 'jn.sqlite'}", n, cores)[0]
+        figures["c_memory_jobs1_events_per_s"] = docketsim_rate("memory://", n, 1)[0]
+        figures["c_memory_jobsN_events_per_s"] = docketsim_rate("memory://", n, cores)[0]
+        a = figures["a_library_events_per_s"]
+        for label, key in (("(b) docketsim -> SQLite, --jobs 1", "b_sqlite_jobs1"),
+                           (f"(b) docketsim -> SQLite, --jobs {cores}", "b_sqlite_jobsN"),
+                           ("(c) docketsim -> memory, --jobs 1", "c_memory_jobs1"),
+                           (f"(c) docketsim -> memory, --jobs {cores}", "c_memory_jobsN")):
+            rate = figures[f"{key}_events_per_s"]
+            figures[f"{key}_over_a"] = rate / a
+            say(f"{label}: {rate:,.0f} events/s = {rate / a:.2f} x (a)")
+        figures["speedup_sqlite"] = figures["b_sqlite_jobsN_events_per_s"] / figures["b_sqlite_jobs1_events_per_s"]
+        figures["speedup_memory"] = figures["c_memory_jobsN_events_per_s"] / figures["c_memory_jobs1_events_per_s"]
+        say(f"parallel speedup ({cores} cores vs 1): SQLite {figures['speedup_sqlite']:.2f} x, "
+            f"memory {figures['speedup_memory']:.2f} x")
+        t_small, rss_small = whole_run(n, cores, folder)
+        t_big, rss_big = whole_run(memory_n, cores, folder)
+        figures.update(time_small_s=t_small, time_big_s=t_big, rss_small_mib=rss_small, rss_big_mib=rss_big,
+                       memory_ratio=rss_big / rss_small, time_ratio=t_big / t_small, memory_n=memory_n)
+        say(f"(d) whole run -n {n:,}: {t_small:.1f} s, peak {rss_small:.0f} MiB; -n {memory_n:,}: {t_big:.1f} s, "
+            f"peak {rss_big:.0f} MiB; memory ratio {rss_big / rss_small:.2f} (target <= 1.3), "
+            f"time ratio {t_big / t_small:.1f} (linear: {memory_n / n:.0f})")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    say(f"bench process peak RSS {peak:.0f} MiB")
+    return figures
