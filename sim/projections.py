@@ -11,7 +11,7 @@ import attrs
 from sim.domain.matter import Matter
 
 ENTRY_KEYS = ("court", "docket_number", "entry_number", "date", "event", "description", "rule",
-              "actor", "sim_day", "approximate", "seq", "deadline", "late")
+              "actor", "sim_day", "approximate", "seq", "deadline", "late", "court_level")
 COURT_ORDER = ("district", "circuit", "supreme")
 
 
@@ -23,7 +23,7 @@ def entries(events: list[Any]) -> list[dict[str, Any]]:
          "date": e.date, "event": type(e).__name__, "description": e.text, "rule": e.rule,
          "actor": e.actor, "sim_day": e.sim_day, "approximate": e.approximate,
          "seq": e.originator_version, "deadline": getattr(e, "deadline", None),
-         "late": getattr(e, "late", False)}
+         "late": getattr(e, "late", False), "court_level": e.court_level}
         for e in events if isinstance(e, Matter.Entry)
     ]
 
