@@ -21,14 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import chain
 from typing import Any
+from uuid import UUID
 
 import attrs
 
 from sim.domain.matter import matter_id
-from sim.engine import simulate
+from sim.engine import Fork, simulate
 from sim.errors import UserError
 from sim.projections import outcome_row
-from sim.scenario import Scenario, load
+from sim.scenario import Scenario, load, with_settings
 from sim.store import DocketStore, Run, now, package_versions
 
 Row = dict[str, Any]
@@ -58,15 +59,16 @@ class RunInterrupted(Exception):
         self.run_id, self.stored, self.total = run_id, stored, total
 
 
-def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapper: Any) -> Played:
+def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapper: Any,
+         fork: Fork | None = None) -> Played:
     """Simulate one replication; return its events as store records, and its outcome row."""
-    matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication))
+    matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication), fork)
     events = matter.collect_events()
     return [mapper.to_stored_event(e) for e in events], outcome_row(events)
 
 
 # Worker processes: one context each, set by the initializer.
-_context: tuple[Scenario, str, int, Any] | None = None
+_context: tuple[Scenario, str, int, Any, Fork | None] | None = None
 
 
 def _die_with_parent() -> None:
@@ -75,17 +77,18 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
-def _init_worker(scenario: Scenario, run_id: str, root_seed: int) -> None:
+def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None) -> None:
     global _context
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     _die_with_parent()
-    _context = (scenario, run_id, root_seed, DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper)
+    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    _context = (scenario, run_id, root_seed, mapper, fork)
 
 
 def _play_batch(bounds: tuple[int, int]) -> list[Played]:
     assert _context is not None
-    scenario, run_id, root_seed, mapper = _context
-    return [play(scenario, run_id, i, root_seed, mapper) for i in range(*bounds)]
+    scenario, run_id, root_seed, mapper, fork = _context
+    return [play(scenario, run_id, i, root_seed, mapper, fork) for i in range(*bounds)]
 
 
 def _batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
@@ -110,28 +113,31 @@ def _ordered(tasks: Iterable[tuple[int, int]], jobs: int, initargs: tuple[Any, .
 
 
 def _played(scenario: Scenario, run_id: str, seed: int, start: int, stop: int, jobs: int,
-            mapper: Any) -> Iterator[Played]:
+            mapper: Any, fork: Fork | None) -> Iterator[Played]:
     size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
     if jobs == 1:
         for i in range(start, stop):
-            yield play(scenario, run_id, i, seed, mapper)
+            yield play(scenario, run_id, i, seed, mapper, fork)
         return
-    for batch in _ordered(_batches(start, stop, size), jobs, (scenario, run_id, seed)):
+    for batch in _ordered(_batches(start, stop, size), jobs, (scenario, run_id, seed, fork)):
         yield from batch
 
 
 def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1, jobs: int = 1,
                on_row: Callable[[Row], None] | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> RunResult:
-    """Simulate `replications` of `scenario` and record them with the run's provenance."""
-    run_id = str(Run.create_id(scenario.text_hash, seed, replications))
+               on_progress: Callable[[int, int], None] | None = None, fork: Fork | None = None) -> RunResult:
+    """Simulate `replications` of `scenario` (a fork of a stored matter, if `fork` is given) and
+    record them with the run's provenance."""
+    where = None if fork is None else {"matter_id": fork.source_id, "seq": fork.seq}
+    run_id = str(Run.create_id(scenario.text_hash, seed, replications, where))
     ids = [str(matter_id(run_id, scenario.name, i)) for i in range(replications)]
-    if store.has_events(Run.create_id(scenario.text_hash, seed, replications)):
+    if store.has_events(UUID(run_id)):
         return RunResult(run_id, ids, already_recorded=True)
-    stream = _played(scenario, run_id, seed, 0, replications, jobs, store.mapper)
+    stream = _played(scenario, run_id, seed, 0, replications, jobs, store.mapper, fork)
     records, row = next(stream)  # the first replication plays whole before anything is written
     run = Run(scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
-              seed=seed, replications=replications, versions=package_versions(), started_at=now())
+              seed=seed, replications=replications, versions=package_versions(), started_at=now(),
+              settings=[list(setting) for setting in scenario.settings], fork=where)
     register = store.register()
     register.add(run_id=run_id)
     store.save(run, register)
@@ -145,7 +151,7 @@ def resume_run(store: DocketStore, run_id: str, jobs: int = 1, on_row: Callable[
     run = store.run(run_id)
     if run.finished_at is not None:
         raise UserError(f"run {run_id} is already finished ({run.finished_at}); nothing to resume")
-    scenario = load(run.scenario_path)
+    scenario = with_settings(load(run.scenario_path), [tuple(x) for x in run.settings])
     if scenario.text_hash != run.scenario_hash:
         raise UserError(f"{run.scenario_path}: the scenario text has changed since run {run_id} started; "
                         "restore it to resume, or start a new run")
@@ -153,10 +159,17 @@ def resume_run(store: DocketStore, run_id: str, jobs: int = 1, on_row: Callable[
     for i in range(stored):
         if on_row:
             on_row(outcome_row(store.matter_events(str(matter_id(run_id, run.scenario, i)))))
-    stream = _played(scenario, run_id, run.seed, stored, run.replications, jobs, store.mapper)
+    fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
+    stream = _played(scenario, run_id, run.seed, stored, run.replications, jobs, store.mapper, fork)
     _write(store, run, [], stream, stored, on_row, on_progress)
     ids = [str(m) for m in run.matter_ids()]
     return scenario, RunResult(run_id, ids, already_recorded=False)
+
+
+def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:
+    """A fork point: the source matter's entries up to position `seq`, read from the store."""
+    events = store.matter_events(source_id)
+    return Fork(source_id, [e for e in events[1:] if e.originator_version <= seq])
 
 
 def stored_prefix(store: DocketStore, run: Run) -> int:

@@ -7,8 +7,10 @@ got "soon"``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
+import json
 import math
 import tomllib
 from collections.abc import Callable, Iterator
@@ -442,6 +444,8 @@ class Scenario:
     text_hash: str = attrs.field(default="", metadata={"parse": None})
     path: str = attrs.field(default="", metadata={"parse": None})
     bases: tuple[str, ...] = attrs.field(default=(), metadata={"parse": None})  # extended files, nearest last
+    data: dict[str, Any] = attrs.field(factory=dict, metadata={"parse": None}, repr=False, eq=False)
+    settings: tuple[tuple[str, str], ...] = attrs.field(default=(), metadata={"parse": None})  # --set, in order
 
     @property
     def name(self) -> str:
@@ -539,7 +543,42 @@ def parse(text: str, shown: str, base_dir: Path | None = None) -> Scenario:
     except _Invalid as e:
         raise ScenarioError(shown, e.key, e.message) from None
     digest = hashlib.sha256((base_texts + text).encode()).hexdigest()
-    return attrs.evolve(loaded, text_hash=digest, path=shown, bases=bases)
+    return attrs.evolve(loaded, text_hash=digest, path=shown, bases=bases, data=data)
+
+
+def setting_value(text: str) -> Any:
+    """A --set value: a TOML value (2018-03-23, 0.4, true, "x", { p = 0.3 }) or else a bare word."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def with_settings(scenario: Scenario, settings: list[tuple[str, str]]) -> Scenario:
+    """The scenario with KEY=VALUE settings applied to its data and validated as in a scenario file;
+    an error names the setting ("--set KEY: ...")."""
+    if not settings:
+        return scenario
+    data = copy.deepcopy(scenario.data)
+    for key, text in settings:
+        parts = key.split(".")
+        table = data
+        for depth, part in enumerate(parts[:-1]):
+            if not isinstance(table.get(part), dict):
+                known = ", ".join(k for k, v in table.items() if isinstance(v, dict))
+                raise ScenarioError(f"--set {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
+                                    f"scenario; expected one of {known}")
+            table = table[part]
+        table[parts[-1]] = setting_value(text)
+        try:
+            _load_table(Scenario, data)
+        except _Invalid as e:
+            where = f"--set {key}" if e.key.startswith(key) else f"--set {key} (at {e.key})"
+            raise ScenarioError(where, "", e.message) from None
+    loaded = _load_table(Scenario, data)
+    digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
+    return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, data=data,
+                        settings=(*scenario.settings, *map(tuple, settings)))
 
 
 def resolve(name_or_path: str) -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, event
 
 from sim.domain.matter import Matter, matter_id
 from sim.errors import StoreError
+from sim.narrative import LONGEST_PERIOD
 
 DEFAULT_STORE = "sqlite:///docketsim.sqlite"
 STORE_ENV = "DOCKETSIM_STORE"
@@ -45,7 +46,8 @@ def package_versions() -> dict[str, str]:
 
 
 class Run(Aggregate):
-    """Provenance of one run: which scenario text, which seed, which versions, when."""
+    """Provenance of one run: which scenario text (and --set settings), which seed, which versions,
+    when; for a fork, the source matter and the last entry copied from it."""
 
     class Started(Aggregate.Created):
         scenario: str
@@ -55,18 +57,24 @@ class Run(Aggregate):
         replications: int
         versions: dict[str, str]
         started_at: str
+        settings: list[list[str]]
+        fork: dict[str, Any] | None
 
     def __init__(self, scenario: str, scenario_path: str, scenario_hash: str, seed: int,
-                 replications: int, versions: dict[str, str], started_at: str) -> None:
+                 replications: int, versions: dict[str, str], started_at: str,
+                 settings: list[list[str]], fork: dict[str, Any] | None) -> None:
         self.scenario, self.scenario_path, self.scenario_hash = scenario, scenario_path, scenario_hash
+        self.settings, self.fork = [tuple(s) for s in settings], fork
         self.seed, self.replications, self.versions = seed, replications, versions
         self.started_at = started_at
         self.finished_at: str | None = None
 
     @staticmethod
-    def create_id(scenario_hash: str, seed: int, replications: int) -> UUID:  # type: ignore[override]
-        """Deterministic: the same scenario text, seed and size make the same run."""
-        return uuid5(RUN_NAMESPACE, f"{scenario_hash}/{seed}/{replications}")
+    def create_id(scenario_hash: str, seed: int, replications: int,  # type: ignore[override]
+                  fork: dict[str, Any] | None = None) -> UUID:
+        """Deterministic: the same scenario text, seed, size (and fork point) make the same run."""
+        where = "" if fork is None else f"/{fork['matter_id']}@{fork['seq']}"
+        return uuid5(RUN_NAMESPACE, f"{scenario_hash}/{seed}/{replications}{where}")
 
     @event("Finished")
     def finish(self, finished_at: str) -> None:
@@ -98,6 +106,7 @@ class DocketStore(Application):
     """docketsim's application: saves and reads matters and runs."""
 
     name = "docketsim"
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Matter: 100}
 
     def register(self) -> RunRegister:
         try:
@@ -128,6 +137,41 @@ class DocketStore(Application):
             raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids "
                              "it records")
         return events
+
+    def version_on(self, matter_id: str, when: dt.date) -> int:
+        """The matter's last version dated on or before `when` (binary search: dates never go back)."""
+        events = self.matter_events_between(matter_id, 0, 1)
+        opened = events[0]
+        if when < dt.date.fromisoformat(opened.start_date):
+            raise StoreError(f"{when.isoformat()} is before the matter began ({opened.start_date})")
+        low, high = 1, self.recorder.select_events(UUID(matter_id), desc=True, limit=1)[0].originator_version
+        while low < high:
+            mid = (low + high + 1) // 2
+            (event,) = self.matter_events_between(matter_id, mid - 1, mid)
+            if dt.date.fromisoformat(event.date) <= when:
+                low = mid
+            else:
+                high = mid - 1
+        return low
+
+    def matter_events_between(self, matter_id: str, after: int, upto: int) -> list[Any]:
+        """Stored events of a matter with after < version <= upto, read from the store (no rebuild)."""
+        events = list(self.events.get(UUID(matter_id), gt=after or None, lte=upto))
+        if after == 0 and (not events or not isinstance(events[0], Matter.Opened)):
+            raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids it records")
+        return events
+
+    def matter_as_of(self, matter_id: str, when: dt.date) -> tuple[Matter, list[Any]]:
+        """The matter rebuilt at its last version on or before `when` (snapshots make it fast), and its
+        events from the longest deadline period before `when` up to that version (enough to know
+        which deadlines were running)."""
+        version = self.version_on(matter_id, when)
+        matter = self.repository.get(UUID(matter_id), version=version)
+        window = self.version_on(matter_id, max(when - dt.timedelta(days=LONGEST_PERIOD),
+                                                dt.date.fromisoformat(matter.start_date)))
+        recent = self.matter_events_between(matter_id, window - 1, version) if window > 1 else []
+        opened = self.matter_events_between(matter_id, 0, 1)
+        return matter, opened + [e for e in recent if not isinstance(e, Matter.Opened)]
 
     def latest_matter_id(self) -> str:
         runs = self.register().run_ids

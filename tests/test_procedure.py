@@ -88,7 +88,8 @@ def header(matter: Matter, event: str, day: int | None, level: str | None, entry
     court, docket = COURTS[level]
     return {"step": event.lower(), "sim_day": sim_day, "date": (START + timedelta(days=sim_day)).isoformat(),
             "approximate": False, "court_level": level, "court": court, "docket_number": docket,
-            "entry_number": entry, "actor": "test", "rule": f"rule for {event}", "text": f"{event} (test)"}
+            "entry_number": entry, "actor": "test", "rule": f"rule for {event}", "text": f"{event} (test)",
+            "inherited": None}
 
 
 def record(matter: Matter, event: str, *, day: int | None = None, level: str | None = None,

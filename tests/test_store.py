@@ -91,8 +91,8 @@ def test_failed_replication_leaves_no_half_recorded_matter(memory_store, monkeyp
     stochastic = scenarios.load("microsoft_ireland_stochastic")
     real = runner.simulate
 
-    def failing(scenario, run_id, replication, seed):
-        matter = real(scenario, run_id, replication, seed)
+    def failing(scenario, run_id, replication, seed, fork=None):
+        matter = real(scenario, run_id, replication, seed, fork)
         if replication == 100:
             raise RuntimeError("simulated crash after building the matter")
         return matter

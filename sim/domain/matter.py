@@ -27,7 +27,8 @@ class Matter(Aggregate):
     """A warrant matter; its events are the whole procedure, from application to disclosure."""
 
     class Opened(Aggregate.Created):
-        """A matter is opened for a scenario replication; holds what docket headers need."""
+        """A matter is opened for a scenario replication; holds what docket headers need, and, for a
+        fork, the source matter and the last entry copied from it."""
 
         run_id: str
         scenario: str
@@ -37,13 +38,15 @@ class Matter(Aggregate):
         parties: dict[str, Any]
         courts: dict[str, dict[str, str]]
         statutes_in_force: list[str]
+        forked_from: dict[str, Any] | None
 
     def __init__(self, run_id: str, scenario: str, replication: int, seed: int, start_date: str,
                  parties: dict[str, Any], courts: dict[str, dict[str, str]],
-                 statutes_in_force: list[str]) -> None:
+                 statutes_in_force: list[str], forked_from: dict[str, Any] | None = None) -> None:
         self.run_id, self.scenario, self.replication, self.seed = run_id, scenario, replication, seed
         self.start_date, self.parties, self.courts = start_date, parties, courts
         self.statutes_in_force = list(statutes_in_force)
+        self.forked_from = forked_from
         self.history: list[str] = []
         self.last_day = 0
         self.last_entry: dict[str, int] = {}
@@ -77,6 +80,7 @@ class Matter(Aggregate):
         actor: str
         rule: str
         text: str
+        inherited: dict[str, Any] | None  # on a fork's copies: {"matter_id": source, "seq": its position}
 
         def apply(self, matter: Matter) -> None:
             matter.history.append(type(self).__name__)

@@ -6,16 +6,41 @@ place random draws happen; each actor draws from its own stream (see `proceeding
 
 from __future__ import annotations
 
+from typing import Any
+
+import attrs
 import simpy
 
 from sim.domain.matter import Matter
 from sim.engine import congress, government
 from sim.engine.proceeding import Proceeding
+from sim.engine.script import Script, search
 from sim.scenario import Scenario
 
 
-def simulate(scenario: Scenario, run_id: str, replication: int, seed: int) -> Matter:
-    """Play one replication; returns the matter with its pending (unsaved) events."""
+def simulate(scenario: Scenario, run_id: str, replication: int, seed: int,
+             fork: Fork | None = None) -> Matter:
+    """Play one replication; returns the matter with its pending (unsaved) events. A fork's matter
+    begins with copies of the source's entries (see `sim.engine.script`)."""
+    if fork is None:
+        return _play(scenario, run_id, replication, seed, None)
+    return search(lambda script: _play(scenario, run_id, replication, seed, script), fork.source_id,
+                  fork.entries)
+
+
+@attrs.frozen
+class Fork:
+    """Where a fork starts: the source matter and its entries up to the cut (Matter.Entry events)."""
+
+    source_id: str
+    entries: list[Any]
+
+    @property
+    def seq(self) -> int:
+        return self.entries[-1].originator_version if self.entries else 1
+
+
+def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None) -> Matter:
     s = scenario
     in_force = congress.CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else []
     courts = {level: {"name": c.name, "short": c.short, "docket_number": c.docket_number,
@@ -28,10 +53,13 @@ def simulate(scenario: Scenario, run_id: str, replication: int, seed: int) -> Ma
                     parties={"government": s.parties.government, "provider": s.parties.provider,
                              "data_location": s.parties.data_location,
                              "foreign_state": s.parties.foreign_state,
-                             "foreign_authority": s.foreign_authority.name},
-                    courts=courts, statutes_in_force=list(in_force))
+                             "foreign_authority": s.foreign_authority.name,
+                             "united_states_party": s.parties.united_states_party},
+                    courts=courts, statutes_in_force=list(in_force),
+                    forked_from=None if script is None else {"matter_id": script.source_id,
+                                                             "seq": script.entries[-1].originator_version})
     env = simpy.Environment()
-    p = Proceeding(env, scenario, matter, seed)
+    p = Proceeding(env, scenario, matter, seed, script=script)
     env.process(congress.legislate(p))
     env.process(government.respond_to_legislation(p))
     main = env.process(government.pursue(p))

@@ -20,6 +20,7 @@ from sim.calendar import Calendar
 from sim.distributions import Duration, Probability
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES, STEPS, Rule
+from sim.engine.script import Divergence, Script
 from sim.errors import ScenarioError
 from sim.scenario import Scenario
 
@@ -54,6 +55,7 @@ class Proceeding:
     new_warrant: bool = False
     litigation: simpy.Process | None = None
     step_dates: dict[str, str] = attrs.Factory(dict)  # step -> date it was last recorded
+    script: Script | None = None  # a fork's source entries, while they are being copied
     _today: tuple[int, str] = (-1, "")
 
     def __attrs_post_init__(self) -> None:
@@ -82,11 +84,16 @@ class Proceeding:
         return statute in self.matter.statutes_in_force
 
     def occurs(self, actor: str, probability: Probability) -> bool:
-        return probability.occurs(self.streams[actor])
+        drawn = probability.occurs(self.streams[actor])
+        return self.script.decide(drawn) if self.script and self.script.replaying else drawn
 
     def wait(self, step: str, actor: str, duration: Duration) -> Wait:
-        """Let a step's time pass: the drawn duration, or up to the scenario's pinned date."""
+        """Let a step's time pass: the drawn duration, or up to the scenario's pinned date (for a fork,
+        while copying: up to the source's date, or past the cut if the source never got there)."""
         drawn = duration.sample(self.streams[actor])
+        if self.script and self.script.replaying:
+            yield self.env.timeout(self._replayed_delay(step, actor, duration, drawn))
+            return
         pin = self.scenario.pins.get(step)
         if pin is not None and pin.date is not None:
             target = self.calendar.day_of(pin.date)
@@ -96,6 +103,19 @@ class Proceeding:
                                     f"became possible (after {self.matter.history[-1]})")
             drawn = target - int(self.env.now)
         yield self.env.timeout(drawn)
+
+    def _replayed_delay(self, step: str, actor: str, duration: Duration, drawn: int) -> int:
+        assert self.script is not None
+        now, day = int(self.env.now), self.script.day_of(step)
+        if day is not None:
+            if day < now:
+                raise Divergence(f"{step} on day {day}", f"{step} possible only from day {now}")
+            return day - now
+        for _ in range(1000):  # the source shows this step had not come by the cut
+            if now + drawn > self.script.cut_day:
+                return drawn
+            drawn = duration.sample(self.streams[actor])
+        return self.script.cut_day + 1 - now
 
     def court(self, level: str) -> tuple[str, str, str]:
         """Court name, docket number and judge for a level of the judiciary or another forum."""
@@ -109,7 +129,13 @@ class Proceeding:
 
     def record(self, event_class: type[Matter.Entry], step: str, level: str, actor: str, text: str,
                rule_key: str | None = None, **fields: Any) -> None:
-        """Record a step on the matter with its full docket header."""
+        """Record a step on the matter with its full docket header (for a fork, while copying: the
+        source's entry, once the engine has reached the same step and decisions)."""
+        if self.script and self.script.replaying:
+            fields = dict(fields, step=step, sim_day=int(self.env.now), court_level=level)
+            self.matter.record(event_class, **self.script.copy(event_class.__name__, fields))
+            self._bookkeep(step, level)
+            return
         pin = self.scenario.pins.get(step)
         court, docket_number, _ = self.court(level)
         entry_number = None
@@ -126,7 +152,10 @@ class Proceeding:
             event_class, step=step, sim_day=int(self.env.now), date=self.today,
             approximate=approximate, court_level=level, court=court, docket_number=docket_number,
             entry_number=entry_number, actor=actor, rule=DESCRIPTIONS[rule_key or STEPS[step]],
-            text=text, **fields)
+            text=text, inherited=None, **fields)
+        self._bookkeep(step, level)
+
+    def _bookkeep(self, step: str, level: str) -> None:
         self.step_dates[step] = self.today
         if level in COURT_LEVELS:
             self.pending_level = level
