@@ -7,19 +7,25 @@ Bad input of any kind ends with one line on stderr and exit status 2, never a tr
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
+import time
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
+
+import attrs
 
 from reports import terminal
 from sim import scenario as scenarios
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import OutOfOrder
+from sim.engine.script import ForkImpossible
 from sim.errors import UserError
+from sim.narrative import narrate, open_deadlines
 from sim.projections import entries, render_text
-from sim.runner import RunInterrupted, record_run, stored_prefix
+from sim.runner import RunInterrupted, record_run, source_entries, stored_prefix
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
 
 HISTORICAL = "microsoft_ireland_2013"
@@ -128,11 +134,102 @@ def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyp
 
 def cmd_docket(args: argparse.Namespace) -> None:
     store = open_store(args.store)
-    events = store.matter_events(_matter_id(args, store))
-    if args.format == "json":
-        print(json.dumps(entries(events), indent=2))
+    matter_id = _matter_id(args, store)
+    if args.as_of is None:
+        events = store.matter_events(matter_id)
+        running: list[Any] = []
     else:
-        print(render_text(events), end="")
+        matter, recent = store.matter_as_of(matter_id, args.as_of)
+        events = store.matter_events_between(matter_id, 0, matter.version)
+        running = open_deadlines(recent, args.as_of)
+    if args.format == "json":
+        document: Any = entries(events)
+        if args.as_of is not None:
+            document = {"as_of": args.as_of.isoformat(), "entries": document,
+                        "open_deadlines": [attrs.asdict(d, value_serializer=_json_value) for d in running]}
+        print(json.dumps(document, indent=2))
+        return
+    print(render_text(events), end="")
+    if args.as_of is not None:
+        print(f"\nAs of {args.as_of.isoformat()}: {len(events) - 1} entries on record; deadlines then running:")
+        for deadline in running or []:
+            print(f"  - {deadline.describe()}")
+        if not running:
+            print("  (none)")
+
+
+def _json_value(_: Any, __: Any, value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
+def cmd_replay(args: argparse.Namespace) -> None:
+    store = open_store(args.store)
+    matter_id = _matter_id(args, store)
+    events = store.matter_events(matter_id)
+    if args.as_of is not None:
+        version = store.version_on(matter_id, args.as_of)
+        events = [e for e in events if e.originator_version <= version]
+    interactive = args.step and sys.stdin.isatty() and sys.stdout.isatty()
+    if args.step and interactive:
+        print("Enter: next event, q then Enter: quit\n")
+    for event in events[1:]:
+        print(narrate(events, event.originator_version), flush=True)
+        if interactive:
+            if input().strip().lower() == "q":
+                return
+        else:
+            print()
+            if args.delay and sys.stdout.isatty():
+                time.sleep(args.delay)
+
+
+def cmd_fork(args: argparse.Namespace) -> None:
+    store = open_store(args.store)
+    source = store.matter_events(args.matter_id)
+    if (args.after_entry is None) == (args.as_of is None):
+        raise UserError("fork: give exactly one of --after-entry ENTRY or --as-of DATE")
+    last = source[-1].originator_version
+    if args.as_of is not None:
+        seq = store.version_on(args.matter_id, args.as_of)
+    else:
+        seq = args.after_entry
+        if not 2 <= seq <= last:
+            raise UserError(f"fork: --after-entry {seq} is outside the matter: its entries run from 2 to {last} "
+                            "(the `seq` of `docket --format json`)")
+    run = store.run(source[0].run_id)
+    try:
+        base = scenarios.load(run.scenario_path)
+    except UserError as e:
+        raise UserError(f"fork: the source matter's scenario is no longer loadable: {e}") from None
+    settings = [_setting(text) for text in args.set or []]
+    scenario = scenarios.with_settings(scenarios.with_settings(base, [tuple(x) for x in run.settings]), settings)
+    if scenario.scenario.start_date.isoformat() != source[0].start_date:
+        raise UserError("fork: scenario.start_date cannot change in a fork (the copied entries keep their dates)")
+    label = " ".join([f"{base.name}@{seq}", *(f"{k}={v}" for k, v in settings)])
+    scenario = attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=label))
+    fork = source_entries(store, args.matter_id, seq)
+    out_dir = check_out_dir(args.out)
+    jobs = _jobs(args.jobs, args.n)
+    try:
+        comparison = run_scenarios(store, [scenario], args.seed, args.n, jobs, out_dir, terminal.progress, fork=fork)
+    except ForkImpossible as e:
+        raise UserError(f"fork: no play of the changed scenario reproduces the copied entries ({e}); "
+                        "fork earlier, or change something that comes later") from None
+    _report(comparison, out_dir)
+
+
+def _setting(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise UserError(f"fork: --set {text!r}: expected KEY=VALUE, e.g. cloud_act.enacted=never")
+    return key.strip(), value.strip()
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -178,8 +275,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
     p.add_argument("--latest", action="store_true", help="the first matter of the newest run")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
     _store_flag(p)
     p.set_defaults(func=cmd_docket)
+
+    p = commands.add_parser("replay", help="narrate a matter event by event")
+    p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
+    p.add_argument("--latest", action="store_true", help="the first matter of the newest run")
+    p.add_argument("--step", action="store_true", help="wait for Enter after each event (q quits)")
+    p.add_argument("--delay", type=float, default=0.0, metavar="SECONDS", help="pause between events")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="stop at the last event on or before DATE")
+    _store_flag(p)
+    p.set_defaults(func=cmd_replay)
+
+    p = commands.add_parser("fork", help="continue a recorded matter from one of its entries, with changes")
+    p.add_argument("matter_id", metavar="MATTER_ID")
+    p.add_argument("--after-entry", type=_whole(1), metavar="ENTRY", help="the last entry (seq) to copy")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="copy the entries on or before DATE")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a scenario key (repeatable)")
+    p.add_argument("-n", type=_whole(1), default=1, help="replications (default 1)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
+    _store_flag(p)
+    p.set_defaults(func=cmd_fork)
 
     p = commands.add_parser("bench", help="throughput and memory figures on this machine")
     p.add_argument("-n", type=_whole(10), default=5000, help="replications for the throughput runs (default 5000)")

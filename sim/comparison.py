@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from sim import __version__
+from sim.engine import Fork
 from sim.errors import UserError
 from sim.projections import outcome_row
 from sim.results import OutcomeWriter, Tally, paired_difference
@@ -53,12 +54,12 @@ Task = tuple[str, Callable[[OnRow, Update], tuple[Scenario, RunResult]]]
 
 
 def run_scenarios(store: DocketStore, scenarios: list[Scenario], seed: int, n: int, jobs: int,
-                  out_dir: Path | None, progress: ProgressFactory) -> Comparison:
-    """Run each scenario n times on `seed` and compare them."""
+                  out_dir: Path | None, progress: ProgressFactory, fork: Fork | None = None) -> Comparison:
+    """Run each scenario n times on `seed` (forks of a stored matter, if `fork` is given) and compare."""
     def task(scenario: Scenario) -> Task:
         def play(on_row: OnRow, update: Update) -> tuple[Scenario, RunResult]:
             result = record_run(store, scenario, seed=seed, replications=n, jobs=jobs, on_row=on_row,
-                                on_progress=update)
+                                on_progress=update, fork=fork)
             if result.already_recorded:  # the same run is in the store: rebuild its rows from it
                 for i, matter_id in enumerate(result.matter_ids):
                     on_row(outcome_row(store.matter_events(matter_id)))

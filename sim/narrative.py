@@ -15,6 +15,7 @@ import attrs
 
 from sim.calendar import Calendar
 from sim.domain.rules import RULES
+from sim.text import tidy
 
 LONGEST_PERIOD = 150  # days: Sup. Ct. R. 13.1 with the longest 13.5 extension; no deadline runs longer
 
@@ -182,6 +183,6 @@ def narrate(events: list[Any], seq: int) -> str:
     names = _parties(opened)
     when = dt.date.fromisoformat(e.date).strftime("%A %d %B %Y").replace(" 0", " ")
     lines = [f"{when}{' (approximately)' if e.approximate else ''} - {e.court}",
-             f"  {_sentence(e, names)}", f"  Authority: {e.rule}"]
+             f"  {tidy(_sentence(e, names))}", f"  Authority: {e.rule}"]
     lines += [f"  Next: {d.describe()}" for d in opened_by(events, seq)]
     return "\n".join(lines)

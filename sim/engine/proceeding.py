@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-import re
 from collections.abc import Generator
 from typing import Any
 
@@ -23,6 +22,7 @@ from sim.domain.rules import RULES, STEPS, Rule
 from sim.engine.script import Divergence, Script
 from sim.errors import ScenarioError
 from sim.scenario import Scenario
+from sim.text import tidy
 
 ACTORS = ("government", "provider", "magistrate", "district_court", "court_of_appeals",
           "supreme_court", "congress", "foreign_authority")
@@ -142,8 +142,7 @@ class Proceeding:
         if docket_number:
             entry_number = self.matter.next_entry_number(docket_number, pin.entry if pin else None)
         approximate = bool(pin and pin.approximate)
-        if ".." in text:  # a name ending in "Corp." ends the sentence too
-            text = re.sub(r"\.\.(?!\.)", ".", text)
+        text = tidy(text)
         if pin and pin.note:
             text = f"{text} ({pin.note})"
         if approximate:

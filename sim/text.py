@@ -1,0 +1,10 @@
+"""Small text helpers shared by the engine's docket text and the narration."""
+
+import re
+
+_DOUBLE_STOP = re.compile(r"\.\.(?!\.)")
+
+
+def tidy(text: str) -> str:
+    """One full stop where a name ending in "Corp." also ends the sentence."""
+    return _DOUBLE_STOP.sub(".", text) if ".." in text else text

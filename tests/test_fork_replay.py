@@ -1,0 +1,190 @@
+"""Teaching and what-ifs: the docket as of any date, replay, and forks of a recorded matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from sim import scenario as scenarios
+from sim.engine.script import payload
+from sim.narrative import open_deadlines
+from sim.runner import record_run, source_entries
+from sim.store import open_store
+from tests.conftest import ROOT
+
+
+def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory):
+    """The historical matter in a real SQLite store, and its events."""
+    folder = tmp_path_factory.mktemp("fork")
+    url = f"sqlite:///{folder / 'store.sqlite'}"
+    done = cli("run", "microsoft_ireland_2013", "--store", url, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    matter_id = done.stdout.split("matter ")[1].split()[0]
+    return folder, url, matter_id, open_store(url).matter_events(matter_id)
+
+
+def test_as_of_matches_the_rebuilt_state_at_every_version_boundary(recorded):
+    _, url, matter_id, events = recorded
+    store = open_store(url)
+    for event in events[1:]:
+        day = dt.date.fromisoformat(event.date)
+        expected = max(e.originator_version for e in events[1:] if e.date <= event.date)
+        matter, _ = store.matter_as_of(matter_id, day)
+        assert matter.version == expected
+        assert matter.history == [type(e).__name__ for e in events[1:expected]]
+        assert matter.last_day == events[expected - 1].sim_day
+
+
+def test_docket_as_of_shows_the_deadlines_then_running(recorded):
+    folder, url, matter_id, _ = recorded
+    done = cli("docket", matter_id, "--as-of", "2016-07-14", "--format", "json", "--store", url, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["entries"][-1]["event"] == "PanelDecided"
+    assert all(e["date"] <= "2016-07-14" for e in document["entries"])
+    running = {(d["action"], d["due"]) for d in document["open_deadlines"]}
+    assert ("petition for panel rehearing or rehearing en banc", "2016-08-29") in running  # FRAP 40(a)(1)
+    text = cli("docket", matter_id, "--as-of", "2016-07-14", "--store", url, cwd=folder).stdout
+    assert "by 2016-08-29 (FRAP 40(a)(1))" in text
+
+
+def test_deadlines_close_when_answered(recorded):
+    _, _, _, events = recorded
+    upto = [e for e in events if getattr(e, "date", "") <= "2016-10-13" or e is events[0]]
+    actions = [d.action for d in open_deadlines(upto, dt.date(2016, 10, 13))]
+    assert not any("rehearing" in a for a in actions)  # answered by the petition of 2016-10-13
+
+
+def test_a_forks_prefix_is_identical_to_the_source(recorded):
+    _, url, matter_id, events = recorded
+    store = open_store(url)
+    cut = next(e.originator_version for e in events if type(e).__name__ == "RehearingDecided")
+    scenario = scenarios.with_settings(scenarios.load("microsoft_ireland_2013"), [("cloud_act.enacted", "never")])
+    result = record_run(store, scenario, seed=1, replications=3, fork=source_entries(store, matter_id, cut))
+    for fork_id in result.matter_ids:
+        forked = store.matter_events(fork_id)
+        assert forked[0].forked_from == {"matter_id": matter_id, "seq": cut}
+        assert [payload(e) for e in forked[1:cut]] == [payload(e) for e in events[1:cut]]
+        assert all(e.inherited == {"matter_id": matter_id, "seq": e.originator_version} for e in forked[1:cut])
+        assert all(e.inherited is None for e in forked[cut:])
+
+
+def test_a_fork_after_the_last_entry_reproduces_the_source_outcome(recorded):
+    folder, url, matter_id, events = recorded
+    last = events[-1].originator_version
+    done = cli("fork", matter_id, "--after-entry", str(last), "-n", "3", "--out", "same", "--store", url, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    rows = (folder / "same" / "outcomes.csv").read_text().splitlines()[1:]
+    assert len(rows) == 3
+    for row in rows:
+        assert ",true,warrant,1602,supreme,dismissed as moot,true,true," in row
+
+
+def test_fork_without_the_cloud_act_after_en_banc_denial(recorded):
+    """Never records the CLOUD Act; the Supreme Court decides in some replications."""
+    folder, url, matter_id, _ = recorded
+    done = cli("fork", matter_id, "--as-of", "2017-01-24", "--set", "cloud_act.enacted=never", "-n", "40",
+               "--seed", "3", "--out", "nocloud", "--store", url, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    store = open_store(url)
+    run = store.runs()[-1]
+    assert run.fork["matter_id"] == matter_id and run.settings == [("cloud_act.enacted", "never")]
+    decided = 0
+    for fork_id in run.matter_ids():
+        names = [type(e).__name__ for e in store.matter_events(str(fork_id))]
+        assert "LegislationEnacted" not in names
+        decided += "SupremeCourtDecided" in names
+    assert decided > 0
+
+
+def test_fork_supreme_court_doctrine_control(recorded):
+    folder, url, matter_id, _ = recorded
+    done = cli("fork", matter_id, "--as-of", "2017-01-24", "--set", "supreme_court.doctrine=control",
+               "--set", "cloud_act.enacted=never", "-n", "5", "--store", url, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    store = open_store(url)
+    for fork_id in store.runs()[-1].matter_ids():
+        decision = [e for e in store.matter_events(str(fork_id)) if type(e).__name__ == "SupremeCourtDecided"]
+        assert decision and decision[0].doctrine == "control" and decision[0].prevailing == "government"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--after-entry", "999"], "outside the matter"),
+    (["--after-entry", "1"], "outside the matter"),
+    (["--as-of", "2010-01-01"], "before the matter began"),
+    (["--as-of", "2017-01-24", "--set", "cloud_act.no_such_key=1"], "--set cloud_act.no_such_key"),
+    (["--as-of", "2017-01-24", "--set", "supreme_court.doctrine=sometimes"], "--set supreme_court.doctrine"),
+    (["--as-of", "2017-01-24", "--set", "nonsense"], "KEY=VALUE"),
+    (["--as-of", "2018-03-25", "--set", "cloud_act.enacted=never"], "reproduces the copied entries"),
+])
+def test_bad_fork_requests(recorded, args, message):
+    folder, url, matter_id, _ = recorded
+    before = (folder / "store.sqlite").read_bytes()
+    done = cli("fork", matter_id, *args, "--store", url, cwd=folder)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
+    assert (folder / "store.sqlite").read_bytes() == before
+
+
+def test_fork_of_a_matter_whose_scenario_is_gone(tmp_path):
+    scenario_file = tmp_path / "gone.toml"
+    shutil.copy(ROOT / "scenarios" / "microsoft_ireland_2013.toml", scenario_file)
+    done = cli("run", "gone.toml", "--store", "sqlite:///s.sqlite", cwd=tmp_path)
+    matter_id = done.stdout.split("matter ")[1].split()[0]
+    scenario_file.unlink()
+    failed = cli("fork", matter_id, "--after-entry", "5", "--store", "sqlite:///s.sqlite", cwd=tmp_path)
+    assert failed.returncode == 2 and "no longer loadable" in failed.stderr
+
+
+def test_replay_narrates_in_plain_english(recorded):
+    folder, url, matter_id, _ = recorded
+    done = cli("replay", matter_id, "--as-of", "2016-07-14", "--store", url, cwd=folder)
+    assert done.returncode == 0, done.stderr
+    assert "Thursday 14 July 2016" in done.stdout
+    assert "may petition for panel rehearing or rehearing en banc by 2016-08-29 (FRAP 40(a)(1))" in done.stdout
+    assert "PanelDecided" not in done.stdout and matter_id not in done.stdout
+    assert "2016-10-13" not in done.stdout
+
+
+def test_replay_steps_with_enter_in_a_real_terminal(recorded):
+    """tmux gives replay a real terminal: nothing more shows until Enter, q quits."""
+    folder, url, matter_id, _ = recorded
+    assert shutil.which("tmux"), "tmux is needed for this test (.ci/run installs it)"
+    session = f"docketsim{time.monotonic_ns()}"
+    command = f"{sys.executable} {ROOT / 'run.py'} replay {matter_id} --step --store {url}; sleep 30"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", command], check=True,
+                   cwd=folder)
+    try:
+        def screen() -> str:
+            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
+                                  text=True).stdout
+
+        def wait_for(text: str) -> str:
+            for _ in range(100):
+                shown = screen()
+                if text in shown:
+                    return shown
+                time.sleep(0.1)
+            raise AssertionError(f"{text!r} never appeared:\n{shown}")
+
+        first = wait_for("asks a magistrate judge for a warrant")
+        assert "issues the warrant" not in first
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        wait_for("issues the warrant")
+        subprocess.run(["tmux", "send-keys", "-t", session, "q", "Enter"], check=True)
+        time.sleep(0.5)
+        assert "is served on" not in screen()
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
