@@ -5,13 +5,16 @@
 (b) docketsim end to end, events durably stored per second, for the stochastic scenario with
     --jobs 1 and with every core;
 (c) the same into memory://;
-(d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses.
+(d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses;
+(e) the docket as of a date for a matter of 10,000 events.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,9 +25,11 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from sim.domain.matter import Matter
+from sim.narrative import open_deadlines
 from sim.runner import record_run
 from sim.scenario import load
-from sim.store import open_store
+from sim.store import DocketStore, open_store
 
 SCENARIO = "microsoft_ireland_stochastic"
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +80,52 @@ def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
     return float(out[0]), int(out[1]) / 1024
 
 
+def long_matter(store: DocketStore, events: int) -> str:
+    """A legal matter of `events` events (motions filed and ruled, one a day), saved in batches so the
+    store takes its snapshots; returns its id."""
+    start = dt.date(2013, 12, 4)
+    matter = Matter(run_id="bench", scenario="long", replication=0, seed=0, start_date=start.isoformat(),
+                    parties={"government": "United States", "provider": "Provider"},
+                    courts={}, statutes_in_force=[])
+
+    def entry(event: type[Matter.Entry], day: int, number: int, **fields: Any) -> None:
+        matter.record(event, step="bench", sim_day=day, date=(start + dt.timedelta(days=day)).isoformat(),
+                      approximate=False, court_level="magistrate", court="Court", docket_number="1",
+                      entry_number=number, actor="bench", rule="bench", text="bench", inherited=None, **fields)
+
+    for number, opening in enumerate((Matter.WarrantApplied, Matter.WarrantIssued, Matter.WarrantServed), 1):
+        entry(opening, 0, number)
+    day, number = 0, 3
+    while matter.version < events:
+        day, number = day + 1, number + 2
+        entry(Matter.MotionFiled, day, number - 1, motion_id=f"m{day}", kind="stay", deadline=None, late=False)
+        entry(Matter.MotionRuled, day, number, motion_id=f"m{day}", disposition="denied")
+        if len(matter.pending_events) >= 500:
+            store.save(matter)
+    store.save(matter)
+    return str(matter.id)
+
+
+def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[str, float]:
+    """Median milliseconds for `matter_as_of` (state and running deadlines) on a long matter, from a
+    reopened SQLite store: at the middle and at the end."""
+    url = f"sqlite:///{folder / 'long.sqlite'}"
+    matter_id = long_matter(open_store(url, create=True), events)
+    store = open_store(url)
+    last = store.matter_events_between(matter_id, events - 1, events)[0]
+    timings = {}
+    for label, when in (("middle", dt.date(2013, 12, 4) + dt.timedelta(days=events // 4)),
+                        ("end", dt.date.fromisoformat(last.date))):
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            _, recent = store.matter_as_of(matter_id, when)
+            open_deadlines(recent, when)
+            samples.append((time.perf_counter() - started) * 1000)
+        timings[f"as_of_{label}_ms"] = statistics.median(samples)
+    return timings
+
+
 def bench(n: int = 5000, memory_n: int | None = None, say: Any = print) -> dict[str, float]:
     """Measure everything; `say` prints each figure as it comes."""
     cores = os.cpu_count() or 1
@@ -111,6 +162,9 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print) -> dict[
         say(f"(d) whole run -n {n:,}: {t_small:.1f} s, peak {rss_small:.0f} MiB; -n {memory_n:,}: {t_big:.1f} s, "
             f"peak {rss_big:.0f} MiB; memory ratio {rss_big / rss_small:.2f} (target <= 1.3), "
             f"time ratio {t_big / t_small:.1f} (linear: {memory_n / n:.0f})")
+        figures.update(as_of_timing(folder))
+        say(f"(e) docket as of a date, matter of 10,000 events (snapshots every 100): middle "
+            f"{figures['as_of_middle_ms']:.1f} ms, end {figures['as_of_end_ms']:.1f} ms (target < 50 ms)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"bench process peak RSS {peak:.0f} MiB")
     return figures
