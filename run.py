@@ -12,12 +12,15 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+from uuid import UUID
 
 import attrs
 
 from reports import terminal
+from reports.build import SweepPoint, build_report, sweep_values
 from sim import scenario as scenarios
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import OutOfOrder
@@ -29,6 +32,10 @@ from sim.runner import RunInterrupted, record_run, source_entries, stored_prefix
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
 
 HISTORICAL = "microsoft_ireland_2013"
+DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
+                "cloud_act_executive_agreement", "provider_complies")
+DEMO_N = 1000
+DEMO_OUT = "docketsim-report"
 MAX_IDS_SHOWN = 10
 
 
@@ -232,12 +239,77 @@ def _setting(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+def _is_run_id(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def cmd_compare(args: argparse.Namespace) -> None:
+    stored = [name for name in args.scenarios if _is_run_id(name)]
+    loaded = [scenarios.load(name) for name in args.scenarios if not _is_run_id(name)]
+    if args.sweep and not loaded:
+        raise UserError("compare: --sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
+    sweep = None
+    if args.sweep:
+        key, values = sweep_values(args.sweep)
+        base = loaded[0]
+        variants = [(value, scenarios.with_settings(base, [(key, value)])) for value in values]
+        sweep = (key, [(value, attrs.evolve(v, scenario=attrs.evolve(v.scenario, name=f"{base.name} [{key}={value}]")))
+                       for value, v in variants])
+    out_dir = check_out_dir(args.out)
+    assert out_dir is not None
+    with recording(args.store) as store:
+        for run_id in stored:
+            store.run(run_id)  # an unknown run id fails here, before anything is recorded
+        index = _compare(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir, sweep, stored)
+    print(index)
+
+
+def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_dir: Path,
+             sweep: tuple[str, list[tuple[str, Any]]] | None, stored: Sequence[str] = ()) -> Path:
+    """Record the historical case (for its docket and timeline), run the scenarios (and the sweep),
+    show the tables, and build the report from the store, stored runs (e.g. forks) first."""
+    record_run(store, scenarios.load(HISTORICAL), seed=0)
+    run_ids = list(stored)
+    if loaded:
+        comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress)
+        _report(comparison, None)
+        run_ids += [result.run_id for _, result, _ in comparison.runs]
+    swept = None
+    if sweep:
+        key, variants = sweep
+        points = []
+        for value, variant in variants:
+            (_, result, _), = run_scenarios(store, [variant], seed, n, jobs, None, terminal.progress).runs
+            points.append(SweepPoint(loaded[0].name, value, result.run_id))
+        swept = (key, points)
+        run_ids += [p.run_id for p in points]
+    return build_report(store, run_ids, out_dir, swept)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    out_dir = check_out_dir(args.out)
+    assert out_dir is not None
+    store = open_store(args.store)
+    for run_id in args.run_ids:
+        store.run(run_id)  # an unknown id fails here, before anything is written
+    print(build_report(store, args.run_ids, out_dir))
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     historical = scenarios.load(HISTORICAL)
+    regimes = [scenarios.load(name) for name in DEMO_REGIMES]
+    out_dir = check_out_dir(DEMO_OUT)
+    assert out_dir is not None
     with recording(args.store) as store:
         result = record_run(store, historical, seed=0)
-    print(render_text(store.matter_events(result.matter_ids[0])), end="")
-    print(f"\nrun {result.run_id}; see it again with: python run.py docket --latest")
+        print(render_text(store.matter_events(result.matter_ids[0])), end="")
+        print(f"\nrun {result.run_id}; see it again with: python run.py docket --latest\n")
+        index = _compare(store, regimes, 0, DEMO_N, _jobs(None, DEMO_N), out_dir, None)
+    print(f"report: {index}")
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
@@ -306,7 +378,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replications for the large memory run (default 10 x n)")
     p.set_defaults(func=cmd_bench)
 
-    p = commands.add_parser("demo", help="run the historical case and print its docket")
+    p = commands.add_parser("compare", help="run scenarios and build the comparison report")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="bundled scenario names, TOML files, or ids of stored runs (e.g. forks)")
+    p.add_argument("-n", type=_whole(1), default=1000, help="replications per scenario (default 1000)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
+    p.add_argument("--sweep", metavar="KEY=V1,V2,...", help="rerun the first scenario across values of one key")
+    _store_flag(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = commands.add_parser("report", help="build the report from stored runs (no re-simulation)")
+    p.add_argument("run_ids", nargs="+", metavar="RUN_ID")
+    p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
+    _store_flag(p)
+    p.set_defaults(func=cmd_report)
+
+    p = commands.add_parser("demo", help="the historical docket, then the bundled regimes compared in "
+                                         f"./{DEMO_OUT}/")
     _store_flag(p)
     p.set_defaults(func=cmd_demo)
     return parser

@@ -97,7 +97,8 @@ class OutcomeWriter:
     def summary(self, document: dict[str, Any], scenario_files: list[str]) -> None:
         (self.out_dir / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         copies = self.out_dir / "scenarios"
-        copies.mkdir(exist_ok=True)
+        if scenario_files:
+            copies.mkdir(exist_ok=True)
         for path in scenario_files:
             shutil.copyfile(path, copies / Path(path).name)
 

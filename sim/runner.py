@@ -29,7 +29,7 @@ from sim.domain.matter import matter_id
 from sim.engine import Fork, simulate
 from sim.errors import UserError
 from sim.projections import outcome_row
-from sim.scenario import Scenario, load, with_settings
+from sim.scenario import Scenario, load, plain, with_settings
 from sim.store import DocketStore, Run, now, package_versions
 
 Row = dict[str, Any]
@@ -137,7 +137,9 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
     records, row = next(stream)  # the first replication plays whole before anything is written
     run = Run(scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
               seed=seed, replications=replications, versions=package_versions(), started_at=now(),
-              settings=[list(setting) for setting in scenario.settings], fork=where)
+              settings=[list(setting) for setting in scenario.settings], fork=where,
+              scenario_data=plain({**scenario.data, "scenario": {**scenario.data.get("scenario", {}),
+                                                                 "name": scenario.name}}))
     register = store.register()
     register.add(run_id=run_id)
     store.save(run, register)

@@ -546,6 +546,24 @@ def parse(text: str, shown: str, base_dir: Path | None = None) -> Scenario:
     return attrs.evolve(loaded, text_hash=digest, path=shown, bases=bases, data=data)
 
 
+def plain(value: Any) -> Any:
+    """Scenario data made JSON-safe (dates as YYYY-MM-DD, which the loader accepts back)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def from_data(data: dict[str, Any], shown: str, text_hash: str = "") -> Scenario:
+    """A scenario rebuilt from its stored data (as a run records it), validated as a file would be."""
+    try:
+        loaded = _load_table(Scenario, data)
+    except _Invalid as e:
+        raise ScenarioError(shown, e.key, e.message) from None
+    return attrs.evolve(loaded, text_hash=text_hash, path=shown, data=data)
+
+
 def setting_value(text: str) -> Any:
     """A --set value: a TOML value (2018-03-23, 0.4, true, "x", { p = 0.3 }) or else a bare word."""
     try:

@@ -47,7 +47,9 @@ def package_versions() -> dict[str, str]:
 
 class Run(Aggregate):
     """Provenance of one run: which scenario text (and --set settings), which seed, which versions,
-    when; for a fork, the source matter and the last entry copied from it."""
+    when; for a fork, the source matter and the last entry copied from it. The effective scenario
+    (every table, after `extends` and settings) is kept too, so any result can be reproduced and
+    reported from the store alone."""
 
     class Started(Aggregate.Created):
         scenario: str
@@ -59,11 +61,13 @@ class Run(Aggregate):
         started_at: str
         settings: list[list[str]]
         fork: dict[str, Any] | None
+        scenario_data: dict[str, Any]
 
     def __init__(self, scenario: str, scenario_path: str, scenario_hash: str, seed: int,
                  replications: int, versions: dict[str, str], started_at: str,
-                 settings: list[list[str]], fork: dict[str, Any] | None) -> None:
+                 settings: list[list[str]], fork: dict[str, Any] | None, scenario_data: dict[str, Any]) -> None:
         self.scenario, self.scenario_path, self.scenario_hash = scenario, scenario_path, scenario_hash
+        self.scenario_data = scenario_data
         self.settings, self.fork = [tuple(s) for s in settings], fork
         self.seed, self.replications, self.versions = seed, replications, versions
         self.started_at = started_at

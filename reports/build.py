@@ -1,0 +1,119 @@
+"""A report from stored runs alone: rows rebuilt by the outcome projection, the effective scenarios
+the runs recorded, the historical docket, the median replication's timeline; then charts and HTML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from sim import __version__
+from sim.errors import UserError
+from sim.projections import entries, outcome_row
+from sim.results import OutcomeWriter, Tally, paired_difference
+from sim.runner import stored_prefix
+from sim.scenario import Scenario, from_data
+from sim.store import DocketStore, Run
+
+HISTORICAL_KIND = "historical"
+
+
+@attrs.frozen
+class SweepPoint:
+    """One value of a swept parameter and the run made with it."""
+
+    scenario: str
+    value: str
+    run_id: str
+
+
+def stored_rows(store: DocketStore, run: Run) -> list[dict[str, Any]]:
+    """The outcome rows of a run's stored replications, rebuilt from their events."""
+    ids = run.matter_ids()[:stored_prefix(store, run)]
+    return [outcome_row(store.matter_events(str(m))) for m in ids]
+
+
+def scenario_of(run: Run) -> Scenario:
+    return from_data(run.scenario_data, run.scenario_path, run.scenario_hash)
+
+
+def median_replication(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The replication at the median time to disclosure (the first replication if none disclosed)."""
+    if not rows:
+        return None
+    disclosed = sorted((r for r in rows if r["days_to_disclosure"] is not None),
+                       key=lambda r: (r["days_to_disclosure"], r["replication"]))
+    return disclosed[(len(disclosed) - 1) // 2] if disclosed else rows[0]
+
+
+def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
+    """The docket of the newest historical run in the store (empty if there is none)."""
+    for run in reversed(store.runs()):
+        if run.scenario_data.get("scenario", {}).get("kind") == HISTORICAL_KIND and stored_prefix(store, run):
+            return entries(store.matter_events(str(run.matter_ids()[0])))
+    return []
+
+
+def _tally(run: Run, rows: list[dict[str, Any]]) -> Tally:
+    tally = Tally(str(run.id), run.scenario, run.seed, len(rows))
+    for row in rows:
+        tally.add(row)
+    return tally
+
+
+def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
+                 sweep: tuple[str, list[SweepPoint]] | None = None) -> Path:
+    """Write index.html, every chart (PNG and SVG), outcomes.csv and summary.json into `out_dir`."""
+    from reports.html import write_report
+
+    runs = [store.run(run_id) for run_id in run_ids]
+    sweep_ids = {p.run_id for p in sweep[1]} if sweep else set()
+    gathered = []
+    tallies: dict[str, Tally] = {}
+    writer = OutcomeWriter(out_dir)
+    try:
+        for run in runs:
+            rows = stored_rows(store, run)
+            for row in rows:
+                writer.write(row)
+            tallies[str(run.id)] = _tally(run, rows)
+            if str(run.id) not in sweep_ids:
+                gathered.append({"scenario": scenario_of(run), "summary": tallies[str(run.id)].summary(),
+                                 "rows": rows, "run_id": str(run.id)})
+    finally:
+        writer.close()
+    main_ids = [g["run_id"] for g in gathered]
+    pairs = [paired_difference(tallies[main_ids[0]], tallies[i]) for i in main_ids[1:]]
+    timelines = {}
+    for g in gathered:
+        median = median_replication(g["rows"])
+        if median is not None:
+            timelines[g["scenario"].name] = entries(store.matter_events(median["matter_id"]))
+    seeds = sorted({r.seed for r in runs})
+    sizes = sorted({r.replications for r in runs})
+    summary = {"docketsim": __version__, "seeds": seeds, "n": sizes,
+               "runs": [dict(tallies[str(r.id)].summary(), scenario_path=r.scenario_path,
+                             scenario_hash=r.scenario_hash) for r in runs],
+               "paired_differences": pairs}
+    writer.summary(summary, [])
+    sweep_arg = None
+    if sweep:
+        key, points = sweep
+        sweep_arg = {"key": key, "points": [(p.value, tallies[p.run_id].summary()) for p in points],
+                     "scenario": points[0].scenario}
+    return write_report(out_dir, runs=[{k: g[k] for k in ("scenario", "summary", "rows")} for g in gathered],
+                        pairs=pairs, historical_entries=historical_entries(store), timelines=timelines,
+                        seed=seeds[0] if len(seeds) == 1 else seeds, n=sizes[0] if len(sizes) == 1 else sizes,
+                        sweep=sweep_arg)
+
+
+def sweep_values(text: str) -> tuple[str, list[str]]:
+    """KEY=V1,V2,... as (key, values); values are parsed later, as --set values are."""
+    key, sep, values = text.partition("=")
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not sep or not key.strip() or not items:
+        raise UserError(f"--sweep {text!r}: expected KEY=V1,V2,..., e.g. "
+                        "court_of_appeals.doctrine.location=0.2,0.5,0.8")
+    return key.strip(), items
