@@ -256,7 +256,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
     if args.sweep:
         key, values = sweep_values(args.sweep)
         base = loaded[0]
-        variants = [(value, scenarios.with_settings(base, [(key, value)])) for value in values]
+        variants = [(value, scenarios.with_settings(base, [(key, value)], "--sweep")) for value in values]
         sweep = (key, [(value, attrs.evolve(v, scenario=attrs.evolve(v.scenario, name=f"{base.name} [{key}={value}]")))
                        for value, v in variants])
     out_dir = check_out_dir(args.out)

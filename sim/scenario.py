@@ -572,9 +572,9 @@ def setting_value(text: str) -> Any:
         return text
 
 
-def with_settings(scenario: Scenario, settings: list[tuple[str, str]]) -> Scenario:
+def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str = "--set") -> Scenario:
     """The scenario with KEY=VALUE settings applied to its data and validated as in a scenario file;
-    an error names the setting ("--set KEY: ...")."""
+    an error names the setting ("--set KEY: ...", or with the `flag` given)."""
     if not settings:
         return scenario
     data = copy.deepcopy(scenario.data)
@@ -584,14 +584,14 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]]) -> Scenar
         for depth, part in enumerate(parts[:-1]):
             if not isinstance(table.get(part), dict):
                 known = ", ".join(k for k, v in table.items() if isinstance(v, dict))
-                raise ScenarioError(f"--set {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
+                raise ScenarioError(f"{flag} {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
                                     f"scenario; expected one of {known}")
             table = table[part]
         table[parts[-1]] = setting_value(text)
         try:
             _load_table(Scenario, data)
         except _Invalid as e:
-            where = f"--set {key}" if e.key.startswith(key) else f"--set {key} (at {e.key})"
+            where = f"{flag} {key}" if e.key.startswith(key) else f"{flag} {key} (at {e.key})"
             raise ScenarioError(where, "", e.message) from None
     loaded = _load_table(Scenario, data)
     digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
