@@ -81,15 +81,15 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios:
             raise UserError("run: give scenarios or --resume RUN_ID, not both")
-        out_dir = check_out_dir(args.out)
         store = open_store(args.store)
+        out_dir = check_out_dir(args.out)
         comparison = resume(store, args.resume, _jobs(args.jobs, None), out_dir, terminal.progress)
     else:
         if not args.scenarios:
             raise UserError("run: name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         loaded = [scenarios.load(name) for name in args.scenarios]
-        out_dir = check_out_dir(args.out)
         with recording(args.store) as store:
+            out_dir = check_out_dir(args.out)
             comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
                                        terminal.progress)
     _report(comparison, out_dir)
@@ -259,11 +259,11 @@ def cmd_compare(args: argparse.Namespace) -> None:
         variants = [(value, scenarios.with_settings(base, [(key, value)], "--sweep")) for value in values]
         sweep = (key, [(value, attrs.evolve(v, scenario=attrs.evolve(v.scenario, name=f"{base.name} [{key}={value}]")))
                        for value, v in variants])
-    out_dir = check_out_dir(args.out)
-    assert out_dir is not None
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
+        out_dir = check_out_dir(args.out)
+        assert out_dir is not None
         index = _compare(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir, sweep, stored)
     print(index)
 
@@ -291,20 +291,20 @@ def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_di
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    out_dir = check_out_dir(args.out)
-    assert out_dir is not None
     store = open_store(args.store)
     for run_id in args.run_ids:
         store.run(run_id)  # an unknown id fails here, before anything is written
+    out_dir = check_out_dir(args.out)
+    assert out_dir is not None
     print(build_report(store, args.run_ids, out_dir))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     historical = scenarios.load(HISTORICAL)
     regimes = [scenarios.load(name) for name in DEMO_REGIMES]
-    out_dir = check_out_dir(DEMO_OUT)
-    assert out_dir is not None
     with recording(args.store) as store:
+        out_dir = check_out_dir(DEMO_OUT)
+        assert out_dir is not None
         result = record_run(store, historical, seed=0)
         print(render_text(store.matter_events(result.matter_ids[0])), end="")
         print(f"\nrun {result.run_id}; see it again with: python run.py docket --latest\n")

@@ -5,7 +5,7 @@ import re
 
 def printable(text: str) -> str:
     """Control characters (a line break in a key or value) escaped, so a message stays on one line."""
-    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: repr(m.group())[1:-1], text)
 
 
 class UserError(Exception):

@@ -60,14 +60,15 @@ def test_report_rebuilds_from_the_store_alone(compared):
     (["compare", "location_rule", "--sweep", "court_of_appeals.doctrine=soon,later"], "court_of_appeals.doctrine"),
     (["compare", "location_rule", "--sweep", "nonsense"], "KEY=V1,V2"),
     (["compare", "location_rule", "--out", "afile"], "is a file"),
-    (["report", "00000000-0000-0000-0000-000000000000", "--out", "afile/sub"], "cannot create"),
+    (["report", "FIRST_RUN", "--out", "afile/sub"], "cannot create"),
     (["compare", "no_such_scenario"], "unknown scenario"),
 ])
 def test_bad_report_requests(compared, args, message):
     folder, _ = compared
     (folder / "afile").write_text("x")
     before = (folder / "docketsim.sqlite").read_bytes()
-    done = cli(*args, cwd=folder)
+    first_run = json.loads((folder / "report" / "summary.json").read_text())["runs"][0]["run_id"]
+    done = cli(*[first_run if a == "FIRST_RUN" else a for a in args], cwd=folder)
     assert done.returncode == 2, done.stdout + done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
     assert (folder / "docketsim.sqlite").read_bytes() == before
