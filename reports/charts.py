@@ -87,6 +87,15 @@ def plain(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
+def wrapped(text: str, width: int = 44) -> str:
+    """A scenario name (forks and sweeps make long ones) wrapped for a legend or tick label.
+
+    >>> wrapped("microsoft_ireland_2013@27 cloud_act.enacted=never supreme_court.doctrine=control").split()
+    ['microsoft_ireland_2013@27', 'cloud_act.enacted=never', 'supreme_court.doctrine=control']
+    """
+    return textwrap.fill(plain(text), width, break_on_hyphens=False)
+
+
 def _n_text(counts: Sequence[int]) -> str:
     if not counts:
         return "n not given"
@@ -289,7 +298,7 @@ def time_to_disclosure(rows_by_scenario: RowsByScenario, historical_days: int = 
         share = np.arange(1, len(days) + 1) / len(rows) if rows else np.array([])
         never = f"{1 - len(days) / len(rows):.0%}" if rows else "n/a"
         ax.step(np.concatenate([[0], days, [right]]), np.concatenate([[0], share, share[-1:] if len(share) else [0]]),
-                where="post", color=colours[name], lw=2, label=plain(f"{name} (never disclosed: {never})"))
+                where="post", color=colours[name], lw=2, label=f"{wrapped(name)} (never disclosed: {never})")
     ax.axvline(historical_days, color="0.25", ls="--", lw=1.3, label=f"Microsoft Ireland, {historical_days:,} days")
     ax.annotate(f"Microsoft Ireland:\n{historical_days:,} days from warrant\nto final disposition",
                 (historical_days, 0.03), xytext=(5, 0), textcoords="offset points", ha="left", va="bottom",
@@ -332,7 +341,7 @@ def how_matters_end(rows_by_scenario: RowsByScenario, *, seed: Seed = None) -> F
     colours = palette(names)
     ax.scatter(np.full(len(names), -0.012), y, marker="s", s=60, c=[colours[n] for n in names], clip_on=False,
                transform=ax.get_yaxis_transform(), zorder=5)
-    ax.set_yticks(y, [plain(name) for name in names])
+    ax.set_yticks(y, [wrapped(name, 36) for name in names])
     ax.tick_params(axis="y", pad=12)
     ax.set_ylim(-0.6, max(len(names), 1) - 0.4)
     ax.set_xlim(0, 1)
@@ -360,7 +369,7 @@ def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None) -> Figure:
     for i, (name, rows) in enumerate(rows_by_scenario.items()):
         shares = [_share(rows, lambda r, lv=level: lv in r["reached"]) for level in LEVELS]
         bars = ax.bar(x - 0.4 + width * (i + 0.5), shares, width * 0.92, color=colours[name], edgecolor="0.25",
-                      linewidth=0.5, label=plain(name))
+                      linewidth=0.5, label=wrapped(name))
         if len(names) <= 3:
             ax.bar_label(bars, [f"{s:.0%}" for s in shares], fontsize=8, padding=2)
     ax.set_xticks(x, [LEVEL_NAMES[level] for level in LEVELS])
@@ -410,7 +419,7 @@ def paired_differences(pairs: Sequence[Mapping[str, Any]], *, n: int | Sequence[
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
         ax.grid(axis="x", color="0.92")
         ax.margins(x=0.15)
-    left.set_yticks(y, [plain(p["scenario"]) for p in usable])
+    left.set_yticks(y, [wrapped(p["scenario"], 36) for p in usable])
     left.set_ylim(-0.6, max(len(usable), 1) - 0.4)
     if usable:
         handles, labels = left.get_legend_handles_labels()
