@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,3 +30,9 @@ def sqlite_url(tmp_path):
 @pytest.fixture
 def memory_store():
     return open_store("memory://")
+
+
+def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
+    """run.py in a fresh process, as a user runs it, from folder `cwd`."""
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)

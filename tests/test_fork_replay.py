@@ -16,12 +16,7 @@ from sim.engine.script import payload
 from sim.narrative import open_deadlines
 from sim.runner import record_run, source_entries
 from sim.store import open_store
-from tests.conftest import ROOT
-
-
-def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+from tests.conftest import ROOT, cli
 
 
 @pytest.fixture(scope="module")

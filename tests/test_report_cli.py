@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+from tests.conftest import cli
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,10 @@ from sim import scenario as scenarios
 from sim.projections import OUTCOME_KEYS, outcome_row
 from sim.runner import record_run, replication_seed
 from sim.store import open_store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, cli
 
 STOCHASTIC = "microsoft_ireland_stochastic"
 
-
-def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
 
 
 def read_csv(path):

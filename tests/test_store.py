@@ -12,12 +12,7 @@ from sim import runner
 from sim.projections import entries
 from sim.runner import record_run
 from sim.store import Run, open_store
-from tests.conftest import ROOT
-
-
-def cli(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+from tests.conftest import ROOT, cli
 
 
 def stream(store, matter_id):
