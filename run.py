@@ -28,6 +28,7 @@ from sim.engine.script import ForkImpossible
 from sim.errors import UserError
 from sim.narrative import narrate, open_deadlines
 from sim.projections import entries, render_text
+from sim.recipes import load_recipe
 from sim.runner import RunInterrupted, record_run, source_entries, stored_prefix
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
 
@@ -198,15 +199,36 @@ def cmd_replay(args: argparse.Namespace) -> None:
 
 
 def cmd_fork(args: argparse.Namespace) -> None:
-    store = open_store(args.store)
-    source = store.matter_events(args.matter_id)
-    if (args.after_entry is None) == (args.as_of is None):
+    if args.recipe:
+        if args.matter_id or args.after_entry is not None or args.as_of is not None or args.set:
+            raise UserError("fork: --recipe gives the matter, the fork point and the changes; "
+                            "give no MATTER_ID, --after-entry, --as-of or --set with it")
+        recipe = load_recipe(args.recipe)
+        source = scenarios.load(recipe.source)
+        scenarios.with_settings(source, list(recipe.set))  # a bad change fails here, before anything is written
+        with recording(args.store) as store:
+            matter_id = record_run(store, source, seed=0).matter_ids[0]
+            _fork(store, matter_id, None, recipe.as_of, list(recipe.set), args.n or recipe.n,
+                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out)
+        return
+    if not args.matter_id:
+        raise UserError("fork: give a MATTER_ID (see `python run.py run`), or --recipe FILE")
+    settings = [_setting(text) for text in args.set or []]
+    _fork(open_store(args.store), args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
+          args.seed or 0, args.jobs, args.out)
+
+
+def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | None,
+          settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None) -> None:
+    """Fork `matter_id` after an entry or as of a date, under its scenario with `settings` applied."""
+    source = store.matter_events(matter_id)
+    if (after_entry is None) == (as_of is None):
         raise UserError("fork: give exactly one of --after-entry ENTRY or --as-of DATE")
     last = source[-1].originator_version
-    if args.as_of is not None:
-        seq = store.version_on(args.matter_id, args.as_of)
+    if as_of is not None:
+        seq = store.version_on(matter_id, as_of)
     else:
-        seq = args.after_entry
+        seq = after_entry
         if not 2 <= seq <= last:
             raise UserError(f"fork: --after-entry {seq} is outside the matter: its entries run from 2 to {last} "
                             "(the `seq` of `docket --format json`)")
@@ -215,17 +237,16 @@ def cmd_fork(args: argparse.Namespace) -> None:
         base = scenarios.load(run.scenario_path)
     except UserError as e:
         raise UserError(f"fork: the source matter's scenario is no longer loadable: {e}") from None
-    settings = [_setting(text) for text in args.set or []]
     scenario = scenarios.with_settings(scenarios.with_settings(base, [tuple(x) for x in run.settings]), settings)
     if scenario.scenario.start_date.isoformat() != source[0].start_date:
         raise UserError("fork: scenario.start_date cannot change in a fork (the copied entries keep their dates)")
     label = " ".join([f"{base.name}@{seq}", *(f"{k}={v}" for k, v in settings)])
     scenario = attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=label))
-    fork = source_entries(store, args.matter_id, seq)
-    out_dir = check_out_dir(args.out)
-    jobs = _jobs(args.jobs, args.n)
+    fork = source_entries(store, matter_id, seq)
+    out_dir = check_out_dir(out)
     try:
-        comparison = run_scenarios(store, [scenario], args.seed, args.n, jobs, out_dir, terminal.progress, fork=fork)
+        comparison = run_scenarios(store, [scenario], seed, n, _jobs(jobs, n), out_dir, terminal.progress,
+                                   fork=fork)
     except ForkImpossible as e:
         raise UserError(f"fork: no play of the changed scenario reproduces the copied entries ({e}); "
                         "fork earlier, or change something that comes later") from None
@@ -361,12 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_replay)
 
     p = commands.add_parser("fork", help="continue a recorded matter from one of its entries, with changes")
-    p.add_argument("matter_id", metavar="MATTER_ID")
+    p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
+    p.add_argument("--recipe", metavar="FILE", help="a what-if recipe (scenarios/what-ifs/*.toml)")
     p.add_argument("--after-entry", type=_whole(1), metavar="ENTRY", help="the last entry (seq) to copy")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="copy the entries on or before DATE")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a scenario key (repeatable)")
-    p.add_argument("-n", type=_whole(1), default=1, help="replications (default 1)")
-    p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
+    p.add_argument("-n", type=_whole(1), default=None, help="replications (default 1, or the recipe's)")
+    p.add_argument("--seed", type=_whole(0), default=None, help="root seed (default 0, or the recipe's)")
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     _store_flag(p)

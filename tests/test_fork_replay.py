@@ -183,3 +183,28 @@ def test_replay_steps_with_enter_in_a_real_terminal(recorded):
         assert "is served on" not in screen()
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_a_bundled_recipe_forks_the_historical_matter(tmp_path):
+    """One command: the historical matter is recorded if need be, then forked as the recipe says."""
+    recipe = ROOT / "scenarios" / "what-ifs" / "no_cloud_act_after_en_banc.toml"
+    done = cli("fork", "--recipe", str(recipe), "-n", "20", "--store", "sqlite:///r.sqlite", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    historical, fork = store.runs()
+    assert historical.scenario == "microsoft_ireland_2013" and fork.fork["matter_id"] == str(historical.matter_ids()[0])
+    assert fork.settings == [("cloud_act.enacted", "never")] and fork.seed == 3 and fork.replications == 20
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (("as_of = 2017-01-24", 'as_of = "soon"'), "recipe.as_of: expected a date"),
+    (("n = 2000", "n = 0"), "recipe.n: expected a number of replications"),
+    (('"cloud_act.enacted" = "never"', '"cloud_act.no_such" = 1'), "--set cloud_act.no_such"),
+])
+def test_bad_recipes(tmp_path, edit, message):
+    text = (ROOT / "scenarios" / "what-ifs" / "no_cloud_act_after_en_banc.toml").read_text()
+    assert edit[0] in text
+    (tmp_path / "bad.toml").write_text(text.replace(*edit))
+    done = cli("fork", "--recipe", "bad.toml", cwd=tmp_path)
+    assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "docketsim.sqlite").exists()
