@@ -9,10 +9,9 @@ from typing import Any
 
 import attrs
 
-from sim import __version__
 from sim.errors import UserError
 from sim.projections import entries, outcome_row
-from sim.results import OutcomeWriter, Tally, paired_difference
+from sim.results import OutcomeWriter, Tally, summary_document
 from sim.runner import stored_prefix
 from sim.scenario import Scenario, from_data
 from sim.store import DocketStore, Run
@@ -84,8 +83,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                                  "rows": rows, "run_id": str(run.id)})
     finally:
         writer.close()
-    main_ids = [g["run_id"] for g in gathered]
-    pairs = [paired_difference(tallies[main_ids[0]], tallies[i]) for i in main_ids[1:]]
+    main = [tallies[g["run_id"]] for g in gathered]
     timelines = {}
     for g in gathered:
         median = median_replication(g["rows"])
@@ -93,10 +91,9 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
             timelines[g["scenario"].name] = entries(store.matter_events(median["matter_id"]))
     seeds = sorted({r.seed for r in runs})
     sizes = sorted({r.replications for r in runs})
-    summary = {"docketsim": __version__, "seeds": seeds, "n": sizes,
-               "runs": [dict(tallies[str(r.id)].summary(), scenario_path=r.scenario_path,
-                             scenario_hash=r.scenario_hash) for r in runs],
-               "paired_differences": pairs}
+    seed, n = (seeds[0] if len(seeds) == 1 else seeds), (sizes[0] if len(sizes) == 1 else sizes)
+    summary = summary_document([(r.scenario_path, r.scenario_hash, tallies[str(r.id)]) for r in runs], main,
+                               seed, n)
     writer.summary(summary, [])
     sweep_arg = None
     if sweep:
@@ -104,9 +101,8 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
         sweep_arg = {"key": key, "points": [(p.value, tallies[p.run_id].summary()) for p in points],
                      "scenario": points[0].scenario}
     return write_report(out_dir, runs=[{k: g[k] for k in ("scenario", "summary", "rows")} for g in gathered],
-                        pairs=pairs, historical_entries=historical_entries(store), timelines=timelines,
-                        seed=seeds[0] if len(seeds) == 1 else seeds, n=sizes[0] if len(sizes) == 1 else sizes,
-                        sweep=sweep_arg)
+                        pairs=summary["paired_differences"], historical_entries=historical_entries(store),
+                        timelines=timelines, seed=seed, n=n, sweep=sweep_arg)
 
 
 def sweep_values(text: str) -> tuple[str, list[str]]:

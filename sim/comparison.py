@@ -14,11 +14,10 @@ from typing import Any
 
 import attrs
 
-from sim import __version__
 from sim.engine import Fork
 from sim.errors import UserError
 from sim.projections import outcome_row
-from sim.results import OutcomeWriter, Tally, paired_difference
+from sim.results import OutcomeWriter, Tally, summary_document
 from sim.runner import Row, RunResult, record_run, resume_run
 from sim.scenario import Scenario
 from sim.store import DocketStore
@@ -117,9 +116,5 @@ class _Rows:
 
 
 def _summary(runs: list[tuple[Scenario, RunResult, Tally]], seed: int, n: int) -> dict[str, Any]:
-    base = runs[0][2]
-    return {
-        "docketsim": __version__, "seed": seed, "n": n,
-        "runs": [dict(t.summary(), scenario_path=s.path, scenario_hash=s.text_hash) for s, _, t in runs],
-        "paired_differences": [paired_difference(base, t) for _, _, t in runs[1:]],
-    }
+    tallies = [t for _, _, t in runs]
+    return summary_document([(s.path, s.text_hash, t) for s, _, t in runs], tallies, seed, n)

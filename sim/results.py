@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from sim import __version__
 from sim.estimates import mean_difference, median_difference, quantile, wilson
 from sim.projections import LEVELS, OUTCOME_KEYS
 
@@ -77,6 +78,16 @@ def paired_difference(base: Tally, other: Tally) -> dict[str, Any]:
     return {"scenario": other.scenario, "baseline": base.scenario,
             "p_disclosed": _estimate(*mean_difference(d)),
             "median_days": _estimate(*median_difference(base.days, other.days))}
+
+
+def summary_document(runs: list[tuple[str, str, Tally]], paired: list[Tally], seed: Any, n: Any) -> dict[str, Any]:
+    """summary.json: each run's estimates (with its scenario file and text hash), and the paired
+    differences of `paired[1:]` against `paired[0]`."""
+    return {
+        "docketsim": __version__, "seed": seed, "n": n,
+        "runs": [dict(tally.summary(), scenario_path=path, scenario_hash=digest) for path, digest, tally in runs],
+        "paired_differences": [paired_difference(paired[0], t) for t in paired[1:]],
+    }
 
 
 class OutcomeWriter:
