@@ -29,7 +29,7 @@ from sim.errors import UserError
 from sim.narrative import narrate, open_deadlines
 from sim.projections import entries, render_text
 from sim.recipes import load_recipe
-from sim.runner import RunInterrupted, record_run, source_entries, stored_prefix
+from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
 
 HISTORICAL = "microsoft_ireland_2013"
@@ -232,15 +232,11 @@ def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | 
         if not 2 <= seq <= last:
             raise UserError(f"fork: --after-entry {seq} is outside the matter: its entries run from 2 to {last} "
                             "(the `seq` of `docket --format json`)")
-    run = store.run(source[0].run_id)
-    try:
-        base = scenarios.load(run.scenario_path)
-    except UserError as e:
-        raise UserError(f"fork: the source matter's scenario is no longer loadable: {e}") from None
-    scenario = scenarios.with_settings(scenarios.with_settings(base, [tuple(x) for x in run.settings]), settings)
+    base = run_scenario(store.run(source[0].run_id))
+    scenario = scenarios.with_settings(base, settings)
     if scenario.scenario.start_date.isoformat() != source[0].start_date:
         raise UserError("fork: scenario.start_date cannot change in a fork (the copied entries keep their dates)")
-    label = " ".join([f"{base.name}@{seq}", *(f"{k}={v}" for k, v in settings)])
+    label = " ".join([f"{base.name.split('@')[0]}@{seq}", *(f"{k}={v}" for k, v in settings)])
     scenario = attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=label))
     fork = source_entries(store, matter_id, seq)
     out_dir = check_out_dir(out)

@@ -29,7 +29,7 @@ from sim.domain.matter import matter_id
 from sim.engine import Fork, simulate
 from sim.errors import UserError
 from sim.projections import outcome_row
-from sim.scenario import Scenario, load, plain, with_settings
+from sim.scenario import Scenario, from_data, plain
 from sim.store import DocketStore, Run, now, package_versions
 
 Row = dict[str, Any]
@@ -149,14 +149,12 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
 
 def resume_run(store: DocketStore, run_id: str, jobs: int = 1, on_row: Callable[[Row], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None) -> tuple[Scenario, RunResult]:
-    """Finish an interrupted run: rebuild the stored replications' rows, then play the rest."""
+    """Finish an interrupted run: rebuild the stored replications' rows, then play the rest under
+    the effective scenario the run recorded (so an edited or moved scenario file does not matter)."""
     run = store.run(run_id)
     if run.finished_at is not None:
         raise UserError(f"run {run_id} is already finished ({run.finished_at}); nothing to resume")
-    scenario = with_settings(load(run.scenario_path), [tuple(x) for x in run.settings])
-    if scenario.text_hash != run.scenario_hash:
-        raise UserError(f"{run.scenario_path}: the scenario text has changed since run {run_id} started; "
-                        "restore it to resume, or start a new run")
+    scenario = run_scenario(run)
     stored = stored_prefix(store, run)
     for i in range(stored):
         if on_row:
@@ -166,6 +164,14 @@ def resume_run(store: DocketStore, run_id: str, jobs: int = 1, on_row: Callable[
     _write(store, run, [], stream, stored, on_row, on_progress)
     ids = [str(m) for m in run.matter_ids()]
     return scenario, RunResult(run_id, ids, already_recorded=False)
+
+
+def run_scenario(run: Run) -> Scenario:
+    """The effective scenario a run recorded (after `extends`, settings and a fork's name)."""
+    try:
+        return from_data(run.scenario_data, run.scenario_path, run.scenario_hash)
+    except UserError as e:
+        raise UserError(f"run {run.id}: its scenario is no longer loadable: {e}") from None
 
 
 def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:

@@ -133,14 +133,59 @@ def test_bad_fork_requests(recorded, args, message):
     assert (folder / "store.sqlite").read_bytes() == before
 
 
-def test_fork_of_a_matter_whose_scenario_is_gone(tmp_path):
+def test_fork_needs_no_scenario_file_but_refuses_a_scenario_no_longer_loadable(tmp_path):
+    """A run keeps its effective scenario: forking works with the file gone; a stored scenario that no
+    longer validates is refused with one clear line."""
+    import attrs
+
     scenario_file = tmp_path / "gone.toml"
     shutil.copy(ROOT / "scenarios" / "microsoft_ireland_2013.toml", scenario_file)
     done = cli("run", "gone.toml", "--store", "sqlite:///s.sqlite", cwd=tmp_path)
     matter_id = done.stdout.split("matter ")[1].split()[0]
     scenario_file.unlink()
-    failed = cli("fork", matter_id, "--after-entry", "5", "--store", "sqlite:///s.sqlite", cwd=tmp_path)
-    assert failed.returncode == 2 and "no longer loadable" in failed.stderr
+    forked = cli("fork", matter_id, "--after-entry", "5", "--store", "sqlite:///s.sqlite", cwd=tmp_path)
+    assert forked.returncode == 0, forked.stderr
+
+    historical = scenarios.load("microsoft_ireland_2013")
+    broken = attrs.evolve(historical, data={k: v for k, v in historical.data.items() if k != "provider"},
+                          text_hash="0" * 64)
+    store = open_store(f"sqlite:///{tmp_path / 'b.sqlite'}", create=True)
+    result = record_run(store, broken)
+    failed = cli("fork", result.matter_ids[0], "--after-entry", "5", "--store", "sqlite:///b.sqlite", cwd=tmp_path)
+    assert failed.returncode == 2 and "no longer loadable" in failed.stderr and "provider" in failed.stderr
+
+
+def test_an_interrupted_fork_resumes_to_the_same_outcomes(recorded, tmp_path, monkeypatch):
+    from sim import runner
+    from sim.runner import resume_run
+
+    _, url, matter_id, _ = recorded
+    scenario = scenarios.with_settings(scenarios.load("microsoft_ireland_2013"), [("cloud_act.enacted", "never")])
+    source = open_store(url)
+    fork = source_entries(source, matter_id, 23)
+    rows_whole: list = []
+    record_run(open_store("memory://"), scenario, seed=2, replications=120, fork=fork, on_row=rows_whole.append)
+    cut_store = open_store(f"sqlite:///{tmp_path / 'cut.sqlite'}", create=True)
+    real = runner.simulate
+
+    def crash(scenario, run_id, replication, seed, fork=None):
+        if replication == 80:
+            raise KeyboardInterrupt
+        return real(scenario, run_id, replication, seed, fork)
+
+    monkeypatch.setattr(runner, "simulate", crash)
+    monkeypatch.setattr(runner, "COMMIT_GROUP", 10)
+    with pytest.raises(runner.RunInterrupted):
+        record_run(cut_store, scenario, seed=2, replications=120, fork=fork)
+    monkeypatch.setattr(runner, "simulate", real)
+    run_id = str(cut_store.runs()[0].id)
+    rows_resumed: list = []
+    assert cut_store.runs()[0].finished_at is None
+    # resume reads the fork's source entries from its own store: copy the source matter there
+    cut_store.recorder.insert_events([cut_store.mapper.to_stored_event(e) for e in source.matter_events(matter_id)])
+    resume_run(cut_store, run_id, on_row=rows_resumed.append)
+    assert [r["final_disposition"] for r in rows_resumed] == [r["final_disposition"] for r in rows_whole]
+    assert [r["days_to_disclosure"] for r in rows_resumed] == [r["days_to_disclosure"] for r in rows_whole]
 
 
 def test_replay_narrates_in_plain_english(recorded):
