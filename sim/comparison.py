@@ -1,4 +1,4 @@
-"""Several scenarios run on one root seed and compared: the service behind `run` (and later `compare`).
+"""Several scenarios run on one root seed and compared: the service behind `run`, `fork` and `compare`.
 
 Runs each scenario into the store, tallies outcome rows as they are written, optionally streams them
 to DIR/outcomes.csv, and summarizes each run and the paired differences against the first.
