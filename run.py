@@ -50,6 +50,21 @@ def _store_flag(parser: argparse.ArgumentParser) -> None:
                         help=f"sqlite:///PATH or memory:// (default: ${STORE_ENV} or {DEFAULT_STORE})")
 
 
+def _matter_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
+    parser.add_argument("--latest", action="store_true", help="the first matter of the newest run")
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 to 3600, got {value!r}")
+    return seconds
+
+
 def _whole(minimum: int):  # type: ignore[no-untyped-def]
     """An argparse type: a whole number >= minimum."""
     def parse(value: str) -> int:
@@ -361,18 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_runs)
 
     p = commands.add_parser("docket", help="PACER-style docket sheets of a recorded matter")
-    p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
-    p.add_argument("--latest", action="store_true", help="the first matter of the newest run")
+    _matter_flags(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
     _store_flag(p)
     p.set_defaults(func=cmd_docket)
 
     p = commands.add_parser("replay", help="narrate a matter event by event")
-    p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
-    p.add_argument("--latest", action="store_true", help="the first matter of the newest run")
+    _matter_flags(p)
     p.add_argument("--step", action="store_true", help="wait for Enter after each event (q quits)")
-    p.add_argument("--delay", type=float, default=0.0, metavar="SECONDS", help="pause between events")
+    p.add_argument("--delay", type=_seconds, default=0.0, metavar="SECONDS", help="pause between events")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="stop at the last event on or before DATE")
     _store_flag(p)
     p.set_defaults(func=cmd_replay)

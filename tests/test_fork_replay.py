@@ -253,3 +253,13 @@ def test_bad_recipes(tmp_path, edit, message):
     done = cli("fork", "--recipe", "bad.toml", cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "docketsim.sqlite").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["replay", "--latest", "--delay", "-1"], ["replay", "--latest", "--delay", "nan"],
+    ["replay", "--latest", "--as-of", "2016-13-01"], ["replay"], ["docket", "--latest", "--as-of", "2010-01-01"],
+])
+def test_bad_replay_and_as_of_requests(recorded, args):
+    folder, url, _, _ = recorded
+    done = cli(*args, "--store", url, cwd=folder)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
