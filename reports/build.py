@@ -12,8 +12,7 @@ import attrs
 from sim.errors import UserError
 from sim.projections import entries, outcome_row
 from sim.results import OutcomeWriter, Tally, summary_document
-from sim.runner import stored_prefix
-from sim.scenario import Scenario, from_data
+from sim.runner import run_scenario, stored_prefix
 from sim.store import DocketStore, Run
 
 HISTORICAL_KIND = "historical"
@@ -32,10 +31,6 @@ def stored_rows(store: DocketStore, run: Run) -> list[dict[str, Any]]:
     """The outcome rows of a run's stored replications, rebuilt from their events."""
     ids = run.matter_ids()[:stored_prefix(store, run)]
     return [outcome_row(store.matter_events(str(m))) for m in ids]
-
-
-def scenario_of(run: Run) -> Scenario:
-    return from_data(run.scenario_data, run.scenario_path, run.scenario_hash)
 
 
 def median_replication(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -79,7 +74,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                 writer.write(row)
             tallies[str(run.id)] = _tally(run, rows)
             if str(run.id) not in sweep_ids:
-                gathered.append({"scenario": scenario_of(run), "summary": tallies[str(run.id)].summary(),
+                gathered.append({"scenario": run_scenario(run), "summary": tallies[str(run.id)].summary(),
                                  "rows": rows, "run_id": str(run.id)})
     finally:
         writer.close()

@@ -66,8 +66,6 @@ def _opens(event: Any, opened: Any, calendar: Calendar, appeal_loser: str) -> li
     if kind == "MotionRuled" and event.court_level == "magistrate":
         return [make(_loser_of_motion(event), "object to the magistrate judge's order", "objection",
                      ("ObjectionFiled",))]
-    if kind == "ComityMotionRuled":
-        return []
     if kind == "WarrantServed" and "18 U.S.C. 2703(h)" in opened.statutes_in_force:
         return [make("provider", "move to quash or modify under 18 U.S.C. 2703(h) (where the content is in a "
                      "qualifying foreign government's territory)", "comity_motion", ("ComityMotionFiled",))]

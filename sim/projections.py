@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from sim.domain.matter import Matter
+from sim.domain.rules import COURT_LEVELS
 
 ENTRY_KEYS = ("court", "docket_number", "entry_number", "date", "event", "description", "rule",
               "actor", "sim_day", "approximate", "seq", "deadline", "late", "court_level")
@@ -93,7 +94,7 @@ def render_text(events: list[Any], width: int = 100) -> str:
 
 OUTCOME_KEYS = ("run_id", "scenario", "replication", "seed", "matter_id", "disclosed", "route",
                 "days_to_disclosure", "highest_court", "final_disposition", "contempt", "mooted", "entries")
-LEVELS = ("magistrate", "district", "circuit", "en_banc", "supreme")
+LEVELS = COURT_LEVELS
 
 
 def outcome_row(events: list[Any]) -> dict[str, Any]:

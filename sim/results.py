@@ -41,10 +41,6 @@ class Tally:
         self.filled[i] = True
         self.routes[row["route"]] = self.routes.get(row["route"], 0) + 1
 
-    @property
-    def complete(self) -> bool:
-        return bool(self.filled.all())
-
     def summary(self) -> dict[str, Any]:
         n = int(self.filled.sum())
         disclosed = int(self.flags[:, 0].sum())

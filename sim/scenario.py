@@ -589,11 +589,10 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str
             table = table[part]
         table[parts[-1]] = setting_value(text)
         try:
-            _load_table(Scenario, data)
+            loaded = _load_table(Scenario, data)  # after each setting, so an error names it
         except _Invalid as e:
             where = f"{flag} {key}" if e.key.startswith(key) else f"{flag} {key} (at {e.key})"
             raise ScenarioError(where, "", e.message) from None
-    loaded = _load_table(Scenario, data)
     digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
     return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, data=data,
                         settings=(*scenario.settings, *map(tuple, settings)))

@@ -129,6 +129,9 @@ def rule(key: str) -> Rule:
     return RULES[key]
 
 
+# The levels of the judiciary, in the order a matter can climb them.
+COURT_LEVELS = ("magistrate", "district", "circuit", "en_banc", "supreme")
+
 # Each procedural step the engine can take, with the key of the rule it rests on. Scenario pins
 # name these steps.
 STEPS: dict[str, str] = {

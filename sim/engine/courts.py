@@ -17,8 +17,6 @@ from sim.domain.matter import Matter
 from sim.engine.proceeding import Proceeding, Wait
 from sim.scenario import Litigant
 
-SIDES = ("government", "provider")
-
 
 def other(side: str) -> str:
     return "provider" if side == "government" else "government"

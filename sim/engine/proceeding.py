@@ -18,7 +18,7 @@ import simpy
 from sim.calendar import Calendar
 from sim.distributions import Duration, Probability
 from sim.domain.matter import Matter
-from sim.domain.rules import RULES, STEPS, Rule
+from sim.domain.rules import COURT_LEVELS, RULES, STEPS
 from sim.engine.script import Divergence, Script
 from sim.errors import ScenarioError
 from sim.scenario import Scenario
@@ -26,7 +26,6 @@ from sim.text import tidy
 
 ACTORS = ("government", "provider", "magistrate", "district_court", "court_of_appeals",
           "supreme_court", "congress", "foreign_authority")
-COURT_LEVELS = ("magistrate", "district", "circuit", "en_banc", "supreme")
 OUT_OF_COURT = "Out of court"
 DESCRIPTIONS = {key: rule.describe() for key, rule in RULES.items()}
 
@@ -124,9 +123,6 @@ class Proceeding:
     def judge(self, level: str) -> str:
         return self.court(level)[2]
 
-    def rule_for(self, step: str, rule_key: str | None = None) -> Rule:
-        return RULES[rule_key or STEPS[step]]
-
     def record(self, event_class: type[Matter.Entry], step: str, level: str, actor: str, text: str,
                rule_key: str | None = None, **fields: Any) -> None:
         """Record a step on the matter with its full docket header (for a fork, while copying: the
@@ -163,7 +159,7 @@ class Proceeding:
                  extension_days: int = 0) -> dict[str, Any]:
         """Deadline fields for a filing made today: the last day to file, counted from `trigger` under
         the step's rule plus `extension_days`, and whether today is after it."""
-        rule = self.rule_for(step, rule_key)
+        rule = RULES[rule_key or STEPS[step]]
         assert rule.period_days is not None, f"{step} has no period in the rules table"
         due = self.calendar.deadline(dt.date.fromisoformat(trigger), rule.period_days + extension_days)
         return {"deadline": due.isoformat(), "late": self.today > due.isoformat()}

@@ -19,8 +19,6 @@ import attrs
 # Fields that carry a decision: a copy is accepted only if the engine reached the same ones.
 DECISION_FIELDS = ("disposition", "granted", "prevailing", "kind", "route", "extension_days", "doctrine",
                    "final_order", "party", "appellant", "petitioner", "qualifying_foreign_government")
-HEADER_FIELDS = ("step", "sim_day", "date", "approximate", "court_level", "court", "docket_number",
-                 "entry_number", "actor", "rule", "text")
 MAX_ATTEMPTS = 4096
 
 
