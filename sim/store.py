@@ -144,11 +144,16 @@ class DocketStore(Application):
 
     def version_on(self, matter_id: str, when: dt.date) -> int:
         """The matter's last version dated on or before `when` (binary search: dates never go back)."""
-        events = self.matter_events_between(matter_id, 0, 1)
-        opened = events[0]
+        opened = self.matter_events_between(matter_id, 0, 1)[0]
+        return self._version_on(matter_id, when, opened, self._last_version(matter_id))
+
+    def _last_version(self, matter_id: str) -> int:
+        return self.recorder.select_events(UUID(matter_id), desc=True, limit=1)[0].originator_version
+
+    def _version_on(self, matter_id: str, when: dt.date, opened: Any, high: int) -> int:
         if when < dt.date.fromisoformat(opened.start_date):
             raise StoreError(f"{when.isoformat()} is before the matter began ({opened.start_date})")
-        low, high = 1, self.recorder.select_events(UUID(matter_id), desc=True, limit=1)[0].originator_version
+        low = 1
         while low < high:
             mid = (low + high + 1) // 2
             (event,) = self.matter_events_between(matter_id, mid - 1, mid)
@@ -169,13 +174,13 @@ class DocketStore(Application):
         """The matter rebuilt at its last version on or before `when` (snapshots make it fast), and its
         events from the longest deadline period before `when` up to that version (enough to know
         which deadlines were running)."""
-        version = self.version_on(matter_id, when)
+        opened = self.matter_events_between(matter_id, 0, 1)[0]
+        version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
         matter = self.repository.get(UUID(matter_id), version=version)
-        window = self.version_on(matter_id, max(when - dt.timedelta(days=LONGEST_PERIOD),
-                                                dt.date.fromisoformat(matter.start_date)))
-        recent = self.matter_events_between(matter_id, window - 1, version) if window > 1 else []
-        opened = self.matter_events_between(matter_id, 0, 1)
-        return matter, opened + [e for e in recent if not isinstance(e, Matter.Opened)]
+        since = max(when - dt.timedelta(days=LONGEST_PERIOD), dt.date.fromisoformat(opened.start_date))
+        window = self._version_on(matter_id, since, opened, version)
+        recent = self.matter_events_between(matter_id, window - 1, version)
+        return matter, [opened, *(e for e in recent if not isinstance(e, Matter.Opened))]
 
     def latest_matter_id(self) -> str:
         runs = self.register().run_ids

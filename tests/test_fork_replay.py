@@ -263,3 +263,25 @@ def test_bad_replay_and_as_of_requests(recorded, args):
     folder, url, _, _ = recorded
     done = cli(*args, "--store", url, cwd=folder)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+def test_as_of_sees_deadlines_when_nothing_happened_on_day_zero():
+    """A matter whose first entry comes days after its start still shows the deadlines running."""
+    from sim.domain.matter import Matter
+
+    store = open_store("memory://")
+    start = dt.date(2013, 12, 4)
+    matter = Matter(run_id="r", scenario="s", replication=0, seed=0, start_date=start.isoformat(),
+                    parties={"government": "United States", "provider": "Provider"}, courts={},
+                    statutes_in_force=[])
+    steps = [(Matter.WarrantApplied, 5, {}), (Matter.WarrantIssued, 5, {}), (Matter.WarrantServed, 5, {}),
+             (Matter.MotionFiled, 6, {"motion_id": "vacate-1", "kind": "vacate", "deadline": None, "late": False}),
+             (Matter.MotionRuled, 10, {"motion_id": "vacate-1", "disposition": "denied"})]
+    for number, (event, day, fields) in enumerate(steps, 1):
+        matter.record(event, step="test", sim_day=day, date=(start + dt.timedelta(days=day)).isoformat(),
+                      approximate=False, court_level="magistrate", court="Court", docket_number="1",
+                      entry_number=number, actor="test", rule="test", text="test", inherited=None, **fields)
+    store.save(matter)
+    when = start + dt.timedelta(days=12)
+    _, recent = store.matter_as_of(str(matter.id), when)
+    assert [d.action for d in open_deadlines(recent, when)] == ["object to the magistrate judge's order"]
