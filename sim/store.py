@@ -133,14 +133,7 @@ class DocketStore(Application):
 
     def matter_events(self, matter_id: str) -> list[Any]:
         """The stored events of one matter, in order; a clear error if there is no such matter."""
-        try:
-            events = list(self.events.get(UUID(matter_id)))
-        except ValueError:
-            events = []
-        if not events or not isinstance(events[0], Matter.Opened):
-            raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids "
-                             "it records")
-        return events
+        return self.matter_events_between(matter_id, 0, None)
 
     def version_on(self, matter_id: str, when: dt.date) -> int:
         """The matter's last version dated on or before `when` (binary search: dates never go back)."""
@@ -163,9 +156,13 @@ class DocketStore(Application):
                 high = mid - 1
         return low
 
-    def matter_events_between(self, matter_id: str, after: int, upto: int) -> list[Any]:
-        """Stored events of a matter with after < version <= upto, read from the store (no rebuild)."""
-        events = list(self.events.get(UUID(matter_id), gt=after or None, lte=upto))
+    def matter_events_between(self, matter_id: str, after: int, upto: int | None) -> list[Any]:
+        """Stored events of a matter with after < version <= upto (None: to the end), read from the store
+        (no rebuild); from the start, a clear error if there is no such matter."""
+        try:
+            events = list(self.events.get(UUID(matter_id), gt=after or None, lte=upto))
+        except ValueError:
+            events = []
         if after == 0 and (not events or not isinstance(events[0], Matter.Opened)):
             raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids it records")
         return events

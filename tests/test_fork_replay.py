@@ -258,6 +258,8 @@ def test_bad_recipes(tmp_path, edit, message):
 @pytest.mark.parametrize("args", [
     ["replay", "--latest", "--delay", "-1"], ["replay", "--latest", "--delay", "nan"],
     ["replay", "--latest", "--as-of", "2016-13-01"], ["replay"], ["docket", "--latest", "--as-of", "2010-01-01"],
+    ["docket", "not-a-uuid", "--as-of", "2016-01-01"], ["replay", "not-a-uuid", "--as-of", "2016-01-01"],
+    ["fork", "not-a-uuid", "--as-of", "2016-01-01"],
 ])
 def test_bad_replay_and_as_of_requests(recorded, args):
     folder, url, _, _ = recorded
