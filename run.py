@@ -22,11 +22,12 @@ import attrs
 from reports import terminal
 from reports.build import SweepPoint, build_report, sweep_values
 from sim import scenario as scenarios
+from sim.audit import audit, stored_matters
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
-from sim.domain.procedure import OutOfOrder
+from sim.domain.procedure import Unlawful
 from sim.engine.script import ForkImpossible
 from sim.errors import UserError
-from sim.narrative import narrate, open_deadlines
+from sim.narrative import running, tell
 from sim.projections import entries, render_text
 from sim.recipes import load_recipe
 from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix
@@ -160,24 +161,24 @@ def cmd_docket(args: argparse.Namespace) -> None:
     matter_id = _matter_id(args, store)
     if args.as_of is None:
         events = store.matter_events(matter_id)
-        running: list[Any] = []
+        open_then: list[Any] = []
     else:
-        matter, recent = store.matter_as_of(matter_id, args.as_of)
+        matter = store.matter_as_of(matter_id, args.as_of)
         events = store.matter_events_between(matter_id, 0, matter.version)
-        running = open_deadlines(recent, args.as_of)
+        open_then = running(matter, args.as_of)
     if args.format == "json":
         document: Any = entries(events)
         if args.as_of is not None:
             document = {"as_of": args.as_of.isoformat(), "entries": document,
-                        "open_deadlines": [attrs.asdict(d, value_serializer=_json_value) for d in running]}
+                        "open_deadlines": [attrs.asdict(d, value_serializer=_json_value) for d in open_then]}
         print(json.dumps(document, indent=2))
         return
     print(render_text(events), end="")
     if args.as_of is not None:
         print(f"\nAs of {args.as_of.isoformat()}: {len(events) - 1} entries on record; deadlines then running:")
-        for deadline in running or []:
+        for deadline in open_then:
             print(f"  - {deadline.describe()}")
-        if not running:
+        if not open_then:
             print("  (none)")
 
 
@@ -202,8 +203,8 @@ def cmd_replay(args: argparse.Namespace) -> None:
     interactive = args.step and sys.stdin.isatty() and sys.stdout.isatty()
     if args.step and interactive:
         print("Enter: next event, q then Enter: quit\n")
-    for event in events[1:]:
-        print(narrate(events, event.originator_version), flush=True)
+    for _, told in tell(events):
+        print(told, flush=True)
         if interactive:
             if input().strip().lower() == "q":
                 return
@@ -331,6 +332,30 @@ def cmd_report(args: argparse.Namespace) -> None:
     print(build_report(store, args.run_ids, out_dir))
 
 
+def cmd_audit(args: argparse.Namespace) -> None:
+    """Check every stored matter of the runs against the declared procedure; exit 1 on any violation."""
+    store = open_store(args.store)
+    if args.latest == bool(args.run_ids):
+        raise UserError("audit: give RUN_ID... or --latest")
+    ids = [store.latest_run_id()] if args.latest else args.run_ids
+    runs = [store.run(run_id) for run_id in ids]  # an unknown id fails here, before any output
+    found: list[dict[str, Any]] = []
+
+    def report(finding: Any) -> None:
+        if args.format == "json":
+            found.append(attrs.asdict(finding))
+        else:
+            print(finding.describe())
+
+    tally = audit(stored_matters(store, runs, stored_prefix), report)
+    if args.format == "json":
+        print(json.dumps({"runs": ids, **attrs.asdict(tally), "findings": found}, indent=2))
+    else:
+        print(f"audit: {tally.summary()}")
+    if tally.violations:
+        raise SystemExit(1)
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     historical = scenarios.load(HISTORICAL)
     regimes = [scenarios.load(name) for name in DEMO_REGIMES]
@@ -426,6 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
     _store_flag(p)
     p.set_defaults(func=cmd_report)
 
+    p = commands.add_parser("audit", help="check stored matters against the declared procedure")
+    p.add_argument("run_ids", nargs="*", metavar="RUN_ID")
+    p.add_argument("--latest", action="store_true", help="the newest run")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _store_flag(p)
+    p.set_defaults(func=cmd_audit)
+
     p = commands.add_parser("demo", help="the historical docket, then the bundled regimes compared in "
                                          f"./{DEMO_OUT}/")
     _store_flag(p)
@@ -440,8 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as e:
         print(f"run.py {args.command}: {e}", file=sys.stderr)
         return 2
-    except OutOfOrder as e:
-        print(f"run.py {args.command}: the scenario led to an illegal step: {e}", file=sys.stderr)
+    except Unlawful as e:
+        print(f"run.py {args.command}: the scenario led to an unlawful step: {e}", file=sys.stderr)
         return 2
     except RunInterrupted as e:
         print(f"run.py {args.command}: interrupted; {e.stored:,} of {e.total:,} replications stored whole; "

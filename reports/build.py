@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from sim.errors import UserError
-from sim.projections import entries, outcome_row
+from sim.projections import outcome_row, timeline
 from sim.results import OutcomeWriter, Tally, summary_document
 from sim.runner import run_scenario, stored_prefix
 from sim.store import DocketStore, Run
@@ -46,7 +46,7 @@ def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
     """The docket of the newest historical run in the store (empty if there is none)."""
     for run in reversed(store.runs()):
         if run.scenario_data.get("scenario", {}).get("kind") == HISTORICAL_KIND and stored_prefix(store, run):
-            return entries(store.matter_events(str(run.matter_ids()[0])))
+            return timeline(store.matter_events(str(run.matter_ids()[0])))
     return []
 
 
@@ -83,7 +83,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     for g in gathered:
         median = median_replication(g["rows"])
         if median is not None:
-            timelines[g["scenario"].name] = entries(store.matter_events(median["matter_id"]))
+            timelines[g["scenario"].name] = timeline(store.matter_events(median["matter_id"]))
     seeds = sorted({r.seed for r in runs})
     sizes = sorted({r.replications for r in runs})
     seed, n = (seeds[0] if len(seeds) == 1 else seeds), (sizes[0] if len(sizes) == 1 else sizes)

@@ -10,7 +10,6 @@ every chart's footer names the scenarios, n, seed and docketsim version.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +25,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim import __version__
+from sim.domain.ladder import LADDER
+from sim.domain.outcomes import UNDER_NEW_WARRANT
 from sim.projections import LEVELS
 
 Row = Mapping[str, Any]
@@ -48,33 +49,32 @@ def palette(scenario_names: Iterable[str]) -> dict[str, str]:
 
 
 # How a matter ends ----------------------------------------------------------------------------
-ENDINGS = ("disclosed via warrant", "disclosed via MLAT", "disclosed via executive agreement",
-           "disclosed via new warrant after legislation", "not disclosed", "mooted")
-ENDING_COLOURS = dict(zip(ENDINGS, ("#332288", "#88ccee", "#117733", "#ddcc77", "#cc6677", "#aaaaaa"),
+ENDINGS = ("disclosed via warrant", "disclosed via MLAT", "disclosed via new warrant after legislation",
+           "not disclosed", "mooted")
+ENDING_COLOURS = dict(zip(ENDINGS, ("#332288", "#88ccee", "#ddcc77", "#cc6677", "#aaaaaa"),
                           strict=True))  # Paul Tol's "muted" scheme: distinct from the scenario colours
-_ROUTES = {"warrant": ENDINGS[0], "mlat": ENDINGS[1], "executive_agreement": ENDINGS[2]}
+_ROUTES = {"warrant": ENDINGS[0], "mlat": ENDINGS[1]}
 
 
 def ending(row: Row) -> str:
-    """How a replication ended, one of `ENDINGS`.
+    """How a replication ended, one of `ENDINGS`, from its values (`sim.domain.outcomes`).
 
-    Disclosed matters are told apart by route, except that a disclosure after the case was mooted or
-    under a new warrant (the CLOUD Act path of 2018) counts as "new warrant after legislation";
-    matters that disclosed nothing are "mooted" if dismissed as moot, else "not disclosed".
+    Disclosed matters are told apart by route, except that a disclosure under a new warrant after
+    legislation (the CLOUD Act path of 2018) counts as such; matters that disclosed nothing are
+    "mooted" if dismissed as moot, else "not disclosed".
 
     >>> ending({"disclosed": True, "route": "warrant", "final_disposition": "dismissed as moot", "mooted": True})
     'disclosed via new warrant after legislation'
     >>> ending({"disclosed": False, "route": "none", "final_disposition": "mlat refused", "mooted": False})
     'not disclosed'
     """
-    disposition = str(row["final_disposition"]).lower()
     if row["disclosed"]:
-        if "moot" in disposition or "new warrant" in disposition:
-            return ENDINGS[3]
+        if row["final_disposition"] in UNDER_NEW_WARRANT:
+            return ENDINGS[2]
         if row["route"] not in _ROUTES:
             raise ValueError(f"unknown disclosure route {row['route']!r}; expected one of {', '.join(_ROUTES)}")
         return _ROUTES[row["route"]]
-    return ENDINGS[5] if row["mooted"] else ENDINGS[4]
+    return ENDINGS[4] if row["mooted"] else ENDINGS[3]
 
 
 # Shared frame: figure, question, footer ------------------------------------------------------------
@@ -149,9 +149,8 @@ def save(fig: Figure, out_dir: str | Path, stem: str) -> tuple[Path, Path]:
 
 
 # 1. The case timeline ------------------------------------------------------------------------------
-LANES = (("magistrate", "Magistrate judge"), ("district", "District court"), ("circuit", "Court of appeals"),
-         ("supreme", "Supreme Court"), ("congress", "Congress"), ("foreign", "Foreign authority"),
-         ("out_of_court", "Outside the courts"))
+LANES = (*((level.key, level.label) for level in LADDER if level.key != "en_banc"),
+         ("congress", "Congress"), ("foreign", "Foreign authority"), ("out_of_court", "Outside the courts"))
 _LANE_OF = {"en_banc": "circuit"}
 RULINGS = {"MotionRuled": "Motion ruled", "ObjectionRuled": "Objection ruled", "ComityMotionRuled": "Comity motion",
            "PanelDecided": "Panel decision", "RehearingDecided": "Rehearing", "EnBancDecided": "En banc decision",
@@ -160,21 +159,16 @@ KEY_EVENTS = {**RULINGS, "ContemptHeld": "Held in contempt", "LegislationEnacted
               "DismissedAsMoot": "Dismissed as moot", "FinalDisposition": "Final disposition",
               "MLATRequestExecuted": "MLAT request executed", "MLATRequestRefused": "MLAT request refused",
               "DataDisclosed": "Data disclosed"}
-_OUTCOME = re.compile(r"\b(DENYING|DENIED|GRANTING|GRANTED|AFFIRMED|REVERSED|SET ASIDE|VACATED|QUASHED)\b")
-_OUTCOME_WORD = {"DENYING": "denied", "GRANTING": "granted"}
 TIMELINE_QUESTION = "How long did the matter sit before each court?"
 
 
 def _key_label(entry: Row) -> str:
-    """A short label for a key docket entry, with the ruling's outcome where its text gives one."""
-    event, text = entry["event"], str(entry.get("description") or "")
-    if event == "FinalDisposition" and ":" in text:
-        return "Final disposition: " + text.split(":", 1)[1].strip().rstrip(".")
-    if event == "LegislationEnacted" and 0 < text.find(" (") <= 30:
-        return text[:text.find(" (")]
-    found = _OUTCOME.search(text) if event in RULINGS else None
-    if found:
-        return f"{KEY_EVENTS[event]}: {_OUTCOME_WORD.get(found.group(1), found.group(1).lower())}"
+    """A short label for a key docket entry, with the ruling's outcome (a value of `timeline` rows)."""
+    event, outcome = entry["event"], entry.get("outcome")
+    if event == "LegislationEnacted":
+        return "CLOUD Act enacted"
+    if outcome and (event in RULINGS or event == "FinalDisposition"):
+        return f"{KEY_EVENTS[event]}: {outcome}"
     return KEY_EVENTS[event]
 
 

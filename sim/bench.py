@@ -25,10 +25,12 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from sim.calendar import is_business_day
 from sim.domain.matter import Matter
-from sim.narrative import open_deadlines
+from sim.narrative import running
 from sim.runner import record_run
 from sim.scenario import load
+from sim.specimen import START, Clerk, opened
 from sim.store import DocketStore, open_store
 
 SCENARIO = "microsoft_ireland_stochastic"
@@ -81,25 +83,20 @@ def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
 
 
 def long_matter(store: DocketStore, events: int) -> str:
-    """A legal matter of `events` events (motions filed and ruled, one a day), saved in batches so the
-    store takes its snapshots; returns its id."""
-    start = dt.date(2013, 12, 4)
-    matter = Matter(run_id="bench", scenario="long", replication=0, seed=0, start_date=start.isoformat(),
-                    parties={"government": "United States", "provider": "Provider"},
-                    courts={}, statutes_in_force=[])
-
-    def entry(event: type[Matter.Entry], day: int, number: int, **fields: Any) -> None:
-        matter.record(event, step="bench", sim_day=day, date=(start + dt.timedelta(days=day)).isoformat(),
-                      approximate=False, court_level="magistrate", court="Court", docket_number="1",
-                      entry_number=number, actor="bench", rule="bench", text="bench", inherited=None, **fields)
-
-    for number, opening in enumerate((Matter.WarrantApplied, Matter.WarrantIssued, Matter.WarrantServed), 1):
-        entry(opening, 0, number)
-    day, number = 0, 3
+    """A lawful matter of `events` events (a motion filed and ruled each business day), saved in batches
+    so the store takes its snapshots; returns its id."""
+    matter = opened()
+    clerk = Clerk(matter)
+    clerk.enter(Matter.WarrantApplied, party="government")
+    clerk.enter(Matter.WarrantIssued)
+    clerk.enter(Matter.WarrantServed)
+    day = 0
     while matter.version < events:
-        day, number = day + 1, number + 2
-        entry(Matter.MotionFiled, day, number - 1, motion_id=f"m{day}", kind="stay", deadline=None, late=False)
-        entry(Matter.MotionRuled, day, number, motion_id=f"m{day}", disposition="denied")
+        day += 1
+        if not is_business_day(START + dt.timedelta(days=day)):
+            continue
+        clerk.enter(Matter.MotionFiled, day, party="provider", motion_id=f"m{day}", kind="vacate")
+        clerk.enter(Matter.MotionRuled, day, motion_id=f"m{day}", disposition="denied")
         if len(matter.pending_events) >= 500:
             store.save(matter)
     store.save(matter)
@@ -114,13 +111,12 @@ def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[
     store = open_store(url)
     last = store.matter_events_between(matter_id, events - 1, events)[0]
     timings = {}
-    for label, when in (("middle", dt.date(2013, 12, 4) + dt.timedelta(days=events // 4)),
+    for label, when in (("middle", START + dt.timedelta(days=events // 4)),
                         ("end", dt.date.fromisoformat(last.date))):
         samples = []
         for _ in range(repeats):
             started = time.perf_counter()
-            _, recent = store.matter_as_of(matter_id, when)
-            open_deadlines(recent, when)
+            running(store.matter_as_of(matter_id, when), when)
             samples.append((time.perf_counter() - started) * 1000)
         timings[f"as_of_{label}_ms"] = statistics.median(samples)
     return timings

@@ -1,6 +1,6 @@
 """Durations (in days) and probabilities a scenario gives, each with its provenance.
 
-Every figure says where it comes from: a `source` (a section of legal-reference.md) or an explicit
+Every figure says where it comes from: a `source` (a section of docs/sources.md) or an explicit
 `assumption` with its reasoning. Draws take the actor's own `random.Random`, and every draw uses
 the stream the same way whatever the parameters, so scenarios compared on one seed stay paired.
 

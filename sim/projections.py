@@ -1,37 +1,80 @@
-"""Projections: docket sheets and docket entries, pure functions of a matter's stored events."""
+"""Projections: docket sheets, docket entries and outcome rows, pure functions of a matter's stored events."""
 
 from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from functools import reduce
 from typing import Any
 
 import attrs
 
+from sim.domain.ladder import COURT_LEVELS, LANES, lane_of
 from sim.domain.matter import Matter
-from sim.domain.rules import COURT_LEVELS
+from sim.domain.outcomes import IN_SANCTIONS
 
-ENTRY_KEYS = ("court", "docket_number", "entry_number", "date", "event", "description", "rule",
-              "actor", "sim_day", "approximate", "seq", "deadline", "late", "court_level")
-COURT_ORDER = ("district", "circuit", "supreme")
+ENTRY_KEYS = ("court", "docket_number", "entry_number", "date", "event", "description", "rule", "actor", "sim_day",
+              "approximate", "seq", "deadline", "late", "court_level", "kind", "party", "counsel", "caption",
+              "timely", "extended_to", "counterfactual")
 
 
 def entries(events: list[Any]) -> list[dict[str, Any]]:
     """Every docket event of a matter as a JSON-ready dict with the keys `ENTRY_KEYS`: `seq` is its
-    position in the matter's stream; `deadline` and `late` are set on filings that have a period."""
-    return [
-        {"court": e.court, "docket_number": e.docket_number, "entry_number": e.entry_number,
-         "date": e.date, "event": type(e).__name__, "description": e.text, "rule": e.rule,
-         "actor": e.actor, "sim_day": e.sim_day, "approximate": e.approximate,
-         "seq": e.originator_version, "deadline": getattr(e, "deadline", None),
-         "late": getattr(e, "late", False), "court_level": e.court_level}
-        for e in events if isinstance(e, Matter.Entry)
-    ]
+    position in the matter's stream; `kind` is "filing", "court" or "outside"; `party` and `counsel`
+    are set on filings; `deadline`, `timely` and `extended_to` on filings that have a period (`late`
+    is the opposite of `timely` there, false elsewhere)."""
+    rows = []
+    captions: dict[str, str] = {}  # docket number -> caption, stored on the entry that opened the docket
+    for e in events:
+        if not isinstance(e, Matter.Entry):
+            continue
+        filing = isinstance(e, Matter.Filing)
+        caption = captions.setdefault(e.docket_number, e.caption) if e.docket_number else ""
+        timely = e.timely if filing else None
+        rows.append({
+            "court": e.court, "docket_number": e.docket_number, "entry_number": e.entry_number, "date": e.date,
+            "event": type(e).__name__, "description": e.text, "rule": e.rule, "actor": e.actor,
+            "sim_day": e.sim_day, "approximate": e.approximate, "seq": e.originator_version,
+            "deadline": e.deadline if filing else None, "late": timely is False, "court_level": e.court_level,
+            "kind": e.KIND, "party": e.party if filing else None, "counsel": e.counsel if filing else None,
+            "caption": caption, "timely": timely, "extended_to": e.extended_to if filing else None,
+            "counterfactual": e.counterfactual,
+        })
+    return rows
+
+
+# The value an event carries that says how it came out (the timeline labels read these, not docket text).
+OUTCOME_FIELDS = {"MotionRuled": "disposition", "ObjectionRuled": "disposition", "ComityMotionRuled": "disposition",
+                  "PanelDecided": "disposition", "EnBancDecided": "disposition", "SupremeCourtDecided": "disposition",
+                  "FinalDisposition": "disposition", "DismissedAsMoot": "vacatur"}
+
+
+def outcome_of(event: Any) -> str | None:
+    """How an event came out, as a value: a ruling's disposition, a grant or denial, a final disposition."""
+    name = type(event).__name__
+    if name in OUTCOME_FIELDS:
+        return getattr(event, OUTCOME_FIELDS[name])
+    if name == "RehearingDecided":
+        return "denied as untimely" if event.untimely else "granted" if event.granted else "denied"
+    if name == "CertDecided":
+        return "granted" if event.granted else "denied"
+    return None
+
+
+def timeline(events: list[Any]) -> list[dict[str, Any]]:
+    """The docket entries with, for charts, each one's `outcome` value (see `outcome_of`)."""
+    entry_events = [e for e in events if isinstance(e, Matter.Entry)]
+    return [dict(row, outcome=outcome_of(e)) for row, e in zip(entries(events), entry_events, strict=True)]
+
+
+def state(events: list[Any]) -> Matter:
+    """The matter rebuilt from its events, without a store (each event mutates the state in turn)."""
+    return reduce(lambda matter, event: event.mutate(matter), events, None)  # type: ignore[arg-type, return-value]
 
 
 @attrs.frozen
 class DocketSheet:
-    """One court's docket for the matter (or, with no docket number, a forum outside the courts)."""
+    """One court's docket for the matter (or, with no docket number, the steps outside the courts)."""
 
     court: str
     docket_number: str
@@ -41,25 +84,26 @@ class DocketSheet:
 
 
 def docket_sheets(events: list[Any]) -> list[DocketSheet]:
-    """Entries grouped per court, courts first (district, circuit, Supreme Court), then other forums."""
+    """Entries grouped per docket, in the order of the ladder (district, circuit, Supreme Court), then
+    the steps outside the courts."""
     opened = events[0]
-    headers = {(c["name"], c["docket_number"]): c for c in opened.courts.values()}
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for entry in entries(events):
-        groups.setdefault((entry["court"], entry["docket_number"]), []).append(entry)
-    ranked = [(c["name"], c["docket_number"]) for level in COURT_ORDER
-              if (c := opened.courts.get(level)) is not None]
-    keys = [k for k in ranked if k in groups] + [k for k in groups if k not in ranked]
+        lane = (lane_of(entry["court_level"]) or "") if entry["docket_number"] else ""
+        groups.setdefault(lane, []).append(entry)
     sheets = []
-    for key in keys:
-        header = headers.get(key)
-        judge = ""
-        if header:
-            judge = header["judge"]
-            if header.get("magistrate_judge"):
-                judge = f"{header['judge']}; referred to {header['magistrate_judge']}"
-        caption = header["caption"] if header else "Proceedings outside the courts (no docket)"
-        sheets.append(DocketSheet(key[0], key[1], caption, judge, groups[key]))
+    for lane in (*LANES, ""):
+        rows = groups.get(lane)
+        if not rows:
+            continue
+        if not lane:
+            sheets.append(DocketSheet("Proceedings outside the courts (no docket)", "", "", "", rows))
+            continue
+        court = opened.courts[lane]
+        judge = court["judge"]
+        if court.get("magistrate_judge"):
+            judge = f"{judge}; referred to {court['magistrate_judge']}"
+        sheets.append(DocketSheet(court["name"], rows[0]["docket_number"], rows[0]["caption"], judge, rows))
     return sheets
 
 
@@ -67,27 +111,53 @@ def _us_date(iso: str) -> str:
     return dt.date.fromisoformat(iso).strftime("%m/%d/%Y")
 
 
+def simulated_notice(opened: Any) -> str | None:
+    """The header line of a matter that is not the record, or None for one played on the record."""
+    if opened.historical:
+        return None
+    fork = f" (fork of matter {opened.forked_from['matter_id']} after entry {opened.forked_from['seq']})" \
+        if opened.forked_from else ""
+    return (f"SIMULATED DOCKET{fork}: scenario {opened.scenario}, \"{opened.title}\". Entries marked * did not "
+            "happen; they are the scenario's.")
+
+
+def timing_note(entry: dict[str, Any]) -> str:
+    """What a filing's timing says on the docket: on time, under an extension, or late."""
+    if entry["timely"] is None:
+        return ""
+    deadline = _us_date(entry["deadline"])
+    if entry["timely"] is False:
+        return f"[LATE: filed after the deadline of {deadline}]"
+    if entry["extended_to"]:
+        return f"[timely: time extended to {deadline}]"
+    return f"[timely: due {deadline}]"
+
+
 def render_text(events: list[Any], width: int = 100) -> str:
-    """PACER-style docket reports, one per court."""
+    """PACER-style docket reports, one per court, headed by what the matter is (record or simulation)."""
     opened = events[0]
     out = [f"Matter {opened.originator_id}  scenario {opened.scenario}  replication {opened.replication}  "
            f"seed {opened.seed}"]
+    notice = simulated_notice(opened)
+    if notice:
+        out += textwrap.wrap(notice, width)
     text_width = width - 20
     for sheet in docket_sheets(events):
         out += ["", "=" * width, sheet.court]
         if sheet.docket_number:
-            out.append(f"DOCKET FOR CASE #: {sheet.docket_number}")
-        out.append(sheet.caption)
+            out += [f"DOCKET FOR CASE #: {sheet.docket_number}", sheet.caption]
         if sheet.judge:
             out.append(f"Assigned to: {sheet.judge}")
         heading = "Date Filed" if sheet.docket_number else "Date"
         out += ["-" * width, f"{heading:<12}{'#':>5}   Docket Text", "-" * width]
         for e in sheet.entries:
             number = "" if e["entry_number"] is None else str(e["entry_number"])
-            text = e["description"] if sheet.docket_number else f"{e['actor']}: {e['description']}"
+            mark = "*" if e["counterfactual"] and not opened.historical else " "
+            text = e["description"] if sheet.docket_number else f"{e['actor']}: {e['description']}" if e["actor"] \
+                else e["description"]
             lines = textwrap.wrap(text, text_width) or [""]
-            lines += textwrap.wrap(f"[{e['rule']}]", text_width)
-            out.append(f"{_us_date(e['date']):<12}{number:>5}   {lines[0]}")
+            lines += textwrap.wrap(" ".join(x for x in (timing_note(e), f"[{e['rule']}]") if x), text_width)
+            out.append(f"{_us_date(e['date']):<11}{mark}{number:>5}   {lines[0]}")
             out += [" " * 20 + line for line in lines[1:]]
     return "\n".join(out) + "\n"
 
@@ -98,14 +168,14 @@ LEVELS = COURT_LEVELS
 
 
 def outcome_row(events: list[Any]) -> dict[str, Any]:
-    """One replication's outcome, computed from its events alone (at run time, or later from the store).
+    """One replication's outcome, computed from its events' values alone (at run time, or later from the
+    store).
 
     `days_to_disclosure` is None when nothing was disclosed; `highest_court` is "none" when the matter
     never reached a court (e.g. the MLAT route). `reached` (every level the matter came before, in
     order) is for tallies; outcomes.csv has exactly `OUTCOME_KEYS`.
     """
     opened = events[0]
-    names = [type(e).__name__ for e in events]
     disclosed = next((e for e in events if isinstance(e, Matter.DataDisclosed)), None)
     final = next((e for e in events if isinstance(e, Matter.FinalDisposition)), None)
     reached = {e.court_level for e in events if isinstance(e, Matter.Entry)}
@@ -115,7 +185,10 @@ def outcome_row(events: list[Any]) -> dict[str, Any]:
         "seed": opened.seed, "matter_id": str(opened.originator_id), "disclosed": disclosed is not None,
         "route": disclosed.route if disclosed else "none",
         "days_to_disclosure": disclosed.sim_day if disclosed else None, "highest_court": highest,
-        "final_disposition": final.disposition if final else "", "contempt": "ContemptHeld" in names,
-        "mooted": "DismissedAsMoot" in names, "entries": sum(isinstance(e, Matter.Entry) for e in events),
+        "final_disposition": final.disposition if final else "",
+        "contempt": any(isinstance(e, Matter.ContemptHeld) for e in events),
+        "mooted": any(isinstance(e, Matter.DismissedAsMoot) for e in events),
+        "entries": sum(isinstance(e, Matter.Entry) for e in events),
+        "sanctioned": bool(final and final.disposition in IN_SANCTIONS),
         "reached": [level for level in LEVELS if level in reached],
     }

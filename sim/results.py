@@ -36,8 +36,7 @@ class Tally:
         if row["days_to_disclosure"] is not None:
             self.days[i] = row["days_to_disclosure"]
         self.reached[i] = [level in row["reached"] for level in LEVELS]
-        self.flags[i] = (row["disclosed"], row["contempt"], row["mooted"],
-                         row["final_disposition"].startswith("contempt"))
+        self.flags[i] = (row["disclosed"], row["contempt"], row["mooted"], row["sanctioned"])
         self.filled[i] = True
         self.routes[row["route"]] = self.routes.get(row["route"], 0) + 1
 

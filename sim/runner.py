@@ -142,7 +142,7 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
                                                                  "name": scenario.name}}))
     register = store.register()
     register.add(run_id=run_id)
-    store.save(run, register)
+    store.save(run, register, *store.format_marker())
     _write(store, run, [(records, row)], stream, 0, on_row, on_progress)
     return RunResult(run_id, ids, already_recorded=False)
 

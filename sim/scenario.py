@@ -30,7 +30,8 @@ from sim.distributions import (
     Triangular,
     Uniform,
 )
-from sim.domain.rules import STEPS
+from sim.domain.ladder import NUMBER_EXAMPLES, NUMBER_PATTERNS
+from sim.domain.steps import STEPS
 from sim.errors import ScenarioError, printable
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -230,6 +231,7 @@ def _table(cls: type) -> Callable[[Any], Any]:
 
 
 def _load_table(cls: type, data: dict[str, Any]) -> Any:
+    """A table of the schema class `cls`, each key parsed; then the class's own `check`, if it has one."""
     names = {f.name: f for f in attrs.fields(cls) if f.metadata.get("parse")}
     for key in data:
         if key not in names:
@@ -244,7 +246,10 @@ def _load_table(cls: type, data: dict[str, Any]) -> Any:
             values[name] = f.metadata["parse"](data[name])
         except _Invalid as e:
             raise _Invalid(_join(name, e.key), e.message) from None
-    return cls(**values)
+    loaded = cls(**values)
+    if hasattr(loaded, "check"):
+        loaded.check()
+    return loaded
 
 
 # The schema ------------------------------------------------------------------------------------
@@ -264,8 +269,11 @@ class About:
 
 @attrs.frozen
 class Parties:
-    government: str = _field(_text, doc="the government's name on the docket")
+    government: str = _field(_text, doc='the government as a party, e.g. "United States"')
+    government_counsel: str = _field(_text, doc="who appears for the government below the Supreme Court, e.g. "
+                                     "the U.S. Attorney's Office")
     provider: str = _field(_text, doc="the provider's name on the docket")
+    provider_counsel: str = _field(_text, doc="who appears for the provider")
     data_location: str = _field(_text, doc="where the content is stored")
     foreign_state: str = _field(_text, doc="the state where the content is stored")
     united_states_party: bool = _field(_flag, doc="true if the United States is a party (FRAP 4, 40)")
@@ -275,9 +283,11 @@ class Parties:
 class Court:
     name: str = _field(_text, doc="the court's full name")
     short: str = _field(_text, doc="the court's short name, e.g. S.D.N.Y.")
-    docket_number: str = _field(_text, doc="the docket number")
-    caption: str = _field(_text, doc="the case caption")
+    docket_number: str = _field(_text, doc="the docket number as the record gives it (its year, or Term, is "
+                                "replaced by the year of docketing in a simulated matter)")
     judge: str = _field(_text, doc="the judge or judges")
+    caption: str = _field(_text, default="", doc="the warrant matter's caption (district court only: above "
+                          "it the caption names the party that appeals or petitions first)")
 
 
 @attrs.frozen
@@ -286,6 +296,18 @@ class Courts:
     circuit: Court = _field(_table(Court), doc="a table for the court of appeals")
     supreme: Court = _field(_table(Court), doc="a table for the Supreme Court")
     magistrate_judge: str = _field(_text, doc="the magistrate judge's name")
+
+    def check(self) -> None:
+        for lane in ("district", "circuit", "supreme"):
+            court = getattr(self, lane)
+            if not NUMBER_PATTERNS[lane].match(court.docket_number):
+                raise _Invalid(f"{lane}.docket_number", f"expected a docket number like "
+                               f"{NUMBER_EXAMPLES[lane]}, got {_show(court.docket_number)}")
+            if court.caption and lane != "district":
+                raise _Invalid(f"{lane}.caption", "the caption above the district court follows who appeals or "
+                               "petitions (sources §9.3); remove it")
+        if not self.district.caption:
+            raise _Invalid("district.caption", "missing; expected the warrant matter's caption")
 
 
 @attrs.frozen
@@ -302,6 +324,9 @@ class Litigant:
     petitions_cert: Probability = _field(_probability, doc=_P)
     cert_extension: Probability = _field(_probability, doc=_P)
     cert_after: Duration = _field(_duration, doc=_D)
+    opposition_after: Duration = _field(_duration, doc=_D)
+    response_after: Duration = _field(_duration, doc=_D)
+    seeks_extension: Probability = _field(_probability, doc=_P)
 
 
 @attrs.frozen
@@ -328,7 +353,6 @@ class Provider(Litigant):
     seeks_stay_pending_appeal: Probability = _field(_probability, doc=_P)
     complies_after_loss: Probability = _field(_probability, doc=_P)
     comply_after: Duration = _field(_duration, doc=_D)
-    response_after: Duration = _field(_duration, doc=_D)
 
 
 @attrs.frozen
@@ -390,8 +414,19 @@ class CloudAct:
 
 
 @attrs.frozen
+class Timeliness:
+    """How parties and courts handle periods: when a party that needs more time applies, and how long a
+    court takes to rule on the application."""
+
+    application_lead: Duration = _field(_duration, doc=_D)
+    extension_ruling_after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
 class ForeignAuthority:
     name: str = _field(_text, doc="the requested state's central authority")
+    treaty: str = _field(_text, doc="the mutual legal assistance treaty with the United States, as the sources "
+                         "name it (or say that they do not)")
     qualifying_foreign_government: bool = _field(
         _flag, doc="true if the state has an executive agreement in force under 18 U.S.C. 2523")
     mlat_response_after: Duration = _field(_duration, doc=_D)
@@ -406,8 +441,6 @@ class Pin:
     entry: int | None = _field(_count("an entry number (integer >= 1)", 1), default=None,
                                doc="an entry number")
     approximate: bool = _field(_flag, default=False, doc="true if the record gives no exact day")
-    extension_days: int = _field(_count("days of extension (integer >= 0)", 0), default=0,
-                                 doc="days by which the court extended the time to file")
     note: str | None = _field(_text, default=None, doc="a note for the docket text")
 
 
@@ -440,6 +473,7 @@ class Scenario:
     supreme_court: SupremeCourt = _field(_table(SupremeCourt), doc="a [supreme_court] table")
     cloud_act: CloudAct = _field(_table(CloudAct), doc="a [cloud_act] table")
     foreign_authority: ForeignAuthority = _field(_table(ForeignAuthority), doc="a [foreign_authority] table")
+    timeliness: Timeliness = _field(_table(Timeliness), doc="a [timeliness] table")
     pins: dict[str, Pin] = _field(_pins, default=attrs.Factory(dict), doc="a [pins] table")
     text_hash: str = attrs.field(default="", metadata={"parse": None})
     path: str = attrs.field(default="", metadata={"parse": None})
@@ -450,6 +484,11 @@ class Scenario:
     @property
     def name(self) -> str:
         return self.scenario.name
+
+    @property
+    def on_record(self) -> bool:
+        """Played as it happened: the historical scenario as written, whose pins give the record."""
+        return self.scenario.kind == "historical" and not self.settings
 
     def figures(self) -> Iterator[tuple[str, Provenance]]:
         """Every duration and probability, with its key path."""

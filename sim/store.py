@@ -20,14 +20,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, event
 
-from sim.domain.matter import Matter, matter_id
+from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
 from sim.errors import StoreError
-from sim.narrative import LONGEST_PERIOD
 
 DEFAULT_STORE = "sqlite:///docketsim.sqlite"
 STORE_ENV = "DOCKETSIM_STORE"
 RUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run")
 REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run-register")
+FORMAT_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/event-format")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -106,6 +106,21 @@ class RunRegister(Aggregate):
         self.run_ids.append(run_id)
 
 
+class StoreFormat(Aggregate):
+    """The shape of the events a store holds (`EVENT_FORMAT`), recorded with its first run. A store
+    without one was written before formats were recorded (format 1)."""
+
+    class Created(Aggregate.Created):
+        event_format: int
+
+    def __init__(self, event_format: int) -> None:
+        self.event_format = event_format
+
+    @staticmethod
+    def create_id(event_format: int) -> UUID:  # type: ignore[override]
+        return FORMAT_ID
+
+
 class DocketStore(Application):
     """docketsim's application: saves and reads matters and runs."""
 
@@ -117,6 +132,20 @@ class DocketStore(Application):
             return self.repository.get(REGISTER_ID)
         except AggregateNotFoundError:
             return RunRegister()
+
+    def format_marker(self) -> list[StoreFormat]:
+        """The format record to save with the first run into a new store (none if it has one)."""
+        return [] if self.has_events(FORMAT_ID) else [StoreFormat(EVENT_FORMAT)]
+
+    def check_format(self, url: str) -> None:
+        """Refuse a store whose events have another shape than this version reads."""
+        records = self.recorder.select_events(FORMAT_ID, limit=1)
+        if not records and not self.has_events(REGISTER_ID):
+            return  # no run recorded yet
+        found = self.mapper.to_domain_event(records[0]).event_format if records else 1
+        if found != EVENT_FORMAT:
+            raise StoreError(f"{url}: written with docketsim event format {found}; this version reads format "
+                             f"{EVENT_FORMAT}; record into a new store (--store sqlite:///NEW.sqlite)")
 
     def runs(self) -> list[Run]:
         return [self.repository.get(UUID(run_id)) for run_id in self.register().run_ids]
@@ -167,23 +196,21 @@ class DocketStore(Application):
             raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids it records")
         return events
 
-    def matter_as_of(self, matter_id: str, when: dt.date) -> tuple[Matter, list[Any]]:
-        """The matter rebuilt at its last version on or before `when` (snapshots make it fast), and its
-        events from the longest deadline period before `when` up to that version (enough to know
-        which deadlines were running)."""
+    def matter_as_of(self, matter_id: str, when: dt.date) -> Matter:
+        """The matter rebuilt at its last version on or before `when` (snapshots make it fast); its
+        state holds the deadlines then open."""
         opened = self.matter_events_between(matter_id, 0, 1)[0]
         version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
-        matter = self.repository.get(UUID(matter_id), version=version)
-        since = max(when - dt.timedelta(days=LONGEST_PERIOD), dt.date.fromisoformat(opened.start_date))
-        window = self._version_on(matter_id, since, opened, version)
-        recent = self.matter_events_between(matter_id, window - 1, version)
-        return matter, [opened, *(e for e in recent if not isinstance(e, Matter.Opened))]
+        return self.repository.get(UUID(matter_id), version=version)
 
-    def latest_matter_id(self) -> str:
+    def latest_run_id(self) -> str:
         runs = self.register().run_ids
         if not runs:
             raise StoreError("the store holds no runs yet; record one with `python run.py run SCENARIO`")
-        return str(self.run(runs[-1]).matter_ids()[0])
+        return runs[-1]
+
+    def latest_matter_id(self) -> str:
+        return str(self.run(self.latest_run_id()).matter_ids()[0])
 
 
 def store_url(url: str | None) -> str:
@@ -260,4 +287,6 @@ def open_store(url: str | None, *, create: bool = False) -> DocketStore:
                          "SCENARIO`, or pass --store")
     elif not path.parent.exists():
         raise StoreError(f"{url}: folder {path.parent} does not exist")
-    return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
+    store = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
+    store.check_format(url)
+    return store

@@ -6,5 +6,7 @@ _DOUBLE_STOP = re.compile(r"\.\.(?!\.)")
 
 
 def tidy(text: str) -> str:
-    """One full stop where a name ending in "Corp." also ends the sentence."""
+    """A sentence as the docket shows it: capitalised, and one full stop where a name ending in
+    "Corp." also ends the sentence."""
+    text = text[:1].upper() + text[1:]
     return _DOUBLE_STOP.sub(".", text) if ".." in text else text

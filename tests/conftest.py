@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +37,23 @@ def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
     """run.py in a fresh process, as a user runs it, from folder `cwd`."""
     return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout)
+
+
+def variant(scenario, pins: bool = False, **tables):
+    """The scenario with some fields replaced, e.g. provider={"refuses": 0.0} (a float becomes a
+    probability); pins dropped by default (and with them the record: the variant is a simulated regime)."""
+    from sim.distributions import Probability
+
+    changes = {}
+    if not pins:
+        changes["scenario"] = attrs.evolve(scenario.scenario, kind="regime")
+    for table, fields in tables.items():
+        current = getattr(scenario, table)
+        changes[table] = attrs.evolve(current, **{
+            k: Probability(v) if isinstance(getattr(current, k), Probability) and isinstance(v, float) else v
+            for k, v in fields.items()})
+    return attrs.evolve(scenario, pins=scenario.pins if pins else {}, **changes)
+
+
+def kinds(matter) -> list[str]:
+    return [type(e).__name__ for e in matter.pending_events]

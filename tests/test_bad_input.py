@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim import scenario as scenarios  # noqa: E402
 from sim.domain.matter import Matter  # noqa: E402
-from sim.domain.procedure import OutOfOrder  # noqa: E402
+from sim.domain.procedure import Unlawful as OutOfOrder  # noqa: E402
 from sim.engine import simulate  # noqa: E402
 from sim.errors import ScenarioError, UserError  # noqa: E402
 
@@ -337,9 +337,13 @@ def _cases() -> list[tuple[str, str, tuple[str, ...]]]:
         ("pin_entry_zero", replace_line(TEXT, r"motion_to_vacate = ",
                                         "motion_to_vacate = { date = 2013-12-18, entry = 0 }"),
          ("pins.motion_to_vacate.entry", "entry number", "0")),
-        ("pin_negative_extension", replace_line(TEXT, r"objection = ",
-                                                "objection = { date = 2014-06-06, extension_days = -1 }"),
-         ("pins.objection.extension_days", "-1")),
+        ("pin_unknown_key", replace_line(TEXT, r"objection = ",
+                                         "objection = { date = 2014-06-06, extension_days = 28 }"),
+         ("pins.objection.extension_days", "unknown key")),
+        ("docket_number_malformed", replace_line(TEXT, r'docket_number = "14-2985"', 'docket_number = "2985"'),
+         ("courts.circuit.docket_number", "14-2985")),
+        ("caption_above_district", add_to_table(TEXT, "courts.supreme", 'caption = "A v. B"'),
+         ("courts.supreme.caption", "follows who appeals")),
         ("unknown_pin_step", add_to_table(TEXT, "pins", "bogus_step = 2014-01-01"),
          ("pins.bogus_step", "unknown step")),
         ("pins_not_a_table", "pins = 3\n" + drop_table(TEXT, "pins"), ("pins", "3")),

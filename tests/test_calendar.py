@@ -9,7 +9,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.calendar import Calendar, is_court_closed, is_legal_holiday, roll_forward
+from sim.calendar import (
+    Calendar,
+    argument_day,
+    argument_term,
+    deadline,
+    first_monday_in_october,
+    in_summer_recess,
+    is_argument_day,
+    is_business_day,
+    is_court_closed,
+    is_legal_holiday,
+    long_conference,
+    next_conference,
+    opinion_day,
+    opinion_deadline,
+    roll_forward,
+    term_of,
+)
 from sim.domain.rules import RULES
 
 CAL = Calendar(date(2013, 12, 4))
@@ -36,34 +53,34 @@ def test_rehearing_with_united_states_party_rolls_from_sunday_to_monday():
     trigger = date(2016, 7, 14)
     assert period("rehearing_us") == 45
     assert trigger + timedelta(days=period("rehearing_us")) == date(2016, 8, 28)
-    assert CAL.deadline(trigger, period("rehearing_us")) == date(2016, 8, 29)
+    assert deadline(trigger, period("rehearing_us")) == date(2016, 8, 29)
 
 
 def test_objection_to_magistrate_order():
     """Fed. R. Crim. P. 59(a): 14 days from the 2014-04-25 order is Friday 2014-05-09."""
     assert period("objection") == 14
-    assert CAL.deadline(date(2014, 4, 25), period("objection")) == date(2014, 5, 9)
+    assert deadline(date(2014, 4, 25), period("objection")) == date(2014, 5, 9)
 
 
 def test_cert_petition_and_extension():
     """Sup. Ct. R. 13.1: 90 days from the 2017-01-24 denial of rehearing; 13.5: 60 more."""
     trigger = date(2017, 1, 24)
     assert (period("cert_petition"), period("cert_extension")) == (90, 60)
-    assert CAL.deadline(trigger, period("cert_petition")) == date(2017, 4, 24)
-    assert CAL.deadline(trigger, period("cert_petition") + period("cert_extension")) == date(2017, 6, 23)
+    assert deadline(trigger, period("cert_petition")) == date(2017, 4, 24)
+    assert deadline(trigger, period("cert_petition") + period("cert_extension")) == date(2017, 6, 23)
 
 
 def test_rules_with_periods_match_the_reference():
-    """Periods in the rules table (legal-reference §5a, §8.6)."""
+    """Periods in the rules table (docs/sources.md §5a, §8.6, §9.1)."""
     expected = {"objection": 14, "notice_of_appeal": 30, "notice_of_appeal_us": 60, "rehearing": 14,
                 "rehearing_us": 45, "mandate": 7, "cert_petition": 90, "cert_extension": 60,
-                "brief_in_opposition": 30, "merits_brief": 45, "judgment_issued": 25, "comity_motion": 14}
+                "brief_in_opposition": 30, "distribution": 14, "judgment_issued": 25, "comity_motion": 14}
     assert {key: rule.period_days for key, rule in RULES.items() if rule.period_days is not None} == expected
 
 
 # Weekends and holidays -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("rule", "trigger", "last_day", "deadline"), [
+@pytest.mark.parametrize(("rule", "trigger", "last_day", "due"), [
     # Labor Day, Monday 2014-09-01.
     ("objection", date(2014, 8, 18), date(2014, 9, 1), date(2014, 9, 2)),
     ("notice_of_appeal", date(2014, 8, 2), date(2014, 9, 1), date(2014, 9, 2)),
@@ -76,10 +93,10 @@ def test_rules_with_periods_match_the_reference():
     # Juneteenth, Monday 2023-06-19 (a holiday from 2021 on).
     ("objection", date(2023, 6, 5), date(2023, 6, 19), date(2023, 6, 20)),
 ], ids=["labor-day-14", "labor-day-30", "christmas-weekend", "thanksgiving", "new-year-observed", "juneteenth"])
-def test_period_ending_on_a_holiday_rolls_forward(rule, trigger, last_day, deadline):
+def test_period_ending_on_a_holiday_rolls_forward(rule, trigger, last_day, due):
     assert trigger + timedelta(days=period(rule)) == last_day
     assert is_court_closed(last_day)
-    assert CAL.deadline(trigger, period(rule)) == deadline
+    assert deadline(trigger, period(rule)) == due
 
 
 @pytest.mark.parametrize("day", [date(2014, 9, 1), date(2016, 12, 26), date(2014, 11, 27), date(2021, 12, 31),
@@ -100,13 +117,13 @@ def test_period_ending_on_an_ordinary_weekday_does_not_move():
     trigger = date(2014, 7, 31)
     last_day = trigger + timedelta(days=period("notice_of_appeal_us"))
     assert last_day == date(2014, 9, 29)
-    assert CAL.deadline(trigger, period("notice_of_appeal_us")) == last_day
+    assert deadline(trigger, period("notice_of_appeal_us")) == last_day
     assert roll_forward(last_day) == last_day
 
 
 def test_trigger_day_is_excluded():
     """FRAP 26(a)(1)(A): a 1-day period from a Tuesday ends on Wednesday."""
-    assert CAL.deadline(date(2014, 4, 22), 1) == date(2014, 4, 23)
+    assert deadline(date(2014, 4, 22), 1) == date(2014, 4, 23)
 
 
 # Simulated days and dates ----------------------------------------------------------------------
@@ -133,9 +150,66 @@ def test_date_of_and_day_of_round_trip(start, when):
 def test_deadline_is_the_first_open_day_from_the_end_of_the_period(trigger, days):
     """Never before trigger + period, never on a closed day, and only closed days skipped."""
     last_day = trigger + timedelta(days=days)
-    deadline = CAL.deadline(trigger, days)
-    assert deadline >= last_day
-    assert not closed(deadline)
-    assert not is_court_closed(deadline)
-    skipped = [last_day + timedelta(days=n) for n in range((deadline - last_day).days)]
+    due = deadline(trigger, days)
+    assert due >= last_day
+    assert not closed(due)
+    assert not is_court_closed(due)
+    skipped = [last_day + timedelta(days=n) for n in range((due - last_day).days)]
     assert all(closed(day) for day in skipped)
+
+
+# The Supreme Court's Term (docs/sources.md §9.2, §9.4, §10) ----------------------------------------
+
+def test_term_numbers_switch_in_late_june():
+    """No. 17-2 was filed on 2017-06-23 and numbered for October Term 2017; a March 2016 petition is '15-'."""
+    assert term_of(date(2017, 6, 23)) == 2017
+    assert term_of(date(2016, 3, 1)) == 2015
+    assert term_of(date(2017, 6, 19)) == 2016
+
+
+def test_the_term_opens_on_the_first_monday_in_october():
+    assert first_monday_in_october(2017) == date(2017, 10, 2)
+    assert first_monday_in_october(2018) == date(2018, 10, 1)
+
+
+@pytest.mark.parametrize("day", [date(2017, 7, 3), date(2017, 8, 15), date(2017, 9, 20)])
+def test_no_conference_in_the_summer_recess(day):
+    assert in_summer_recess(day)
+    conference = next_conference(day)
+    assert conference == long_conference(day.year) and conference.month == 9 and conference.weekday() == 0
+
+
+def test_conferences_fall_on_business_days_in_the_term():
+    day = date(2016, 10, 1)
+    while day < date(2017, 9, 1):
+        conference = next_conference(day)
+        assert conference >= day and is_business_day(conference) and not in_summer_recess(conference)
+        day += timedelta(days=5)
+
+
+def test_a_case_granted_in_october_is_argued_that_term_and_decided_by_june():
+    """The record: granted 2017-10-16, argued 2018-02-27 (a day the calendar allows)."""
+    granted = date(2017, 10, 16)
+    assert argument_term(granted) == 2017
+    assert is_argument_day(date(2018, 2, 27))
+    assert argument_day(granted, date(2018, 2, 27)) == date(2018, 2, 27)
+    assert opinion_deadline(date(2018, 2, 27)) == date(2018, 6, 29)  # Saturday the 30th: the Friday before
+
+
+def test_a_grant_after_mid_january_is_argued_the_next_term():
+    granted = date(2017, 3, 6)
+    assert argument_term(granted) == 2017
+    argued = argument_day(granted, granted + timedelta(days=60))
+    assert argued == first_monday_in_october(2017)
+
+
+@given(st.dates(date(2000, 1, 1), date(2040, 12, 31)), st.integers(0, 400))
+def test_arguments_fall_in_a_sitting_and_opinions_within_the_term(granted, delay):
+    if in_summer_recess(granted):
+        granted = long_conference(granted.year)
+    argued = argument_day(granted, granted + timedelta(days=delay))
+    assert argued.month in (10, 11, 12, 1, 2, 3, 4) and is_business_day(argued)
+    assert argued >= first_monday_in_october(argument_term(granted))
+    decided = opinion_day(argued, argued + timedelta(days=delay))
+    assert argued <= decided <= opinion_deadline(argued) and is_business_day(decided)
+    assert decided.month in (10, 11, 12, 1, 2, 3, 4, 5, 6)

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.audit import audit_events
 from sim.distributions import Probability
-from sim.domain.matter import Matter
+from sim.domain.procedure import AFTER_DISPOSITION
 from sim.engine import simulate
 from sim.runner import replication_seed
 from sim.scenario import CertGrant
-
-
-def variant(scenario, pins: bool = False, **tables):
-    """The scenario with some fields replaced, e.g. provider={"refuses": 0.0}; pins dropped by default."""
-    changes = {}
-    for table, fields in tables.items():
-        current = getattr(scenario, table)
-        changes[table] = attrs.evolve(current, **{
-            k: Probability(v) if isinstance(getattr(current, k), Probability) and isinstance(v, float) else v
-            for k, v in fields.items()})
-    return attrs.evolve(scenario, pins=scenario.pins if pins else {}, **changes)
-
-
-def kinds(matter: Matter) -> list[str]:
-    return [type(e).__name__ for e in matter.pending_events]
+from tests.conftest import kinds, variant
 
 
 def test_time_really_passes_between_steps(historical):
@@ -79,7 +65,10 @@ def test_comity_motion_under_2703h_with_a_qualifying_foreign_government(historic
     names = kinds(matter)
     assert names.index("ComityMotionFiled") < names.index("ComityMotionRuled") < names.index("MLATRequestSent")
     filed = next(e for e in matter.pending_events if type(e).__name__ == "ComityMotionFiled")
+    served = next(e for e in matter.pending_events if type(e).__name__ == "WarrantServed")
+    assert served.date == "2013-12-04"
     assert filed.deadline == "2013-12-18"  # 18 U.S.C. 2703(h)(2): 14 days after service
+    assert "[simulated regime: an executive agreement with Ireland assumed in force" in filed.text
 
 
 def test_government_route_mlat_needs_no_warrant(historical):
@@ -123,5 +112,6 @@ def test_every_path_reaches_a_final_disposition_in_legal_order(historical, choic
     matter = simulate(scenario, "t", 0, replication_seed(seed, 0))
     names = kinds(matter)
     assert names.count("FinalDisposition") == 1
-    assert set(names[names.index("FinalDisposition") + 1:]) <= {"DataDisclosed"}
+    assert set(names[names.index("FinalDisposition") + 1:]) <= set(AFTER_DISPOSITION)
     assert names.count("DataDisclosed") <= 1
+    assert audit_events(matter.pending_events) == []

@@ -13,7 +13,8 @@ import pytest
 
 from sim import scenario as scenarios
 from sim.engine.script import payload
-from sim.narrative import open_deadlines
+from sim.narrative import running
+from sim.projections import state
 from sim.runner import record_run, source_entries
 from sim.store import open_store
 from tests.conftest import ROOT, cli
@@ -36,7 +37,7 @@ def test_as_of_matches_the_rebuilt_state_at_every_version_boundary(recorded):
     for event in events[1:]:
         day = dt.date.fromisoformat(event.date)
         expected = max(e.originator_version for e in events[1:] if e.date <= event.date)
-        matter, _ = store.matter_as_of(matter_id, day)
+        matter = store.matter_as_of(matter_id, day)
         assert matter.version == expected
         assert matter.history == [type(e).__name__ for e in events[1:expected]]
         assert matter.last_day == events[expected - 1].sim_day
@@ -58,8 +59,12 @@ def test_docket_as_of_shows_the_deadlines_then_running(recorded):
 def test_deadlines_close_when_answered(recorded):
     _, _, _, events = recorded
     upto = [e for e in events if getattr(e, "date", "") <= "2016-10-13" or e is events[0]]
-    actions = [d.action for d in open_deadlines(upto, dt.date(2016, 10, 13))]
+    actions = [d.action for d in running(state(upto), dt.date(2016, 10, 13))]
     assert not any("rehearing" in a for a in actions)  # answered by the petition of 2016-10-13
+    assert not any("certiorari" in a for a in actions)  # a timely rehearing petition: time runs from the denial
+    before = [e for e in events if getattr(e, "date", "") <= "2016-10-12" or e is events[0]]
+    due = {d.action: (d.due, d.extended) for d in running(state(before), dt.date(2016, 10, 12))}
+    assert due["petition for panel rehearing or rehearing en banc"] == (dt.date(2016, 10, 13), True)
 
 
 def test_a_forks_prefix_is_identical_to_the_source(recorded):
@@ -270,20 +275,17 @@ def test_bad_replay_and_as_of_requests(recorded, args):
 def test_as_of_sees_deadlines_when_nothing_happened_on_day_zero():
     """A matter whose first entry comes days after its start still shows the deadlines running."""
     from sim.domain.matter import Matter
+    from sim.specimen import START, Clerk, opened
 
     store = open_store("memory://")
-    start = dt.date(2013, 12, 4)
-    matter = Matter(run_id="r", scenario="s", replication=0, seed=0, start_date=start.isoformat(),
-                    parties={"government": "United States", "provider": "Provider"}, courts={},
-                    statutes_in_force=[])
-    steps = [(Matter.WarrantApplied, 5, {}), (Matter.WarrantIssued, 5, {}), (Matter.WarrantServed, 5, {}),
-             (Matter.MotionFiled, 6, {"motion_id": "vacate-1", "kind": "vacate", "deadline": None, "late": False}),
-             (Matter.MotionRuled, 10, {"motion_id": "vacate-1", "disposition": "denied"})]
-    for number, (event, day, fields) in enumerate(steps, 1):
-        matter.record(event, step="test", sim_day=day, date=(start + dt.timedelta(days=day)).isoformat(),
-                      approximate=False, court_level="magistrate", court="Court", docket_number="1",
-                      entry_number=number, actor="test", rule="test", text="test", inherited=None, **fields)
+    matter = opened()
+    clerk = Clerk(matter)
+    clerk.enter(Matter.WarrantApplied, 5, party="government")
+    clerk.enter(Matter.WarrantIssued, 5)
+    clerk.enter(Matter.WarrantServed, 5)
+    clerk.enter(Matter.MotionFiled, 6, party="provider", motion_id="vacate-1", kind="vacate")
+    clerk.enter(Matter.MotionRuled, 12, motion_id="vacate-1", disposition="denied")
     store.save(matter)
-    when = start + dt.timedelta(days=12)
-    _, recent = store.matter_as_of(str(matter.id), when)
-    assert [d.action for d in open_deadlines(recent, when)] == ["object to the magistrate judge's order"]
+    when = START + dt.timedelta(days=14)
+    assert [d.action for d in running(store.matter_as_of(str(matter.id), when), when)] == [
+        "object to the magistrate judge's order"]

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from sim.engine import simulate
 from sim.projections import docket_sheets, entries
 from sim.runner import record_run
 
@@ -21,7 +20,7 @@ def events(historical):
 
 
 # (event type, date, court short name or forum, docket number) in the order of the record
-# (legal-reference §1, §8.3).
+# (sources §1, §8.3).
 KEY_EVENTS = [
     ("WarrantIssued", "2013-12-04", "1:13-mj-02814"),
     ("MotionFiled", "2013-12-18", "1:13-mj-02814"),
@@ -66,7 +65,7 @@ def test_outcomes_of_the_rulings(events):
 
 
 def test_warrant_to_final_disposition_is_1595_days(events):
-    """legal-reference §1: warrant to final disposition, 1,595 days."""
+    """sources §1: warrant to final disposition, 1,595 days."""
     final = next(e for e in events if type(e).__name__ == "FinalDisposition")
     assert final.sim_day == 1595
     assert dt.date.fromisoformat(final.date) - dt.date(2013, 12, 4) == dt.timedelta(days=1595)
@@ -85,7 +84,7 @@ def test_judges_and_captions_on_the_sheets(events):
 
 
 def test_known_entry_numbers(events):
-    """Docket entries the record numbers (legal-reference §6) keep their numbers."""
+    """Docket entries the record numbers (sources §6) keep their numbers."""
     numbered = {(r["docket_number"], r["entry_number"]): r for r in entries(events)}
     assert numbered[("1:13-mj-02814", 6)]["event"] == "MotionFiled"
     assert numbered[("1:13-mj-02814", 60)]["date"] == "2014-07-09"
@@ -101,25 +100,55 @@ def test_every_step_names_its_rule(events):
 
 def test_deadlines_are_computed_and_extensions_inferred(events):
     rows = {r["event"]: r for r in entries(events)}
-    # FRAP 40(a)(1): 45 days from 2016-07-14 ends Sunday 2016-08-28 -> 2016-08-29; +46 days extension
-    assert rows["RehearingPetitioned"]["deadline"] == "2016-10-13"
-    assert rows["RehearingPetitioned"]["late"] is False
-    # Sup. Ct. R. 13.1 + 13.5: 90 + 60 days from 2017-01-24
-    assert rows["CertPetitioned"]["deadline"] == "2017-06-23"
-    # FRAP 4(a)(1)(B): 60 days from the contempt order of 2014-09-08
-    assert rows["NoticeOfAppealFiled"]["deadline"] == "2014-11-07"
+    # FRAP 4(a)(1)(B): 60 days from the contempt order of 2014-09-08; met without an extension
+    assert (rows["NoticeOfAppealFiled"]["deadline"], rows["NoticeOfAppealFiled"]["extended_to"]) == ("2014-11-07", None)
+    # FRAP 40(a)(1): 45 days from 2016-07-14 ends Sunday 2016-08-28 -> 2016-08-29; extended (inferred) to the filing
+    assert rows["RehearingPetitioned"]["timely"] is True
+    assert rows["RehearingPetitioned"]["extended_to"] == rows["RehearingPetitioned"]["deadline"] == "2016-10-13"
+    # Sup. Ct. R. 13.1 + 13.5: 90 + 60 days from 2017-01-24, exactly the filing date
+    assert rows["CertPetitioned"]["extended_to"] == "2017-06-23" and rows["CertPetitioned"]["timely"] is True
+    extensions = [r for r in entries(events) if r["event"] in ("ExtensionApplied", "TimeExtended")]
+    assert len(extensions) == 8  # objection, rehearing, certiorari, brief in opposition: application and order
+    assert all((r["approximate"] and "INFERRED" in r["description"]) or "consent" in r["description"]
+               for r in extensions)
+    applied = {r["description"].split(" from ")[1].split(" to ")[0] for r in extensions if r["event"] ==
+               "ExtensionApplied"}
+    assert applied == {"May 9, 2014", "August 29, 2016", "April 24, 2017", "July 24, 2017"}
 
 
-def test_a_filing_after_its_deadline_is_recorded_late(historical):
-    """Without the inferred extension, the rehearing petition of 2016-10-13 is late under FRAP 40."""
-    import attrs
+def test_the_record_is_not_counterfactual_and_the_parties_are_right(events):
+    """sources §9.3: the Solicitor General for the United States in the Supreme Court; captions follow
+    who appeals (Microsoft) and who petitions (the government); contempt under 18 U.S.C. 401."""
+    rows = entries(events)
+    assert not any(r["counterfactual"] for r in rows)
+    for r in rows:
+        if r["kind"] == "filing" and r["party"] == "government":
+            assert r["counsel"] == ("Solicitor General" if r["court_level"] == "supreme"
+                                    else "U.S. Attorney's Office, S.D.N.Y."), r
+    captions = {r["docket_number"]: r["caption"] for r in rows if r["docket_number"]}
+    assert captions == {"1:13-mj-02814": "In re Warrant to Search a Certain E-Mail Account Controlled and Maintained "
+                                         "by Microsoft Corporation", "14-2985": "Microsoft Corp. v. United States",
+                        "17-2": "United States v. Microsoft Corp."}
+    contempt = next(r for r in rows if r["event"] == "ContemptHeld")
+    assert contempt["rule"].startswith("18 U.S.C. 401") and "1291" in contempt["rule"]
+    moot = next(r for r in rows if r["event"] == "MotionFiled" and r["court_level"] == "supreme")
+    assert moot["party"] == "government"  # it lost below (sources §9.6)
+    assert "denial of the motion to vacate" in next(r for r in rows if r["event"] == "DismissedAsMoot")["description"]
 
-    pins = dict(historical.pins)
-    pins["rehearing_petition"] = attrs.evolve(pins["rehearing_petition"], extension_days=0)
-    matter = simulate(attrs.evolve(historical, pins=pins), "test", 0, 0)
-    petition = next(e for e in matter.pending_events if type(e).__name__ == "RehearingPetitioned")
-    assert petition.deadline == "2016-08-29"
-    assert petition.late is True
+
+def test_the_remand_follows_the_per_curiam(events):
+    """sources §9.6: the judgment issues 25 days after entry (Sup. Ct. R. 45.2), then the lower courts act."""
+    rows = entries(events)
+    issued = next(r for r in rows if r["event"] == "JudgmentIssued")
+    assert issued["date"] == "2018-05-14" and issued["docket_number"] == "17-2"  # Saturday 2018-05-12 rolls on
+    remands = [(r["docket_number"], r["approximate"]) for r in rows if r["event"] == "OrderOnRemand"]
+    assert remands == [("14-2985", True), ("1:13-mj-02814", True)]
+
+
+def test_the_audit_finds_nothing_on_the_record(events):
+    from sim.audit import audit_events
+
+    assert audit_events(events) == []
 
 
 def test_approximate_dates_are_marked(events):

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from sim import runner
+from sim.domain.procedure import AFTER_DISPOSITION
 from sim.projections import entries
 from sim.runner import record_run
 from sim.store import Run, open_store
@@ -102,7 +103,7 @@ def test_failed_replication_leaves_no_half_recorded_matter(memory_store, monkeyp
     assert 0 < stored <= 100
     ids = run.matter_ids()
     for matter_id in ids[:stored]:
-        assert stream(memory_store, str(matter_id))[-1][0] in ("FinalDisposition", "DataDisclosed")
+        assert stream(memory_store, str(matter_id))[-1][0] in ("FinalDisposition", *AFTER_DISPOSITION)
     for matter_id in ids[stored:]:
         assert not memory_store.has_events(matter_id)
 

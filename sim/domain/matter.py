@@ -1,21 +1,30 @@
 """The `Matter` aggregate: one warrant followed through every forum, as immutable docket events.
 
-Every event carries a docket header (simulated day, date, court, docket and entry number, actor,
-rule, one-line text). The aggregate refuses an event that is out of legal order with `OutOfOrder`,
-naming both the refused event and the one it needed (see `sim.domain.procedure`).
-Event `apply` methods only mutate state: they run again every time a matter is rebuilt.
+Every event carries a docket header (simulated day, date, court level and name, docket number and
+caption, entry number, actor, rule, text, whether it is counterfactual); filings add the party,
+its counsel and, where a period runs, the deadline and whether the filing met it. The aggregate
+derives what the law fixes (docket numbers, captions, counsel, deadlines) from its own state, keeps
+the periods each event opens (`sim.domain.periods`), and refuses an unlawful event (`Unlawful`,
+naming the rule and what it expected; `OutOfOrder` for legal order). Event `apply` methods only
+mutate state: they run again every time a matter is rebuilt.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from sim.domain.procedure import OutOfOrder, requirement
+from sim.calendar import deadline
+from sim.domain import ladder, periods
+from sim.domain.lawful import problems
+from sim.domain.procedure import OutOfOrder, Unlawful
+from sim.domain.rules import RULES
 
 MATTER_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/matter")
+EVENT_FORMAT = 2  # the shape of stored events; a store of another format is refused (sim.store)
 
 
 def matter_id(run_id: str, scenario: str, replication: int) -> UUID:
@@ -27,35 +36,55 @@ class Matter(Aggregate):
     """A warrant matter; its events are the whole procedure, from application to disclosure."""
 
     class Opened(Aggregate.Created):
-        """A matter is opened for a scenario replication; holds what docket headers need, and, for a
-        fork, the source matter and the last entry copied from it."""
+        """A matter is opened for a scenario replication; holds what docket headers need, whether it is
+        played on the record (`historical`), since when the data's country counts as a qualifying
+        foreign government (None: never), and, for a fork, the source matter and last entry copied."""
 
         run_id: str
         scenario: str
+        title: str
+        historical: bool
         replication: int
         seed: int
         start_date: str
         parties: dict[str, Any]
         courts: dict[str, dict[str, str]]
         statutes_in_force: list[str]
+        qualifying_since: str | None
         forked_from: dict[str, Any] | None
 
-    def __init__(self, run_id: str, scenario: str, replication: int, seed: int, start_date: str,
-                 parties: dict[str, Any], courts: dict[str, dict[str, str]],
-                 statutes_in_force: list[str], forked_from: dict[str, Any] | None = None) -> None:
-        self.run_id, self.scenario, self.replication, self.seed = run_id, scenario, replication, seed
-        self.start_date, self.parties, self.courts = start_date, parties, courts
+    def __init__(self, run_id: str, scenario: str, title: str, historical: bool, replication: int, seed: int,
+                 start_date: str, parties: dict[str, Any], courts: dict[str, dict[str, str]],
+                 statutes_in_force: list[str], qualifying_since: str | None,
+                 forked_from: dict[str, Any] | None = None) -> None:
+        self.run_id, self.scenario, self.title, self.historical = run_id, scenario, title, historical
+        self.replication, self.seed, self.start_date = replication, seed, start_date
+        self.parties, self.courts = parties, courts
         self.statutes_in_force = list(statutes_in_force)
-        self.forked_from = forked_from
+        self.qualifying_since, self.forked_from = qualifying_since, forked_from
         self.history: list[str] = []
-        self.last_day = 0
+        self.last_day, self.last_date = 0, start_date
         self.last_entry: dict[str, int] = {}
         self.last_entry_event: dict[str, str] = {}
-        self.pending_motions: dict[str, str] = {}
-        self.motion_rulings: dict[str, str] = {}
+        self.motions: dict[str, dict[str, Any]] = {}      # id -> kind, party, level, disposition (None: pending)
+        self.deadlines: dict[str, dict[str, Any]] = {}    # period -> party, rule, due, extended_to, opened_seq
+        self.applications: dict[str, dict[str, Any]] = {}  # period -> a pending application to extend it
+        self.dockets: dict[str, dict[str, str]] = {}      # lane -> number, caption
+        self.late: dict[str, int] = {}                    # period -> seq of a late filing awaiting its consequence
+        self.last_decision: dict[str, str] | None = None  # level and prevailing side of the last decision
         self.appealable_order: str | None = None
+        self.appeal_timely: bool | None = None
+        self.rehearing_petitioner: str | None = None
+        self.served_on: str | None = None
         self.warrants_served = 0
+        self.petitioned_on: str | None = None
+        self.opposed_on: str | None = None
+        self.distributed_on: str | None = None
+        self.granted_on: str | None = None
+        self.argued_on: str | None = None
+        self.supreme_judgment_on: str | None = None
         self.cert_granted = False
+        self.en_banc_granted = False
         self.stayed = False
         self.mlat_outcome: str | None = None
         self.disclosed_route: str | None = None
@@ -66,50 +95,102 @@ class Matter(Aggregate):
     def create_id(run_id: str, scenario: str, replication: int) -> UUID:  # type: ignore[override]
         return matter_id(run_id, scenario, replication)
 
-    class Entry(Aggregate.Event):
-        """A step of the procedure with its docket header; subclasses add what is particular to them."""
+    # State the law reads -------------------------------------------------------------------------
+    @property
+    def pending_motions(self) -> dict[str, str]:
+        """Motions awaiting a ruling: id -> kind."""
+        return {mid: m["kind"] for mid, m in self.motions.items() if m["disposition"] is None}
 
-        step: str
-        sim_day: int
-        date: str
-        approximate: bool
-        court_level: str
-        court: str
-        docket_number: str
-        entry_number: int | None
-        actor: str
-        rule: str
-        text: str
-        inherited: dict[str, Any] | None  # on a fork's copies: {"matter_id": source, "seq": its position}
+    @property
+    def united_states_party(self) -> bool:
+        return bool(self.parties.get("united_states_party", True))
 
-        def apply(self, matter: Matter) -> None:
-            matter.history.append(type(self).__name__)
-            matter.last_day = self.sim_day
-            if self.entry_number is not None:
-                matter.last_entry[self.docket_number] = self.entry_number
-                matter.last_entry_event[self.docket_number] = type(self).__name__
-            self.apply_to(matter)
+    def qualifying_foreign_government(self, date: str) -> bool:
+        """True if on `date` the data's country counts as a qualifying foreign government (2703(h)(1)(A))."""
+        return self.qualifying_since is not None and date >= self.qualifying_since
 
-        def apply_to(self, matter: Matter) -> None:
-            """What this event changes beyond the docket header."""
+    def due(self, period: str) -> str | None:
+        """The last day of an open period, after any extension (None if the period is not open)."""
+        found = self.deadlines.get(period)
+        return None if found is None else found["extended_to"] or found["due"]
 
-    def record(self, event_class: type[Matter.Entry], **fields: Any) -> None:
-        """Record one procedural step, or raise `OutOfOrder` if the law does not allow it now."""
-        name = event_class.__name__
-        if self.disposition is not None and event_class is not Matter.DataDisclosed:
-            raise OutOfOrder(name, f"FinalDisposition ({self.disposition}, {self.disposed_on})",
-                             "comes after")
-        if fields["sim_day"] < self.last_day or fields["sim_day"] < 0:
-            last = self.history[-1] if self.history else "Opened"
-            raise OutOfOrder(name, f"{last} on day {self.last_day}", f"on day {fields['sim_day']} would come before")
-        number, docket = fields.get("entry_number"), fields["docket_number"]
-        if number is not None and number <= self.last_entry.get(docket, 0):
-            last = self.last_entry_event.get(docket, "the docket's opening")
-            raise OutOfOrder(name, f"{last} (entry {self.last_entry.get(docket, 0)} of docket {docket})",
-                             f"as entry {number} would not follow")
-        missing = requirement(self, name, fields)
-        if missing:
-            raise OutOfOrder(name, missing)
+    def running(self, on: str) -> list[dict[str, Any]]:
+        """Deadlines running on `on`: opened, not closed, not yet past."""
+        return [d for d in self.deadlines.values() if (d["extended_to"] or d["due"]) >= on]
+
+    # Recording -----------------------------------------------------------------------------------
+    def header(self, event_class: type[Matter.Entry], level: str, date: str, party: str | None,
+               numbered_on: str | None = None) -> dict[str, Any]:
+        """What the law fixes in an entry's header at `level` on `date`: court, docket number (for a
+        docket not yet open, numbered as of `numbered_on`, else `date`), the caption (on the entry that
+        opens a docket; "" after it), and for a filing by `party`, its counsel."""
+        lane = ladder.lane_of(level)
+        fields: dict[str, Any] = {"court": self.forum_name(level), "docket_number": "", "caption": ""}
+        if lane is not None:
+            opened = self.dockets.get(lane)
+            if opened is not None:  # the caption is stored once, on the entry that opens the docket
+                fields["docket_number"] = opened["number"]
+            else:
+                court = self.courts[lane]
+                first = party or "government"
+                on = dt.date.fromisoformat(numbered_on or date)
+                fields.update(docket_number=ladder.docket_number(lane, court["docket_number"], on),
+                              caption=ladder.caption(lane, court.get("caption", ""), self.parties[first],
+                                                     self.parties[ladder.other(first)]))
+        if issubclass(event_class, Matter.Filing):
+            fields["counsel"] = ladder.counsel(party or "", level, self.parties)
+        return fields
+
+    def forum_name(self, level: str) -> str:
+        lane = ladder.lane_of(level)
+        if lane is not None:
+            return self.courts[lane]["name"]
+        return {"congress": "United States Congress", "foreign": self.parties["foreign_authority"]}.get(
+            level, "Out of court")
+
+    def judge(self, level: str) -> str:
+        """Who decides at a level of the ladder."""
+        if level == "magistrate":
+            return self.courts["district"]["magistrate_judge"]
+        if level == "en_banc":
+            return "Court of Appeals, en banc"
+        return self.courts[ladder.LEVEL[level].lane]["judge"]
+
+    def timeliness(self, period: str | None, date: str) -> dict[str, Any]:
+        """A filing's deadline fields: the last day (after any extension), whether `date` meets it, and
+        the day it was extended to (all None when no period runs)."""
+        found = self.deadlines.get(period) if period else None
+        if found is None:
+            return {"period": period, "deadline": None, "timely": None, "extended_to": None}
+        last = found["extended_to"] or found["due"]
+        return {"period": period, "deadline": last, "timely": date <= last, "extended_to": found["extended_to"]}
+
+    def record(self, event_class: type[Matter.Entry], *, level: str, date: str, actor: str | None = None,
+               party: str | None = None, entry_at_least: int | None = None, numbered_on: str | None = None,
+               **fields: Any) -> None:
+        """Record a step, deriving what the law fixes (court, docket number, caption, entry number,
+        counsel, deadline and timeliness) from the matter's state; raise `Unlawful` if it may not follow.
+        `numbered_on`: the day the docket this entry opens will be numbered by (a Supreme Court docket
+        takes the Term of the petition, which an application for more time precedes)."""
+        header = self.header(event_class, level, date, party, numbered_on)
+        if header["docket_number"]:
+            header["entry_number"] = self.next_entry_number(header["docket_number"], entry_at_least)
+        else:
+            header["entry_number"] = None
+        if issubclass(event_class, Matter.Filing):
+            default = None if event_class is Matter.BriefFiled else periods.MEETS.get(event_class.__name__)
+            period = fields.pop("period", default)
+            header.update(party=party, **self.timeliness(period, date))
+            actor = actor or self.parties[party or "government"]
+        else:
+            actor = actor or (self.judge(level) if ladder.lane_of(level) else "")
+        self.copy(event_class, dict(fields, court_level=level, date=date, actor=actor, **header), derived=True)
+
+    def copy(self, event_class: type[Matter.Entry], fields: dict[str, Any], derived: bool = False) -> None:
+        """Record an entry whose header is already complete (a fork's copy of a source entry)."""
+        found = problems(self, event_class, fields, derived)
+        if found:
+            raise found[0]
         self.trigger_event(event_class, **fields)
 
     def next_entry_number(self, docket_number: str, at_least: int | None = None) -> int:
@@ -117,64 +198,163 @@ class Matter(Aggregate):
         following = self.last_entry.get(docket_number, 0) + 1
         return max(following, at_least or following)
 
+    # Events --------------------------------------------------------------------------------------
+    class Entry(Aggregate.Event):
+        """A step of the procedure with its docket header; subclasses add what is particular to them.
+        `KIND` is "court" (orders, rulings, judgments, hearings), "filing" or "outside" (off every docket)."""
+
+        KIND: ClassVar[str] = "court"
+        step: str
+        sim_day: int
+        date: str
+        approximate: bool
+        counterfactual: bool
+        court_level: str
+        court: str
+        docket_number: str
+        caption: str
+        entry_number: int | None
+        actor: str
+        rule: str
+        text: str
+        inherited: dict[str, Any] | None  # on a fork's copies: {"matter_id": source, "seq": its position}
+
+        def apply(self, matter: Matter) -> None:
+            name = type(self).__name__
+            matter.history.append(name)
+            matter.last_day, matter.last_date = self.sim_day, self.date
+            if self.entry_number is not None:
+                matter.last_entry[self.docket_number] = self.entry_number
+                matter.last_entry_event[self.docket_number] = name
+            lane = ladder.lane_of(self.court_level)
+            if lane is not None and lane not in matter.dockets:
+                matter.dockets[lane] = {"number": self.docket_number, "caption": self.caption}
+            closed = periods.closes(name, self)
+            for key in list(matter.deadlines) if closed is None else closed:
+                matter.deadlines.pop(key, None)
+                matter.applications.pop(key, None)
+            self.apply_to(matter)
+            for opening in periods.OPENS.get(name, ()):
+                if opening.applies(self, matter):
+                    period = periods.PERIODS[opening.period]
+                    rule = period.rule(matter.united_states_party)
+                    trigger = opening.trigger(self, matter)
+                    matter.deadlines[opening.period] = {
+                        "period": opening.period, "party": opening.party(self, matter), "action": period.action,
+                        "rule": RULES[rule].citation, "trigger": trigger, "opened_seq": self.originator_version,
+                        "due": deadline(dt.date.fromisoformat(trigger), RULES[rule].period_days or 0).isoformat(),
+                        "extended_to": None}
+
+        def apply_to(self, matter: Matter) -> None:
+            """What this event changes beyond the header and the periods."""
+
+    class Filing(Entry):
+        """A paper a party files: who, through which counsel, and (where a period runs) its deadline."""
+
+        KIND: ClassVar[str] = "filing"
+        party: str
+        counsel: str
+        period: str | None
+        deadline: str | None
+        timely: bool | None
+        extended_to: str | None
+
+        def apply(self, matter: Matter) -> None:
+            if self.timely is False and self.period:
+                matter.late[self.period] = self.originator_version
+            super().apply(matter)
+
+    class Outside(Entry):
+        """A step off every court's docket: service, production, legislation, treaty requests."""
+
+        KIND: ClassVar[str] = "outside"
+
     # Warrant and production ------------------------------------------------------------------
-    class WarrantApplied(Entry):
+    class WarrantApplied(Filing):
         pass
 
     class WarrantIssued(Entry):
         pass
 
-    class WarrantServed(Entry):
+    class WarrantServed(Outside):
         def apply_to(self, matter: Matter) -> None:
             matter.warrants_served += 1
+            matter.served_on = self.date
 
-    class DomesticDataProduced(Entry):
+    class DomesticDataProduced(Outside):
         pass
 
-    class ProductionRefused(Entry):
+    class ProductionRefused(Outside):
         reason: str
 
-    class NewWarrantIssued(Entry):
+    class NewWarrantIssued(Outside):
         pass
 
-    # Motions, briefs, hearings ---------------------------------------------------------------
-    class MotionFiled(Entry):
+    # Motions, briefs, hearings, extensions ---------------------------------------------------
+    class MotionFiled(Filing):
         motion_id: str
         kind: str
-        deadline: str | None
-        late: bool
 
         def apply_to(self, matter: Matter) -> None:
-            matter.pending_motions[self.motion_id] = self.kind
+            matter.motions[self.motion_id] = {"kind": self.kind, "party": self.party, "level": self.court_level,
+                                              "disposition": None}
 
     class MotionRuled(Entry):
         motion_id: str
         disposition: str
 
         def apply_to(self, matter: Matter) -> None:
-            matter.pending_motions.pop(self.motion_id)
-            matter.motion_rulings[self.motion_id] = self.disposition
+            motion = matter.motions[self.motion_id]
+            motion["disposition"] = self.disposition
+            if self.court_level == "magistrate":
+                winner = motion["party"] if self.disposition == "granted" else ladder.other(motion["party"])
+                matter.last_decision = {"level": "magistrate", "prevailing": winner}
 
-    class BriefFiled(Entry):
-        party: str
+    class BriefFiled(Filing):
         kind: str
-        deadline: str | None
-        late: bool
+
+        def apply_to(self, matter: Matter) -> None:
+            if self.period == "brief_in_opposition":
+                matter.opposed_on = self.date
 
     class HearingHeld(Entry):
         kind: str
 
+        def apply_to(self, matter: Matter) -> None:
+            if self.court_level == "supreme":
+                matter.argued_on = self.date
+
+    class ExtensionApplied(Filing):
+        """An application to extend a running period (its key in `extends`) to `until`."""
+
+        extends: str
+        until: str
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.applications[self.extends] = {"party": self.party, "date": self.date, "until": self.until}
+
+    class TimeExtended(Entry):
+        """The order granting an application: the period `extends` now runs to `extended_to`."""
+
+        extends: str
+        extended_to: str
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.applications.pop(self.extends, None)
+            matter.deadlines[self.extends]["extended_to"] = self.extended_to
+
     # Review of the magistrate judge, stays, contempt -----------------------------------------
-    class ObjectionFiled(Entry):
-        party: str
-        deadline: str | None
-        late: bool
+    class ObjectionFiled(Filing):
+        pass
 
     class ObjectionRuled(Entry):
         disposition: str
         final_order: bool
+        prevailing: str
 
         def apply_to(self, matter: Matter) -> None:
+            matter.late.pop("objection", None)
+            matter.last_decision = {"level": "district", "prevailing": self.prevailing}
             if self.final_order:
                 matter.appealable_order = "ObjectionRuled"
 
@@ -187,8 +367,7 @@ class Matter(Aggregate):
 
         def apply_to(self, matter: Matter) -> None:
             matter.stayed = False
-            matter.pending_motions.pop(self.motion_id)
-            matter.motion_rulings[self.motion_id] = "granted"
+            matter.motions[self.motion_id]["disposition"] = "granted"
 
     class ContemptHeld(Entry):
         sanctions: str
@@ -197,50 +376,90 @@ class Matter(Aggregate):
             matter.appealable_order = "ContemptHeld"
 
     # Court of appeals ------------------------------------------------------------------------
-    class NoticeOfAppealFiled(Entry):
-        appellant: str
-        deadline: str | None
-        late: bool
+    class NoticeOfAppealFiled(Filing):
+        def apply_to(self, matter: Matter) -> None:
+            matter.appeal_timely = bool(self.timely)
+
+    class AppealDismissed(Entry):
+        """The court of appeals dismisses a notice of appeal filed out of time (FRAP 4(a))."""
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.late.pop("notice_of_appeal", None)
+            matter.appeal_timely = None
 
     class PanelDecided(Entry):
         disposition: str
         doctrine: str
         prevailing: str
 
-    class RehearingPetitioned(Entry):
-        petitioner: str
-        deadline: str | None
-        late: bool
-        extension_days: int
+        def apply_to(self, matter: Matter) -> None:
+            matter.last_decision = {"level": "circuit", "prevailing": self.prevailing}
+
+    class RehearingPetitioned(Filing):
+        def apply_to(self, matter: Matter) -> None:
+            matter.rehearing_petitioner = self.party
 
     class RehearingDecided(Entry):
         granted: bool
+        untimely: bool
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.late.pop("rehearing", None)
+            matter.en_banc_granted = self.granted
 
     class EnBancDecided(Entry):
         disposition: str
         doctrine: str
         prevailing: str
 
+        def apply_to(self, matter: Matter) -> None:
+            matter.last_decision = {"level": "en_banc", "prevailing": self.prevailing}
+
     # Supreme Court ---------------------------------------------------------------------------
-    class CertPetitioned(Entry):
+    class CertPetitioned(Filing):
+        def apply_to(self, matter: Matter) -> None:
+            matter.petitioned_on = self.date
+
+    class PetitionReturned(Outside):
+        """An out-of-time petition the Clerk does not file (Sup. Ct. R. 13.2); the judgment below stands."""
+
         petitioner: str
-        deadline: str | None
-        late: bool
-        extension_days: int
+
+    class PetitionDistributed(Entry):
+        """Sup. Ct. R. 15.5: the petition (and any brief in opposition) goes to the Justices' conference."""
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.distributed_on = self.date
 
     class CertDecided(Entry):
         granted: bool
 
         def apply_to(self, matter: Matter) -> None:
             matter.cert_granted = self.granted
+            matter.granted_on = self.date if self.granted else None
 
     class SupremeCourtDecided(Entry):
         disposition: str
         doctrine: str
         prevailing: str
 
+        def apply_to(self, matter: Matter) -> None:
+            matter.last_decision = {"level": "supreme", "prevailing": self.prevailing}
+            matter.supreme_judgment_on = self.date
+
+    class JudgmentIssued(Entry):
+        """Sup. Ct. R. 45.2, 45.3: the judgment issued, a certified copy sent to the court below."""
+
+    class MandateIssued(Entry):
+        """FRAP 41(b): the court of appeals' mandate."""
+
+    class OrderOnRemand(Entry):
+        """A lower court acts on the judgment or mandate of the court above (`action`)."""
+
+        action: str
+
     # Legislation and mootness ----------------------------------------------------------------
-    class LegislationEnacted(Entry):
+    class LegislationEnacted(Outside):
         public_law: str
         statutes: list[str]
 
@@ -252,48 +471,62 @@ class Matter(Aggregate):
         vacatur: str
 
         def apply_to(self, matter: Matter) -> None:
-            matter.pending_motions.pop(self.motion_id)
-            matter.motion_rulings[self.motion_id] = "granted"
+            matter.motions[self.motion_id]["disposition"] = "granted"
+            if self.court_level == "supreme":
+                matter.supreme_judgment_on = self.date
+            for motion in matter.motions.values():
+                if motion["disposition"] is None:
+                    motion["disposition"] = "moot"
+            matter.late.clear()
 
     # Mutual legal assistance and comity --------------------------------------------------------
-    class MLATRequestSent(Entry):
+    class MLATRequestSent(Outside):
         requested_state: str
 
-    class MLATRequestExecuted(Entry):
+    class MLATRequestExecuted(Outside):
         def apply_to(self, matter: Matter) -> None:
             matter.mlat_outcome = "executed"
 
-    class MLATRequestRefused(Entry):
+    class MLATRequestRefused(Outside):
         reason: str
 
         def apply_to(self, matter: Matter) -> None:
             matter.mlat_outcome = "refused"
 
-    class ComityMotionFiled(Entry):
+    class MLATRequestWithdrawn(Outside):
+        def apply_to(self, matter: Matter) -> None:
+            matter.mlat_outcome = "withdrawn"
+
+    class ComityMotionFiled(Filing):
         motion_id: str
         qualifying_foreign_government: bool
-        deadline: str | None
-        late: bool
 
         def apply_to(self, matter: Matter) -> None:
-            matter.pending_motions[self.motion_id] = "comity"
+            matter.motions[self.motion_id] = {"kind": "comity", "party": self.party, "level": self.court_level,
+                                              "disposition": None}
 
     class ComityMotionRuled(Entry):
         motion_id: str
         disposition: str
 
         def apply_to(self, matter: Matter) -> None:
-            matter.pending_motions.pop(self.motion_id)
-            matter.motion_rulings[self.motion_id] = self.disposition
+            matter.motions[self.motion_id]["disposition"] = self.disposition
+            matter.late.pop("comity_motion", None)
+            matter.last_decision = {"level": "magistrate",
+                                    "prevailing": "provider" if self.disposition in ("quashed", "modified")
+                                    else "government"}
 
     # Outcome ---------------------------------------------------------------------------------
-    class DataDisclosed(Entry):
+    class DataDisclosed(Outside):
         route: str
 
         def apply_to(self, matter: Matter) -> None:
             matter.disclosed_route = self.route
 
-    class FinalDisposition(Entry):
+    class FinalDisposition(Outside):
+        """The matter's end: how the fight ended (a value of `sim.domain.outcomes`) and the last level
+        it reached; dated the day no further review was sought or available."""
+
         disposition: str
 
         def apply_to(self, matter: Matter) -> None:
@@ -304,5 +537,8 @@ class Matter(Aggregate):
 
 Matter.ENTRY_TYPES.update(
     {name: value for name, value in vars(Matter).items()
-     if isinstance(value, type) and issubclass(value, Matter.Entry) and value is not Matter.Entry}
+     if isinstance(value, type) and issubclass(value, Matter.Entry)
+     and value not in (Matter.Entry, Matter.Filing, Matter.Outside)}
 )
+
+__all__ = ["EVENT_FORMAT", "Matter", "OutOfOrder", "Unlawful", "matter_id"]

@@ -1,7 +1,7 @@
 """Legal order of the procedure: what must be on record before each kind of event.
 
-`requirement` answers with the missing prerequisite, named as an event, or None when the event
-may be recorded now. It reads only the matter's state, so it holds on a rebuilt matter too.
+`requirement` answers with the missing prerequisite, named as an event, or None when the event may
+be recorded now. It reads only the matter's state, so it holds on a rebuilt matter too.
 """
 
 from __future__ import annotations
@@ -9,12 +9,24 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 
-class OutOfOrder(Exception):
-    """An event the law does not allow at this point; names the event and the one it conflicts with."""
+class Unlawful(Exception):
+    """An event the law does not allow: names the event, the rule it breaks and what was expected."""
+
+    def __init__(self, event: str, rule: str, expected: str) -> None:
+        super().__init__(event, rule, expected)  # SimPy re-raises as type(e)(*e.args)
+        self.event, self.rule, self.expected = event, rule, expected
+
+    def __str__(self) -> str:
+        return f"{self.event} is unlawful under {self.rule}: expected {self.expected}"
+
+
+class OutOfOrder(Unlawful):
+    """An event out of legal order; names the event and the one it conflicts with."""
 
     def __init__(self, event: str, other: str, relation: str = "requires") -> None:
-        super().__init__(event, other, relation)  # SimPy re-raises as type(e)(*e.args)
+        Exception.__init__(self, event, other, relation)
         self.event, self.other, self.relation = event, other, relation
+        self.rule, self.expected = "legal order", f"it {relation} {other}"
 
     def __str__(self) -> str:
         return f"{self.event} is out of legal order: it {self.relation} {self.other}"
@@ -22,13 +34,18 @@ class OutOfOrder(Exception):
 
 class MatterState(Protocol):
     history: list[str]
-    pending_motions: dict[str, str]
+    motions: dict[str, dict[str, Any]]
     appealable_order: str | None
     warrants_served: int
     cert_granted: bool
+    en_banc_granted: bool
     stayed: bool
     mlat_outcome: str | None
     statutes_in_force: list[str]
+    applications: dict[str, dict[str, Any]]
+
+    @property
+    def pending_motions(self) -> dict[str, str]: ...
 
 
 # Event -> events of which at least one must already be on record.
@@ -37,38 +54,47 @@ PREREQUISITES: dict[str, tuple[str, ...]] = {
     "WarrantServed": ("WarrantIssued", "NewWarrantIssued"),
     "DomesticDataProduced": ("WarrantServed",),
     "ProductionRefused": ("WarrantServed",),
-    "ObjectionFiled": ("MotionRuled",),
+    "ComityMotionFiled": ("WarrantServed",),
+    "ObjectionFiled": ("MotionRuled", "ComityMotionRuled"),
     "ObjectionRuled": ("ObjectionFiled",),
     "ContemptHeld": ("ProductionRefused",),
     "PanelDecided": ("NoticeOfAppealFiled",),
+    "AppealDismissed": ("NoticeOfAppealFiled",),
     "RehearingPetitioned": ("PanelDecided",),
     "RehearingDecided": ("RehearingPetitioned",),
     "EnBancDecided": ("RehearingDecided",),
     "CertPetitioned": ("PanelDecided",),
-    "CertDecided": ("CertPetitioned",),
+    "PetitionReturned": ("PanelDecided",),
+    "PetitionDistributed": ("CertPetitioned",),
+    "CertDecided": ("PetitionDistributed",),
+    "JudgmentIssued": ("SupremeCourtDecided", "DismissedAsMoot"),
+    "MandateIssued": ("PanelDecided", "EnBancDecided", "DismissedAsMoot"),
+    "OrderOnRemand": ("JudgmentIssued", "MandateIssued"),
     "MLATRequestExecuted": ("MLATRequestSent",),
     "MLATRequestRefused": ("MLATRequestSent",),
-    "ComityMotionFiled": ("WarrantServed",),
+    "MLATRequestWithdrawn": ("MLATRequestSent",),
 }
 
 # Motion kinds and what must be on record before each is filed.
 MOTION_PREREQUISITES: dict[str, tuple[str, ...]] = {
     "vacate": ("WarrantServed",),
-    "quash": ("WarrantServed",),
-    "modify": ("WarrantServed",),
     "compel": ("ProductionRefused",),
-    "stay": ("WarrantServed",),
     "lift_stay": ("StayGranted",),
-    "dismiss_moot": ("LegislationEnacted", "NewWarrantIssued"),
+    "vacate_moot": ("NewWarrantIssued",),
+    "dismiss_moot": ("NewWarrantIssued",),
+}
+MOOTNESS_MOTIONS = ("vacate_moot", "dismiss_moot")
+
+# Events that dispose of a pending motion, and the kinds of motion they need (None: any kind).
+RULINGS: dict[str, tuple[str, ...] | None] = {
+    "MotionRuled": ("vacate", "compel"),
+    "DismissedAsMoot": MOOTNESS_MOTIONS,
+    "ComityMotionRuled": ("comity",),
+    "StayLifted": ("lift_stay",),
 }
 
-# Events that dispose of a pending motion, and the kind of motion they need (None: any kind).
-RULINGS: dict[str, str | None] = {
-    "MotionRuled": None,
-    "DismissedAsMoot": "dismiss_moot",
-    "ComityMotionRuled": "comity",
-    "StayLifted": "lift_stay",
-}
+# What may follow a final disposition: production, and the ministerial steps of a remand.
+AFTER_DISPOSITION = ("DataDisclosed", "JudgmentIssued", "MandateIssued", "OrderOnRemand")
 
 
 def _missing(history: list[str], needed: tuple[str, ...]) -> str | None:
@@ -90,10 +116,10 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
             return "StayGranted (a stay in effect)"
         return _missing(history, MOTION_PREREQUISITES[kind])
     if event in RULINGS:
-        kind = RULINGS[event]
+        kinds = RULINGS[event]
         pending = matter.pending_motions.get(fields["motion_id"])
-        if pending is None or (kind is not None and pending != kind):
-            label = "ComityMotionFiled" if kind == "comity" else f"MotionFiled ({kind or 'any kind'})"
+        if pending is None or (kinds is not None and pending not in kinds):
+            label = "ComityMotionFiled" if kinds == ("comity",) else f"MotionFiled ({' or '.join(kinds or ())})"
             return f"{label} for motion {fields['motion_id']!r}, still pending"
     if event == "ComityMotionFiled" and fields["qualifying_foreign_government"] \
             and "18 U.S.C. 2703(h)" not in matter.statutes_in_force:
@@ -102,11 +128,15 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
         return "StayGranted (a stay in effect)"
     if event == "NoticeOfAppealFiled" and matter.appealable_order is None:
         return "ContemptHeld or a final ObjectionRuled (an appealable order)"
+    if event == "EnBancDecided" and not matter.en_banc_granted:
+        return "RehearingDecided (rehearing en banc granted)"
     if event == "SupremeCourtDecided" and not matter.cert_granted:
         return "CertDecided (certiorari granted)"
+    if event == "TimeExtended" and fields["extends"] not in matter.applications:
+        return f"ExtensionApplied (an application to extend {fields['extends']}, still pending)"
     if event in ("BriefFiled", "HearingHeld"):
         level = fields["court_level"]
-        if level == "circuit":
+        if level in ("circuit", "en_banc"):
             return _missing(history, ("NoticeOfAppealFiled",))
         if level == "supreme":
             if event == "HearingHeld" and not matter.cert_granted:
@@ -116,6 +146,6 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
         route = fields["route"]
         if route == "mlat" and matter.mlat_outcome != "executed":
             return "MLATRequestExecuted"
-        if route in ("warrant", "executive_agreement") and not matter.warrants_served:
+        if route == "warrant" and not matter.warrants_served:
             return "WarrantServed"
     return None

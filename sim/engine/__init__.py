@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import simpy
 
+from sim.domain.laws import CLOUD_ACT_STATUTES
 from sim.domain.matter import Matter
 from sim.engine import congress, government
 from sim.engine.proceeding import Proceeding
@@ -42,20 +43,20 @@ class Fork:
 
 def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None) -> Matter:
     s = scenario
-    in_force = congress.CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else []
-    courts = {level: {"name": c.name, "short": c.short, "docket_number": c.docket_number,
-                      "caption": c.caption, "judge": c.judge}
-              for level, c in (("district", s.courts.district), ("circuit", s.courts.circuit),
-                               ("supreme", s.courts.supreme))}
+    in_force = CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else ()
+    courts = {lane: {"name": c.name, "short": c.short, "docket_number": c.docket_number, "caption": c.caption,
+                     "judge": c.judge}
+              for lane, c in (("district", s.courts.district), ("circuit", s.courts.circuit),
+                              ("supreme", s.courts.supreme))}
     courts["district"]["magistrate_judge"] = s.courts.magistrate_judge
-    matter = Matter(run_id=run_id, scenario=s.name, replication=replication, seed=seed,
-                    start_date=s.scenario.start_date.isoformat(),
-                    parties={"government": s.parties.government, "provider": s.parties.provider,
-                             "data_location": s.parties.data_location,
-                             "foreign_state": s.parties.foreign_state,
-                             "foreign_authority": s.foreign_authority.name,
-                             "united_states_party": s.parties.united_states_party},
-                    courts=courts, statutes_in_force=list(in_force),
+    parties = attrs.asdict(s.parties)
+    parties.update(foreign_authority=s.foreign_authority.name, treaty=s.foreign_authority.treaty)
+    matter = Matter(run_id=run_id, scenario=s.name, title=s.scenario.title,
+                    historical=s.on_record and script is None, replication=replication, seed=seed,
+                    start_date=s.scenario.start_date.isoformat(), parties=parties, courts=courts,
+                    statutes_in_force=list(in_force),
+                    qualifying_since=s.scenario.start_date.isoformat()
+                    if s.foreign_authority.qualifying_foreign_government else None,
                     forked_from=None if script is None else {"matter_id": script.source_id,
                                                              "seq": script.entries[-1].originator_version})
     env = simpy.Environment()

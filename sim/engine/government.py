@@ -1,10 +1,14 @@
 """The government: applies for and serves the warrant, drives the matter to its end, and answers new
-legislation with a new warrant and a motion to dismiss as moot."""
+legislation with a new warrant (and, while the old one is in litigation, with mootness)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sim.domain import periods
 from sim.domain.matter import Matter
-from sim.engine import courts, foreign, provider
+from sim.domain.outcomes import disposition
+from sim.engine import foreign, mootness, provider, review
 from sim.engine.proceeding import Proceeding, Wait
 
 
@@ -13,87 +17,118 @@ def pursue(p: Proceeding) -> Wait:
     s = p.scenario
     if s.government.route == "mlat":
         obtained = yield from foreign.mutual_legal_assistance(p)
-        _dispose(p, "mlat executed" if obtained else "mlat refused")
+        yield from conclude(p, "mlat executed" if obtained else "mlat refused")
         return
     yield from obtain_warrant(p)
     answer = yield from provider.answer_warrant(p)
     if answer == "complied":
         yield from provider.comply(p, "under the warrant")
-        _dispose(p, "warrant executed")
+        yield from conclude(p, "warrant executed")
         return
     if answer == "quashed":
-        yield from _after_loss(p, "warrant quashed")
+        yield from after_loss(p, "warrant quashed")
         return
-    p.litigation = p.env.process(courts.litigate(p))
+    p.litigation = p.env.process(review.litigate(p))
     winner, _level = yield p.litigation
     if winner == "mooted":
-        _dispose(p, "dismissed as moot")
+        yield from conclude(p, "dismissed as moot")
+        p.env.process(mootness.remand(p, p.matter.motions[mootness.MOTION_ID]["level"]))
         yield from provider.comply(p, "under the new warrant")
     elif winner == "government":
-        if p.occurs("provider", s.provider.complies_after_loss):
-            yield from provider.comply(p, "under the warrant, as the courts have ordered")
-            _dispose(p, "warrant enforced")
+        complies = p.occurs("provider", s.provider.complies_after_loss)
+        if complies or p.new_warrant.triggered:
+            yield from provider.comply(p, "under the new warrant" if p.new_warrant.triggered else
+                                       "under the warrant, as the courts have ordered")
+            yield from conclude(p, "warrant enforced")
         else:
-            yield from p.wait("contempt_sanctions", "district_court", s.district_court.contempt_after)
-            p.record(Matter.ContemptHeld, "contempt_sanctions", "district", p.judge("district"),
-                     f"ORDER holding {s.parties.provider} in civil contempt with coercive sanctions until it "
-                     "produces the content.", sanctions="coercive fines until compliance")
-            _dispose(p, "contempt sanctions")
+            court = p.courts["district"]
+            yield from p.wait("contempt_sanctions", court.actor, s.district_court.contempt_after, court)
+            p.record(Matter.ContemptHeld, "contempt_sanctions", "district",
+                     f"ORDER holding {p.name('provider')} in civil contempt with coercive sanctions until it produces "
+                     "the content.", sanctions="coercive fines until compliance")
+            yield from conclude(p, "contempt sanctions")
     else:
-        yield from _after_loss(p, "warrant vacated")
+        yield from after_loss(p, "warrant vacated")
 
 
 def obtain_warrant(p: Proceeding) -> Wait:
     s = p.scenario
-    gov, judge = s.parties.government, s.courts.magistrate_judge
-    p.record(Matter.WarrantApplied, "warrant_applied", "magistrate", gov,
+    gov, judge = p.name("government"), p.matter.judge("magistrate")
+    p.record(Matter.WarrantApplied, "warrant_applied", "magistrate",
              f"APPLICATION for a search warrant under 18 U.S.C. 2703 for the contents of an e-mail account "
-             f"maintained by {s.parties.provider}, filed by {gov}.")
-    yield from p.wait("warrant_issued", "magistrate", s.magistrate.issue_after)
-    p.record(Matter.WarrantIssued, "warrant_issued", "magistrate", judge,
-             f"SEARCH WARRANT issued by {judge} on a showing of probable cause.")
+             f"maintained by {p.name('provider')}, filed by {gov} ({s.parties.government_counsel}).",
+             rule_key="warrant_2713" if p.law_in_force("18 U.S.C. 2713") else "warrant", party="government")
+    court = p.courts["magistrate"]
+    yield from p.wait("warrant_issued", court.actor, s.magistrate.issue_after, court)
+    p.record(Matter.WarrantIssued, "warrant_issued", "magistrate",
+             f"SEARCH WARRANT issued by {judge} on a showing of probable cause.",
+             rule_key="warrant_2713" if p.law_in_force("18 U.S.C. 2713") else "warrant")
     yield from p.wait("warrant_served", "government", s.government.serve_after)
-    p.record(Matter.WarrantServed, "warrant_served", "out_of_court", gov,
-             f"Warrant served on {s.parties.provider}.")
+    p.record(Matter.WarrantServed, "warrant_served", "out_of_court", f"Warrant served on {p.name('provider')}.",
+             actor=p.matter.parties["government"])
 
 
-def _after_loss(p: Proceeding, disposition: str) -> Wait:
-    """The warrant is gone: a new warrant if the law has changed, else the treaty route, if sought."""
+def after_loss(p: Proceeding, ended: str) -> Wait:
+    """The warrant is gone: a new warrant if the law has changed, else the treaty route, if sought
+    (abandoned for a new warrant if one comes first)."""
     s = p.scenario
-    if p.new_warrant:
+    if p.new_warrant.triggered:
         yield from provider.comply(p, "under the new warrant")
-        _dispose(p, f"{disposition}; new warrant executed")
-    elif p.occurs("government", s.government.mlat_after_loss):
-        obtained = yield from foreign.mutual_legal_assistance(p)
-        _dispose(p, f"{disposition}; mlat {'executed' if obtained else 'refused'}")
+        yield from conclude(p, disposition(ended, "new warrant executed"))
+        return
+    if not p.occurs("government", s.government.mlat_after_loss):
+        yield from conclude(p, disposition(ended, "content not obtained"))
+        return
+    p.seeking_content = True
+    request = p.env.process(foreign.mutual_legal_assistance(p))
+    yield request | p.new_warrant
+    if request.triggered:
+        then = "mlat executed" if request.value else "mlat refused"
     else:
-        _dispose(p, f"{disposition}; content not obtained")
+        request.interrupt("new warrant")
+        yield request
+        yield from provider.comply(p, "under the new warrant")
+        then = "new warrant executed"
+    p.seeking_content = False
+    yield from conclude(p, disposition(ended, then))
 
 
-def _dispose(p: Proceeding, disposition: str) -> None:
-    """Record the final disposition where the matter last stood (out of court if it never went)."""
-    level = p.pending_level or "out_of_court"
-    actor = p.court(level)[2] or p.scenario.parties.government
-    rule_key = {"supreme": "judgment_issued", "circuit": "mandate", "en_banc": "mandate"}.get(level)
-    p.record(Matter.FinalDisposition, "final_disposition", level, actor,
-             f"Final disposition: {disposition}.", rule_key=rule_key, disposition=disposition)
+def conclude(p: Proceeding, ended: str) -> Wait:
+    """Record the final disposition once no period for review still runs (the day after the last one
+    lapsed), citing what made the matter final."""
+    m = p.matter
+    running = [d for d in m.running(p.today) if d["period"] in periods.REVIEW]
+    rule, lapsed = None, ""
+    if running:
+        last = max(running, key=lambda d: m.due(d["period"]) or "")
+        due = dt.date.fromisoformat(m.due(last["period"]) or p.today)
+        yield from p.until("final_disposition", lambda: due + dt.timedelta(days=1))
+        rule = f"{last['rule']}: the time to {last['action']} expired on {due.isoformat()}"
+        lapsed = f" The time for {m.parties[last['party']]} to {last['action']} expired on {due.isoformat()}."
+    else:
+        yield from p.until("final_disposition", lambda: p.day)
+    p.record(Matter.FinalDisposition, "final_disposition", "out_of_court", f"Final disposition: {ended}.{lapsed}",
+             rule=rule, actor="", disposition=ended)
     p.closed.succeed()
 
 
 def respond_to_legislation(p: Proceeding) -> Wait:
-    """After enactment: a new warrant and, if the challenge is still pending, a motion to dismiss as moot."""
+    """After enactment, while the warrant is in litigation or lost and the content still sought: a new
+    warrant under the amended statute and, if litigation is pending, the mootness that follows."""
     s = p.scenario
     yield p.enacted | p.closed
     if p.closed.triggered:
         return
     yield from p.wait("new_warrant", "government", s.government.new_warrant_after)
-    if p.closed.triggered:
+    litigating = p.litigation is not None and p.litigation.is_alive
+    if p.closed.triggered or p.matter.disclosed_route or not (litigating or p.seeking_content):
         return
-    p.record(Matter.NewWarrantIssued, "new_warrant", "out_of_court", s.parties.government,
-             "NEW WARRANT under 18 U.S.C. 2703, as amended by the CLOUD Act, for the same account.")
-    p.record(Matter.WarrantServed, "new_warrant_served", "out_of_court", s.parties.government,
-             f"New warrant served on {s.parties.provider}.")
-    p.new_warrant = True
-    yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after)
-    if p.litigation is not None and p.litigation.is_alive:
-        p.litigation.interrupt("new warrant")
+    p.record(Matter.NewWarrantIssued, "new_warrant", "out_of_court",
+             "NEW WARRANT under 18 U.S.C. 2703 and 2713 for the same account.", actor=p.matter.parties["government"])
+    p.record(Matter.WarrantServed, "new_warrant_served", "out_of_court",
+             f"New warrant served on {p.name('provider')}.", actor=p.matter.parties["government"])
+    p.new_warrant.succeed()
+    if litigating:
+        yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after)
+        if p.litigation is not None and p.litigation.is_alive:
+            p.litigation.interrupt("new warrant")

@@ -1,7 +1,8 @@
-"""What the actors of one matter share: the SimPy clock, the scenario, the matter and the streams.
+"""What the actors of one matter share: the SimPy clock, the scenario, the matter, the courts and the streams.
 
-Actors never touch the matter's state directly: they wait (`wait`) and record (`record`), and every
-state change goes through the `Matter` aggregate, which enforces legal order.
+Actors never touch the matter's state directly: they wait (`wait`, `until`) and record (`record`),
+and every state change goes through the `Matter` aggregate, which derives docket headers and
+deadlines and refuses what the law does not allow.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import attrs
@@ -17,16 +18,18 @@ import simpy
 
 from sim.calendar import Calendar
 from sim.distributions import Duration, Probability
+from sim.domain import ladder
+from sim.domain.laws import assumed_laws, assumption_label
 from sim.domain.matter import Matter
-from sim.domain.rules import COURT_LEVELS, RULES, STEPS
+from sim.domain.rules import RULES
+from sim.domain.steps import STEPS
+from sim.engine.courts import Court, courts_for
 from sim.engine.script import Divergence, Script
 from sim.errors import ScenarioError
-from sim.scenario import Scenario
+from sim.scenario import Litigant, Pin, Scenario
 from sim.text import tidy
 
-ACTORS = ("government", "provider", "magistrate", "district_court", "court_of_appeals",
-          "supreme_court", "congress", "foreign_authority")
-OUT_OF_COURT = "Out of court"
+ACTORS = ("government", "provider", *ladder.COURT_ACTORS, "congress", "foreign_authority")
 DESCRIPTIONS = {key: rule.describe() for key, rule in RULES.items()}
 
 
@@ -37,6 +40,7 @@ def actor_stream(seed: int, actor: str) -> random.Random:
 
 
 Wait = Generator[simpy.Event, Any, Any]
+Target = Callable[[], dt.date]
 
 
 @attrs.define
@@ -45,65 +49,95 @@ class Proceeding:
     scenario: Scenario
     matter: Matter
     seed: int
-    calendar: Calendar = attrs.field(init=False)
-    forums: dict[str, tuple[str, str, str]] = attrs.field(init=False)
-    streams: dict[str, random.Random] = attrs.field(init=False)
-    enacted: simpy.Event = attrs.field(init=False)
-    closed: simpy.Event = attrs.field(init=False)
-    pending_level: str | None = None
-    new_warrant: bool = False
-    litigation: simpy.Process | None = None
-    step_dates: dict[str, str] = attrs.Factory(dict)  # step -> date it was last recorded
     script: Script | None = None  # a fork's source entries, while they are being copied
-    _today: tuple[int, str] = (-1, "")
+    calendar: Calendar = attrs.field(init=False)
+    courts: dict[str, Court] = attrs.field(init=False)
+    streams: dict[str, random.Random] = attrs.field(init=False)
+    enacted: simpy.Event = attrs.field(init=False)      # the CLOUD Act became law
+    closed: simpy.Event = attrs.field(init=False)       # the final disposition is recorded
+    new_warrant: simpy.Event = attrs.field(init=False)  # a new warrant under the amended statute is served
+    on_record: bool = attrs.field(init=False)           # the scenario's pins give the record
+    pending_level: str | None = None
+    litigation: simpy.Process | None = None
+    seeking_content: bool = False  # the warrant is gone and the government still seeks the content
+    step_dates: dict[str, str] = attrs.Factory(dict)  # step -> date it was last recorded
+    _today: tuple[int, dt.date] = (-1, dt.date.min)
 
     def __attrs_post_init__(self) -> None:
-        s = self.scenario
-        self.calendar = Calendar(s.scenario.start_date)
-        self.forums = {level: (court.name, court.docket_number, judge) for level, court, judge in (
-            ("magistrate", s.courts.district, s.courts.magistrate_judge),
-            ("district", s.courts.district, s.courts.district.judge),
-            ("circuit", s.courts.circuit, s.courts.circuit.judge),
-            ("en_banc", s.courts.circuit, s.courts.circuit.judge),
-            ("supreme", s.courts.supreme, s.courts.supreme.judge))}
-        self.forums["congress"] = ("United States Congress", "", "")
-        self.forums["foreign"] = (s.foreign_authority.name, "", "")
+        self.calendar = Calendar(self.scenario.scenario.start_date)
+        self.courts = courts_for(self)
         self.streams = {actor: actor_stream(self.seed, actor) for actor in ACTORS}
-        self.enacted = self.env.event()
-        self.closed = self.env.event()
+        self.enacted, self.closed, self.new_warrant = self.env.event(), self.env.event(), self.env.event()
+        self.on_record = self.scenario.on_record and self.script is None
+
+    # Time --------------------------------------------------------------------------------------
+    @property
+    def day(self) -> dt.date:
+        now = int(self.env.now)
+        if now != self._today[0]:
+            self._today = (now, self.calendar.date_of(now))
+        return self._today[1]
 
     @property
     def today(self) -> str:
-        now = int(self.env.now)
-        if now != self._today[0]:
-            self._today = (now, self.calendar.date_of(now).isoformat())
-        return self._today[1]
+        return self.day.isoformat()
 
+    def after(self, days: int) -> dt.date:
+        return self.day + dt.timedelta(days=days)
+
+    @property
+    def replaying(self) -> bool:
+        return self.script is not None and self.script.replaying
+
+    # Draws -------------------------------------------------------------------------------------
     def law_in_force(self, statute: str) -> bool:
         return statute in self.matter.statutes_in_force
 
+    def litigant(self, side: str) -> Litigant:
+        return self.scenario.government if side == "government" else self.scenario.provider
+
     def occurs(self, actor: str, probability: Probability) -> bool:
+        """Draw, then decide: the stream is used the same way whatever the probability."""
         drawn = probability.occurs(self.streams[actor])
-        return self.script.decide(drawn) if self.script and self.script.replaying else drawn
+        return self.script.decide(drawn) if self.replaying else drawn  # type: ignore[union-attr]
 
-    def wait(self, step: str, actor: str, duration: Duration) -> Wait:
-        """Let a step's time pass: the drawn duration, or up to the scenario's pinned date (for a fork,
-        while copying: up to the source's date, or past the cut if the source never got there)."""
-        drawn = duration.sample(self.streams[actor])
-        if self.script and self.script.replaying:
-            yield self.env.timeout(self._replayed_delay(step, actor, duration, drawn))
+    def draw(self, actor: str, duration: Duration) -> int:
+        return duration.sample(self.streams[actor])
+
+    def pin(self, step: str) -> Pin | None:
+        """The scenario's pin for `step`, when the matter is played on the record."""
+        return self.scenario.pins.get(step) if self.on_record else None
+
+    # Waiting -----------------------------------------------------------------------------------
+    def wait(self, step: str, actor: str, duration: Duration, court: Court | None = None) -> Wait:
+        """Let a step's drawn time pass (to the court's next sitting day when a court acts)."""
+        def target() -> dt.date:
+            day = self.after(self.draw(actor, duration))
+            return court.sitting(day) if court else day
+        yield from self.until(step, target)
+
+    def until(self, step: str, target: Target) -> Wait:
+        """Wait until the day `target()` gives: the pinned date on the record; for a fork, while copying,
+        the source's day, or a day after the cut if the source never reached this step."""
+        if self.replaying:
+            yield self.env.timeout(self._replayed_delay(step, target))
             return
-        pin = self.scenario.pins.get(step)
-        if pin is not None and pin.date is not None:
-            target = self.calendar.day_of(pin.date)
-            if target < self.env.now:
+        drawn = target()  # drawn even when a pin overrides it, so every stream is used the same way
+        pin = self.pin(step)
+        when = pin.date if pin is not None and pin.date is not None else drawn
+        if when < self.day:
+            if pin is not None and pin.date is not None:
                 raise ScenarioError(self.scenario.path, f"pins.{step}",
-                                    f"date {pin.date} comes before {self.today}, when the step "
-                                    f"became possible (after {self.matter.history[-1]})")
-            drawn = target - int(self.env.now)
-        yield self.env.timeout(drawn)
+                                    f"date {pin.date} comes before {self.today}, when the step became possible "
+                                    f"(after {self.matter.history[-1]})")
+            when = self.day
+        yield self.env.timeout(self.calendar.day_of(when) - int(self.env.now))
 
-    def _replayed_delay(self, step: str, actor: str, duration: Duration, drawn: int) -> int:
+    def source_day(self, step: str) -> int | None:
+        """While copying a fork's source: the day of the source's next entry for `step`, if any."""
+        return self.script.day_of(step) if self.replaying else None  # type: ignore[union-attr]
+
+    def _replayed_delay(self, step: str, target: Target) -> int:
         assert self.script is not None
         now, day = int(self.env.now), self.script.day_of(step)
         if day is not None:
@@ -111,60 +145,46 @@ class Proceeding:
                 raise Divergence(f"{step} on day {day}", f"{step} possible only from day {now}")
             return day - now
         for _ in range(1000):  # the source shows this step had not come by the cut
-            if now + drawn > self.script.cut_day:
-                return drawn
-            drawn = duration.sample(self.streams[actor])
+            drawn = max(now, self.calendar.day_of(target()))
+            if drawn > self.script.cut_day:
+                return drawn - now
         return self.script.cut_day + 1 - now
 
-    def court(self, level: str) -> tuple[str, str, str]:
-        """Court name, docket number and judge for a level of the judiciary or another forum."""
-        return self.forums.get(level) or (OUT_OF_COURT, "", "")
-
-    def judge(self, level: str) -> str:
-        return self.court(level)[2]
-
-    def record(self, event_class: type[Matter.Entry], step: str, level: str, actor: str, text: str,
-               rule_key: str | None = None, **fields: Any) -> None:
-        """Record a step on the matter with its full docket header (for a fork, while copying: the
-        source's entry, once the engine has reached the same step and decisions)."""
-        if self.script and self.script.replaying:
-            fields = dict(fields, step=step, sim_day=int(self.env.now), court_level=level)
-            self.matter.record(event_class, **self.script.copy(event_class.__name__, fields))
-            self._bookkeep(step, level)
-            return
-        pin = self.scenario.pins.get(step)
-        court, docket_number, _ = self.court(level)
-        entry_number = None
-        if docket_number:
-            entry_number = self.matter.next_entry_number(docket_number, pin.entry if pin else None)
-        approximate = bool(pin and pin.approximate)
-        text = tidy(text)
-        if pin and pin.note:
-            text = f"{text} ({pin.note})"
-        if approximate:
-            text = f"{text} [date approximate]"
-        self.matter.record(
-            event_class, step=step, sim_day=int(self.env.now), date=self.today,
-            approximate=approximate, court_level=level, court=court, docket_number=docket_number,
-            entry_number=entry_number, actor=actor, rule=DESCRIPTIONS[rule_key or STEPS[step]],
-            text=text, inherited=None, **fields)
-        self._bookkeep(step, level)
-
-    def _bookkeep(self, step: str, level: str) -> None:
+    # Recording ---------------------------------------------------------------------------------
+    def record(self, event_class: type[Matter.Entry], step: str, level: str, text: str, *,
+               rule_key: str | None = None, rule: str | None = None, actor: str | None = None,
+               party: str | None = None, **fields: Any) -> None:
+        """Record a step on the matter (for a fork, while copying: the source's entry, once the engine
+        has reached the same step and decisions). On the record, every step must be pinned; a
+        simulated entry that relies on a law not yet in force says so."""
+        now = int(self.env.now)
+        if self.replaying:
+            assert self.script is not None
+            payload = self.script.copy(event_class.__name__, dict(fields, step=step, sim_day=now,
+                                                                  court_level=level, party=party))
+            self.matter.copy(event_class, payload)
+        else:
+            pin = self.pin(step)
+            if self.on_record and pin is None:
+                raise ScenarioError(self.scenario.path, f"pins.{step}", "missing: a scenario played on the record "
+                                    "pins every step it records (a date, or approximate = true)")
+            rule = rule or DESCRIPTIONS[rule_key or STEPS[step]]
+            text = tidy(text) + (f" ({pin.note})" if pin and pin.note else "")
+            assumed = assumed_laws(rule, self.today)
+            if assumed:
+                text += " " + assumption_label(assumed)
+            approximate = bool(pin and pin.approximate)
+            if approximate:
+                text += " [date approximate]"
+            self.matter.record(event_class, level=level, date=self.today, actor=actor, party=party,
+                               entry_at_least=pin.entry if pin else None, step=step, sim_day=now,
+                               approximate=approximate, counterfactual=not self.on_record, rule=rule, text=text,
+                               inherited=None, **fields)
         self.step_dates[step] = self.today
-        if level in COURT_LEVELS:
-            self.pending_level = level
+        if level in ladder.LEVEL and event_class not in (Matter.ExtensionApplied, Matter.TimeExtended):
+            self.pending_level = level  # where the matter is pending (asking for time moves it nowhere)
 
-    def deadline(self, step: str, trigger: str, rule_key: str | None = None,
-                 extension_days: int = 0) -> dict[str, Any]:
-        """Deadline fields for a filing made today: the last day to file, counted from `trigger` under
-        the step's rule plus `extension_days`, and whether today is after it."""
-        rule = RULES[rule_key or STEPS[step]]
-        assert rule.period_days is not None, f"{step} has no period in the rules table"
-        due = self.calendar.deadline(dt.date.fromisoformat(trigger), rule.period_days + extension_days)
-        return {"deadline": due.isoformat(), "late": self.today > due.isoformat()}
-
-    def extension(self, step: str, default: int = 0) -> int:
-        """Days by which the time to file was extended: the scenario's pin, else `default`."""
-        pin = self.scenario.pins.get(step)
-        return pin.extension_days if pin is not None and pin.extension_days else default
+    def name(self, side: str) -> str:
+        """A party's name as running text gives it ("the United States")."""
+        name = self.matter.parties[side]
+        return f"the {name}" if name.startswith("United States") else name

@@ -17,8 +17,8 @@ from typing import Any
 import attrs
 
 # Fields that carry a decision: a copy is accepted only if the engine reached the same ones.
-DECISION_FIELDS = ("disposition", "granted", "prevailing", "kind", "route", "extension_days", "doctrine",
-                   "final_order", "party", "appellant", "petitioner", "qualifying_foreign_government")
+DECISION_FIELDS = ("disposition", "granted", "prevailing", "kind", "route", "doctrine", "final_order", "party",
+                   "qualifying_foreign_government", "extends", "untimely", "motion_id")
 MAX_ATTEMPTS = 4096
 
 

@@ -1,0 +1,100 @@
+"""The audit: stored matters checked, event by event, against the declared procedure.
+
+It reads stored events only (never the engine): each matter's events are folded through the same
+checks the `Matter` aggregate applies when it records (`sim.domain.lawful`), so an event edited or
+deleted in the store after the fact shows up as a finding naming the matter, the position, the date,
+the rule and what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import attrs
+from eventsourcing.domain import OriginatorVersionError
+
+from sim.domain.lawful import problems
+from sim.domain.matter import Matter
+from sim.engine.script import payload
+
+
+@attrs.frozen
+class Finding:
+    """One violation: where (matter, seq, date, event), under which rule, and what was expected."""
+
+    matter_id: str
+    seq: int
+    date: str
+    event: str
+    rule: str
+    expected: str
+
+    def describe(self) -> str:
+        return f"{self.matter_id} seq {self.seq} {self.date} {self.event}: {self.rule}: expected {self.expected}"
+
+
+def audit_events(events: list[Any]) -> list[Finding]:
+    """Every violation in one matter's stored events, in order."""
+    opened = events[0]
+    matter_id = str(opened.originator_id)
+    matter: Matter = opened.mutate(None)
+    found: list[Finding] = []
+    for event in events[1:]:
+        seq, name = event.originator_version, type(event).__name__
+        if seq != matter.version + 1:
+            found.append(Finding(matter_id, seq, event.date, name, "the event stream",
+                                 f"entry {matter.version + 1} next; the stream skips to {seq}"))
+        for problem in problems(matter, type(event), payload(event) | {"inherited": event.inherited}):
+            found.append(Finding(matter_id, seq, event.date, name, problem.rule, problem.expected))
+        matter = _apply(event, matter, found)
+    if matter.disposition is None:
+        found.append(Finding(matter_id, matter.version, matter.last_date, "(end)", "sources §9.6",
+                             "a final disposition at the end of the matter"))
+    return found
+
+
+def _apply(event: Any, matter: Matter, found: list[Finding]) -> Matter:
+    """The event's effect on the state, even where the stream has a gap or the event is malformed."""
+    try:
+        return event.mutate(matter)
+    except OriginatorVersionError:
+        pass
+    try:
+        event.apply(matter)
+    except (KeyError, TypeError, AttributeError) as e:
+        found.append(Finding(str(matter.id), event.originator_version, event.date, type(event).__name__,
+                             "the event stream", f"an event the matter's state can take ({e!r})"))
+    matter.version = event.originator_version
+    return matter
+
+
+@attrs.define
+class Tally:
+    """What an audit looked at and found."""
+
+    matters: int = 0
+    entries: int = 0
+    violations: int = 0
+
+    def summary(self) -> str:
+        return f"{self.matters:,} matters, {self.entries:,} entries, {self.violations:,} violations"
+
+
+def audit(matters: Iterable[list[Any]], on_finding: Callable[[Finding], None]) -> Tally:
+    """Audit each matter's events, reporting each finding as it is made (memory stays flat)."""
+    tally = Tally()
+    for events in matters:
+        tally.matters += 1
+        tally.entries += len(events) - 1
+        for finding in audit_events(events):
+            tally.violations += 1
+            on_finding(finding)
+    return tally
+
+
+def stored_matters(store: Any, runs: Iterable[Any], stored: Callable[[Any, Any], int]) -> Iterator[list[Any]]:
+    """The stored events of every stored matter of `runs`, one matter at a time."""
+    for run in runs:
+        for matter_id in run.matter_ids()[:stored(store, run)]:
+            yield store.matter_events(str(matter_id))

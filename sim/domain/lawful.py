@@ -1,0 +1,263 @@
+"""What makes a docket entry lawful, checked against the matter's state before it: legal order,
+the docket header the law fixes, periods and their extensions and what lateness leads to, the
+courts' calendars, who may file what, and the labels that keep simulation apart from the record.
+
+The `Matter` aggregate refuses an entry with any problem (so the engine cannot write one), and the
+audit (`sim.audit`) folds stored events through the same checks, so a store edited by hand is caught.
+Each problem is an `Unlawful` naming the rule and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sim import calendar
+from sim.domain import ladder, laws, periods
+from sim.domain.procedure import AFTER_DISPOSITION, MOOTNESS_MOTIONS, OutOfOrder, Unlawful, requirement
+
+APPROXIMATE = "[date approximate]"
+NUMBERING, CAPTIONS, COUNSEL = "sources §9.4 (numbering)", "sources §9.3 (captions)", "28 U.S.C. 518(a); sources §9.3"
+CALENDAR, TERM = "sources §9.2 (courts act on business days)", "28 U.S.C. 2; sources §9.2 (the Term)"
+LABELS = "sources §9 (simulated entries labelled)"
+
+
+def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = False) -> list[Unlawful]:
+    """Every way the entry `fields` of type `event_class` would break the law on matter `m` now
+    (`derived`: the header and deadline fields were derived by the aggregate itself, so only what
+    the recording party chose is checked)."""
+    name = event_class.__name__
+    out: list[Unlawful] = []
+    order = _order(m, name, fields)
+    if order is not None:
+        return [order]  # an entry out of order is judged on nothing else
+    checks = (_timing, _sitting, _parties, _labels) if derived else (_header, _timing, _sitting, _parties, _labels)
+    for check in checks:
+        check(m, event_class, name, fields, out)
+    return out
+
+
+def _order(m: Any, name: str, f: dict[str, Any]) -> Unlawful | None:
+    if m.disposition is not None and name not in AFTER_DISPOSITION:
+        return OutOfOrder(name, f"FinalDisposition ({m.disposition}, {m.disposed_on})", "comes after")
+    if f["sim_day"] < m.last_day or f["sim_day"] < 0:
+        last = m.history[-1] if m.history else "Opened"
+        return OutOfOrder(name, f"{last} on day {m.last_day}", f"on day {f['sim_day']} would come before")
+    number, docket = f.get("entry_number"), f["docket_number"]
+    if number is not None and number <= m.last_entry.get(docket, 0):
+        last = m.last_entry_event.get(docket, "the docket's opening")
+        return OutOfOrder(name, f"{last} (entry {m.last_entry.get(docket, 0)} of docket {docket})",
+                          f"as entry {number} would not follow")
+    missing = requirement(m, name, f)
+    return OutOfOrder(name, missing) if missing else None
+
+
+def _header(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    level = f["court_level"]
+    if level not in ladder.LEVEL and level not in ladder.FORUMS:
+        out.append(Unlawful(name, "sources §9", f"a court level or forum, got {level!r}"))
+        return
+    start = dt.date.fromisoformat(m.start_date)
+    if f["date"] != (start + dt.timedelta(days=f["sim_day"])).isoformat():
+        out.append(Unlawful(name, "the matter's calendar", f"the date of day {f['sim_day']} after {m.start_date}, "
+                            f"got {f['date']}"))
+    if (cls.KIND == "outside") != (ladder.lane_of(level) is None):
+        where = "off every docket" if cls.KIND == "outside" else "on a court's docket"
+        out.append(Unlawful(name, "sources §6", f"{where}, got level {level!r}"))
+        return
+    lane = ladder.lane_of(level)
+    numbered = lane != "supreme" or lane in m.dockets or name == "CertPetitioned"
+    expected = m.header(cls, level, f["date"], f.get("party"))
+    if not numbered:  # a Supreme Court docket is numbered for the Term of its petition (checked then)
+        expected["docket_number"] = f["docket_number"]
+    if name == "CertPetitioned":
+        court = m.courts["supreme"]
+        expected["docket_number"] = ladder.docket_number("supreme", court["docket_number"],
+                                                         dt.date.fromisoformat(f["date"]))
+    for key, rule in (("court", "sources §6"), ("docket_number", NUMBERING), ("caption", CAPTIONS),
+                      ("counsel", COUNSEL)):
+        if key in expected and f.get(key) != expected[key]:
+            out.append(Unlawful(name, rule, f"{key} {expected[key]!r}, got {f.get(key)!r}"))
+    if (f.get("entry_number") is None) != (not f["docket_number"]):
+        out.append(Unlawful(name, "sources §6", "an entry number exactly when the entry is on a docket"))
+
+
+def _timing(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    date = f["date"]
+    if cls.KIND == "filing":
+        _filing_period(m, name, f, out)  # with derived fields, finds only a period not open or the wrong filer
+    if name == "ExtensionApplied":
+        _application(m, f, out)
+    elif name == "TimeExtended":
+        _extension(m, f, out)
+    consequence = {"ObjectionRuled": ("objection", f.get("disposition") == "overruled as untimely"),
+                   "ComityMotionRuled": ("comity_motion", f.get("disposition") == "denied as untimely"),
+                   "RehearingDecided": ("rehearing", bool(f.get("untimely")))}.get(name)
+    if consequence is not None:
+        period, says_late = consequence
+        if says_late != (period in m.late):
+            out.append(Unlawful(name, periods.PERIODS[period].rules[0] + " (sources §9.1)",
+                                periods.PERIODS[period].late if period in m.late else
+                                "a ruling on the merits of a filing made in time"))
+        if name == "RehearingDecided" and says_late and f["granted"]:
+            out.append(Unlawful(name, "FRAP 40(a)(1)", "an untimely petition denied, not granted"))
+    if name == "PanelDecided" and not m.appeal_timely:
+        out.append(Unlawful(name, "FRAP 4(a) (sources §9.1)", "a notice of appeal filed in time, or dismissal"))
+    if name == "AppealDismissed" and "notice_of_appeal" not in m.late:
+        out.append(Unlawful(name, "FRAP 4(a) (sources §9.1)", "a notice of appeal filed out of time"))
+    if name == "PetitionDistributed":
+        if m.opposed_on is not None:
+            earliest = (dt.date.fromisoformat(m.opposed_on) + dt.timedelta(days=14)).isoformat()
+            if date < earliest:
+                out.append(Unlawful(name, "Sup. Ct. R. 15.5", f"no earlier than {earliest}, 14 days after the "
+                                    "brief in opposition"))
+        elif (m.due("brief_in_opposition") or "9999") >= date:
+            out.append(Unlawful(name, "Sup. Ct. R. 15.5", "a brief in opposition, or the time to file one expired"))
+    if name == "FinalDisposition":
+        if m.late:
+            out.append(Unlawful(name, "sources §9.1", f"the consequence of the late {', '.join(m.late)} first"))
+        running = [d for d in m.running(date) if d["period"] in periods.REVIEW]
+        if running:
+            d = running[0]
+            out.append(Unlawful(name, d["rule"], f"the time to {d['action']} to run out first "
+                                f"({m.parties[d['party']]}, until {m.due(d['period'])})"))
+
+
+def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    period = f["period"]
+    needed = periods.MEETS.get(name)
+    if name == "ComityMotionFiled" and not f["qualifying_foreign_government"]:
+        needed = None
+    if name == "BriefFiled" and period is None:
+        needed = None
+    if period != needed:
+        out.append(Unlawful(name, "sources §9.1", f"period {needed!r}, got {period!r}"))
+        return
+    if period is None:
+        if f.get("deadline") is not None or f.get("timely") is not None or f.get("extended_to") is not None:
+            out.append(Unlawful(name, "sources §9.1", "no deadline on a filing with no period"))
+        return
+    opened = m.deadlines.get(period)
+    if opened is None:
+        out.append(Unlawful(name, periods.PERIODS[period].rules[0], f"a running period to "
+                            f"{periods.PERIODS[period].action} (none is open)"))
+        return
+    expected = m.timeliness(period, f["date"])
+    for key in ("deadline", "timely", "extended_to"):
+        if f.get(key) != expected[key]:
+            out.append(Unlawful(name, opened["rule"], f"{key} {expected[key]!r}, got {f.get(key)!r}"))
+    if f["party"] != opened["party"]:
+        out.append(Unlawful(name, opened["rule"], f"filed by {opened['party']}, who may "
+                            f"{opened['action']}, got {f['party']}"))
+    if not expected["timely"] and name == "CertPetitioned":
+        out.append(Unlawful(name, "Sup. Ct. R. 13.2", f"never docketed out of time (due {expected['deadline']})"))
+    if not expected["timely"] and period == "brief_in_opposition":
+        out.append(Unlawful(name, "Sup. Ct. R. 15.3, 15.5", f"filed by {expected['deadline']} or not at all"))
+
+
+def _application(m: Any, f: dict[str, Any], out: list[Unlawful]) -> None:
+    period, date = f["extends"], f["date"]
+    if period not in m.deadlines:
+        out.append(Unlawful("ExtensionApplied", "sources §9.1", f"a running period {period!r} to extend"))
+        return
+    ext = periods.PERIODS[period].extension
+    due = m.deadlines[period]["due"]
+    day = dt.date.fromisoformat(due)
+    latest = (day - dt.timedelta(days=ext.apply_before) + dt.timedelta(days=ext.after_expiry)).isoformat()
+    if date > latest:
+        out.append(Unlawful("ExtensionApplied", ext.rule, f"applied for by {latest}"))
+    if f["party"] != m.deadlines[period]["party"]:
+        out.append(Unlawful("ExtensionApplied", ext.rule, f"applied for by {m.deadlines[period]['party']}"))
+    if f["until"] <= due or (ext.longest is not None
+                             and f["until"] > (day + dt.timedelta(days=ext.longest)).isoformat()):
+        out.append(Unlawful("ExtensionApplied", ext.rule, f"a day after {due}"
+                            + (f", at most {ext.longest} days" if ext.longest else "")))
+
+
+def _extension(m: Any, f: dict[str, Any], out: list[Unlawful]) -> None:
+    period = f["extends"]
+    opened, asked = m.deadlines.get(period), m.applications.get(period)
+    if opened is None or asked is None:
+        return  # legal order reports the missing application
+    ext = periods.PERIODS[period].extension
+    if f["extended_to"] != asked["until"]:
+        out.append(Unlawful("TimeExtended", ext.rule, f"the time asked for, {asked['until']}"))
+    if ext.after_expiry:  # FRAP 4(a)(5)(C): 30 days after the time prescribed or 14 after the order
+        due = dt.date.fromisoformat(opened["due"])
+        order = dt.date.fromisoformat(f["date"])
+        latest = max(due + dt.timedelta(days=ext.after_expiry), order + dt.timedelta(days=14)).isoformat()
+        if f["extended_to"] > latest:
+            out.append(Unlawful("TimeExtended", ext.rule, f"no later than {latest}"))
+
+
+def _sitting(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    date = dt.date.fromisoformat(f["date"])
+    if cls.KIND == "court" and not calendar.is_business_day(date):
+        out.append(Unlawful(name, CALENDAR, f"a business day, got {date:%A} {date}"))
+    if f["court_level"] != "supreme":
+        return
+    if name == "CertDecided" and calendar.in_summer_recess(date):
+        out.append(Unlawful(name, TERM, f"a conference, not the summer recess (got {date})"))
+    if name == "HearingHeld":
+        granted = dt.date.fromisoformat(m.granted_on) if m.granted_on else date
+        term = calendar.argument_term(granted)
+        if not calendar.is_argument_day(date) or date < calendar.first_monday_in_october(term):
+            out.append(Unlawful(name, TERM, f"an argument day in a sitting (October to April) of OT{term} or "
+                                f"later, got {date}"))
+    if name in ("SupremeCourtDecided", "DismissedAsMoot"):
+        if m.argued_on is not None:
+            last = calendar.opinion_deadline(dt.date.fromisoformat(m.argued_on))
+            if date > last:
+                out.append(Unlawful(name, TERM, f"a decision within the Term of argument, by {last}"))
+        elif calendar.in_summer_recess(date):
+            out.append(Unlawful(name, TERM, f"an order during the Term, not the summer recess (got {date})"))
+    if name == "JudgmentIssued":
+        due = calendar.deadline(dt.date.fromisoformat(m.supreme_judgment_on), 25).isoformat()
+        if f["date"] != due:
+            out.append(Unlawful(name, "Sup. Ct. R. 45.2", f"25 days after entry of the judgment: {due}"))
+
+
+def _parties(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if cls.KIND != "filing":
+        return
+    party = f["party"]
+    if party not in ladder.PARTIES:
+        out.append(Unlawful(name, COUNSEL, f"one of {', '.join(ladder.PARTIES)}, got {party!r}"))
+        return
+    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider"}.get(name)
+    if name == "MotionFiled":
+        kind = f["kind"]
+        mover = {"vacate": "provider", "compel": "government", "lift_stay": "government"}.get(kind)
+        if kind in MOOTNESS_MOTIONS:
+            decided = m.last_decision
+            if kind == "vacate_moot" and decided is None:
+                out.append(Unlawful(name, "sources §9.6", "a decision below to vacate (else a motion to dismiss)"))
+            elif kind == "vacate_moot":
+                mover = ladder.other(decided["prevailing"])
+            else:
+                mover = "government"
+                if decided is not None:
+                    out.append(Unlawful(name, "sources §9.6", "a motion to vacate the decision below, made by the "
+                                        "party that lost it"))
+    if mover is not None and party != mover:
+        rule = "United States v. Munsingwear (sources §9.6)" if f.get("kind") == "vacate_moot" else COUNSEL
+        out.append(Unlawful(name, rule, f"filed by the {mover}, got the {party}"))
+
+
+def _labels(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    text = f["text"]
+    if f["approximate"] != (APPROXIMATE in text):
+        out.append(Unlawful(name, LABELS, f"'{APPROXIMATE}' in the text exactly when the date is approximate"))
+    if f["inherited"] is None:
+        if f["counterfactual"] == m.historical:
+            out.append(Unlawful(name, LABELS, "counterfactual " + ("false on the record" if m.historical
+                                                                   else "true in a simulated matter")))
+        if f["counterfactual"] and f["approximate"]:
+            out.append(Unlawful(name, LABELS, "no approximate date on a simulated entry"))
+    assumed = laws.assumed_laws(f["rule"], f["date"])
+    if assumed and laws.assumption_label(assumed) not in text:
+        out.append(Unlawful(name, LABELS, f"the label {laws.assumption_label(assumed)!r}"))
+    if name == "ComityMotionFiled" and f["qualifying_foreign_government"]:
+        label = laws.assumed_agreement(m.parties["foreign_state"], f["date"])
+        if label and label not in text:
+            out.append(Unlawful(name, LABELS, f"the label {label!r}"))

@@ -1,0 +1,65 @@
+"""Each procedural step the engine can take, with the key of the rule it rests on (`sim.domain.rules`).
+
+Scenario pins name these steps. A period's extension is two steps: the application
+(`<period>_extension_application`) and the order granting it (`<period>_extension`).
+"""
+
+from __future__ import annotations
+
+from sim.domain.periods import PERIODS
+
+STEPS: dict[str, str] = {
+    "warrant_applied": "warrant",
+    "warrant_issued": "warrant",
+    "warrant_served": "service",
+    "domestic_production": "production",
+    "refusal": "refusal",
+    "comity_motion": "comity_motion",
+    "comity_ruling": "comity_ruling",
+    "motion_to_vacate": "motion_to_vacate",
+    "comity_challenge": "common_law_comity",
+    "motion_to_compel": "motion_to_compel",
+    "magistrate_ruling": "magistrate_ruling",
+    "objection": "objection",
+    "objection_response": "objection",
+    "district_hearing": "objection_ruling",
+    "district_ruling": "objection_ruling",
+    "stay_pending_appeal": "stay",
+    "motion_to_lift_stay": "lift_stay",
+    "stay_lifted": "lift_stay",
+    "contempt": "contempt",
+    "notice_of_appeal": "notice_of_appeal",
+    "appeal_dismissed": "appeal_untimely",
+    "appellant_brief": "appellate_brief",
+    "appellee_brief": "appellate_brief",
+    "circuit_argument": "appellate_argument",
+    "panel_decision": "panel_decision",
+    "rehearing_petition": "rehearing",
+    "rehearing_decision": "en_banc_vote",
+    "en_banc_decision": "en_banc_vote",
+    "cert_petition": "cert_petition",
+    "petition_returned": "cert_out_of_time",
+    "brief_in_opposition": "brief_in_opposition",
+    "distribution": "distribution",
+    "cert_decision": "cert_decision",
+    "supreme_argument": "supreme_argument",
+    "supreme_decision": "supreme_decision",
+    "judgment_issued": "judgment_issued",
+    "legislation": "cloud_act",
+    "new_warrant": "new_warrant",
+    "new_warrant_served": "service",
+    "mootness_motion": "motion_moot",
+    "mootness_response": "response",
+    "dismissal_as_moot": "dismissal_moot",
+    "mandate": "mandate",
+    "circuit_remand": "remand_order",
+    "district_remand": "remand_order",
+    "contempt_sanctions": "contempt_sanctions",
+    "mlat_request": "mlat_request",
+    "mlat_response": "mlat_execution",
+    "mlat_withdrawn": "mlat_withdrawn",
+    "disclosure": "disclosure",
+    "final_disposition": "final_disposition",
+    **{f"{key}_extension_application": p.extension.rule for key, p in PERIODS.items()},
+    **{f"{key}_extension": p.extension.rule for key, p in PERIODS.items()},
+}
