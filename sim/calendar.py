@@ -39,7 +39,15 @@ def is_legal_holiday(day: date) -> bool:
 
 def is_court_closed(day: date) -> bool:
     """Saturday, Sunday or a legal holiday: a day on which a period cannot end (FRAP 26(a)(1)(C))."""
-    return day.weekday() >= 5 or day in _federal_holidays(day.year)
+    if day.weekday() >= 5:
+        return True
+    found = _HOLIDAYS.get(day.year)
+    if found is None:
+        found = _HOLIDAYS[day.year] = _federal_holidays(day.year)
+    return day in found
+
+
+_HOLIDAYS: dict[int, frozenset[date]] = {}
 
 
 def is_business_day(day: date) -> bool:

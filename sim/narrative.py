@@ -57,7 +57,7 @@ def narrate(events: list[Any], seq: int) -> str:
 
 def _narration(e: Any, matter: Matter) -> str:
     when = dt.date.fromisoformat(e.date).strftime("%A %d %B %Y").replace(" 0", " ")
-    lines = [f"{when}{' (approximately)' if e.approximate else ''} - {e.court}",
+    lines = [f"{when}{' (approximately)' if e.approximate else ''} - {matter.forum_name(e.court_level)}",
              f"  {tidy(sentence(e, matter))}", f"  Authority: {e.rule}"]
     if isinstance(e, Matter.Filing) and e.timely is not None:
         lines.append(f"  Filed after its deadline of {e.deadline}: late." if not e.timely else

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from sim.domain.ladder import COURT_LEVELS, LANES, lane_of
+from sim.domain.ladder import COURT_LEVELS, LANES, forum_name, lane_of
 from sim.domain.matter import Matter
 from sim.domain.outcomes import IN_SANCTIONS
 
@@ -25,6 +25,7 @@ def entries(events: list[Any]) -> list[dict[str, Any]]:
     is the opposite of `timely` there, false elsewhere)."""
     rows = []
     captions: dict[str, str] = {}  # docket number -> caption, stored on the entry that opened the docket
+    opened = events[0]
     for e in events:
         if not isinstance(e, Matter.Entry):
             continue
@@ -32,7 +33,8 @@ def entries(events: list[Any]) -> list[dict[str, Any]]:
         caption = captions.setdefault(e.docket_number, e.caption) if e.docket_number else ""
         timely = e.timely if filing else None
         rows.append({
-            "court": e.court, "docket_number": e.docket_number, "entry_number": e.entry_number, "date": e.date,
+            "court": forum_name(e.court_level, opened.courts, opened.parties), "docket_number": e.docket_number,
+            "entry_number": e.entry_number, "date": e.date,
             "event": type(e).__name__, "description": e.text, "rule": e.rule, "actor": e.actor,
             "sim_day": e.sim_day, "approximate": e.approximate, "seq": e.originator_version,
             "deadline": e.deadline if filing else None, "late": timely is False, "court_level": e.court_level,

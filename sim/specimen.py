@@ -71,4 +71,4 @@ class Clerk:
         date = (dt.date.fromisoformat(m.start_date) + dt.timedelta(days=sim_day)).isoformat()
         fields.setdefault("rule", f"rule for {name}")
         m.record(event_class, level=level, date=date, step=name.lower(), sim_day=sim_day, approximate=False,
-                 counterfactual=not m.historical, text=f"{name} (specimen)", inherited=None, **fields)
+                 text=f"{name} (specimen)", inherited=None, **fields)

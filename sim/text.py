@@ -8,5 +8,6 @@ _DOUBLE_STOP = re.compile(r"\.\.(?!\.)")
 def tidy(text: str) -> str:
     """A sentence as the docket shows it: capitalised, and one full stop where a name ending in
     "Corp." also ends the sentence."""
-    text = text[:1].upper() + text[1:]
+    if text[:1].islower():
+        text = text[:1].upper() + text[1:]
     return _DOUBLE_STOP.sub(".", text) if ".." in text else text

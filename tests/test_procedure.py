@@ -260,7 +260,7 @@ def test_the_solicitor_general_speaks_for_the_united_states_in_the_supreme_court
 
 @pytest.mark.parametrize(("key", "value", "rule"), [
     ("docket_number", "14-2985", "numbering"), ("caption", "Microsoft Corp. v. United States", "captions"),
-    ("counsel", "U.S. Attorney's Office, S.D.N.Y.", r"518\(a\)"), ("court", "Another court", "sources §6"),
+    ("counsel", "U.S. Attorney's Office, S.D.N.Y.", r"518\(a\)"), ("entry_number", None, "entry number exactly"),
 ])
 def test_a_copy_with_the_wrong_header_is_refused(key, value, rule):
     """A copied entry (a fork's, or the audit's reading of the store) is checked field by field."""
@@ -393,19 +393,29 @@ def test_with_no_decision_below_the_government_moves_to_dismiss():
 # Labels ----------------------------------------------------------------------------------------
 
 def test_a_simulated_entry_relying_on_a_law_not_yet_in_force_says_so():
+    """The aggregate labels it when it records; a copy without the label is refused."""
     matter = play(opened(statutes=CLOUD_ACT), SERVED)
-    assert_refused(matter, "DataDisclosed", "simulated regime", rule="18 U.S.C. 2713: disclosure")
+    record(matter, "DataDisclosed", rule="18 U.S.C. 2713: disclosure")
+    disclosed = matter.pending_events[-1]
+    assert "[simulated regime: 18 U.S.C. 2713 assumed in force; not law until 2018-03-23]" in disclosed.text
+    assert disclosed.counterfactual is True
+    fields = {k: v for k, v in vars(disclosed).items() if k not in ("originator_id", "originator_version",
+                                                                    "timestamp")}
+    copy = play(opened(statutes=CLOUD_ACT), SERVED)
+    with pytest.raises(Unlawful, match="simulated regime"):
+        copy.copy(Matter.DataDisclosed, dict(fields, text="disclosed"))
+    copy.copy(Matter.DataDisclosed, fields)
 
 
-def test_simulated_entries_are_counterfactual_and_never_approximate():
-    matter = opened()
-    with pytest.raises(Unlawful, match="counterfactual"):
-        matter.record(Matter.WarrantApplied, level="magistrate", date=START.isoformat(), party="government",
-                      step="s", sim_day=0, approximate=False, counterfactual=False, rule="r", text="t", inherited=None)
+def test_entries_are_counterfactual_unless_on_the_record_and_simulated_ones_never_approximate():
+    simulated, historical = opened(), opened(historical=True)
+    for matter in (simulated, historical):
+        record(matter, "WarrantApplied")
+    assert simulated.pending_events[-1].counterfactual is True
+    assert historical.pending_events[-1].counterfactual is False
     with pytest.raises(Unlawful, match="approximate"):
-        matter.record(Matter.WarrantApplied, level="magistrate", date=START.isoformat(), party="government",
-                      step="s", sim_day=0, approximate=True, counterfactual=True, rule="r",
-                      text="t [date approximate]", inherited=None)
+        simulated.record(Matter.WarrantIssued, level="magistrate", date=START.isoformat(), step="s", sim_day=0,
+                         approximate=True, rule="r", text="t [date approximate]", inherited=None)
 
 
 # Days, entry numbers, rebuilds -----------------------------------------------------------------

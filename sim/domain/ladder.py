@@ -57,10 +57,22 @@ FORUMS = ("congress", "foreign", OUTSIDE)
 COURT_ACTORS = tuple(dict.fromkeys(level.acts for level in LADDER))
 
 
+LANE_OF: dict[str, str] = {level.key: level.lane for level in LADDER}
+
+
 def lane_of(level: str) -> str | None:
     """The docket a level's entries go on, or None for a forum outside the courts."""
-    found = LEVEL.get(level)
-    return found.lane if found else None
+    return LANE_OF.get(level)
+
+
+def forum_name(level: str, courts: dict[str, dict[str, str]], parties: dict[str, Any]) -> str:
+    """The name of the court (or the forum outside the courts) where an entry at `level` is made."""
+    lane = LANE_OF.get(level)
+    if lane is not None:
+        return courts[lane]["name"]
+    if level == "foreign":
+        return parties["foreign_authority"]
+    return "United States Congress" if level == "congress" else "Out of court"
 
 
 def rank(level: str) -> int:

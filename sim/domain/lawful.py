@@ -10,6 +10,7 @@ Each problem is an `Unlawful` naming the rule and what was expected.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sim import calendar
@@ -23,17 +24,29 @@ LABELS = "sources §9 (simulated entries labelled)"
 
 
 def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = False) -> list[Unlawful]:
-    """Every way the entry `fields` of type `event_class` would break the law on matter `m` now
-    (`derived`: the header and deadline fields were derived by the aggregate itself, so only what
-    the recording party chose is checked)."""
+    """Every way the entry `fields` of type `event_class` would break the law on matter `m` now.
+    `derived`: the entry is being recorded, its header, deadline fields and labels derived by the
+    aggregate itself, so only what the recorder chose is checked (order, who files, periods, the
+    calendar, each event's own rules); the audit and a fork's copies check everything."""
     name = event_class.__name__
     out: list[Unlawful] = []
     order = _order(m, name, fields)
     if order is not None:
         return [order]  # an entry out of order is judged on nothing else
-    checks = (_timing, _sitting, _parties, _labels) if derived else (_header, _timing, _sitting, _parties, _labels)
-    for check in checks:
-        check(m, event_class, name, fields, out)
+    kind = event_class.KIND
+    if not derived:  # what the aggregate derives itself when it records: the header and the labels
+        _header(m, event_class, name, fields, out)
+        _labels(m, name, fields, out)
+    elif fields["approximate"] and fields["counterfactual"]:
+        out.append(Unlawful(name, LABELS, "no approximate date on a simulated entry"))
+    if kind == "filing":
+        _filing_period(m, name, fields, out, derived)
+        _parties(m, name, fields, out)
+    elif kind == "court" and not calendar.is_business_day(dt.date.fromisoformat(fields["date"])):
+        day = dt.date.fromisoformat(fields["date"])
+        out.append(Unlawful(name, CALENDAR, f"a business day, got {day:%A} {day}"))
+    for check in CHECKS.get(name, ()):
+        check(m, name, fields, out)
     return out
 
 
@@ -74,56 +87,57 @@ def _header(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]
         court = m.courts["supreme"]
         expected["docket_number"] = ladder.docket_number("supreme", court["docket_number"],
                                                          dt.date.fromisoformat(f["date"]))
-    for key, rule in (("court", "sources §6"), ("docket_number", NUMBERING), ("caption", CAPTIONS),
-                      ("counsel", COUNSEL)):
+    for key, rule in (("docket_number", NUMBERING), ("caption", CAPTIONS), ("counsel", COUNSEL)):
         if key in expected and f.get(key) != expected[key]:
             out.append(Unlawful(name, rule, f"{key} {expected[key]!r}, got {f.get(key)!r}"))
     if (f.get("entry_number") is None) != (not f["docket_number"]):
         out.append(Unlawful(name, "sources §6", "an entry number exactly when the entry is on a docket"))
 
 
-def _timing(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
-    date = f["date"]
-    if cls.KIND == "filing":
-        _filing_period(m, name, f, out)  # with derived fields, finds only a period not open or the wrong filer
-    if name == "ExtensionApplied":
-        _application(m, f, out)
-    elif name == "TimeExtended":
-        _extension(m, f, out)
-    consequence = {"ObjectionRuled": ("objection", f.get("disposition") == "overruled as untimely"),
-                   "ComityMotionRuled": ("comity_motion", f.get("disposition") == "denied as untimely"),
-                   "RehearingDecided": ("rehearing", bool(f.get("untimely")))}.get(name)
-    if consequence is not None:
-        period, says_late = consequence
-        if says_late != (period in m.late):
+def _consequence(period: str, says_late: Any) -> Check:
+    """A ruling on a filing with a period: "untimely" exactly when the filing was late (sources §9.1)."""
+    def check(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+        late = says_late(f)
+        if late != (period in m.late):
             out.append(Unlawful(name, periods.PERIODS[period].rules[0] + " (sources §9.1)",
                                 periods.PERIODS[period].late if period in m.late else
                                 "a ruling on the merits of a filing made in time"))
-        if name == "RehearingDecided" and says_late and f["granted"]:
+        if late and f.get("granted"):
             out.append(Unlawful(name, "FRAP 40(a)(1)", "an untimely petition denied, not granted"))
-    if name == "PanelDecided" and not m.appeal_timely:
+    return check
+
+
+def _panel(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if not m.appeal_timely:
         out.append(Unlawful(name, "FRAP 4(a) (sources §9.1)", "a notice of appeal filed in time, or dismissal"))
-    if name == "AppealDismissed" and "notice_of_appeal" not in m.late:
+
+
+def _dismissal(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if "notice_of_appeal" not in m.late:
         out.append(Unlawful(name, "FRAP 4(a) (sources §9.1)", "a notice of appeal filed out of time"))
-    if name == "PetitionDistributed":
-        if m.opposed_on is not None:
-            earliest = (dt.date.fromisoformat(m.opposed_on) + dt.timedelta(days=14)).isoformat()
-            if date < earliest:
-                out.append(Unlawful(name, "Sup. Ct. R. 15.5", f"no earlier than {earliest}, 14 days after the "
-                                    "brief in opposition"))
-        elif (m.due("brief_in_opposition") or "9999") >= date:
-            out.append(Unlawful(name, "Sup. Ct. R. 15.5", "a brief in opposition, or the time to file one expired"))
-    if name == "FinalDisposition":
-        if m.late:
-            out.append(Unlawful(name, "sources §9.1", f"the consequence of the late {', '.join(m.late)} first"))
-        running = [d for d in m.running(date) if d["period"] in periods.REVIEW]
-        if running:
-            d = running[0]
-            out.append(Unlawful(name, d["rule"], f"the time to {d['action']} to run out first "
-                                f"({m.parties[d['party']]}, until {m.due(d['period'])})"))
 
 
-def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _distribution(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if m.opposed_on is not None:
+        earliest = (dt.date.fromisoformat(m.opposed_on) + dt.timedelta(days=14)).isoformat()
+        if f["date"] < earliest:
+            out.append(Unlawful(name, "Sup. Ct. R. 15.5", f"no earlier than {earliest}, 14 days after the "
+                                "brief in opposition"))
+    elif (m.due("brief_in_opposition") or "9999") >= f["date"]:
+        out.append(Unlawful(name, "Sup. Ct. R. 15.5", "a brief in opposition, or the time to file one expired"))
+
+
+def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if m.late:
+        out.append(Unlawful(name, "sources §9.1", f"the consequence of the late {', '.join(m.late)} first"))
+    running = [d for d in m.running(f["date"]) if d["period"] in periods.REVIEW]
+    if running:
+        d = running[0]
+        out.append(Unlawful(name, d["rule"], f"the time to {d['action']} to run out first "
+                            f"({m.parties[d['party']]}, until {m.due(d['period'])})"))
+
+
+def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], derived: bool = False) -> None:
     period = f["period"]
     needed = periods.MEETS.get(name)
     if name == "ComityMotionFiled" and not f["qualifying_foreign_government"]:
@@ -142,8 +156,8 @@ def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) ->
         out.append(Unlawful(name, periods.PERIODS[period].rules[0], f"a running period to "
                             f"{periods.PERIODS[period].action} (none is open)"))
         return
-    expected = m.timeliness(period, f["date"])
-    for key in ("deadline", "timely", "extended_to"):
+    expected = f if derived else m.timeliness(period, f["date"])
+    for key in () if derived else ("deadline", "timely", "extended_to"):
         if f.get(key) != expected[key]:
             out.append(Unlawful(name, opened["rule"], f"{key} {expected[key]!r}, got {f.get(key)!r}"))
     if f["party"] != opened["party"]:
@@ -155,7 +169,7 @@ def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) ->
         out.append(Unlawful(name, "Sup. Ct. R. 15.3, 15.5", f"filed by {expected['deadline']} or not at all"))
 
 
-def _application(m: Any, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _application(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     period, date = f["extends"], f["date"]
     if period not in m.deadlines:
         out.append(Unlawful("ExtensionApplied", "sources §9.1", f"a running period {period!r} to extend"))
@@ -174,7 +188,7 @@ def _application(m: Any, f: dict[str, Any], out: list[Unlawful]) -> None:
                             + (f", at most {ext.longest} days" if ext.longest else "")))
 
 
-def _extension(m: Any, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _extension(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     period = f["extends"]
     opened, asked = m.deadlines.get(period), m.applications.get(period)
     if opened is None or asked is None:
@@ -190,36 +204,41 @@ def _extension(m: Any, f: dict[str, Any], out: list[Unlawful]) -> None:
             out.append(Unlawful("TimeExtended", ext.rule, f"no later than {latest}"))
 
 
-def _sitting(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _conference(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     date = dt.date.fromisoformat(f["date"])
-    if cls.KIND == "court" and not calendar.is_business_day(date):
-        out.append(Unlawful(name, CALENDAR, f"a business day, got {date:%A} {date}"))
+    if calendar.in_summer_recess(date):
+        out.append(Unlawful(name, TERM, f"a conference, not the summer recess (got {date})"))
+
+
+def _argument(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     if f["court_level"] != "supreme":
         return
-    if name == "CertDecided" and calendar.in_summer_recess(date):
-        out.append(Unlawful(name, TERM, f"a conference, not the summer recess (got {date})"))
-    if name == "HearingHeld":
-        granted = dt.date.fromisoformat(m.granted_on) if m.granted_on else date
-        term = calendar.argument_term(granted)
-        if not calendar.is_argument_day(date) or date < calendar.first_monday_in_october(term):
-            out.append(Unlawful(name, TERM, f"an argument day in a sitting (October to April) of OT{term} or "
-                                f"later, got {date}"))
-    if name in ("SupremeCourtDecided", "DismissedAsMoot"):
-        if m.argued_on is not None:
-            last = calendar.opinion_deadline(dt.date.fromisoformat(m.argued_on))
-            if date > last:
-                out.append(Unlawful(name, TERM, f"a decision within the Term of argument, by {last}"))
-        elif calendar.in_summer_recess(date):
-            out.append(Unlawful(name, TERM, f"an order during the Term, not the summer recess (got {date})"))
-    if name == "JudgmentIssued":
-        due = calendar.deadline(dt.date.fromisoformat(m.supreme_judgment_on), 25).isoformat()
-        if f["date"] != due:
-            out.append(Unlawful(name, "Sup. Ct. R. 45.2", f"25 days after entry of the judgment: {due}"))
+    date = dt.date.fromisoformat(f["date"])
+    term = calendar.argument_term(dt.date.fromisoformat(m.granted_on) if m.granted_on else date)
+    if not calendar.is_argument_day(date) or date < calendar.first_monday_in_october(term):
+        out.append(Unlawful(name, TERM, f"an argument day in a sitting (October to April) of OT{term} or "
+                            f"later, got {date}"))
 
 
-def _parties(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
-    if cls.KIND != "filing":
+def _decision(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if f["court_level"] != "supreme":
         return
+    date = dt.date.fromisoformat(f["date"])
+    if m.argued_on is not None:
+        last = calendar.opinion_deadline(dt.date.fromisoformat(m.argued_on))
+        if date > last:
+            out.append(Unlawful(name, TERM, f"a decision within the Term of argument, by {last}"))
+    elif calendar.in_summer_recess(date):
+        out.append(Unlawful(name, TERM, f"an order during the Term, not the summer recess (got {date})"))
+
+
+def _judgment_issued(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    due = calendar.deadline(dt.date.fromisoformat(m.supreme_judgment_on), 25).isoformat()
+    if f["date"] != due:
+        out.append(Unlawful(name, "Sup. Ct. R. 45.2", f"25 days after entry of the judgment: {due}"))
+
+
+def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     party = f["party"]
     if party not in ladder.PARTIES:
         out.append(Unlawful(name, COUNSEL, f"one of {', '.join(ladder.PARTIES)}, got {party!r}"))
@@ -244,7 +263,7 @@ def _parties(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful
         out.append(Unlawful(name, rule, f"filed by the {mover}, got the {party}"))
 
 
-def _labels(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _labels(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     text = f["text"]
     if f["approximate"] != (APPROXIMATE in text):
         out.append(Unlawful(name, LABELS, f"'{APPROXIMATE}' in the text exactly when the date is approximate"))
@@ -254,10 +273,34 @@ def _labels(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]
                                                                    else "true in a simulated matter")))
         if f["counterfactual"] and f["approximate"]:
             out.append(Unlawful(name, LABELS, "no approximate date on a simulated entry"))
-    assumed = laws.assumed_laws(f["rule"], f["date"])
+    assumed = laws.assumed_laws(f["rule"], f["date"]) if f["date"] < laws.CLOUD_ACT_ENACTED else ()
     if assumed and laws.assumption_label(assumed) not in text:
         out.append(Unlawful(name, LABELS, f"the label {laws.assumption_label(assumed)!r}"))
-    if name == "ComityMotionFiled" and f["qualifying_foreign_government"]:
+
+
+def _agreement(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if f["qualifying_foreign_government"]:
         label = laws.assumed_agreement(m.parties["foreign_state"], f["date"])
-        if label and label not in text:
+        if label and label not in f["text"]:
             out.append(Unlawful(name, LABELS, f"the label {label!r}"))
+
+
+Check = Callable[[Any, str, dict[str, Any], list[Unlawful]], None]
+# Each event's own checks, beyond order, header, period, business day and labels.
+CHECKS: dict[str, tuple[Check, ...]] = {
+    "ExtensionApplied": (_application,),
+    "TimeExtended": (_extension,),
+    "ObjectionRuled": (_consequence("objection", lambda f: f["disposition"] == "overruled as untimely"),),
+    "ComityMotionRuled": (_consequence("comity_motion", lambda f: f["disposition"] == "denied as untimely"),),
+    "RehearingDecided": (_consequence("rehearing", lambda f: bool(f["untimely"])),),
+    "PanelDecided": (_panel,),
+    "AppealDismissed": (_dismissal,),
+    "PetitionDistributed": (_distribution,),
+    "CertDecided": (_conference,),
+    "HearingHeld": (_argument,),
+    "SupremeCourtDecided": (_decision,),
+    "DismissedAsMoot": (_decision,),
+    "JudgmentIssued": (_judgment_issued,),
+    "FinalDisposition": (_final,),
+    "ComityMotionFiled": (_agreement,),
+}

@@ -1,7 +1,7 @@
 """The `Matter` aggregate: one warrant followed through every forum, as immutable docket events.
 
-Every event carries a docket header (simulated day, date, court level and name, docket number and
-caption, entry number, actor, rule, text, whether it is counterfactual); filings add the party,
+Every event carries a docket header (simulated day, date, court level, docket number, the caption
+where a docket opens, entry number, actor, rule, text, whether it is counterfactual); filings add the party,
 its counsel and, where a period runs, the deadline and whether the filing met it. The aggregate
 derives what the law fixes (docket numbers, captions, counsel, deadlines) from its own state, keeps
 the periods each event opens (`sim.domain.periods`), and refuses an unlawful event (`Unlawful`,
@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from sim.calendar import deadline
-from sim.domain import ladder, periods
+from sim.domain import ladder, laws, periods
 from sim.domain.lawful import problems
 from sim.domain.procedure import OutOfOrder, Unlawful
 from sim.domain.rules import RULES
@@ -63,6 +63,7 @@ class Matter(Aggregate):
         self.statutes_in_force = list(statutes_in_force)
         self.qualifying_since, self.forked_from = qualifying_since, forked_from
         self.history: list[str] = []
+        self.seen: dict[str, int] = {}  # event name -> how many are on record (legal order reads it)
         self.last_day, self.last_date = 0, start_date
         self.last_entry: dict[str, int] = {}
         self.last_entry_event: dict[str, str] = {}
@@ -121,11 +122,12 @@ class Matter(Aggregate):
     # Recording -----------------------------------------------------------------------------------
     def header(self, event_class: type[Matter.Entry], level: str, date: str, party: str | None,
                numbered_on: str | None = None) -> dict[str, Any]:
-        """What the law fixes in an entry's header at `level` on `date`: court, docket number (for a
-        docket not yet open, numbered as of `numbered_on`, else `date`), the caption (on the entry that
-        opens a docket; "" after it), and for a filing by `party`, its counsel."""
-        lane = ladder.lane_of(level)
-        fields: dict[str, Any] = {"court": self.forum_name(level), "docket_number": "", "caption": ""}
+        """What the law fixes in an entry's header at `level` on `date`: the docket number (for a docket
+        not yet open, numbered as of `numbered_on`, else `date`), the caption (on the entry that opens a
+        docket; "" after it), and for a filing by `party`, its counsel. (The court's name follows from
+        the level: `forum_name`.)"""
+        lane = ladder.LANE_OF.get(level)
+        fields: dict[str, Any] = {"docket_number": "", "caption": ""}
         if lane is not None:
             opened = self.dockets.get(lane)
             if opened is not None:  # the caption is stored once, on the entry that opens the docket
@@ -137,16 +139,12 @@ class Matter(Aggregate):
                 fields.update(docket_number=ladder.docket_number(lane, court["docket_number"], on),
                               caption=ladder.caption(lane, court.get("caption", ""), self.parties[first],
                                                      self.parties[ladder.other(first)]))
-        if issubclass(event_class, Matter.Filing):
+        if event_class.KIND == "filing":
             fields["counsel"] = ladder.counsel(party or "", level, self.parties)
         return fields
 
     def forum_name(self, level: str) -> str:
-        lane = ladder.lane_of(level)
-        if lane is not None:
-            return self.courts[lane]["name"]
-        return {"congress": "United States Congress", "foreign": self.parties["foreign_authority"]}.get(
-            level, "Out of court")
+        return ladder.forum_name(level, self.courts, self.parties)
 
     def judge(self, level: str) -> str:
         """Who decides at a level of the ladder."""
@@ -168,8 +166,9 @@ class Matter(Aggregate):
     def record(self, event_class: type[Matter.Entry], *, level: str, date: str, actor: str | None = None,
                party: str | None = None, entry_at_least: int | None = None, numbered_on: str | None = None,
                **fields: Any) -> None:
-        """Record a step, deriving what the law fixes (court, docket number, caption, entry number,
-        counsel, deadline and timeliness) from the matter's state; raise `Unlawful` if it may not follow.
+        """Record a step, deriving what the law fixes (docket number, caption, entry number, counsel,
+        deadline and timeliness) and the labels (counterfactual unless on the record; a law assumed
+        before it was in force) from the matter's state; raise `Unlawful` if it may not follow.
         `numbered_on`: the day the docket this entry opens will be numbered by (a Supreme Court docket
         takes the Term of the petition, which an application for more time precedes)."""
         header = self.header(event_class, level, date, party, numbered_on)
@@ -177,14 +176,21 @@ class Matter(Aggregate):
             header["entry_number"] = self.next_entry_number(header["docket_number"], entry_at_least)
         else:
             header["entry_number"] = None
-        if issubclass(event_class, Matter.Filing):
+        if event_class.KIND == "filing":
             default = None if event_class is Matter.BriefFiled else periods.MEETS.get(event_class.__name__)
             period = fields.pop("period", default)
             header.update(party=party, **self.timeliness(period, date))
             actor = actor or self.parties[party or "government"]
         else:
-            actor = actor or (self.judge(level) if ladder.lane_of(level) else "")
-        self.copy(event_class, dict(fields, court_level=level, date=date, actor=actor, **header), derived=True)
+            actor = actor or (self.judge(level) if level in ladder.LANE_OF else "")
+        assumed = laws.assumed_laws(fields["rule"], date) if date < laws.CLOUD_ACT_ENACTED else ()
+        if assumed:  # a simulated entry relying on a law not yet in force says so
+            text = fields["text"]
+            at = text.find(" [date approximate]")
+            label = laws.assumption_label(assumed)
+            fields["text"] = f"{text[:at]} {label}{text[at:]}" if at >= 0 else f"{text} {label}"
+        self.copy(event_class, dict(fields, court_level=level, date=date, actor=actor,
+                                    counterfactual=not self.historical, **header), derived=True)
 
     def copy(self, event_class: type[Matter.Entry], fields: dict[str, Any], derived: bool = False) -> None:
         """Record an entry whose header is already complete (a fork's copy of a source entry)."""
@@ -210,7 +216,6 @@ class Matter(Aggregate):
         approximate: bool
         counterfactual: bool
         court_level: str
-        court: str
         docket_number: str
         caption: str
         entry_number: int | None
@@ -222,17 +227,19 @@ class Matter(Aggregate):
         def apply(self, matter: Matter) -> None:
             name = type(self).__name__
             matter.history.append(name)
+            matter.seen[name] = matter.seen.get(name, 0) + 1
             matter.last_day, matter.last_date = self.sim_day, self.date
             if self.entry_number is not None:
                 matter.last_entry[self.docket_number] = self.entry_number
                 matter.last_entry_event[self.docket_number] = name
-            lane = ladder.lane_of(self.court_level)
-            if lane is not None and lane not in matter.dockets:
-                matter.dockets[lane] = {"number": self.docket_number, "caption": self.caption}
-            closed = periods.closes(name, self)
-            for key in list(matter.deadlines) if closed is None else closed:
-                matter.deadlines.pop(key, None)
-                matter.applications.pop(key, None)
+            if self.caption:  # only the entry that opens a docket carries its caption
+                matter.dockets[ladder.LANE_OF[self.court_level]] = {"number": self.docket_number,
+                                                                     "caption": self.caption}
+            if self.KIND == "filing" or name in periods.CLOSING:
+                closed = periods.closes(name, self)
+                for key in list(matter.deadlines) if closed is None else closed:
+                    matter.deadlines.pop(key, None)
+                    matter.applications.pop(key, None)
             self.apply_to(matter)
             for opening in periods.OPENS.get(name, ()):
                 if opening.applies(self, matter):

@@ -114,6 +114,9 @@ MEETS: dict[str, str] = {
 }
 
 
+CLOSING = frozenset({"FinalDisposition", "DismissedAsMoot", "PetitionDistributed"})  # besides filings
+
+
 def closes(name: str, event: Any) -> tuple[str, ...] | None:
     """The periods `event` closes (None: every one still open)."""
     if name in ("FinalDisposition", "DismissedAsMoot"):

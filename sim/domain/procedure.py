@@ -33,7 +33,7 @@ class OutOfOrder(Unlawful):
 
 
 class MatterState(Protocol):
-    history: list[str]
+    seen: dict[str, int]
     motions: dict[str, dict[str, Any]]
     appealable_order: str | None
     warrants_served: int
@@ -97,15 +97,18 @@ RULINGS: dict[str, tuple[str, ...] | None] = {
 AFTER_DISPOSITION = ("DataDisclosed", "JudgmentIssued", "MandateIssued", "OrderOnRemand")
 
 
-def _missing(history: list[str], needed: tuple[str, ...]) -> str | None:
-    return None if any(name in history for name in needed) else " or ".join(needed)
+def _missing(seen: dict[str, int], needed: tuple[str, ...]) -> str | None:
+    for name in needed:
+        if name in seen:
+            return None
+    return " or ".join(needed)
 
 
 def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
     """The prerequisite `event` lacks on `matter`, described by event name, or None if it may follow."""
-    history = matter.history
+    seen = matter.seen
     if event in PREREQUISITES:
-        missing = _missing(history, PREREQUISITES[event])
+        missing = _missing(seen, PREREQUISITES[event])
         if missing:
             return missing
     if event == "MotionFiled":
@@ -114,7 +117,7 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
             return f"a known motion kind (got {kind!r})"
         if kind == "lift_stay" and not matter.stayed:
             return "StayGranted (a stay in effect)"
-        return _missing(history, MOTION_PREREQUISITES[kind])
+        return _missing(seen, MOTION_PREREQUISITES[kind])
     if event in RULINGS:
         kinds = RULINGS[event]
         pending = matter.pending_motions.get(fields["motion_id"])
@@ -137,11 +140,11 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
     if event in ("BriefFiled", "HearingHeld"):
         level = fields["court_level"]
         if level in ("circuit", "en_banc"):
-            return _missing(history, ("NoticeOfAppealFiled",))
+            return _missing(seen, ("NoticeOfAppealFiled",))
         if level == "supreme":
             if event == "HearingHeld" and not matter.cert_granted:
                 return "CertDecided (certiorari granted)"
-            return _missing(history, ("CertPetitioned",))
+            return _missing(seen, ("CertPetitioned",))
     if event == "DataDisclosed":
         route = fields["route"]
         if route == "mlat" and matter.mlat_outcome != "executed":

@@ -24,9 +24,14 @@ GRANTOR_STREAM = {"magistrate": "magistrate", "district_court": "district_court"
 GRANTOR_NAME = {"circuit_justice": "Circuit Justice", "clerk": "Clerk"}
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
 def _us(day: dt.date | str) -> str:
+    """A date as the docket writes it: "April 24, 2017"."""
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{day:%B} {day.day}, {day.year}"
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, lapse: bool = False) -> Wait:

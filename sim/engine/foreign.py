@@ -27,7 +27,7 @@ def mutual_legal_assistance(p: Proceeding) -> Wait:
                  f"{s.parties.data_location}.", rule=_rule(p, "mlat_request"), actor=requester, requested_state=state)
         yield from p.wait("mlat_response", "foreign_authority", authority.mlat_response_after)
     except simpy.Interrupt:
-        if "MLATRequestSent" in p.matter.history:
+        if "MLATRequestSent" in p.matter.seen:
             p.record(Matter.MLATRequestWithdrawn, "mlat_withdrawn", "foreign",
                      f"{gov} withdraws its request: the content is sought under a new warrant.",
                      rule=_rule(p, "mlat_withdrawn"), actor=requester)

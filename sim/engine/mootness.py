@@ -21,7 +21,7 @@ RULED = {"granted": "grant", "denied": "denial", "quashed": "grant"}
 def _orders_below(p: Proceeding) -> list[str]:
     """The orders on record that a vacatur reaches, in the words of a per curiam."""
     m = p.matter
-    orders = ["the contempt finding"] if "ContemptHeld" in m.history else []
+    orders = ["the contempt finding"] if "ContemptHeld" in m.seen else []
     for motion in m.motions.values():
         if motion["level"] == "magistrate" and motion["disposition"] in ("granted", "denied", "quashed"):
             what = {"vacate": "the motion to vacate the warrant", "compel": "the motion to compel",

@@ -19,7 +19,6 @@ import simpy
 from sim.calendar import Calendar
 from sim.distributions import Duration, Probability
 from sim.domain import ladder
-from sim.domain.laws import assumed_laws, assumption_label
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES
 from sim.domain.steps import STEPS
@@ -57,11 +56,11 @@ class Proceeding:
     closed: simpy.Event = attrs.field(init=False)       # the final disposition is recorded
     new_warrant: simpy.Event = attrs.field(init=False)  # a new warrant under the amended statute is served
     on_record: bool = attrs.field(init=False)           # the scenario's pins give the record
+    copying: bool = attrs.field(init=False)             # a fork's source entries may remain to copy
     pending_level: str | None = None
     litigation: simpy.Process | None = None
     seeking_content: bool = False  # the warrant is gone and the government still seeks the content
-    step_dates: dict[str, str] = attrs.Factory(dict)  # step -> date it was last recorded
-    _today: tuple[int, dt.date] = (-1, dt.date.min)
+    _today: tuple[int, dt.date, str] = (-1, dt.date.min, "")
 
     def __attrs_post_init__(self) -> None:
         self.calendar = Calendar(self.scenario.scenario.start_date)
@@ -69,25 +68,31 @@ class Proceeding:
         self.streams = {actor: actor_stream(self.seed, actor) for actor in ACTORS}
         self.enacted, self.closed, self.new_warrant = self.env.event(), self.env.event(), self.env.event()
         self.on_record = self.scenario.on_record and self.script is None
+        self.copying = self.script is not None
 
     # Time --------------------------------------------------------------------------------------
+    def _now(self) -> tuple[int, dt.date, str]:
+        """Today as (simulated day, date, ISO date), computed once a day."""
+        now = self.env._now  # the clock itself: `now` is a property read hundreds of times a matter
+        if now != self._today[0]:
+            day = self.calendar.date_of(now)
+            self._today = (now, day, day.isoformat())
+        return self._today
+
     @property
     def day(self) -> dt.date:
-        now = int(self.env.now)
-        if now != self._today[0]:
-            self._today = (now, self.calendar.date_of(now))
-        return self._today[1]
+        return self._now()[1]
 
     @property
     def today(self) -> str:
-        return self.day.isoformat()
+        return self._now()[2]
 
     def after(self, days: int) -> dt.date:
         return self.day + dt.timedelta(days=days)
 
     @property
     def replaying(self) -> bool:
-        return self.script is not None and self.script.replaying
+        return self.copying and self.script.replaying  # type: ignore[union-attr]
 
     # Draws -------------------------------------------------------------------------------------
     def law_in_force(self, statute: str) -> bool:
@@ -119,19 +124,20 @@ class Proceeding:
     def until(self, step: str, target: Target) -> Wait:
         """Wait until the day `target()` gives: the pinned date on the record; for a fork, while copying,
         the source's day, or a day after the cut if the source never reached this step."""
-        if self.replaying:
+        if self.copying and self.replaying:
             yield self.env.timeout(self._replayed_delay(step, target))
             return
-        drawn = target()  # drawn even when a pin overrides it, so every stream is used the same way
-        pin = self.pin(step)
-        when = pin.date if pin is not None and pin.date is not None else drawn
-        if when < self.day:
+        when = target()  # drawn even when a pin overrides it, so every stream is used the same way
+        today = self._now()[1]
+        if self.on_record:
+            pin = self.scenario.pins.get(step)
             if pin is not None and pin.date is not None:
-                raise ScenarioError(self.scenario.path, f"pins.{step}",
-                                    f"date {pin.date} comes before {self.today}, when the step became possible "
-                                    f"(after {self.matter.history[-1]})")
-            when = self.day
-        yield self.env.timeout(self.calendar.day_of(when) - int(self.env.now))
+                if pin.date < today:
+                    raise ScenarioError(self.scenario.path, f"pins.{step}",
+                                        f"date {pin.date} comes before {self.today}, when the step became possible "
+                                        f"(after {self.matter.history[-1]})")
+                when = pin.date
+        yield self.env.timeout(max(0, (when - today).days))
 
     def source_day(self, step: str) -> int | None:
         """While copying a fork's source: the day of the source's next entry for `step`, if any."""
@@ -155,32 +161,26 @@ class Proceeding:
                rule_key: str | None = None, rule: str | None = None, actor: str | None = None,
                party: str | None = None, **fields: Any) -> None:
         """Record a step on the matter (for a fork, while copying: the source's entry, once the engine
-        has reached the same step and decisions). On the record, every step must be pinned; a
-        simulated entry that relies on a law not yet in force says so."""
-        now = int(self.env.now)
-        if self.replaying:
+        has reached the same step and decisions). On the record, every step must be pinned."""
+        now, _, today = self._now()
+        if self.copying and self.replaying:
             assert self.script is not None
             payload = self.script.copy(event_class.__name__, dict(fields, step=step, sim_day=now,
                                                                   court_level=level, party=party))
             self.matter.copy(event_class, payload)
         else:
-            pin = self.pin(step)
+            pin = self.scenario.pins.get(step) if self.on_record else None
             if self.on_record and pin is None:
                 raise ScenarioError(self.scenario.path, f"pins.{step}", "missing: a scenario played on the record "
                                     "pins every step it records (a date, or approximate = true)")
-            rule = rule or DESCRIPTIONS[rule_key or STEPS[step]]
             text = tidy(text) + (f" ({pin.note})" if pin and pin.note else "")
-            assumed = assumed_laws(rule, self.today)
-            if assumed:
-                text += " " + assumption_label(assumed)
             approximate = bool(pin and pin.approximate)
             if approximate:
                 text += " [date approximate]"
-            self.matter.record(event_class, level=level, date=self.today, actor=actor, party=party,
+            self.matter.record(event_class, level=level, date=today, actor=actor, party=party,
                                entry_at_least=pin.entry if pin else None, step=step, sim_day=now,
-                               approximate=approximate, counterfactual=not self.on_record, rule=rule, text=text,
-                               inherited=None, **fields)
-        self.step_dates[step] = self.today
+                               approximate=approximate, rule=rule or DESCRIPTIONS[rule_key or STEPS[step]],
+                               text=text, inherited=None, **fields)
         if level in ladder.LEVEL and event_class not in (Matter.ExtensionApplied, Matter.TimeExtended):
             self.pending_level = level  # where the matter is pending (asking for time moves it nowhere)
 
