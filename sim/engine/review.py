@@ -19,6 +19,7 @@ import simpy
 from sim.distributions import Probability
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
+from sim.domain.rules import RULES
 from sim.engine import mootness
 from sim.engine.courts import SupremeCourt
 from sim.engine.filings import meet
@@ -39,6 +40,14 @@ def decide(p: Proceeding, court: str, doctrine: Probability) -> tuple[str, str]:
     if p.law_in_force("18 U.S.C. 2713"):
         return "government", "statute"
     return ("provider", "location") if location else ("government", "control")
+
+
+def authority(rule_key: str, doctrine: str) -> str | None:
+    """The rule a ruling rests on: under 18 U.S.C. 2713 the statute is cited with the rule of the court."""
+    if doctrine != "statute":
+        return None
+    rule = RULES[rule_key]
+    return f"{rule.citation}; 18 U.S.C. 2713: {rule.summary}"
 
 
 def filer(p: Proceeding, side: str, level: str) -> str:
@@ -115,7 +124,8 @@ def _magistrate(p: Proceeding) -> Wait:
     else:
         p.record(Matter.MotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'GRANTING' if granted else 'DENYING'} the motion to {kind}: "
-                 f"{REASONS[doctrine]}.", motion_id=f"{kind}-1", disposition="granted" if granted else "denied")
+                 f"{REASONS[doctrine]}.", rule=authority("magistrate_ruling", doctrine), motion_id=f"{kind}-1",
+                 disposition="granted" if granted else "denied")
     return winner
 
 
@@ -149,7 +159,8 @@ def _district(p: Proceeding, objector: str, respondent: str) -> Wait:
     p.record(Matter.ObjectionRuled, "district_ruling", "district",
              f"ORDER: the magistrate judge's order is {disposition.upper()}; {REASONS[doctrine]}."
              + (" The warrant is vacated as to content stored abroad: a final order." if final else ""),
-             disposition=disposition, final_order=final, prevailing=winner)
+             rule=authority("objection_ruling", doctrine), disposition=disposition, final_order=final,
+             prevailing=winner)
     return winner, False
 
 
@@ -203,7 +214,8 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
     winner, doctrine = decide(p, court.actor, coa.doctrine)
     disposition = "affirmed" if winner == appellee else "reversed"
     p.record(Matter.PanelDecided, "panel_decision", "circuit", f"OPINION and JUDGMENT: {disposition.upper()}; "
-             f"{REASONS[doctrine]}.", disposition=disposition, doctrine=doctrine, prevailing=winner)
+             f"{REASONS[doctrine]}.", rule=authority("panel_decision", doctrine), disposition=disposition,
+             doctrine=doctrine, prevailing=winner)
     level, loser = "circuit", other(winner)
     if not p.occurs(loser, p.litigant(loser).petitions_rehearing):
         return winner, level
@@ -230,7 +242,8 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         winner, doctrine = decide(p, court.actor, coa.doctrine)
         disposition = "panel decision adhered to" if winner == previous else "panel decision vacated"
         p.record(Matter.EnBancDecided, "en_banc_decision", "en_banc",
-                 f"EN BANC OPINION: {disposition}; {REASONS[doctrine]}.", disposition=disposition, doctrine=doctrine,
+                 f"EN BANC OPINION: {disposition}; {REASONS[doctrine]}.", rule=authority("en_banc_vote", doctrine),
+                 disposition=disposition, doctrine=doctrine,
                  prevailing=winner)
         level = "en_banc"
     return winner, level
@@ -283,7 +296,8 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
     winner, doctrine = decide(p, court.actor, sc.doctrine)
     disposition = "reversed" if winner == petitioner else "affirmed"
     p.record(Matter.SupremeCourtDecided, "supreme_decision", "supreme",
-             f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", actor="The Court", disposition=disposition,
+             f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", rule=authority("supreme_decision", doctrine),
+             actor="The Court", disposition=disposition,
              doctrine=doctrine, prevailing=winner)
     p.env.process(court.judgment_issues(p))
     return winner, "supreme"
