@@ -1,10 +1,13 @@
-"""Estimates with 95% intervals: proportions (Wilson), quantiles (order statistics), paired differences.
+"""Estimates with 95% intervals: proportions (Wilson), quantiles (order statistics), means (normal),
+restricted means, paired differences.
 
 >>> lo, hi = wilson(50, 100)
 >>> round(lo, 4), round(hi, 4)
 (0.4038, 0.5962)
 >>> quantile_ranks(100, 0.5)      # 1-based ranks of the 95% interval for the median of 100 values
 (40, 61)
+>>> capped(np.array([100.0, np.nan, 3000.0]), 1825).tolist()   # never disclosed counts as the horizon
+[100.0, 1825.0, 1825.0]
 """
 
 from __future__ import annotations
@@ -45,14 +48,20 @@ def quantile(values: Sequence[float], q: float) -> tuple[float, float, float]:
     return point, float(ordered[lo - 1]), float(ordered[hi - 1])
 
 
-def mean_difference(diffs: np.ndarray) -> tuple[float, float, float]:
-    """Mean of paired differences with a normal 95% interval."""
-    n = len(diffs)
+def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """The mean with a normal 95% interval (of paired differences: the mean difference)."""
+    n = len(values)
     if n == 0:
         return (math.nan, math.nan, math.nan)
-    mean = float(np.mean(diffs))
-    half = Z95 * float(np.std(diffs, ddof=1)) / math.sqrt(n) if n > 1 else math.nan
+    mean = float(np.mean(values))
+    half = Z95 * float(np.std(values, ddof=1)) / math.sqrt(n) if n > 1 else math.nan
     return mean, mean - half, mean + half
+
+
+def capped(days: np.ndarray, horizon: float) -> np.ndarray:
+    """Days to an event (NaN: it never happened) held at `horizon`. Their mean is the restricted mean
+    time to the event over the horizon: it counts every matter, disclosed or not."""
+    return np.minimum(np.where(np.isnan(days), horizon, days), horizon)
 
 
 def median_difference(a: np.ndarray, b: np.ndarray, resamples: int = 1000) -> tuple[float, float, float]:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.estimates import mean_difference, median_difference, quantile, quantile_ranks, wilson
+from sim.estimates import mean_interval, median_difference, quantile, quantile_ranks, wilson
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), [
@@ -41,8 +41,8 @@ def test_empty_inputs_give_nan_not_errors():
 
 
 def test_paired_differences():
-    assert mean_difference(np.zeros(50)) == (0.0, 0.0, 0.0)
-    d = mean_difference(np.array([1.0, 0.0] * 50))
+    assert mean_interval(np.zeros(50)) == (0.0, 0.0, 0.0)
+    d = mean_interval(np.array([1.0, 0.0] * 50))
     assert d[0] == 0.5 and d[1] < 0.5 < d[2]
     a = np.array([10.0, 20.0, np.nan, 40.0])
     assert median_difference(a, a) == (0.0, 0.0, 0.0)
