@@ -3,8 +3,11 @@
 Plain data in (outcome rows of `sim.projections.outcome_row`, summary dicts of `sim.results.Tally.summary`,
 docket entries of `sim.projections.entries`), a `matplotlib.figure.Figure` out. Figures are made
 without pyplot, on an Agg canvas, so no global state is kept and they are garbage collected. Each
-scenario keeps one colour in every chart (`palette`, Okabe-Ito: safe for colour-blind readers), and
-every chart's footer names the scenarios, n, seed and docketsim version.
+scenario keeps its colour in every chart and every report (`sim.colours`: taken from its name), legends
+show each scenario's title (`titles`, name -> title; the name where none is given), and every chart's
+footer names the scenarios, n, seed and docketsim version. Text is measured, not guessed: titles,
+footers, legends and labels are wrapped to fit the figure, and `tests/test_chart_layout.py` checks that
+no text leaves the figure and no two texts overlap.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from matplotlib import dates as mdates
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from reports import measures
 from sim import __version__
+from sim.colours import palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
 from sim.projections import LEVELS
@@ -32,20 +39,12 @@ from sim.projections import LEVELS
 Row = Mapping[str, Any]
 RowsByScenario = Mapping[str, Sequence[Row]]
 
-# Okabe & Ito (2008), reordered so the first scenarios get the strongest colours (yellow last but one).
-OKABE_ITO = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#56b4e9", "#cc79a7", "#f0e442", "#000000")
-HISTORICAL_DAYS = 1595  # Microsoft Ireland: warrant 2013-12-04 to dismissal as moot 2018-04-17
+HISTORICAL_DAYS = 1595  # Microsoft Ireland: warrant 2013-12-04 to final disposition (dismissed as moot) 2018-04-17
+HISTORICAL_MARK = ("Microsoft Ireland: {days:,} days from the warrant to final disposition (not a disclosure date: "
+                   "the e-mails were produced after it; the record gives no exact date)")
 WIDTH = 10.0  # inches
-
-
-def palette(scenario_names: Iterable[str]) -> dict[str, str]:
-    """A colour per scenario, in the order given (the same order gives the same colours).
-
-    >>> palette(["location_rule", "cloud_act"])
-    {'location_rule': '#0072b2', 'cloud_act': '#e69f00'}
-    """
-    names = list(dict.fromkeys(scenario_names))
-    return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+INK = "#0072b2"  # a chart of one unnamed matter
+Titles = Mapping[str, str] | None
 
 
 # How a matter ends ----------------------------------------------------------------------------
@@ -87,13 +86,57 @@ def plain(text: str) -> str:
     return str(text).replace("$", r"\$")
 
 
-def wrapped(text: str, width: int = 44) -> str:
-    """A scenario name (forks and sweeps make long ones) wrapped for a legend or tick label.
+_MEASURE = TextToPath()
 
-    >>> wrapped("microsoft_ireland_2013@27 cloud_act.enacted=never supreme_court.doctrine=control").split()
+
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """The width in points of `text` (its widest line) at `size` points in matplotlib's default font."""
+    prop = FontProperties(size=size, weight=weight)
+    return max(_MEASURE.get_text_width_height_descent(line, prop, ismath=False)[0] for line in text.split("\n"))
+
+
+def fit(text: str, size: float, width: float, weight: str = "normal") -> str:
+    """`text` wrapped at spaces into lines at most `width` points wide (a longer word is cut), shown as
+    written (`plain`).
+
+    >>> fit("microsoft_ireland_2013@27 cloud_act.enacted=never supreme_court.doctrine=control", 8.5, 160).split()
     ['microsoft_ireland_2013@27', 'cloud_act.enacted=never', 'supreme_court.doctrine=control']
     """
-    return textwrap.fill(plain(text), width, break_on_hyphens=False)
+    budget = width * 0.97  # the measure is within a few per cent of what a renderer draws
+    lines: list[str] = []
+    for paragraph in plain(text).split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            while text_width(word, size, weight) > budget and len(word) > 1:  # a word too long for any line
+                cut = max((i for i in range(1, len(word) + 1) if text_width(word[:i], size, weight) <= budget),
+                          default=1)
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:cut])
+                word = word[cut:]
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, weight) > budget:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def shown_names(names: Iterable[str], titles: Titles = None) -> dict[str, str]:
+    """What a legend calls each scenario: its title (its name if it has none); a title two scenarios
+    share is followed by the name.
+
+    >>> shown_names(["a", "b", "c"], {"a": "Same", "b": "Same"})
+    {'a': 'Same (a)', 'b': 'Same (b)', 'c': 'c'}
+    """
+    names = list(dict.fromkeys(names))
+    chosen = {name: (titles or {}).get(name) or name for name in names}
+    repeated = {title for title in chosen.values() if list(chosen.values()).count(title) > 1}
+    return {name: f"{title} ({name})" if title in repeated and title != name else title
+            for name, title in chosen.items()}
 
 
 def _n_text(counts: Sequence[int]) -> str:
@@ -115,6 +158,9 @@ def _seed_text(seed: Seed) -> str:
     return f"seeds {', '.join(str(s) for s in seed)}"
 
 
+LINE = 72 * WIDTH - 24  # points of text a line can hold across the figure
+
+
 def _frame(height: float, question: str, scenarios: Sequence[str], n: str, seed: Seed, extra: str = "",
            **subplots: Any) -> tuple[Figure, SubFigure, Any]:
     """A figure titled with its question: the chart's panel on top, the provenance footer in its own strip
@@ -122,14 +168,36 @@ def _frame(height: float, question: str, scenarios: Sequence[str], n: str, seed:
     parts = [f"Scenario{'s' if len(scenarios) != 1 else ''}: {', '.join(scenarios) if scenarios else '(none)'}", n,
              _seed_text(seed), *([extra] if extra else []),
              f"docketsim {__version__}"]
-    lines = textwrap.wrap(plain(" · ".join(parts)), width=int(WIDTH * 72 / (7.5 * 0.55)))
-    footer_height = (len(lines) * 7.5 * 1.3 + 6) / 72
+    footer_text = fit(" · ".join(parts), 7.5, LINE)
+    footer_height = ((footer_text.count("\n") + 1) * 7.5 * 1.3 + 8) / 72
     fig = Figure(figsize=(WIDTH, height + footer_height), layout="constrained")
     FigureCanvasAgg(fig)
     chart, footer = fig.subfigures(2, 1, height_ratios=[height, footer_height], hspace=0)
-    footer.text(0.01, 0.5, "\n".join(lines), fontsize=7.5, color="0.35", ha="left", va="center", linespacing=1.3)
-    fig.suptitle(plain(question), fontsize=13, fontweight="bold")
+    footer.text(0.01, 0.5, footer_text, fontsize=7.5, color="0.35", ha="left", va="center", linespacing=1.3)
+    fig.suptitle(fit(question, 13, LINE, "bold"), fontsize=13, fontweight="bold")
     return fig, chart, chart.subplots(**subplots)
+
+
+def _legend(chart: SubFigure, handles: Sequence[Any], labels: Sequence[str], fontsize: float = 8.5,
+            title: str | None = None) -> None:
+    """A legend below the chart, in as many columns as its widest entry lets fit across the figure."""
+    widest = max((text_width(label, fontsize) for label in labels), default=0.0)
+    column = widest + (2.0 + 0.8 + 2.0) * fontsize  # handle, its padding, the space between columns
+    ncols = max(1, min(len(labels), int(LINE // column)))
+    chart.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=fontsize, frameon=False,
+                 title=title, title_fontsize=fontsize + 0.5 if title else None)
+
+
+def _entry(text: str, columns: int = 2, fontsize: float = 8.5) -> str:
+    """A legend entry wrapped so that `columns` entries fit across the figure."""
+    return fit(text, fontsize, LINE / columns - (2.0 + 0.8 + 2.0) * fontsize)
+
+
+def _tick_labels(labels: Sequence[str], fontsize: float = 9.0, width: float = 210.0) -> tuple[list[str], float]:
+    """Tick labels wrapped to `width` points; and the height in inches the tallest one needs."""
+    fitted = [fit(label, fontsize, width) for label in labels]
+    lines = max((label.count("\n") + 1 for label in fitted), default=1)
+    return fitted, lines * fontsize * 1.25 / 72
 
 
 def _empty(ax: Any, message: str) -> None:
@@ -192,16 +260,28 @@ def _lane(entry: Row) -> str:
     return lane if lane in dict(LANES) else "out_of_court"
 
 
+def days_to_final_disposition(entries: Sequence[Row]) -> int | None:
+    """Days from a matter's first docket entry (the warrant application) to its final disposition; None if
+    it has none. For the real case: 1,595 (2013-12-04 to 2018-04-17), the one day count every report uses."""
+    final = next((e for e in entries if e["event"] == "FinalDisposition"), None)
+    if not entries or final is None:
+        return None
+    return (dt.date.fromisoformat(final["date"]) - dt.date.fromisoformat(entries[0]["date"])).days
+
+
 def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", seed: Seed = None,
-                  colour: str = OKABE_ITO[0]) -> Figure:
+                  colour: str = INK) -> Figure:
     """Where the matter stood, and when: one lane per court (en banc in the circuit's lane), a bar from
     the first to the last entry before each court, a tick per docket entry, rulings labelled.
 
     `scenario` and `seed` (the replication's) go in the footer; `colour` is the scenario's colour."""
     days = [dt.date.fromisoformat(e["date"]) for e in entries]
     span_text = f"1 matter, {len(entries)} docket entries"
-    if entries:
-        span_text += f", {(max(days) - min(days)).days:,} days from first to last"
+    final = days_to_final_disposition(entries)
+    if final is not None:
+        span_text += f", {final:,} days from the warrant to final disposition"
+    elif entries:
+        span_text += f", {(max(days) - min(days)).days:,} days from the first entry to the last (no final disposition)"
     fig, chart, ax = _frame(7.6, TIMELINE_QUESTION, [scenario] if scenario else [], span_text, seed)
     ax.set_title(plain(title), fontsize=10.5, loc="left")
     y_of = {code: len(LANES) - 1 - i for i, (code, _) in enumerate(LANES)}
@@ -227,7 +307,6 @@ def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", see
             ax.barh(y_of[lane], width, left=mdates.date2num(min(when)), height=0.32, color=colour, alpha=0.35,
                     edgecolor=colour, linewidth=1)
     ax.scatter(days, [y_of[_lane(e)] for e in entries], marker="|", s=110, color="0.2", linewidths=1.2, zorder=3)
-    _label_key_events(ax, keys, y_of, colour)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -241,60 +320,95 @@ def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", see
                Line2D([], [], marker="D", color=colour, markeredgecolor="black", ls="", markersize=7,
                       label="ruling or key event (labelled)")]
     chart.legend(handles=handles, loc="outside lower center", ncols=3, frameon=False, fontsize=9)
+    _label_key_events(ax, keys, y_of, colour)
     return fig
 
 
 def _label_key_events(ax: Any, keys: Mapping[str, list[tuple[dt.date, str]]], y_of: Mapping[str, int],
                       colour: str) -> None:
-    """Diamonds at key events, each label in the free space just above or just below its lane.
+    """Diamonds at key events, each label in the free space near its lane, placed once the layout is done.
 
-    The space between two lanes is shared by the labels below the upper lane and above the lower one; a
-    label goes where it overlaps no other label (else where it overlaps least), and stays inside the axes.
-    """
-    lo, hi = ax.get_xlim()
-    days_per_char = (hi - lo) / (WIDTH * 0.78 * 72 / (7.5 * 0.58))  # axes ~78% of the width, 7.5 pt text
-    taken: dict[int, list[tuple[float, float]]] = {}  # gap k lies between lane y = k and lane y = k + 1
+    Each label is measured where it would stand: just above its lane, just below, then further out, centred
+    on its event or reaching left or right of it; it takes the first place inside the axes that no other
+    label, tick or diamond row covers. A label with no free place is joined to the previous label of its
+    lane (one box, both events), so no two labels ever overlap."""
+    fig = ax.get_figure(root=True)
+    fig.draw_without_rendering()  # the layout is final: labels do not take part in it
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list[Any] = []  # (annotation, its box)
     for lane, _ in LANES:
         y = y_of[lane]
-        for day, label in _lane_labels(keys.get(lane, [])):
-            x = mdates.date2num(day)
-            text = plain("\n".join(textwrap.wrap(label, 28))) + f"\n{day:%-d %b %Y}"
-            width = max(len(line) for line in text.splitlines()) * days_per_char
-            ha = "left" if x - width / 2 < lo else "right" if x + width / 2 > hi else "center"
-            x0 = {"left": x, "right": x - width, "center": x - width / 2}[ha]
+        labels = _lane_labels(keys.get(lane, []))
+        for day, _ in labels:
+            ax.scatter([mdates.date2num(day)], [y], marker="D", s=42, color=colour, edgecolors="black",
+                       linewidths=0.8, zorder=4)
+        notes: list[tuple[list[tuple[dt.date, str]], Any, Any]] = []  # this lane's: events, label, box
+        for day, label in labels:
+            group = [(day, label)]
+            while True:
+                text = "\n".join(plain("\n".join(textwrap.wrap(lab, 28))) + f"\n{d:%-d %b %Y}" for d, lab in group)
+                x = (mdates.date2num(group[0][0]) + mdates.date2num(group[-1][0])) / 2
+                spot = _free_spot(ax, renderer, frame, placed, text, x, y)
+                if spot or not notes:
+                    break
+                earlier, note, box = notes.pop()  # no room: join the previous label of the lane
+                placed.remove((note, box))
+                note.remove()
+                group = earlier + group
+            note, box = spot or _place(ax, renderer, text, x, y, 10, "center")
+            placed.append((note, box))
+            notes.append((group, note, box))
+    fig.set_layout_engine("none")  # the labels were placed for this layout: keep it (and save faster)
 
-            def overlap(gap: int, x0: float = x0, width: float = width) -> float:
-                return sum(max(0.0, min(x0 + width, b) - max(x0, a)) for a, b in taken.get(gap, []))
 
-            gap = min((y, y - 1), key=overlap)  # above first: min keeps the first of equals
-            taken.setdefault(gap, []).append((x0 - days_per_char, x0 + width + days_per_char))
-            above = gap == y
-            ax.scatter([x], [y], marker="D", s=42, color=colour, edgecolors="black", linewidths=0.8, zorder=4)
-            note = ax.annotate(text, (x, y), xytext=(0, 10 if above else -10), textcoords="offset points", ha=ha,
-                               va="bottom" if above else "top", fontsize=7.5, linespacing=1.05, zorder=5,
-                               bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
-            note.set_in_layout(False)
+def _place(ax: Any, renderer: Any, text: str, x: float, y: float, offset: float, ha: str) -> tuple[Any, Any]:
+    note = ax.annotate(text, (x, y), xytext=(0, offset), textcoords="offset points", ha=ha,
+                       va="bottom" if offset > 0 else "top", fontsize=7.5, linespacing=1.05, zorder=5,
+                       bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
+    note.set_in_layout(False)
+    return note, note.get_window_extent(renderer).padded(2)
+
+
+def _free_spot(ax: Any, renderer: Any, frame: Any, placed: list[tuple[Any, Any]], text: str, x: float,
+               y: float) -> tuple[Any, Any] | None:
+    """The first place for a label at (x, lane y) that stays in the axes and overlaps no placed label."""
+    for offset in (10, -10, 30, -30):
+        for ha in ("center", "right", "left"):
+            note, box = _place(ax, renderer, text, x, y, offset, ha)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for _, other in placed):
+                return note, box
+            note.remove()
+    return None
 
 
 # 2. Time to disclosure -----------------------------------------------------------------------------
 def time_to_disclosure(rows_by_scenario: RowsByScenario, historical_days: int = HISTORICAL_DAYS, *,
-                       seed: Seed = None) -> Figure:
-    """Empirical CDF of days from warrant to disclosure per scenario; its plateau is the share ever
-    disclosed (the rest, never disclosed, is in the legend), and the real case's 1,595 days are marked."""
+                       seed: Seed = None, titles: Titles = None) -> Figure:
+    """Empirical CDF of days from warrant to disclosure per scenario, over every replication: its plateau is
+    the share ever disclosed (the rest, never disclosed, is in the legend). The real case's 1,595 days from
+    the warrant to final disposition are marked as what they are: not a disclosure date."""
     names = list(rows_by_scenario)
     fig, chart, ax = _frame(6.0, "How long until the content is disclosed?", names,
                             _n_text([len(r) for r in rows_by_scenario.values()]), seed)
-    colours = palette(names)
+    colours, shown = palette(names), shown_names(names, titles)
     right = 1.04 * max([historical_days, *(r["days_to_disclosure"] or 0 for rows in rows_by_scenario.values()
                                            for r in rows)])
+    handles, labels = [], []
     for name, rows in rows_by_scenario.items():
         days = np.sort([r["days_to_disclosure"] for r in rows if r["days_to_disclosure"] is not None])
         share = np.arange(1, len(days) + 1) / len(rows) if rows else np.array([])
         never = f"{1 - len(days) / len(rows):.0%}" if rows else "n/a"
-        ax.step(np.concatenate([[0], days, [right]]), np.concatenate([[0], share, share[-1:] if len(share) else [0]]),
-                where="post", color=colours[name], lw=2, label=f"{wrapped(name)} (never disclosed: {never})")
-    ax.axvline(historical_days, color="0.25", ls="--", lw=1.3, label=f"Microsoft Ireland, {historical_days:,} days")
-    ax.annotate(f"Microsoft Ireland:\n{historical_days:,} days from warrant\nto final disposition",
+        (line,) = ax.step(np.concatenate([[0], days, [right]]),
+                          np.concatenate([[0], share, share[-1:] if len(share) else [0]]),
+                          where="post", color=colours[name], lw=2, label=name)
+        handles.append(line)
+        labels.append(_entry(f"{shown[name]} (never disclosed: {never})"))
+    marker = ax.axvline(historical_days, color="0.25", ls="--", lw=1.3, label="historical")
+    handles.append(marker)
+    labels.append(_entry(HISTORICAL_MARK.format(days=historical_days)))
+    ax.annotate(f"Microsoft Ireland:\n{historical_days:,} days from the\nwarrant to final\ndisposition",
                 (historical_days, 0.03), xytext=(5, 0), textcoords="offset points", ha="left", va="bottom",
                 fontsize=8.5, color="0.2", bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7"})
     ax.set_xlim(0, right)
@@ -305,8 +419,7 @@ def time_to_disclosure(rows_by_scenario: RowsByScenario, historical_days: int = 
     top = ax.secondary_xaxis("top", functions=(lambda d: d / 365.25, lambda y: y * 365.25))
     top.set_xlabel("Years from the warrant (years)", fontsize=9)
     ax.grid(color="0.92")
-    chart.legend(loc="outside lower center", ncols=2 if len(names) > 2 else len(names) + 1, fontsize=8.5,
-                 frameon=False)
+    _legend(chart, handles, labels)
     return fig
 
 
@@ -315,17 +428,28 @@ def _share(rows: Sequence[Row], test: Callable[[Row], bool]) -> float:
     return sum(1 for r in rows if test(r)) / len(rows) if rows else 0.0
 
 
-def how_matters_end(rows_by_scenario: RowsByScenario, *, seed: Seed = None) -> Figure:
-    """Stacked horizontal bars, one per scenario: the share of replications ending each way (`ending`).
+def _rows_height(labels: Sequence[str], fontsize: float, per_row: float) -> float:
+    """Inches per scenario row: `per_row`, or what the tallest wrapped tick label needs."""
+    return max(per_row, _tick_labels(labels, fontsize)[1] + 0.12)
+
+
+def how_matters_end(rows_by_scenario: RowsByScenario, *, seed: Seed = None, titles: Titles = None) -> Figure:
+    """Stacked horizontal bars, one per scenario: the share of replications ending each way (`ending`);
+    only the endings some scenario has are drawn and listed.
 
     A square in the scenario's colour marks each bar; the segments take the fixed `ENDING_COLOURS`."""
     names = list(rows_by_scenario)
-    fig, chart, ax = _frame(2.4 + 0.5 * max(len(names), 1), "How do matters end under each scenario?", names,
+    shown = shown_names(names, titles)
+    ticks, _ = _tick_labels([shown[n] for n in names])
+    per_row = _rows_height([shown[n] for n in names], 9.0, 0.5)
+    fig, chart, ax = _frame(2.4 + per_row * max(len(names), 1), "How do matters end under each scenario?", names,
                             _n_text([len(r) for r in rows_by_scenario.values()]), seed)
     y = np.arange(len(names))[::-1]
     left = np.zeros(len(names))
     for cat in ENDINGS:
         shares = np.array([_share(rows, lambda r, c=cat: ending(r) == c) for rows in rows_by_scenario.values()])
+        if not shares.any():
+            continue  # an ending no scenario has gets no bar and no legend entry
         bars = ax.barh(y, shares, left=left, height=0.62, color=ENDING_COLOURS[cat], edgecolor="white",
                        linewidth=0.8, label=cat, hatch="//" if cat == "mooted" else None)
         dark = cat in ("disclosed via warrant", "disclosed via executive agreement")
@@ -335,15 +459,15 @@ def how_matters_end(rows_by_scenario: RowsByScenario, *, seed: Seed = None) -> F
     colours = palette(names)
     ax.scatter(np.full(len(names), -0.012), y, marker="s", s=60, c=[colours[n] for n in names], clip_on=False,
                transform=ax.get_yaxis_transform(), zorder=5)
-    ax.set_yticks(y, [wrapped(name, 36) for name in names])
+    ax.set_yticks(y, ticks, fontsize=9)
     ax.tick_params(axis="y", pad=12)
     ax.set_ylim(-0.6, max(len(names), 1) - 0.4)
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("Share of replications (%)")
     ax.set_ylabel("Scenario")
-    chart.legend(loc="outside lower center", ncols=3, fontsize=8.5, frameon=False, title="How the matter ended",
-                 title_fontsize=9)
+    handles, labels = ax.get_legend_handles_labels()
+    _legend(chart, handles, labels, title="How the matter ended")
     return fig
 
 
@@ -352,18 +476,20 @@ LEVEL_NAMES = {"magistrate": "Magistrate judge", "district": "District court", "
                "en_banc": "Court of appeals\n(en banc)", "supreme": "Supreme Court"}
 
 
-def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None) -> Figure:
+def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None, titles: Titles = None) -> Figure:
     """Grouped bars: the share of replications that came before each court level, per scenario."""
     names = list(rows_by_scenario)
     fig, chart, ax = _frame(5.2, "How far up the courts do matters go?", names,
                             _n_text([len(r) for r in rows_by_scenario.values()]), seed)
-    colours = palette(names)
+    colours, shown = palette(names), shown_names(names, titles)
     x = np.arange(len(LEVELS))
     width = 0.8 / max(len(names), 1)
+    handles = []
     for i, (name, rows) in enumerate(rows_by_scenario.items()):
         shares = [_share(rows, lambda r, lv=level: lv in r["reached"]) for level in LEVELS]
         bars = ax.bar(x - 0.4 + width * (i + 0.5), shares, width * 0.92, color=colours[name], edgecolor="0.25",
-                      linewidth=0.5, label=wrapped(name))
+                      linewidth=0.5, label=name)
+        handles.append(bars)
         if len(names) <= 3:
             ax.bar_label(bars, [f"{s:.0%}" for s in shares], fontsize=8, padding=2)
     ax.set_xticks(x, [LEVEL_NAMES[level] for level in LEVELS])
@@ -373,54 +499,69 @@ def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None) -> Figure:
     ax.set_xlabel("Court level (in order of appeal)")
     ax.grid(axis="y", color="0.92")
     ax.set_axisbelow(True)
-    chart.legend(loc="outside lower center", ncols=min(max(len(names), 1), 4), fontsize=8.5, frameon=False,
-                 title="Scenario", title_fontsize=9)
+    _legend(chart, handles, [_entry(shown[n]) for n in names], title="Scenario")
     return fig
 
 
 # 5. Paired differences -----------------------------------------------------------------------------
+def _forest(ax: Any, y: np.ndarray, pairs: Sequence[Mapping[str, Any]], key: str, scale: float,
+            colours: Mapping[str, str], marker: str = "o", filled: bool = True) -> None:
+    """One point with its 95% whiskers per pair, at heights `y`."""
+    for yi, p in zip(y, pairs, strict=True):
+        e = p[key]
+        if e["estimate"] is None:
+            ax.text(0, yi, "  n/a", va="center", fontsize=8, color="0.4")
+            continue
+        est = e["estimate"] * scale
+        below = max(0.0, est - e["low"] * scale) if e["low"] is not None else 0.0  # rounding may put the
+        above = max(0.0, e["high"] * scale - est) if e["high"] is not None else 0.0  # bound past the estimate
+        colour = colours[p["scenario"]]
+        ax.errorbar([est], [yi], xerr=[[below], [above]], fmt=marker, color=colour, ms=7, capsize=4, lw=1.8,
+                    mfc=colour if filled else "white", label=p["scenario"])
+
+
 def paired_differences(pairs: Sequence[Mapping[str, Any]], *, n: int | Sequence[int] | None = None,
-                       seed: Seed = None) -> Figure:
-    """Forest plot of each scenario minus the baseline (same seeds, common random numbers): the change in
-    P(disclosed) and in median days, with 95% intervals. Pairs with a "note" (not paired) are left out."""
+                       seed: Seed = None, titles: Titles = None) -> Figure:
+    """Forest plot of each scenario minus the baseline, replication by replication over the same matters
+    (same seeds, common random numbers), with 95% intervals: the change in P(disclosed), in P(disclosed
+    within one and two years), and in the restricted mean days to disclosure. Pairs with a "note" (not
+    paired) are left out."""
     usable = [p for p in pairs if "note" not in p]
     baseline = pairs[0]["baseline"] if pairs else ""
     names = [baseline, *(p["scenario"] for p in pairs)] if pairs else []
-    colours = palette(names)
-    question = f"How does each scenario change disclosure, against {baseline or 'the baseline'}?"
-    fig, chart, (left, right) = _frame(2.3 + 0.5 * max(len(usable), 1), question, names,
-                                       _n_text([] if n is None else [n] if isinstance(n, int) else list(n)), seed,
-                                       "paired replication by replication (common random numbers)",
-                                       ncols=2, sharey=True)
-    y = np.arange(len(usable))[::-1]
-    for ax, key, scale, title, xlabel in (
-            (left, "p_disclosed", 100.0, "Change in P(disclosed)", "Difference in P(disclosed) (percentage points)"),
-            (right, "median_days", 1.0, "Change in median time to disclosure",
-             "Difference in median days to disclosure (days)")):
+    colours, shown = palette(names), shown_names(names, titles)
+    ticks, _ = _tick_labels([shown[p["scenario"]] for p in usable], width=190.0)
+    per_row = _rows_height([shown[p["scenario"]] for p in usable], 9.0, 0.55)
+    question = f"How does each scenario change disclosure against the baseline, {shown.get(baseline, 'none')}?"
+    fig, chart, (left, middle, right) = _frame(
+        2.4 + per_row * max(len(usable), 1), question, names,
+        _n_text([] if n is None else [n] if isinstance(n, int) else list(n)), seed,
+        "paired replication by replication (common random numbers); points: estimates, whiskers: 95% intervals",
+        ncols=3, sharey=True)
+    y = np.arange(len(usable))[::-1].astype(float)
+    one, two = measures.WITHIN_DAYS
+    panels = ((left, "Change in P(disclosed)", "percentage points"),
+              (middle, "Change in P(disclosed within\n1 year, 2 years)", "percentage points"),
+              (right, f"Change in restricted mean days\nto disclosure ({measures.HORIZON_DAYS:,}-day horizon)",
+               "days"))
+    _forest(left, y, usable, "p_disclosed", 100.0, colours)
+    _forest(middle, y + 0.14, usable, f"p_disclosed_within_{one}", 100.0, colours, "o", filled=False)
+    _forest(middle, y - 0.14, usable, f"p_disclosed_within_{two}", 100.0, colours, "s")
+    _forest(right, y, usable, "restricted_mean_days", 1.0, colours)
+    for ax, title, unit in panels:
         ax.axvline(0, color="0.3", lw=1)
-        for yi, p in zip(y, usable, strict=True):
-            e = p[key]
-            if e["estimate"] is None:
-                ax.text(0, yi, "  n/a (no disclosures)", va="center", fontsize=8, color="0.4")
-                continue
-            est = e["estimate"] * scale
-            below = max(0.0, est - e["low"] * scale) if e["low"] is not None else 0.0  # rounding may put the
-            above = max(0.0, e["high"] * scale - est) if e["high"] is not None else 0.0  # bound past the estimate
-            ax.errorbar([est], [yi], xerr=[[below], [above]], fmt="o", color=colours[p["scenario"]], ms=7,
-                        capsize=4, lw=1.8, label=plain(p["scenario"]) if ax is left else "_nolegend_")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel(xlabel)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
+        ax.set_title(title, fontsize=9.5)
+        ax.set_xlabel(f"Difference ({unit})", fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.tick_params(axis="x", labelsize=8.5)
         ax.grid(axis="x", color="0.92")
         ax.margins(x=0.15)
-    left.set_yticks(y, [wrapped(p["scenario"], 36) for p in usable])
+    left.set_yticks(y, ticks, fontsize=9)
     left.set_ylim(-0.6, max(len(usable), 1) - 0.4)
     if usable:
-        handles, labels = left.get_legend_handles_labels()
-        handles.append(Line2D([], [], color="0.3", marker="|", ls="-", markersize=8))
-        labels.append("whiskers: 95% interval")
-        chart.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), fontsize=8.5,
-                     frameon=False)
+        grey = {"color": "0.3", "ls": "", "markersize": 7}
+        _legend(chart, [Line2D([], [], marker="o", mfc="white", **grey), Line2D([], [], marker="s", **grey)],
+                [measures.within(one), measures.within(two)])
     else:
         _empty(left, "no scenario to compare with the baseline")
     return fig
@@ -440,35 +581,53 @@ def as_number(value: Any) -> float | None:
     return number if np.isfinite(number) else None
 
 
-def sensitivity(points: Sequence[tuple[Any, Mapping[str, Any]]], key: str, measure_label: str) -> Figure:
-    """P(disclosed) and median days against the swept value of one parameter, with 95% intervals.
+def _with_interval(ax: Any, xs: Sequence[float], summaries: Sequence[Mapping[str, Any]], measure: str,
+                   colour: str, marker: str = "o", filled: bool = True, label: str = "") -> Any:
+    """A measure's estimates joined by a line, each with its 95% interval; values with none are skipped."""
+    at = [(x, s[measure]) for x, s in zip(xs, summaries, strict=True) if s[measure]["estimate"] is not None]
+    est = np.array([e["estimate"] for _, e in at])
+    low = np.array([e["estimate"] if e["low"] is None else e["low"] for _, e in at])
+    high = np.array([e["estimate"] if e["high"] is None else e["high"] for _, e in at])
+    return ax.errorbar([x for x, _ in at], est, yerr=np.clip([est - low, high - est], 0, None).reshape(2, -1),
+                       fmt=f"{marker}-", color=colour, mfc=colour if filled else "white", capsize=4, lw=1.6, ms=6,
+                       label=label)
+
+
+def sensitivity(points: Sequence[tuple[Any, Mapping[str, Any]]], key: str, measure_label: str, *,
+                colour: str | None = None, title: str | None = None) -> Figure:
+    """Disclosure and its timing against the swept value of one parameter, with 95% intervals: P(disclosed)
+    and P(disclosed within two years); the restricted mean days to disclosure; the median among disclosed.
 
     `points` are (value, summary dict); `key` is the parameter's key path, `measure_label` its unit
-    (e.g. "probability", "days"). Numbers (or numeric text) are placed on a numeric axis in order;
-    other values are shown as categories, in the order given."""
+    (e.g. "probability", "days"); `colour` the scenario's (else from the first point's name), `title` its
+    title for the footer. Numbers (or numeric text) are placed on a numeric axis in order; other values
+    are shown as categories, in the order given."""
     numeric = all(as_number(v) is not None for v, _ in points)
     ordered = sorted(points, key=lambda p: as_number(p[0])) if numeric else list(points)
     xs = [as_number(v) for v, _ in ordered] if numeric else list(range(len(ordered)))
     names = list(dict.fromkeys(s["scenario"] for _, s in ordered))
     seeds = sorted({s["seed"] for _, s in ordered})
-    fig, _, (top, bottom) = _frame(6.0, f"How do disclosure and its timing respond to {key}?", names,
-                                       _n_text(sorted({s["n"] for _, s in ordered})),
-                                       seeds[0] if len(seeds) == 1 else None, f"{len(ordered)} values of {key}",
-                                       nrows=2, sharex=True)
-    colour = palette(names)[names[0]] if names else OKABE_ITO[0]
-    for ax, measure, ylabel in ((top, "p_disclosed", "P(disclosed) (%)"),
-                                (bottom, "median_days", "Median days to disclosure (days)")):
-        at = [(x, s[measure]) for x, (_, s) in zip(xs, ordered, strict=True) if s[measure]["estimate"] is not None]
-        est = np.array([e["estimate"] for _, e in at])
-        low = np.array([e["estimate"] if e["low"] is None else e["low"] for _, e in at])
-        high = np.array([e["estimate"] if e["high"] is None else e["high"] for _, e in at])
-        ax.errorbar([x for x, _ in at], est, yerr=np.clip([est - low, high - est], 0, None), fmt="o-", color=colour,
-                    capsize=4, lw=1.6, ms=6, label="estimate with 95% interval")
-        ax.set_ylabel(ylabel)
+    fig, chart, (top, middle, bottom) = _frame(
+        7.6, f"How do disclosure and its timing respond to {key}?", [title] if title else names,
+        _n_text(sorted({s["n"] for _, s in ordered})), seeds[0] if len(seeds) == 1 else None,
+        f"{len(ordered)} values of {key}", nrows=3, sharex=True)
+    colour = colour or (palette(names)[names[0]] if names else INK)
+    summaries = [s for _, s in ordered]
+    two = measures.WITHIN_DAYS[-1]
+    ever = _with_interval(top, xs, summaries, "p_disclosed", colour, label=measures.P_DISCLOSED)
+    within = _with_interval(top, xs, summaries, f"p_disclosed_within_{two}", colour, "s", filled=False,
+                            label=measures.within(two))
+    _with_interval(middle, xs, summaries, "restricted_mean_days", colour)
+    _with_interval(bottom, xs, summaries, "median_days", colour)
+    for ax, ylabel in ((top, "Share of replications (%)"),
+                       (middle, f"Restricted mean days\n({measures.HORIZON_DAYS:,}-day horizon)"),
+                       (bottom, "Median days, among\ndisclosed matters")):
+        ax.set_ylabel(ylabel, fontsize=9)
         ax.grid(color="0.92")
     top.yaxis.set_major_formatter(PercentFormatter(1.0))
-    top.legend(loc="best", fontsize=8.5)
     if not numeric:
-        bottom.set_xticks(xs, [plain(str(v)) for v, _ in ordered])
+        bottom.set_xticks(xs, [fit(str(v), 9, LINE / max(len(xs), 1) - 6) for v, _ in ordered], fontsize=9)
     bottom.set_xlabel(plain(f"{key} ({measure_label})"))
+    _legend(chart, [ever, within, Line2D([], [], color="0.3", marker="|", ls="-", markersize=8)],
+            [measures.P_DISCLOSED, measures.within(two), "whiskers: 95% interval"])
     return fig

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Annotation
 
 from reports import charts
-from sim import __version__
+from sim import __version__, colours
 from sim import scenario as scenarios
 from sim.comparison import run_scenarios
 from sim.projections import LEVELS, outcome_row, timeline
@@ -105,16 +105,6 @@ def hexes(colours) -> list[str]:
     return [to_hex(c) for c in colours]
 
 
-def test_palette_is_okabe_ito_in_the_order_given():
-    names = [f"s{i}" for i in range(9)]
-    colours = charts.palette(names)
-    assert list(colours.values())[:8] == list(charts.OKABE_ITO)
-    assert len(set(list(colours.values())[:8])) == 8
-    assert colours["s8"] == colours["s0"]  # a ninth scenario cycles
-    assert charts.palette(names) == colours
-    assert charts.palette(["b", "a"]) == {"b": charts.OKABE_ITO[0], "a": charts.OKABE_ITO[1]}
-
-
 def test_every_row_has_one_ending_and_known_paths_end_where_expected(three):
     rows = rows_of(three)
     for scenario_rows in rows.values():
@@ -129,19 +119,21 @@ def test_every_row_has_one_ending_and_known_paths_end_where_expected(three):
 
 def test_time_to_disclosure_has_a_curve_per_scenario_the_never_disclosed_share_and_the_1595_day_line(three):
     rows = rows_of(three)
-    fig = charts.time_to_disclosure(rows, seed=SEED)
+    titles = {"location_rule": "Location rule binds"}
+    fig = charts.time_to_disclosure(rows, seed=SEED, titles=titles)
     ax = fig.axes[0]
-    curves = [line for line in ax.get_lines() if any(line.get_label().startswith(n) for n in rows)]
+    curves = [line for line in ax.get_lines() if line.get_label() in rows]
     assert len(curves) == len(rows)
-    labels = legend_texts(fig)
+    labels = [" ".join(text.split()) for text in legend_texts(fig)]
     for name, scenario_rows in rows.items():
         never = sum(r["days_to_disclosure"] is None for r in scenario_rows) / len(scenario_rows)
-        assert f"{name} (never disclosed: {never:.0%})" in labels
-        curve = next(line for line in curves if line.get_label().startswith(name))
+        assert f"{titles.get(name, name)} (never disclosed: {never:.0%})" in labels  # legends show titles
+        curve = next(line for line in curves if line.get_label() == name)
         assert curve.get_ydata()[-1] == pytest.approx(1 - never)  # the plateau is the share disclosed
     marker = [line for line in ax.get_lines() if list(line.get_xdata()) == [1595, 1595]]
     assert marker, "no vertical line at 1,595 days"
-    assert "1,595" in all_text(fig)
+    mark = next(label for label in labels if "1,595" in label)
+    assert "warrant to final disposition" in mark and "not a disclosure date" in mark
     assert "(days)" in ax.get_xlabel() and "(%)" in ax.get_ylabel()
     assert any("years" in child.get_xlabel() for child in ax.child_axes)
     assert_frame(fig, list(rows), f"n = {N:,} replications per scenario")
@@ -153,14 +145,16 @@ def test_how_matters_end_stacks_every_category_to_the_whole(three):
     fig = charts.how_matters_end(rows, seed=SEED)
     ax = fig.axes[0]
     stacks = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert [c.get_label() for c in stacks] == list(charts.ENDINGS)
+    used = [e for e in charts.ENDINGS if any(charts.ending(r) == e for rs in rows.values() for r in rs)]
+    assert len(used) < len(charts.ENDINGS), "these scenarios should leave some ending unused"
+    assert [c.get_label() for c in stacks] == used  # an ending no scenario has gets no bar
     assert all(len(c.patches) == len(rows) for c in stacks)
     totals = np.sum([[p.get_width() for p in c.patches] for c in stacks], axis=0)
     assert totals == pytest.approx(np.ones(len(rows)))
     for c in stacks:
         assert to_hex(c.patches[0].get_facecolor()) == to_hex(charts.ENDING_COLOURS[c.get_label()])
     assert [t.get_text() for t in ax.get_yticklabels()] == list(rows)
-    assert set(charts.ENDINGS) <= set(legend_texts(fig))
+    assert [t for t in legend_texts(fig) if t != "How the matter ended"] == used  # and no legend entry
     assert "(%)" in ax.get_xlabel()
     assert_frame(fig, list(rows))
 
@@ -182,25 +176,24 @@ def test_how_far_has_a_bar_group_per_scenario_with_the_share_reaching_each_level
 def test_paired_differences_plots_each_pair_with_its_interval_and_skips_unpaired_ones(three):
     pairs = three[1].summary["paired_differences"]
     unpaired = {"scenario": "elsewhere", "baseline": pairs[0]["baseline"], "note": "not paired"}
-    fig = charts.paired_differences([*pairs, unpaired], n=N, seed=SEED)
-    left, right = fig.axes[:2]
-    for ax, key, scale in ((left, "p_disclosed", 100), (right, "median_days", 1)):
+    fig = charts.paired_differences([*pairs, unpaired], n=N, seed=SEED, titles={"cloud_act": "CLOUD Act"})
+    left, middle, right = fig.axes[:3]
+    for ax, keys, scale in ((left, ["p_disclosed"], 100), (middle, ["p_disclosed_within_365", "p_disclosed_within_730"],
+                                                            100), (right, ["restricted_mean_days"], 1)):
         bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
-        assert len(bars) == len(pairs)
-        for bar, pair in zip(bars, pairs, strict=True):
-            x = bar.lines[0].get_xdata()[0]
-            assert x == pytest.approx(pair[key]["estimate"] * scale)
+        assert len(bars) == len(pairs) * len(keys)
+        expected = [pair[key]["estimate"] * scale for key in keys for pair in pairs]
+        assert [bar.lines[0].get_xdata()[0] for bar in bars] == pytest.approx(expected)
         assert any(list(line.get_xdata()) == [0, 0] for line in ax.get_lines()), "no zero line"
         assert "(" in ax.get_xlabel()
-    assert [t.get_text() for t in left.get_yticklabels()] == [p["scenario"] for p in pairs]
-    assert "elsewhere" not in legend_texts(fig)
-    assert "against microsoft_ireland_stochastic" in fig.get_suptitle()
+    assert [t.get_text() for t in left.get_yticklabels()] == ["location_rule", "CLOUD Act"]  # titles; no "elsewhere"
+    assert "against the baseline, microsoft_ireland_stochastic" in " ".join(fig.get_suptitle().split())
     assert_frame(fig, ["microsoft_ireland_stochastic", "location_rule", "cloud_act"], f"n = {N}")
 
 
 def test_the_same_scenario_has_the_same_colour_in_every_chart(three):
     rows = rows_of(three)
-    expected = charts.palette(rows)
+    expected = {name: colours.colour(name) for name in rows}
     cdf = charts.time_to_disclosure(rows).axes[0]
     far = charts.how_far(rows).axes[0]
     forest = charts.paired_differences(three[1].summary["paired_differences"]).axes[0]
@@ -220,17 +213,23 @@ def test_sensitivity_plots_both_measures_against_the_swept_value(tmp_path):
     for i, scenario in enumerate(loaded):
         _, comparison, _ = simulate([scenario], n=60)
         points.append((0.2 + 0.1 * i, comparison.summary["runs"][0]))
-    fig = charts.sensitivity(list(reversed(points)), "provider.refuses", "probability")
-    top, bottom = fig.axes[:2]
-    for ax, measure in ((top, "p_disclosed"), (bottom, "median_days")):
-        (bar,) = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
-        xs, ys = bar.lines[0].get_data()
-        assert list(xs) == pytest.approx([0.2, 0.3, 0.4])  # sorted by value
-        assert list(ys) == pytest.approx([s[measure]["estimate"] for _, s in points])
-        assert bar.has_yerr
+    fig = charts.sensitivity(list(reversed(points)), "provider.refuses", "probability", colour="#332288")
+    top, middle, bottom = fig.axes[:3]
+    for ax, measures in ((top, ["p_disclosed", "p_disclosed_within_730"]), (middle, ["restricted_mean_days"]),
+                         (bottom, ["median_days"])):
+        bars = [c for c in ax.containers if isinstance(c, ErrorbarContainer)]
+        assert len(bars) == len(measures)
+        for bar, measure in zip(bars, measures, strict=True):
+            xs, ys = bar.lines[0].get_data()
+            assert list(xs) == pytest.approx([0.2, 0.3, 0.4])  # sorted by value
+            assert list(ys) == pytest.approx([s[measure]["estimate"] for _, s in points])
+            assert bar.has_yerr and to_hex(bar.lines[0].get_color()) == "#332288"
     assert bottom.get_xlabel() == "provider.refuses (probability)"
-    assert "(%)" in top.get_ylabel() and "(days)" in bottom.get_ylabel()
-    assert legend_texts(fig)
+    assert "(%)" in top.get_ylabel() and "among" in bottom.get_ylabel() and "restricted" in middle.get_ylabel().lower()
+    legend = fig.subfigs[0].legends[0]  # below the panels: it covers no whisker
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    assert not any(legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer)) for ax in fig.axes)
     assert "provider.refuses" in fig.get_suptitle()
     assert_frame(fig, [s.name for s in loaded], "n = 60")
 
@@ -283,8 +282,7 @@ def test_case_timeline_of_a_simulated_replication(three):
     en_banc = next((r for r in stochastic if "en_banc" in r["reached"]), None)
     row = en_banc or stochastic[0]
     matter = timeline(store.matter_events(row["matter_id"]))
-    fig = charts.case_timeline(matter, "a replication", scenario="microsoft_ireland_stochastic",
-                               colour=charts.OKABE_ITO[2])
+    fig = charts.case_timeline(matter, "a replication", scenario="microsoft_ireland_stochastic", colour="#009e73")
     ax = fig.axes[0]
     marks = ax.collections[0].get_offsets()
     assert len(marks) == len(matter)  # a tick per docket entry
@@ -295,7 +293,7 @@ def test_case_timeline_of_a_simulated_replication(three):
         en_banc_marks = [m for m, e in zip(marks, matter, strict=True) if e["court_level"] == "en_banc"]
         assert all(round(y) == circuit for _, y in en_banc_marks)
     assert hexes(p.get_facecolor()[:3] for c in ax.containers for p in c.patches) == \
-        [charts.OKABE_ITO[2]] * len([p for c in ax.containers for p in c.patches])
+        ["#009e73"] * len([p for c in ax.containers for p in c.patches])
     empty = charts.case_timeline([], "nothing")
     assert "no docket entries" in all_text(empty)
 
@@ -310,8 +308,8 @@ def test_charts_stay_readable_with_one_and_with_eight_scenarios(count, three, ei
     assert len({*charts.palette(rows).values()}) == count  # eight scenarios, eight distinct colours
     far = figures[2].axes[0]
     assert len([c for c in far.containers if isinstance(c, BarContainer)]) == count
-    assert len([line for line in figures[0].axes[0].get_lines() if "never disclosed" in line.get_label()]) == count
-    in_legend = [list(rows), [], list(rows), list(rows)[1:]]  # how_matters_end: scenarios on the y axis
+    assert len([text for text in legend_texts(figures[0]) if "never disclosed" in text]) == count
+    in_legend = [list(rows), [], list(rows), []]  # how_matters_end, paired differences: scenarios on the y axis
     for fig, names in zip(figures, in_legend, strict=False):
         renderer = fig.canvas.get_renderer()
         fig.draw(renderer)
@@ -351,9 +349,9 @@ def test_sensitivity_places_numeric_text_in_order_and_other_values_as_categories
     summaries = three[1].summary["runs"]
     fig = charts.sensitivity(list(zip(["400", "120", "1000"], summaries, strict=True)),
                              "foreign_authority.mlat_response_after.median", "days")
-    (bar,) = [c for c in fig.axes[0].containers if isinstance(c, ErrorbarContainer)]
+    bar = next(c for c in fig.axes[0].containers if isinstance(c, ErrorbarContainer))
     assert list(bar.lines[0].get_xdata()) == [120, 400, 1000]
     assert list(bar.lines[0].get_ydata()) == pytest.approx([summaries[i]["p_disclosed"]["estimate"] for i in (1, 0, 2)])
     fig = charts.sensitivity(list(zip(["location", "control", "mixed"], summaries, strict=True)),
                              "court_of_appeals.doctrine", "doctrine")
-    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == ["location", "control", "mixed"]
+    assert [t.get_text() for t in fig.axes[2].get_xticklabels()] == ["location", "control", "mixed"]
