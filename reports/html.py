@@ -13,15 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
-from reports import charts
+from reports import charts, measures
 from sim import __version__
+from sim.colours import palette
 from sim.projections import LEVELS
 from sim.scenario import Scenario
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 Row = Mapping[str, Any]
+
+
+def breakable(text: Any) -> Markup:
+    """Text escaped, with places to wrap after _ . / @ = (long scenario names, key paths and file paths wrap
+    there rather than overflow a narrow screen).
+
+    >>> str(breakable("location_rule <b>"))
+    'location_<wbr>rule &lt;b&gt;'
+    """
+    return Markup(re.sub(r"([_./@=])", r"\1<wbr>", str(escape(str(text)))))
 
 
 def _slug(text: str) -> str:
@@ -49,21 +61,45 @@ def _days(x: float) -> str:
     return f"{x:,.0f}"
 
 
+SHARES = ("p_disclosed", *measures.WITHIN)  # shown in percent
+DAYS = ("restricted_mean_days", "median_days", "p90_days")
+TIMING = {"p_disclosed": "P(disclosed), %", **{k: v.replace(")", "), %") for k, v in measures.WITHIN.items()},
+          "restricted_mean_days": f"Restricted mean days to disclosure ({measures.HORIZON_DAYS:,}-day horizon)",
+          "median_days": "Median days to disclosure, among disclosed matters",
+          "p90_days": "90th percentile days, among disclosed matters"}
+
+
+def _timing(s: Mapping[str, Any]) -> list[str]:
+    """A summary's disclosure measures, in the order of `TIMING`."""
+    return [_interval(s[key], _points if key in SHARES else _days) for key in TIMING]
+
+
 def _summary_row(name: str, s: Mapping[str, Any], colour: str) -> dict[str, Any]:
-    return {"name": name, "colour": colour, "n": f"{s['n']:,}",
-            "p_disclosed": _interval(s["p_disclosed"], _points),
-            "median_days": _interval(s["median_days"], _days), "p90_days": _interval(s["p90_days"], _days),
+    return {"name": name, "colour": colour, "n": f"{s['n']:,}", "timing": _timing(s),
             "reached": [_percent(s["reached"][level]) for level in LEVELS],
             "held_in_contempt": _percent(s["p_held_in_contempt"]),
             "ended_in_contempt": _percent(s["p_ended_in_contempt"]), "mooted": _percent(s["p_mooted"])}
+
+
+PAIRED = {"p_disclosed": "Change in P(disclosed), percentage points",
+          **{k: f"Change in {v}, percentage points" for k, v in measures.WITHIN.items()},
+          "restricted_mean_days": f"Change in restricted mean days to disclosure ({measures.HORIZON_DAYS:,}-day "
+                                  "horizon)",
+          "median_days": "Difference of median days among disclosed (not paired)"}
 
 
 def _pair_row(p: Mapping[str, Any]) -> dict[str, Any]:
     if "note" in p:
         return {"name": p["scenario"], "note": p["note"]}
     return {"name": p["scenario"], "note": "",
-            "p_disclosed": _interval(p["p_disclosed"], lambda x: f"{x * 100:+.1f}", " to "),
-            "median_days": _interval(p["median_days"], lambda x: f"{x:+,.0f}", " to ")}
+            "changes": [_interval(p[key], (lambda x: f"{x * 100:+.1f}") if key in SHARES else
+                                  (lambda x: f"{x:+,.0f}"), " to ") for key in PAIRED]}
+
+
+def _sweep_rows(sweep: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per swept value, in the order given: the value, its run and its disclosure measures."""
+    return [{"value": str(value), "run_id": s["run_id"], "n": f"{s['n']:,}", "timing": _timing(s)}
+            for value, s in sweep["points"]]
 
 
 def _parameters(scenario: Scenario) -> dict[str, Any]:
@@ -106,7 +142,8 @@ class _Charts:
 
     def add(self, stem: str, fig: Figure, caption: str, section: str = "results") -> None:
         png, svg = charts.save(fig, self.out, stem)
-        self.shown.append({"stem": stem, "png": png.name, "svg": svg.name, "question": fig.get_suptitle(),
+        question = " ".join(fig.get_suptitle().split())  # the title is wrapped in the figure, not on the page
+        self.shown.append({"stem": stem, "png": png.name, "svg": svg.name, "question": question,
                            "caption": caption, "section": section})
 
 
@@ -115,39 +152,46 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
           n: int | Sequence[int], sweep: Mapping[str, Any] | None) -> list[dict[str, str]]:
     """Every chart that applies, saved into `out`; what the page shows of each, in page order."""
     rows = {r["scenario"].name: r["rows"] for r in runs}
-    colours = charts.palette(rows)
+    titles = {r["scenario"].name: r["scenario"].scenario.title for r in runs}
+    colours = palette([*rows, *([sweep["scenario"]] if sweep else [])])
     shown = _Charts(out)
+    historical_days = charts.days_to_final_disposition(historical_entries) or charts.HISTORICAL_DAYS
     if historical_entries:
         shown.add("timeline-historical", charts.case_timeline(
             historical_entries, "Microsoft Corp. v. United States, as recorded (2013\u20132018)",
-            scenario="historical record"),
+            scenario="historical record", colour=palette(["microsoft_ireland_2013"])["microsoft_ireland_2013"]),
             "The real case, court by court: each bar runs from the first to the last docket entry before that "
-            "court; diamonds mark rulings and other key events. 1,595 days passed from the warrant "
-            "(4 December 2013) to the dismissal as moot (17 April 2018).", "case")
+            f"court; diamonds mark rulings and other key events. {historical_days:,} days passed from the warrant "
+            "(4 December 2013) to the final disposition, the dismissal as moot (17 April 2018); the e-mails were "
+            "produced after it (the record gives no exact date).", "case")
     for i, (name, entries) in enumerate(timelines.items()):
         if entries:
             shown.add(f"timeline-{i + 1}-{_slug(name)}", charts.case_timeline(
-                entries, f"{name}: the replication at the median time to disclosure", scenario=name, seed=seed,
-                colour=colours.get(name, charts.OKABE_ITO[0])),
+                entries, f"{titles.get(name, name)}: the replication at the median time to disclosure",
+                scenario=name, seed=seed, colour=colours.get(name, charts.INK)),
                 f"A typical matter under {name}: the replication at the median time to disclosure.", "case")
-    shown.add("time-to-disclosure", charts.time_to_disclosure(rows, seed=seed),
+    shown.add("time-to-disclosure", charts.time_to_disclosure(rows, historical_days, seed=seed, titles=titles),
               "Share of replications in which the content had been disclosed by each day after the warrant. "
               "Where a curve levels off is the share ever disclosed; the legend gives the share never "
-              "disclosed. The dashed line marks the real case's 1,595 days.")
-    shown.add("how-matters-end", charts.how_matters_end(rows, seed=seed),
+              f"disclosed. The dashed line marks the real case's {historical_days:,} days from the warrant to its "
+              "final disposition: not a disclosure date, since the e-mails were produced after it.")
+    shown.add("how-matters-end", charts.how_matters_end(rows, seed=seed, titles=titles),
               "How the replications ended: disclosure by warrant, by MLAT request, under an executive agreement, "
               "or under a new warrant once the law changed (the 2018 path); or no disclosure at all.")
-    shown.add("how-far", charts.how_far(rows, seed=seed),
+    shown.add("how-far", charts.how_far(rows, seed=seed, titles=titles),
               "Share of replications in which the matter came before each court, in the order of appeal.")
     if any("note" not in p for p in pairs):
-        shown.add("paired-differences", charts.paired_differences(pairs, n=n, seed=seed),
-                  f"Each scenario minus the baseline {pairs[0]['baseline']}, replication by replication on the "
-                  "same seeds (common random numbers), with 95% intervals; the line marks no difference.")
+        shown.add("paired-differences", charts.paired_differences(pairs, n=n, seed=seed, titles=titles),
+                  f"Each scenario minus the baseline {pairs[0]['baseline']}, replication by replication over the "
+                  "same matters (same seeds: common random numbers), with 95% intervals; the line marks no "
+                  f"difference. The restricted mean is {measures.RESTRICTED_MEAN_NOTE}.")
     if sweep:
         points = list(sweep["points"])
         label = sweep.get("measure_label") or _measure_label(sweep["key"], [v for v, _ in points])
-        shown.add(f"sensitivity-{_slug(sweep['key'])}", charts.sensitivity(points, sweep["key"], label),
-                  f"P(disclosed) and median days to disclosure as {sweep['key']} varies, with 95% intervals.")
+        shown.add(f"sensitivity-{_slug(sweep['key'])}", charts.sensitivity(
+            points, sweep["key"], label, colour=colours[sweep["scenario"]], title=sweep["scenario"]),
+            f"P(disclosed), P(disclosed within two years), the restricted mean days to disclosure and the median "
+            f"among disclosed matters as {sweep['key']} varies, with 95% intervals.")
     return shown.shown
 
 
@@ -160,16 +204,22 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
     `pairs`: paired differences against the baseline; `timelines`: scenario name -> docket entries of its
     median replication (may be empty); `seed` and `n` are the runs' (lists if they differ); `sweep`: None or
-    {"key": ..., "points": [(value, summary)]}, optionally with "measure_label" (the swept value's unit).
+    {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]}, optionally with
+    "measure_label" (the swept value's unit).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep)
-    colours = charts.palette(r["scenario"].name for r in runs)
+    colours = palette([*(r["scenario"].name for r in runs), *([sweep["scenario"]] if sweep else [])])
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["breakable"] = breakable
     page = env.get_template("report.html.j2").render(
         version=__version__, seed=_listed(seed), n=_listed(n, ","), charts=shown,
+        timing=list(TIMING.values()), paired=list(PAIRED.values()), restricted_mean=measures.RESTRICTED_MEAN_NOTE,
+        median_note=measures.MEDIAN_NOTE,
+        sweep=None if not sweep else {"key": sweep["key"], "scenario": sweep["scenario"],
+                                      "colour": colours[sweep["scenario"]], "rows": _sweep_rows(sweep)},
         levels=[charts.LEVEL_NAMES[level].replace("\n", " ") for level in LEVELS],
         summaries=[_summary_row(r["scenario"].name, r["summary"], colours[r["scenario"].name]) for r in runs],
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +59,15 @@ def variant(scenario, pins: bool = False, **tables):
 
 def kinds(matter) -> list[str]:
     return [type(e).__name__ for e in matter.pending_events]
+
+
+def system_tool(name: str, install: str) -> str:
+    """The path of a system program a test drives (chromium, tmux). Missing, the test fails in CI (CI=true:
+    .ci/run installs it) and is skipped elsewhere, with one line naming what to install."""
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"this test needs {name}: {install}"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)

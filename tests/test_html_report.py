@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -20,10 +18,10 @@ from sim import scenario as scenarios
 from sim.comparison import run_scenarios
 from sim.projections import entries, outcome_row
 from sim.store import open_store
+from tests.conftest import system_tool
 
 SEED = 3
 N = 60
-CHROMIUM = "/usr/bin/chromium"
 BROWSER_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EVIL_TITLE = '<script>alert(1)</script> & "quoted"'
@@ -73,7 +71,7 @@ def report(tmp_path_factory) -> dict:
         points.append((refuses, run["summary"]))
     out = tmp_path_factory.mktemp("report")
     index = write_report(out, runs=runs, pairs=pairs, historical_entries=docket, timelines=timelines, seed=SEED,
-                         n=N, sweep={"key": "provider.refuses", "points": points})
+                         n=N, sweep={"key": "provider.refuses", "scenario": "evil", "points": points})
     return {"index": index, "out": out, "html": index.read_text(encoding="utf-8"), "runs": runs, "docket": docket}
 
 
@@ -146,22 +144,41 @@ def test_text_from_scenario_files_is_escaped(report):
     assert "<b>" not in text and "<img src=x" not in text
 
 
-def test_the_summary_table_gives_each_scenario_its_estimates_and_intervals(report):
+def _percent(e: dict) -> str:
+    return f"{e['estimate'] * 100:.1f} ({e['low'] * 100:.1f}\u2013{e['high'] * 100:.1f})"
+
+
+def test_the_summary_tables_give_each_scenario_its_estimates_and_intervals(report):
     tables = Page(report["html"]).tables
-    estimates = next(t for t in tables if t[0][:3] == ["Scenario", "n", "P(disclosed), %"])
-    assert [row[0] for row in estimates[1:]] == [run["scenario"].name for run in report["runs"]]
-    for row, run in zip(estimates[1:], report["runs"], strict=True):
+    timing = next(t for t in tables if t[0][:3] == ["Scenario", "n", "P(disclosed), %"])
+    assert timing[0][3:] == ["P(disclosed within 1 year), %", "P(disclosed within 2 years), %",
+                             "Restricted mean days to disclosure (1,825-day horizon)",
+                             "Median days to disclosure, among disclosed matters",
+                             "90th percentile days, among disclosed matters"]
+    assert [row[0] for row in timing[1:]] == [run["scenario"].name for run in report["runs"]]
+    for row, run in zip(timing[1:], report["runs"], strict=True):
         s = run["summary"]
-        p = s["p_disclosed"]
         assert row[1] == str(N)
-        assert row[2] == f"{p['estimate'] * 100:.1f} ({p['low'] * 100:.1f}\u2013{p['high'] * 100:.1f})"
-        assert row[3].startswith(f"{s['median_days']['estimate']:,.0f} (")
-        assert row[4].startswith(f"{s['p90_days']['estimate']:,.0f} (")
-        assert row[5:] == [f"{s['p_held_in_contempt']:.1%}", f"{s['p_ended_in_contempt']:.1%}", f"{s['p_mooted']:.1%}"]
-    reached = next(t for t in tables if t[0][:2] == ["Scenario", "Magistrate judge"])
-    assert len(reached[0]) == 6 and len(reached) == len(report["runs"]) + 1
+        assert row[2:5] == [_percent(s[key]) for key in ("p_disclosed", "p_disclosed_within_365",
+                                                         "p_disclosed_within_730")]
+        for cell, key in zip(row[5:], ("restricted_mean_days", "median_days", "p90_days"), strict=True):
+            assert cell.startswith(f"{s[key]['estimate']:,.0f} (")
+    courts = next(t for t in tables if t[0][:2] == ["Scenario", "Magistrate judge"])
+    assert len(courts[0]) == 9 and len(courts) == len(report["runs"]) + 1
+    for row, run in zip(courts[1:], report["runs"], strict=True):
+        s = run["summary"]
+        assert row[6:] == [f"{s['p_held_in_contempt']:.1%}", f"{s['p_ended_in_contempt']:.1%}", f"{s['p_mooted']:.1%}"]
     paired = next(t for t in tables if t[0][0] == "Scenario" and "Change in P(disclosed)" in t[0][1])
     assert [row[0] for row in paired[1:]] == ["cloud_act", "evil"]
+    assert "not paired" in paired[0][-1]  # the difference of medians says what it is
+
+
+def test_the_summary_lists_each_swept_value_with_its_run(report):
+    tables = Page(report["html"]).tables
+    sweep = next(t for t in tables if t[0][:3] == ["provider.refuses", "Run", "n"])
+    assert [row[0] for row in sweep[1:]] == ["0.3", "0.6", "0.9"]
+    assert all(len(row[1]) == 36 for row in sweep[1:])  # the run ids
+    assert "3 scenarios, 3 values of provider.refuses" in report["html"]
 
 
 def test_each_scenario_shows_its_title_description_and_every_figure_with_its_basis(report):
@@ -185,27 +202,22 @@ def test_the_historical_docket_sheet_lists_every_entry(report):
     assert any(row[0] == "2018-04-17" and "moot" in row[3].lower() for row in table)
 
 
-def _browser_tools():
-    """Playwright and Debian's Chromium, or a clear failure (skipped only if DOCKETSIM_SKIP_BROWSER=1)."""
-    if os.environ.get("DOCKETSIM_SKIP_BROWSER") == "1":
-        pytest.skip("DOCKETSIM_SKIP_BROWSER=1")
+def _browser():
+    """Playwright driving Debian's Chromium (no browser download); a test without them fails in CI and is
+    skipped elsewhere, saying what to install."""
+    chromium = system_tool("chromium", "apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("the browser test needs the Python package playwright (pip install playwright; no browser "
-                    "download: it drives Debian's chromium), or set DOCKETSIM_SKIP_BROWSER=1", pytrace=False)
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.fail(f"the browser test needs Chromium at {CHROMIUM} (apt-get install -y chromium), "
-                    "or set DOCKETSIM_SKIP_BROWSER=1", pytrace=False)
-    return sync_playwright
+        pytest.fail("the browser test needs the Python package playwright: pip install -e '.[test]'", pytrace=False)
+    return sync_playwright, chromium
 
 
 def test_the_report_opens_in_headless_chromium_from_disk(report, tmp_path):
-    sync_playwright = _browser_tools()
+    sync_playwright, chromium = _browser()
     problems: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                    args=BROWSER_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
@@ -230,6 +242,30 @@ def test_the_report_opens_in_headless_chromium_from_disk(report, tmp_path):
     assert float(pixels.std()) > 0.05
     assert len(np.unique(pixels[::7, ::7].reshape(-1, pixels.shape[-1]), axis=0)) > 50
 
+
+
+def test_the_page_fits_a_phone_and_a_wide_screen_without_horizontal_overflow(report, tmp_path):
+    """At 400 px the page scrolls only inside its wide tables; at 1,400 px nothing scrolls at all."""
+    sync_playwright, chromium = _browser()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=BROWSER_ARGS)
+        try:
+            measured = {}
+            for width in (400, 1400):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(report["index"].as_uri(), wait_until="load")
+                measured[width] = page.evaluate("""() => ({
+                    page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+                    clipped: Array.from(document.querySelectorAll('.scroll'))
+                        .filter(d => d.scrollWidth > d.clientWidth + 1).map(d => d.querySelector('table').id)})""")
+                page.screenshot(path=str(tmp_path / f"page-{width}.png"))
+                page.close()
+        finally:
+            browser.close()
+    for width, m in measured.items():
+        scroll, client = m["page"]
+        assert scroll <= client, f"the page is {scroll} px wide in a {width} px window"
+    assert measured[1400]["clipped"] == [], "a table needs scrolling at 1,400 px"
 
 
 def test_a_report_of_runs_with_different_seeds_and_sizes_and_nothing_else(report, tmp_path):
