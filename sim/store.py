@@ -105,6 +105,10 @@ class RunRegister(Aggregate):
     def add(self, run_id: str) -> None:
         self.run_ids.append(run_id)
 
+    @event("RunRemoved")
+    def remove(self, run_id: str) -> None:
+        self.run_ids.remove(run_id)
+
 
 class StoreFormat(Aggregate):
     """The shape of the events a store holds (`EVENT_FORMAT`), recorded with its first run. A store
@@ -203,6 +207,30 @@ class DocketStore(Application):
         version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
         return self.repository.get(UUID(matter_id), version=version)
 
+    def delete_run(self, run: Run) -> int:
+        """Remove a run, its matters and their snapshots, and strike it from the register, in one transaction;
+        return the bytes the store file shrank by (0 in memory, where nothing outlives the process)."""
+        register = self.register()
+        register.remove(run_id=str(run.id))
+        if self.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite":
+            self.save(register)
+            return 0
+        path = Path(self.env.get("SQLITE_DBNAME"))
+        before = _file_bytes(path)
+        ids = [(UUID(str(run.id)).hex,), *((m.hex,) for m in run.matter_ids())]
+        records = [self.mapper.to_stored_event(e) for e in register.collect_events()]
+        with self.recorder.datastore.transaction(commit=True) as cursor:
+            for table in ("stored_events", "stored_snapshots"):
+                cursor.executemany(f"DELETE FROM {table} WHERE originator_id = ?", ids)
+            self.recorder._insert_events(cursor, records)
+        con = sqlite3.connect(path)
+        try:
+            con.execute("VACUUM")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+        return max(0, before - _file_bytes(path))
+
     def latest_run_id(self) -> str:
         runs = self.register().run_ids
         if not runs:
@@ -211,6 +239,12 @@ class DocketStore(Application):
 
     def latest_matter_id(self) -> str:
         return str(self.run(self.latest_run_id()).matter_ids()[0])
+
+
+def _file_bytes(path: Path) -> int:
+    """An SQLite store's size on disk, its write-ahead log included."""
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
 def store_url(url: str | None) -> str:

@@ -120,3 +120,44 @@ def test_scenario_failing_at_run_time_writes_nothing(tmp_path, historical):
     with pytest.raises(ScenarioError, match=r"pins\.magistrate_ruling"):
         record_run(store, attrs.evolve(historical, pins=pins))
     assert store.recorder.max_notification_id() in (None, 0)
+
+
+def test_delete_run_removes_its_matters_snapshots_and_listing_and_frees_space(tmp_path, historical):
+    """A real SQLite store: the run, its matters and their snapshots go, in the file too; other runs stay whole;
+    the register keeps its history (a RunRemoved event); the same run can be recorded again."""
+    import sqlite3
+    from uuid import UUID
+
+    from sim import scenario as scenarios
+
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    store = open_store(url, create=True)
+    kept = record_run(store, historical)
+    gone = record_run(store, scenarios.load("location_rule"), replications=300)
+    store.take_snapshot(UUID(gone.matter_ids[0]))
+    def on_disk() -> int:  # the file and its write-ahead log
+        return sum(p.stat().st_size for p in tmp_path.glob("s.sqlite*") if not p.name.endswith("-shm"))
+
+    before = on_disk()
+    freed = open_store(url).delete_run(store.run(gone.run_id))
+    assert freed > 1_000_000 and before - on_disk() == freed
+    reopened = open_store(url)
+    assert [str(r.id) for r in reopened.runs()] == [kept.run_id]
+    assert stream(reopened, kept.matter_ids[0]) == stream(store, kept.matter_ids[0])
+    con = sqlite3.connect(tmp_path / "s.sqlite")
+    ids = [UUID(gone.run_id).hex, *(UUID(m).hex for m in gone.matter_ids)]
+    for table in ("stored_events", "stored_snapshots"):
+        marks = ",".join("?" * len(ids))
+        assert con.execute(f"SELECT COUNT(*) FROM {table} WHERE originator_id IN ({marks})", ids).fetchone() == (0,)
+    topics = [t for (t,) in con.execute("SELECT topic FROM stored_events")]
+    assert sum(t.endswith("RunRemoved") for t in topics) == 1 and sum(t.endswith("RunAdded") for t in topics) == 2
+    con.close()
+    again = record_run(reopened, scenarios.load("location_rule"), replications=300)
+    assert not again.already_recorded and again.run_id == gone.run_id
+    assert [str(r.id) for r in reopened.runs()] == [kept.run_id, gone.run_id]
+
+
+def test_delete_run_in_memory_strikes_it_from_the_register(memory_store, historical):
+    result = record_run(memory_store, historical)
+    assert memory_store.delete_run(memory_store.run(result.run_id)) == 0
+    assert memory_store.runs() == []
