@@ -66,18 +66,37 @@ def _join(prefix: str, key: str) -> str:
 
 
 # Value parsers: each takes the raw TOML value and returns the typed value or raises _Invalid("", ...).
+# Each is marked with the kind of value it takes (`kind_of`), which `keys` shows.
+Parser = Callable[[Any], Any]
+
+
+def _kind(name: str) -> Callable[[Parser], Parser]:
+    def mark(parse: Parser) -> Parser:
+        parse.kind = name  # type: ignore[attr-defined]
+        return parse
+    return mark
+
+
+def kind_of(parse: Parser) -> str:
+    """The kind of value a schema field takes: text, flag, date, duration, probability, doctrine, ..."""
+    return getattr(parse, "kind", "value")
+
+
+@_kind("text")
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Invalid("", f"expected a non-empty string, got {_show(value)}")
     return value
 
 
+@_kind("flag")
 def _flag(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Invalid("", f"expected true or false, got {_show(value)}")
     return value
 
 
+@_kind("date")
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -154,6 +173,7 @@ _DISTRIBUTIONS: dict[str, tuple[type, dict[str, Callable[[Any], Any]]]] = {
 }
 
 
+@_kind("duration")
 def _duration(value: Any) -> Duration:
     if not isinstance(value, dict):
         return Fixed(_days(value))
@@ -170,6 +190,7 @@ def _duration(value: Any) -> Duration:
     return figure
 
 
+@_kind("probability")
 def _probability(value: Any) -> Probability:
     def p(v: Any) -> float:
         return _number(v, "a probability (number in [0, 1])", 0.0, 1.0)
@@ -179,6 +200,7 @@ def _probability(value: Any) -> Probability:
     return Probability(**_fields(value, {"p": p}), **_provenance(value))
 
 
+@_kind("doctrine")
 def _doctrine(value: Any) -> Probability:
     """A doctrine the court applies: "location", "control", or { location = P } to draw it."""
     if isinstance(value, str):
@@ -191,6 +213,7 @@ def _doctrine(value: Any) -> Probability:
     return Probability(p["location"], **_provenance(value))
 
 
+@_kind("date or word")
 def _enacted(value: Any) -> dt.date | str | None:
     if value == "never":
         return None
@@ -203,6 +226,7 @@ def _enacted(value: Any) -> dt.date | str | None:
 
 
 def _choice(*options: str) -> Callable[[Any], str]:
+    @_kind(f"choice of {' | '.join(options)}")
     def parse(value: Any) -> str:
         if value not in options:
             raise _Invalid("", f"expected one of {', '.join(options)}, got {_show(value)}")
@@ -211,6 +235,7 @@ def _choice(*options: str) -> Callable[[Any], str]:
 
 
 def _count(what: str, low: int) -> Callable[[Any], int]:
+    @_kind("count")
     def parse(value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise _Invalid("", f"expected {what}, got {_show(value)}")
@@ -223,10 +248,12 @@ def _field(parse: Callable[[Any], Any], default: Any = attrs.NOTHING, doc: str =
 
 
 def _table(cls: type) -> Callable[[Any], Any]:
+    @_kind("table")
     def parse(value: Any) -> Any:
         if not isinstance(value, dict):
             raise _Invalid("", f"expected a table, got {_show(value)}")
         return _load_table(cls, value)
+    parse.table = cls  # type: ignore[attr-defined]
     return parse
 
 
@@ -444,6 +471,7 @@ class Pin:
     note: str | None = _field(_text, default=None, doc="a note for the docket text")
 
 
+@_kind("pins")
 def _pins(value: Any) -> dict[str, Pin]:
     if not isinstance(value, dict):
         raise _Invalid("", f"expected a table of step = date, got {_show(value)}")
@@ -635,6 +663,19 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str
     digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
     return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, data=data,
                         settings=(*scenario.settings, *map(tuple, settings)))
+
+
+_NOT_PLAYED = frozenset({"text_hash", "path", "bases", "data", "settings", "source", "assumption"})
+
+
+def plays_alike(a: Scenario, b: Scenario) -> bool:
+    """True if the two scenarios play every replication the same: the same figures, rules and start date,
+    whatever their names, titles, descriptions, sources and files (e.g. a sweep value equal to the base's)."""
+    def played(s: Scenario) -> dict[str, Any]:
+        values = attrs.asdict(s, filter=lambda field, _: field.name not in _NOT_PLAYED)
+        values["scenario"] = values["scenario"]["start_date"]
+        return values
+    return played(a) == played(b)
 
 
 def resolve(name_or_path: str) -> Path:
