@@ -178,14 +178,28 @@ def _frame(height: float, question: str, scenarios: Sequence[str], n: str, seed:
     return fig, chart, chart.subplots(**subplots)
 
 
+def _legend_columns(labels: Sequence[str], fontsize: float = 8.5) -> int:
+    """As many columns as the widest entry lets fit across the figure."""
+    widest = max((text_width(label, fontsize) for label in labels), default=0.0)
+    column = widest + (2.0 + 0.8 + 2.0) * fontsize  # handle, its padding, the space between columns
+    return max(1, min(len(labels), int(LINE // column)))
+
+
+def legend_height(labels: Sequence[str], fontsize: float = 8.5, title: bool = False) -> float:
+    """Inches a legend of `labels` below the chart takes (a chart grows by this much, so its axes keep their
+    height however many scenarios it lists)."""
+    ncols = _legend_columns(labels, fontsize)
+    rows = [labels[i::ncols] for i in range(ncols)]  # matplotlib fills columns first
+    per_column = [sum(label.count("\n") + 1 for label in column) for column in rows]
+    lines = max(per_column, default=0) + (1 if title else 0)
+    return (lines * fontsize * 1.3 + 0.5 * fontsize * len(labels) / ncols + 10) / 72
+
+
 def _legend(chart: SubFigure, handles: Sequence[Any], labels: Sequence[str], fontsize: float = 8.5,
             title: str | None = None) -> None:
     """A legend below the chart, in as many columns as its widest entry lets fit across the figure."""
-    widest = max((text_width(label, fontsize) for label in labels), default=0.0)
-    column = widest + (2.0 + 0.8 + 2.0) * fontsize  # handle, its padding, the space between columns
-    ncols = max(1, min(len(labels), int(LINE // column)))
-    chart.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=fontsize, frameon=False,
-                 title=title, title_fontsize=fontsize + 0.5 if title else None)
+    chart.legend(handles, labels, loc="outside lower center", ncols=_legend_columns(labels, fontsize),
+                 fontsize=fontsize, frameon=False, title=title, title_fontsize=fontsize + 0.5 if title else None)
 
 
 def _entry(text: str, columns: int = 2, fontsize: float = 8.5) -> str:
@@ -390,24 +404,24 @@ def time_to_disclosure(rows_by_scenario: RowsByScenario, historical_days: int = 
     the share ever disclosed (the rest, never disclosed, is in the legend). The real case's 1,595 days from
     the warrant to final disposition are marked as what they are: not a disclosure date."""
     names = list(rows_by_scenario)
-    fig, chart, ax = _frame(6.0, "How long until the content is disclosed?", names,
-                            _n_text([len(r) for r in rows_by_scenario.values()]), seed)
     colours, shown = palette(names), shown_names(names, titles)
+    never = {name: f"{sum(r['days_to_disclosure'] is None for r in rows) / len(rows):.0%}" if rows else "n/a"
+             for name, rows in rows_by_scenario.items()}
+    labels = [*(_entry(f"{shown[name]} (never disclosed: {never[name]})") for name in names),
+              _entry(HISTORICAL_MARK.format(days=historical_days))]
+    fig, chart, ax = _frame(4.6 + legend_height(labels), "How long until the content is disclosed?", names,
+                            _n_text([len(r) for r in rows_by_scenario.values()]), seed)
     right = 1.04 * max([historical_days, *(r["days_to_disclosure"] or 0 for rows in rows_by_scenario.values()
                                            for r in rows)])
-    handles, labels = [], []
+    handles = []
     for name, rows in rows_by_scenario.items():
         days = np.sort([r["days_to_disclosure"] for r in rows if r["days_to_disclosure"] is not None])
         share = np.arange(1, len(days) + 1) / len(rows) if rows else np.array([])
-        never = f"{1 - len(days) / len(rows):.0%}" if rows else "n/a"
         (line,) = ax.step(np.concatenate([[0], days, [right]]),
                           np.concatenate([[0], share, share[-1:] if len(share) else [0]]),
                           where="post", color=colours[name], lw=2, label=name)
         handles.append(line)
-        labels.append(_entry(f"{shown[name]} (never disclosed: {never})"))
-    marker = ax.axvline(historical_days, color="0.25", ls="--", lw=1.3, label="historical")
-    handles.append(marker)
-    labels.append(_entry(HISTORICAL_MARK.format(days=historical_days)))
+    handles.append(ax.axvline(historical_days, color="0.25", ls="--", lw=1.3, label="historical"))
     ax.annotate(f"Microsoft Ireland:\n{historical_days:,} days from the\nwarrant to final\ndisposition",
                 (historical_days, 0.03), xytext=(5, 0), textcoords="offset points", ha="left", va="bottom",
                 fontsize=8.5, color="0.2", bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.7"})
@@ -479,9 +493,10 @@ LEVEL_NAMES = {"magistrate": "Magistrate judge", "district": "District court", "
 def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None, titles: Titles = None) -> Figure:
     """Grouped bars: the share of replications that came before each court level, per scenario."""
     names = list(rows_by_scenario)
-    fig, chart, ax = _frame(5.2, "How far up the courts do matters go?", names,
-                            _n_text([len(r) for r in rows_by_scenario.values()]), seed)
     colours, shown = palette(names), shown_names(names, titles)
+    labels = [_entry(shown[n]) for n in names]
+    fig, chart, ax = _frame(4.4 + legend_height(labels, title=True), "How far up the courts do matters go?", names,
+                            _n_text([len(r) for r in rows_by_scenario.values()]), seed)
     x = np.arange(len(LEVELS))
     width = 0.8 / max(len(names), 1)
     handles = []
@@ -499,7 +514,7 @@ def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None, titles: Titl
     ax.set_xlabel("Court level (in order of appeal)")
     ax.grid(axis="y", color="0.92")
     ax.set_axisbelow(True)
-    _legend(chart, handles, [_entry(shown[n]) for n in names], title="Scenario")
+    _legend(chart, handles, labels, title="Scenario")
     return fig
 
 

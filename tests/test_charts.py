@@ -262,6 +262,9 @@ def test_case_timeline_of_the_historical_case(historical_entries):
     assert ax.get_xlabel() == "Calendar date"
     assert legend_texts(fig)
     assert_frame(fig, ["microsoft_ireland_2013"], f"{len(historical_entries)} docket entries")
+    text = " ".join(all_text(fig).split())
+    assert "1,595 days from the warrant to final disposition" in text and "1,602" not in text  # one day count
+    assert charts.days_to_final_disposition(historical_entries) == charts.HISTORICAL_DAYS == 1595
 
 
 def test_timeline_labels_stay_inside_the_figure_and_do_not_overlap(historical_entries):

@@ -200,6 +200,8 @@ def test_the_historical_docket_sheet_lists_every_entry(report):
     first_ruling = next(row for row in table if row[0] == "2014-04-25")
     assert first_ruling[2] == "7" and first_ruling[3].startswith("MEMORANDUM AND ORDER DENYING")
     assert any(row[0] == "2018-04-17" and "moot" in row[3].lower() for row in table)
+    text = " ".join(report["html"].split())
+    assert "1,595 days passed from the warrant" in text and "not a disclosure date" in text
 
 
 def _browser():

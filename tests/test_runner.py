@@ -58,8 +58,9 @@ def test_a_scenario_compared_with_itself_gives_zero_paired_differences(tmp_path)
                "--store", "memory://", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     pair = json.loads((tmp_path / "out" / "summary.json").read_text())["paired_differences"][0]
-    assert pair["p_disclosed"] == {"estimate": 0.0, "low": 0.0, "high": 0.0}
-    assert pair["median_days"] == {"estimate": 0.0, "low": 0.0, "high": 0.0}
+    for measure in ("p_disclosed", "p_disclosed_within_365", "p_disclosed_within_730", "restricted_mean_days",
+                    "median_days"):
+        assert pair[measure] == {"estimate": 0.0, "low": 0.0, "high": 0.0}, measure
     assert "Paired differences against microsoft_ireland_stochastic" in done.stdout
 
 
