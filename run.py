@@ -20,7 +20,8 @@ from uuid import UUID
 import attrs
 
 from reports import terminal
-from reports.build import SweepPoint, build_report, sweep_values
+from reports.build import SweepPoint, build_report, run_label, sweep_values
+from sim import authoring
 from sim import scenario as scenarios
 from sim.audit import audit, stored_matters
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
@@ -85,25 +86,67 @@ def cmd_scenarios(args: argparse.Namespace) -> None:
         print(f"{loaded.name:<34} {loaded.scenario.title}")
 
 
-def cmd_validate(args: argparse.Namespace) -> None:
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file given; each bad one gets its line on stderr, and the status is 2 if any was bad."""
+    bad = 0
     for name in args.files:
-        loaded = scenarios.load(name)
+        try:
+            loaded = scenarios.load(name)
+        except UserError as e:
+            print(f"run.py validate: {e}", file=sys.stderr)
+            bad += 1
+            continue
         undocumented = loaded.undocumented()
         print(f"{loaded.path}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
         for key in undocumented:
             print(f"{loaded.path}: {key}: no source or assumption given", file=sys.stderr)
+    if bad and len(args.files) > 1:
+        print(f"run.py validate: {bad} of {len(args.files)} files are not valid scenarios", file=sys.stderr)
+    return 2 if bad else 0
+
+
+def cmd_keys(args: argparse.Namespace) -> None:
+    loaded = scenarios.load(args.scenario)
+    listed = authoring.keys(loaded)
+    print(f"{loaded.name} ({loaded.path}): {len(listed)} keys. Change one with --set KEY=VALUE (fork), "
+          "--sweep KEY=V1,V2,... (compare), or in a scenario that extends this one (python run.py new NAME "
+          f"--from {args.scenario}).")
+    for line in terminal.keys_lines(listed):
+        print(line)
+
+
+def cmd_new(args: argparse.Namespace) -> None:
+    name = authoring.check_name(args.name)
+    base = scenarios.load(args.base)
+    out = Path(args.out or f"{name}.toml")
+    if out.exists():
+        raise UserError(f"{out}: already exists; choose another --out (nothing was written)")
+    if not out.parent.is_dir():
+        raise UserError(f"--out {out}: folder {out.parent} does not exist")
+    bundled = scenarios.SCENARIO_DIR / f"{args.base}.toml"
+    extends = args.base if bundled.exists() and not Path(args.base).exists() else \
+        os.path.relpath(Path(args.base).resolve(), out.parent.resolve())
+    text = authoring.draft(name, base, extends, args.base)
+    scenarios.parse(text, str(out), out.parent)  # it validates as written, or nothing is written
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}: scenario {name}, extending {base.name}. Next:")
+    for step in (f"edit {out} (the keys most often changed are listed, commented out)",
+                 f"python run.py keys {out}          # every key you can set, with its value and source",
+                 f"python run.py validate {out}",
+                 f"python run.py compare {args.base} {out} -n 1000 --out report/"):
+        print(f"  {step}")
 
 
 def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios:
-            raise UserError("run: give scenarios or --resume RUN_ID, not both")
+            raise UserError("give scenarios or --resume RUN_ID, not both")
         store = open_store(args.store)
         out_dir = check_out_dir(args.out)
         comparison = resume(store, args.resume, _jobs(args.jobs, None), out_dir, terminal.progress)
     else:
         if not args.scenarios:
-            raise UserError("run: name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
+            raise UserError("name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         loaded = [scenarios.load(name) for name in args.scenarios]
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
@@ -128,7 +171,9 @@ def _report(comparison: Comparison, out_dir: Path | None) -> None:
         for matter_id in shown:
             print(f"matter {matter_id}")
         if len(result.matter_ids) > len(shown):
-            print(f"... and {len(result.matter_ids) - len(shown):,} more matters (outcomes.csv lists them all)")
+            where = f"{out_dir / 'outcomes.csv'} lists them all" if out_dir is not None else \
+                "--out DIR writes them all to DIR/outcomes.csv"
+            print(f"... and {len(result.matter_ids) - len(shown):,} more matters ({where})")
     if comparison.summary["n"] > 1 or len(comparison.runs) > 1:
         for run in comparison.summary["runs"]:
             terminal.console.print(terminal.summary_table(run))
@@ -140,8 +185,11 @@ def _report(comparison: Comparison, out_dir: Path | None) -> None:
 
 def cmd_runs(args: argparse.Namespace) -> None:
     store = open_store(args.store)
-    rows = [{"run_id": str(run.id), "scenario": run.scenario, "n": run.replications, "seed": run.seed,
-             "started": run.started_at,
+    if args.delete:
+        _delete_runs(store, args.delete)
+        return
+    rows = [{"run_id": str(run.id), "scenario": run.scenario, "label": run_label(store, run), "n": run.replications,
+             "seed": run.seed, "started": run.started_at,
              "finished": run.finished_at or f"incomplete ({stored_prefix(store, run):,} stored)"}
             for run in store.runs()]
     if not rows:
@@ -150,9 +198,35 @@ def cmd_runs(args: argparse.Namespace) -> None:
     terminal.console.print(terminal.runs_table(rows))
 
 
+def _delete_runs(store: Any, run_ids: list[str]) -> None:
+    """Delete runs whole (matters, snapshots, the run's record); refuse, before deleting anything, an
+    unknown id or a run that other runs fork from (unless those go too)."""
+    runs = [store.run(run_id) for run_id in dict.fromkeys(run_ids)]
+    going = {str(run.id) for run in runs}
+    matters = {str(m): run for run in runs for m in run.matter_ids()}
+    for other in store.runs():
+        source = matters.get((other.fork or {}).get("matter_id", ""))
+        if source is not None and str(other.id) not in going:
+            raise UserError(f"run {source.id} has forks (run {other.id}); delete them with it, or keep it")
+    for run in runs:
+        freed = store.delete_run(run)
+        matters = f"{run.replications:,} matter{'s' if run.replications != 1 else ''}"
+        print(f"deleted run {run.id} ({run.scenario}, {matters}); freed {_bytes(freed)}")
+
+
+def _bytes(count: int) -> str:
+    """A size for people: 0 bytes, 12.3 kB, 4.5 MB, ..."""
+    size = float(count)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    raise AssertionError("unreachable")
+
+
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
     if args.latest == bool(args.matter_id):
-        raise UserError("docket: give either a MATTER_ID or --latest")
+        raise UserError("give either a MATTER_ID or --latest")
     return store.latest_matter_id() if args.latest else args.matter_id
 
 
@@ -200,13 +274,20 @@ def cmd_replay(args: argparse.Namespace) -> None:
     if args.as_of is not None:
         version = store.version_on(matter_id, args.as_of)
         events = [e for e in events if e.originator_version <= version]
-    interactive = args.step and sys.stdin.isatty() and sys.stdout.isatty()
-    if args.step and interactive:
-        print("Enter: next event, q then Enter: quit\n")
+    if args.step and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("--step waits for Enter and needs a terminal (stdin and stdout); without --step the "
+                        "events print one after another (--delay S paces them)")
+    if args.step:
+        print("Enter: next event, q then Enter (or Ctrl-D): quit\n")
     for _, told in tell(events):
         print(told, flush=True)
-        if interactive:
-            if input().strip().lower() == "q":
+        if args.step:
+            try:
+                answer = input()
+            except EOFError:  # Ctrl-D: the teacher is done
+                print()
+                return
+            if answer.strip().lower() == "q":
                 return
         else:
             print()
@@ -217,7 +298,7 @@ def cmd_replay(args: argparse.Namespace) -> None:
 def cmd_fork(args: argparse.Namespace) -> None:
     if args.recipe:
         if args.matter_id or args.after_entry is not None or args.as_of is not None or args.set:
-            raise UserError("fork: --recipe gives the matter, the fork point and the changes; "
+            raise UserError("--recipe gives the matter, the fork point and the changes; "
                             "give no MATTER_ID, --after-entry, --as-of or --set with it")
         recipe = load_recipe(args.recipe)
         source = scenarios.load(recipe.source)
@@ -225,50 +306,62 @@ def cmd_fork(args: argparse.Namespace) -> None:
         with recording(args.store) as store:
             matter_id = record_run(store, source, seed=0).matter_ids[0]
             _fork(store, matter_id, None, recipe.as_of, list(recipe.set), args.n or recipe.n,
-                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out)
+                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out, recipe.title)
         return
     if not args.matter_id:
-        raise UserError("fork: give a MATTER_ID (see `python run.py run`), or --recipe FILE")
+        raise UserError("give a MATTER_ID (see `python run.py run`), or --recipe FILE")
     settings = [_setting(text) for text in args.set or []]
     _fork(open_store(args.store), args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
           args.seed or 0, args.jobs, args.out)
 
 
 def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | None,
-          settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None) -> None:
-    """Fork `matter_id` after an entry or as of a date, under its scenario with `settings` applied."""
+          settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None,
+          title: str | None = None) -> None:
+    """Fork `matter_id` after an entry or as of a date, under its scenario with `settings` applied; the
+    fork's title is `title` (a recipe's), else one naming the fork point and the changes."""
     source = store.matter_events(matter_id)
     if (after_entry is None) == (as_of is None):
-        raise UserError("fork: give exactly one of --after-entry ENTRY or --as-of DATE")
+        raise UserError("give exactly one of --after-entry ENTRY or --as-of DATE")
     last = source[-1].originator_version
     if as_of is not None:
         seq = store.version_on(matter_id, as_of)
     else:
         seq = after_entry
         if not 2 <= seq <= last:
-            raise UserError(f"fork: --after-entry {seq} is outside the matter: its entries run from 2 to {last} "
+            raise UserError(f"--after-entry {seq} is outside the matter: its entries run from 2 to {last} "
                             "(the `seq` of `docket --format json`)")
     base = run_scenario(store.run(source[0].run_id))
     scenario = scenarios.with_settings(base, settings)
     if scenario.scenario.start_date.isoformat() != source[0].start_date:
-        raise UserError("fork: scenario.start_date cannot change in a fork (the copied entries keep their dates)")
+        raise UserError("scenario.start_date cannot change in a fork (the copied entries keep their dates)")
     label = " ".join([f"{base.name.split('@')[0]}@{seq}", *(f"{k}={v}" for k, v in settings)])
-    scenario = attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=label))
+    when = source[seq - 1].date  # the event at version seq
+    title = title or f"{base.scenario.title}, forked on {when}" + \
+        (f": {', '.join(f'{k} = {v}' for k, v in settings)}" if settings else "")
+    scenario = _renamed(scenario, label, title)
     fork = source_entries(store, matter_id, seq)
     out_dir = check_out_dir(out)
     try:
         comparison = run_scenarios(store, [scenario], seed, n, _jobs(jobs, n), out_dir, terminal.progress,
                                    fork=fork)
     except ForkImpossible as e:
-        raise UserError(f"fork: no play of the changed scenario reproduces the copied entries ({e}); "
+        raise UserError(f"no play of the changed scenario reproduces the copied entries ({e}); "
                         "fork earlier, or change something that comes later") from None
     _report(comparison, out_dir)
+
+
+def _renamed(scenario: scenarios.Scenario, name: str, title: str) -> scenarios.Scenario:
+    """The scenario under another name and title (kept in the data a run records, so reports show them)."""
+    about = {**scenario.data.get("scenario", {}), "name": name, "title": title}
+    return attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=name, title=title),
+                        data={**scenario.data, "scenario": about})
 
 
 def _setting(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise UserError(f"fork: --set {text!r}: expected KEY=VALUE, e.g. cloud_act.enacted=never")
+        raise UserError(f"--set {text!r}: expected KEY=VALUE, e.g. cloud_act.enacted=never")
     return key.strip(), value.strip()
 
 
@@ -280,18 +373,15 @@ def _is_run_id(text: str) -> bool:
     return True
 
 
+Variants = list[tuple[str, scenarios.Scenario]]
+
+
 def cmd_compare(args: argparse.Namespace) -> None:
     stored = [name for name in args.scenarios if _is_run_id(name)]
     loaded = [scenarios.load(name) for name in args.scenarios if not _is_run_id(name)]
     if args.sweep and not loaded:
-        raise UserError("compare: --sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
-    sweep = None
-    if args.sweep:
-        key, values = sweep_values(args.sweep)
-        base = loaded[0]
-        variants = [(value, scenarios.with_settings(base, [(key, value)], "--sweep")) for value in values]
-        sweep = (key, [(value, attrs.evolve(v, scenario=attrs.evolve(v.scenario, name=f"{base.name} [{key}={value}]")))
-                       for value, v in variants])
+        raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
+    sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
@@ -301,42 +391,62 @@ def cmd_compare(args: argparse.Namespace) -> None:
     print(index)
 
 
+def _sweep(text: str, base: scenarios.Scenario) -> tuple[str, Variants]:
+    """Each value of KEY=V1,V2,... as a variant of `base` (checked before anything runs). A value that plays
+    as the base does, or as an earlier value, gives that very scenario, so it is simulated once."""
+    key, values = sweep_values(text)
+    variants: Variants = []
+    for value in values:
+        variant = scenarios.with_settings(base, [(key, value)], "--sweep")
+        same = next((s for s in [base, *(v for _, v in variants)] if scenarios.plays_alike(s, variant)), None)
+        variants.append((value, same or _renamed(variant, f"{base.name} [{key}={value}]",
+                                                 f"{base.scenario.title} ({key} = {value})")))
+    return key, variants
+
+
 def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_dir: Path,
-             sweep: tuple[str, list[tuple[str, Any]]] | None, stored: Sequence[str] = ()) -> Path:
+             sweep: tuple[str, Variants] | None, stored: Sequence[str] = ()) -> Path:
     """Record the historical case (for its docket and timeline), run the scenarios (and the sweep),
     show the tables, and build the report from the store, stored runs (e.g. forks) first."""
     record_run(store, scenarios.load(HISTORICAL), seed=0)
     run_ids = list(stored)
+    played: dict[int, dict[str, Any]] = {}  # id of a scenario object -> its run's summary
     if loaded:
         comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress)
         _report(comparison, None)
         run_ids += [result.run_id for _, result, _ in comparison.runs]
+        summaries = comparison.summary["runs"]
+        played = {id(s): summary for (s, _, _), summary in zip(comparison.runs, summaries, strict=True)}
     swept = None
     if sweep:
         key, variants = sweep
-        points = []
-        for value, variant in variants:
-            (_, result, _), = run_scenarios(store, [variant], seed, n, jobs, None, terminal.progress).runs
-            points.append(SweepPoint(loaded[0].name, value, result.run_id))
-        swept = (key, points)
-        run_ids += [p.run_id for p in points]
+        for _, variant in variants:
+            if id(variant) not in played:
+                played[id(variant)] = run_scenarios(store, [variant], seed, n, jobs, None,
+                                                    terminal.progress).summary["runs"][0]
+        rows = [(value, played[id(variant)]) for value, variant in variants]
+        terminal.console.print(terminal.sweep_table(key, loaded[0].name, rows))
+        swept = (key, [SweepPoint(loaded[0].name, value, summary["run_id"]) for value, summary in rows])
     return build_report(store, run_ids, out_dir, swept)
 
 
 def cmd_report(args: argparse.Namespace) -> None:
     store = open_store(args.store)
-    for run_id in args.run_ids:
+    if args.latest == bool(args.run_ids):
+        raise UserError("give RUN_IDs or --latest (the newest run in the store)")
+    run_ids = [store.latest_run_id()] if args.latest else args.run_ids
+    for run_id in run_ids:
         store.run(run_id)  # an unknown id fails here, before anything is written
     out_dir = check_out_dir(args.out)
     assert out_dir is not None
-    print(build_report(store, args.run_ids, out_dir))
+    print(build_report(store, run_ids, out_dir))
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
     """Check every stored matter of the runs against the declared procedure; exit 1 on any violation."""
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
-        raise UserError("audit: give RUN_ID... or --latest")
+        raise UserError("give RUN_ID... or --latest")
     ids = [store.latest_run_id()] if args.latest else args.run_ids
     runs = [store.run(run_id) for run_id in ids]  # an unknown id fails here, before any output
     found: list[dict[str, Any]] = []
@@ -364,7 +474,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
         assert out_dir is not None
         result = record_run(store, historical, seed=0)
         print(render_text(store.matter_events(result.matter_ids[0])), end="")
-        print(f"\nrun {result.run_id}; see it again with: python run.py docket --latest\n")
+        again = f"python run.py docket {result.matter_ids[0]}" + (f" --store {args.store}" if args.store else "")
+        print(f"\nrun {result.run_id}; see this docket again with: {again}\n")
         index = _compare(store, regimes, 0, DEMO_N, _jobs(None, DEMO_N), out_dir, None)
     print(f"report: {index}")
 
@@ -378,6 +489,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="run.py", description="docketsim: an event-sourced court docket simulator")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    parser.commands = commands.choices  # type: ignore[attr-defined]
 
     p = commands.add_parser("scenarios", help="list the bundled scenarios, one line each")
     p.set_defaults(func=cmd_scenarios)
@@ -385,6 +497,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("validate", help="check scenario files and report undocumented figures")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_validate)
+
+    p = commands.add_parser("keys", help="every key a scenario can set, with its value, type and source")
+    p.add_argument("scenario", nargs="?", default=authoring.DEFAULT_BASE, metavar="SCENARIO",
+                   help=f"a bundled scenario's name or a TOML file (default {authoring.DEFAULT_BASE})")
+    p.set_defaults(func=cmd_keys)
+
+    p = commands.add_parser("new", help="write a new scenario file that extends another, ready to edit")
+    p.add_argument("name", metavar="NAME", help="the new scenario's name: letters, digits, underscores")
+    p.add_argument("--from", dest="base", default=authoring.DEFAULT_BASE, metavar="SCENARIO",
+                   help=f"the scenario it extends: a bundled name or a TOML file (default {authoring.DEFAULT_BASE})")
+    p.add_argument("--out", metavar="FILE", help="where to write it (default NAME.toml; never overwritten)")
+    p.set_defaults(func=cmd_new)
 
     p = commands.add_parser("run", help="simulate scenarios into the store and summarize the outcomes")
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="bundled scenario names or TOML files")
@@ -396,7 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
     _store_flag(p)
     p.set_defaults(func=cmd_run)
 
-    p = commands.add_parser("runs", help="the runs in the store")
+    p = commands.add_parser("runs", help="the runs in the store (or delete some)")
+    p.add_argument("--delete", nargs="+", metavar="RUN_ID", help="remove these runs and their matters")
     _store_flag(p)
     p.set_defaults(func=cmd_runs)
 
@@ -446,7 +571,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = commands.add_parser("report", help="build the report from stored runs (no re-simulation)")
-    p.add_argument("run_ids", nargs="+", metavar="RUN_ID")
+    p.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to report, the first the baseline")
+    p.add_argument("--latest", action="store_true", help="the newest run in the store")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     _store_flag(p)
     p.set_defaults(func=cmd_report)
@@ -465,26 +591,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(command: str, message: str) -> None:
+    """One line on stderr, prefixed once with the command (a message may already carry it)."""
+    prefix = f"run.py {command}: "
+    for own in (prefix, f"{command}: "):
+        message = message.removeprefix(own)
+    print(prefix + message, file=sys.stderr)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line parsed; a word a command does not take is named by that command."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        parser.commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")  # type: ignore[attr-defined]
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     try:
-        args.func(args)
+        return args.func(args) or 0
     except UserError as e:
-        print(f"run.py {args.command}: {e}", file=sys.stderr)
+        _say(args.command, str(e))
         return 2
     except Unlawful as e:
-        print(f"run.py {args.command}: the scenario led to an unlawful step: {e}", file=sys.stderr)
+        _say(args.command, f"the scenario led to an unlawful step: {e}")
         return 2
     except RunInterrupted as e:
-        print(f"run.py {args.command}: interrupted; {e.stored:,} of {e.total:,} replications stored whole; "
-              f"finish with: python run.py run --resume {e.run_id}", file=sys.stderr)
+        store = f" --store {args.store}" if getattr(args, "store", None) else ""
+        _say(args.command, f"interrupted; {e.stored:,} of {e.total:,} replications stored whole; "
+             f"finish with: python run.py run --resume {e.run_id}{store}")
         return 130
     except KeyboardInterrupt:
-        print(f"run.py {args.command}: interrupted", file=sys.stderr)
+        _say(args.command, "interrupted")
         return 130
     except BrokenPipeError:
         return 0
-    return 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from sim.colours import family
 from sim.errors import UserError
 from sim.projections import outcome_row, timeline
 from sim.results import OutcomeWriter, Tally, summary_document
@@ -25,6 +26,24 @@ class SweepPoint:
     scenario: str
     value: str
     run_id: str
+
+
+def run_label(store: DocketStore, run: Run) -> str:
+    """What sets a run apart from a plain run of its scenario: a fork's source, fork point and changes, or a
+    sweep's (or other setting's) key and value; "" for a plain run."""
+    changes = ", ".join(f"{key}={value}" for key, value in run.settings)
+    if run.fork:
+        source_id, seq = run.fork["matter_id"], run.fork["seq"]
+        try:
+            (cut,) = store.matter_events_between(source_id, seq - 1, seq)
+            opened = store.matter_events_between(source_id, 0, 1)[0]
+            source = f"{opened.scenario} matter {source_id[:8]}, after entry {seq} ({cut.date})"
+        except (UserError, ValueError):
+            source = f"matter {source_id[:8]} (no longer in the store), after entry {seq}"
+        return f"fork of {source}" + (f": {changes}" if changes else "")
+    if changes and family(run.scenario) != run.scenario:
+        return f"sweep: {changes}"
+    return changes
 
 
 def stored_rows(store: DocketStore, run: Run) -> list[dict[str, Any]]:
@@ -59,11 +78,14 @@ def _tally(run: Run, rows: list[dict[str, Any]]) -> Tally:
 
 def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                  sweep: tuple[str, list[SweepPoint]] | None = None) -> Path:
-    """Write index.html, every chart (PNG and SVG), outcomes.csv and summary.json into `out_dir`."""
+    """Write index.html, every chart (PNG and SVG), outcomes.csv and summary.json into `out_dir`: the runs
+    `run_ids` (the first is the baseline of the paired differences), and the runs of a sweep's points
+    (in its table and chart only, unless also among `run_ids`)."""
     from reports.html import write_report
 
-    runs = [store.run(run_id) for run_id in run_ids]
-    sweep_ids = {p.run_id for p in sweep[1]} if sweep else set()
+    point_ids = [p.run_id for p in sweep[1]] if sweep else []
+    runs = [store.run(run_id) for run_id in dict.fromkeys([*run_ids, *point_ids])]
+    sweep_ids = set(point_ids) - set(run_ids)
     gathered = []
     tallies: dict[str, Tally] = {}
     writer = OutcomeWriter(out_dir)
@@ -89,6 +111,9 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     seed, n = (seeds[0] if len(seeds) == 1 else seeds), (sizes[0] if len(sizes) == 1 else sizes)
     summary = summary_document([(r.scenario_path, r.scenario_hash, tallies[str(r.id)]) for r in runs], main,
                                seed, n)
+    if sweep:
+        summary["sweep"] = {"key": sweep[0], "scenario": sweep[1][0].scenario,
+                            "points": [{"value": p.value, "run_id": p.run_id} for p in sweep[1]]}
     writer.summary(summary, [])
     sweep_arg = None
     if sweep:

@@ -1,4 +1,8 @@
-"""Terminal output: the progress bar of a long run and the tables of its results (rich)."""
+"""Terminal output: the progress bar of a long run and the tables of its results (rich).
+
+Text from scenario files and runs (names, values, sources) goes into the tables as `Text`, never as
+markup, so "location_rule [provider.refuses=0.5]" shows whole rather than as a style tag.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
+from reports import measures
 from sim.projections import LEVELS
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -45,13 +51,16 @@ def _interval(e: dict[str, Any], fmt: str) -> str:
 
 def summary_table(s: dict[str, Any]) -> Table:
     """One run's estimates with 95% intervals."""
-    table = Table(title=f"{s['scenario']}  (n = {s['n']:,}, seed {s['seed']})", title_justify="left",
+    table = Table(title=Text(f"{s['scenario']}  (n = {s['n']:,}, seed {s['seed']})"), title_justify="left",
                   caption=f"run {s['run_id']}", caption_justify="left")
     table.add_column("measure")
     table.add_column("estimate  [95% interval]", justify="right")
-    table.add_row("P(disclosed)", _interval(s["p_disclosed"], ".3f"))
-    table.add_row("median days to disclosure", _interval(s["median_days"], ".0f"))
-    table.add_row("90th percentile days", _interval(s["p90_days"], ".0f"))
+    table.add_row(measures.P_DISCLOSED, _interval(s["p_disclosed"], ".3f"))
+    for key, label in measures.WITHIN.items():
+        table.add_row(label, _interval(s[key], ".3f"))
+    table.add_row(measures.RESTRICTED_MEAN, _interval(s["restricted_mean_days"], ".0f"))
+    table.add_row(measures.MEDIAN, _interval(s["median_days"], ".0f"))
+    table.add_row(measures.P90, _interval(s["p90_days"], ".0f"))
     for level in LEVELS:
         table.add_row(f"share reaching {level.replace('_', ' ')}", f"{s['reached'][level]:.3f}")
     table.add_row("share ending in contempt sanctions", f"{s['p_ended_in_contempt']:.3f}")
@@ -62,17 +71,26 @@ def summary_table(s: dict[str, Any]) -> Table:
 
 
 def paired_table(pairs: list[dict[str, Any]]) -> Table:
-    """Paired differences of each scenario against the first (same seeds: common random numbers)."""
+    """Differences of each scenario against the first, replication by replication (same seeds: common
+    random numbers, the same matters); the difference of medians among disclosed matters last, marked
+    as not paired."""
     baseline = pairs[0]["baseline"]
-    table = Table(title=f"Paired differences against {baseline}", title_justify="left")
+    table = Table(title=Text(f"Paired differences against {baseline} (same seeds, the same matters)"),
+                  title_justify="left",
+                  caption=f"restricted mean: {measures.RESTRICTED_MEAN_NOTE}; medians: {measures.MEDIAN_NOTE}",
+                  caption_justify="left")
+    columns = {"p_disclosed": ("delta " + measures.P_DISCLOSED, "+.3f"),
+               **{key: ("delta " + label, "+.3f") for key, label in measures.WITHIN.items()},
+               "restricted_mean_days": ("delta " + measures.RESTRICTED_MEAN_SHORT, "+.0f"),
+               "median_days": ("delta median days among disclosed (not paired)", "+.0f")}
     table.add_column("scenario")
-    table.add_column("delta P(disclosed)  [95%]", justify="right")
-    table.add_column("delta median days  [95%]", justify="right")
+    for label, _ in columns.values():
+        table.add_column(f"{label}  [95%]", justify="right")
     for p in pairs:
         if "note" in p:
-            table.add_row(p["scenario"], p["note"], "")
+            table.add_row(Text(p["scenario"]), p["note"], *[""] * (len(columns) - 1))
         else:
-            table.add_row(p["scenario"], _interval(p["p_disclosed"], "+.3f"), _interval(p["median_days"], "+.0f"))
+            table.add_row(Text(p["scenario"]), *(_interval(p[key], fmt) for key, (_, fmt) in columns.items()))
     return table
 
 
@@ -82,10 +100,41 @@ def _when(stamp: str) -> str:
 
 
 def runs_table(rows: list[dict[str, Any]]) -> Table:
+    """The runs in the store: id, scenario, label (a fork's source and changes, a sweep's key and value)..."""
     table = Table(title="Runs in the store", title_justify="left")
-    for column in ("run id", "scenario", "n", "seed", "started", "finished"):
-        table.add_column(column, justify="right" if column in ("n", "seed") else "left")
+    for column in ("run id", "scenario", "label", "n", "seed", "started", "finished"):
+        table.add_column(column, justify="right" if column in ("n", "seed") else "left",
+                         no_wrap=column == "run id", overflow="fold")
     for r in rows:
-        table.add_row(r["run_id"], r["scenario"], f"{r['n']:,}", str(r["seed"]), _when(r["started"]),
-                      _when(r["finished"]))
+        table.add_row(r["run_id"], Text(r["scenario"]), Text(r["label"]), f"{r['n']:,}", str(r["seed"]),
+                      _when(r["started"]), _when(r["finished"]))
     return table
+
+
+def sweep_table(key: str, scenario: str, points: list[tuple[str, dict[str, Any]]]) -> Table:
+    """One row per swept value: its run id and its disclosure measures."""
+    table = Table(title=Text(f"Sweep of {key} over {scenario} (same seed; each value's run id for `report`)"),
+                  title_justify="left")
+    for column in ("value", "run id", measures.P_DISCLOSED, measures.WITHIN["p_disclosed_within_730"],
+                   measures.RESTRICTED_MEAN_SHORT, "median days among disclosed"):
+        table.add_column(f"{column}  [95%]" if column not in ("value", "run id") else column,
+                         justify="left" if column in ("value", "run id") else "right", no_wrap=column == "run id")
+    for value, s in points:
+        table.add_row(Text(value), s["run_id"], _interval(s["p_disclosed"], ".3f"),
+                      _interval(s["p_disclosed_within_730"], ".3f"), _interval(s["restricted_mean_days"], ".0f"),
+                      _interval(s["median_days"], ".0f"))
+    return table
+
+
+def keys_lines(keys: list[Any], value_width: int = 40) -> list[str]:
+    """A scenario's settable keys (`sim.authoring.Key`), one line each so that grep finds them: key, type,
+    value now (long text shortened), the file that sets it, and its source or assumption."""
+    def short(text: str) -> str:
+        text = " ".join(text.split())
+        return text if len(text) <= value_width else text[:value_width - 1] + "\u2026"
+
+    rows = [("KEY", "TYPE", "VALUE", "SET IN", "SOURCE OR ASSUMPTION"),
+            *((k.path, k.kind, short(k.shown), k.set_in, k.basis) for k in keys)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]).rstrip()
+            for row in rows]

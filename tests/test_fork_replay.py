@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -17,7 +19,7 @@ from sim.narrative import running
 from sim.projections import state
 from sim.runner import record_run, source_entries
 from sim.store import open_store
-from tests.conftest import ROOT, cli
+from tests.conftest import ROOT, cli, system_tool
 
 
 @pytest.fixture(scope="module")
@@ -203,18 +205,15 @@ def test_replay_narrates_in_plain_english(recorded):
     assert "2016-10-13" not in done.stdout
 
 
-def test_replay_steps_with_enter_in_a_real_terminal(recorded):
-    """tmux gives replay a real terminal: nothing more shows until Enter, q quits."""
-    folder, url, matter_id, _ = recorded
-    assert shutil.which("tmux"), "tmux is needed for this test (.ci/run installs it)"
+@contextmanager
+def terminal(command: str, cwd) -> Iterator[tuple[Callable[[], str], Callable[[str], str], Callable[..., None]]]:
+    """`command` in a real terminal (tmux): the screen, a wait for text on it, and keys to press."""
+    tmux = system_tool("tmux", "apt-get install -y tmux")
     session = f"docketsim{time.monotonic_ns()}"
-    command = f"{sys.executable} {ROOT / 'run.py'} replay {matter_id} --step --store {url}; sleep 30"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", command], check=True,
-                   cwd=folder)
+    subprocess.run([tmux, "new-session", "-d", "-s", session, "-x", "200", "-y", "50", command], check=True, cwd=cwd)
     try:
         def screen() -> str:
-            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True,
-                                  text=True).stdout
+            return subprocess.run([tmux, "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
 
         def wait_for(text: str) -> str:
             for _ in range(100):
@@ -224,15 +223,39 @@ def test_replay_steps_with_enter_in_a_real_terminal(recorded):
                 time.sleep(0.1)
             raise AssertionError(f"{text!r} never appeared:\n{shown}")
 
+        def press(*keys: str) -> None:
+            subprocess.run([tmux, "send-keys", "-t", session, *keys], check=True)
+
+        yield screen, wait_for, press
+    finally:
+        subprocess.run([tmux, "kill-session", "-t", session], capture_output=True)
+
+
+def test_replay_steps_with_enter_in_a_real_terminal(recorded):
+    """tmux gives replay a real terminal: nothing more shows until Enter, q quits."""
+    folder, url, matter_id, _ = recorded
+    command = f"{sys.executable} {ROOT / 'run.py'} replay {matter_id} --step --store {url}; sleep 30"
+    with terminal(command, folder) as (screen, wait_for, press):
         first = wait_for("asks a magistrate judge for a warrant")
         assert "issues the warrant" not in first
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        press("Enter")
         wait_for("issues the warrant")
-        subprocess.run(["tmux", "send-keys", "-t", session, "q", "Enter"], check=True)
+        press("q", "Enter")
         time.sleep(0.5)
         assert "is served on" not in screen()
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_ctrl_d_at_the_step_prompt_ends_the_replay_quietly(recorded):
+    folder, url, matter_id, _ = recorded
+    command = f"{sys.executable} {ROOT / 'run.py'} replay {matter_id} --step --store {url}; echo ended $?; sleep 30"
+    with terminal(command, folder) as (_, wait_for, press):
+        wait_for("asks a magistrate judge for a warrant")
+        press("Enter")
+        wait_for("issues the warrant")
+        press("C-d")
+        shown = wait_for("ended ")
+        assert "ended 0" in shown and "Traceback" not in shown and "EOFError" not in shown
+        assert "is served on" not in shown
 
 
 def test_a_bundled_recipe_forks_the_historical_matter(tmp_path):
@@ -244,6 +267,7 @@ def test_a_bundled_recipe_forks_the_historical_matter(tmp_path):
     historical, fork = store.runs()
     assert historical.scenario == "microsoft_ireland_2013" and fork.fork["matter_id"] == str(historical.matter_ids()[0])
     assert fork.settings == [("cloud_act.enacted", "never")] and fork.seed == 3 and fork.replications == 20
+    assert fork.scenario_data["scenario"]["title"] == "Had the CLOUD Act never passed"  # legends show it
 
 
 @pytest.mark.parametrize(("edit", "message"), [
