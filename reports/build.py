@@ -62,9 +62,12 @@ def median_replication(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
-    """The docket of the newest historical run in the store (empty if there is none)."""
+    """The docket of the newest run of a historical scenario as recorded (not a fork of it, nor a run with
+    changed settings); empty if there is none."""
     for run in reversed(store.runs()):
-        if run.scenario_data.get("scenario", {}).get("kind") == HISTORICAL_KIND and stored_prefix(store, run):
+        as_recorded = run.fork is None and not run.settings
+        if run.scenario_data.get("scenario", {}).get("kind") == HISTORICAL_KIND and as_recorded \
+                and stored_prefix(store, run):
             return timeline(store.matter_events(str(run.matter_ids()[0])))
     return []
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 import run
-from reports import terminal
+from reports import charts, terminal
+from reports.build import historical_entries
+from sim.projections import timeline
 from sim.store import open_store
 from tests.conftest import cli
 
@@ -130,6 +132,12 @@ def test_runs_labels_a_fork_with_its_source_point_and_changes_and_its_title(fork
     assert fork.scenario_data["scenario"]["title"] == \
         "Microsoft Ireland as it happened (S.D.N.Y. 2013 to Supreme Court 2018), forked on 2017-01-24: " \
         "cloud_act.enacted = never"
+
+
+def test_a_report_shows_the_case_as_recorded_not_a_fork_of_it(forked):
+    _, store, matter = forked
+    assert historical_entries(store) == timeline(store.matter_events(matter))
+    assert charts.days_to_final_disposition(historical_entries(store)) == 1595
 
 
 def test_report_latest_reports_the_newest_run(forked, capsys):
