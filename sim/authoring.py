@@ -122,7 +122,7 @@ def _walk(obj: Any, cls: type, prefix: str, data: Any, scenario: Scenario,
         elif kind_of(parse) == "pins":
             yield from _pins(value, raw or {}, scenario, origins)
         else:
-            yield _key(path, kind_of(parse), value, raw, field.metadata["doc"], scenario, origins)
+            yield _key(path, kind_of(parse), value, raw, field.metadata["doc"], scenario, origins, field.default)
             if isinstance(value, Provenance) and isinstance(raw, dict):
                 for part, item in raw.items():
                     if part in _PART_KINDS:
@@ -138,11 +138,12 @@ def _basis(value: Any) -> str:
 
 
 def _key(path: str, kind: str, value: Any, raw: Any, doc: str, scenario: Scenario,
-         origins: list[tuple[str, dict[str, Any]]]) -> Key:
+         origins: list[tuple[str, dict[str, Any]]], default: Any) -> Key:
+    """A key with its value; one the scenario leaves out has value "" and shows its default."""
     if isinstance(value, Provenance):
         shown = value.describe()
     elif raw is None:
-        shown = "(not set)"
+        shown = "(not set: none)" if default in (None, "", attrs.NOTHING) else f"(not set: {toml_value(default)})"
     else:
         shown = raw if isinstance(raw, str) else toml_value(raw)
     text = toml_value(raw) if raw is not None else ""
@@ -177,7 +178,7 @@ def draft(name: str, base: Scenario, extends: str, base_arg: str) -> str:
     lines = [
         f"# docketsim scenario: data only, nothing here is executed. Written by `python run.py new {name}`.",
         f"# It extends {base.name}: every key not set here keeps that scenario's value.",
-        "# Uncomment a line and change its value; give each figure a `source` (e.g. \"legal-reference §8.4\") or",
+        "# Uncomment a line and change its value; give each figure a `source` (e.g. \"sources §8.4\") or",
         "# an `assumption` saying why. Every settable key, with its value now: `python run.py keys FILE`.",
         "# Check the file: `python run.py validate FILE`. Run it: `python run.py run FILE -n 1000`.",
         f"# Compare it with its base: `python run.py compare {base_arg} FILE -n 1000`.",
