@@ -50,7 +50,9 @@ def _days(x: float) -> str:
 
 
 def _summary_row(name: str, s: Mapping[str, Any], colour: str) -> dict[str, Any]:
-    return {"name": name, "colour": colour, "n": f"{s['n']:,}",
+    requested = s.get("n_requested", s["n"])
+    n = f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
+    return {"name": name, "colour": colour, "n": n,
             "p_disclosed": _interval(s["p_disclosed"], _points),
             "median_days": _interval(s["median_days"], _days), "p90_days": _interval(s["p90_days"], _days),
             "reached": [_percent(s["reached"][level]) for level in LEVELS],
@@ -96,6 +98,13 @@ def _measure_label(key: str, values: Sequence[Any]) -> str:
 
 def _listed(x: int | Sequence[int], fmt: str = "") -> str:
     return ", ".join(format(v, fmt) for v in ([x] if isinstance(x, int) else x))
+
+
+def _n_text(n: int | Sequence[int], requested: int | Sequence[int] | None) -> str:
+    """'5,000', or for a report of an incomplete run '6,272 stored of 20,000 requested'."""
+    if requested is None or requested == n:
+        return _listed(n, ",")
+    return f"{_listed(n, ',')} stored of {_listed(requested, ',')} requested"
 
 
 class _Charts:
@@ -154,13 +163,15 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
 def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
-                 sweep: Mapping[str, Any] | None = None) -> Path:
+                 sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None) -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
     `pairs`: paired differences against the baseline; `timelines`: scenario name -> docket entries of its
-    median replication (may be empty); `seed` and `n` are the runs' (lists if they differ); `sweep`: None or
-    {"key": ..., "points": [(value, summary)]}, optionally with "measure_label" (the swept value's unit).
+    median replication (may be empty); `seed` and `n` are the runs' (lists if they differ), `n` counting the
+    replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
+    `sweep`: None or {"key": ..., "points": [(value, summary)]}, optionally with "measure_label" (the swept
+    value's unit).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -169,7 +180,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     page = env.get_template("report.html.j2").render(
-        version=__version__, seed=_listed(seed), n=_listed(n, ","), charts=shown,
+        version=__version__, seed=_listed(seed), n=_n_text(n, n_requested), charts=shown,
         levels=[charts.LEVEL_NAMES[level].replace("\n", " ") for level in LEVELS],
         summaries=[_summary_row(r["scenario"].name, r["summary"], colours[r["scenario"].name]) for r in runs],
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
