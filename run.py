@@ -1,15 +1,30 @@
 #!/usr/bin/env python3
 """docketsim's command line: parses arguments and calls one function per command.
 
-Bad input of any kind ends with one line on stderr and exit status 2, never a traceback.
+Bad input of any kind ends with one line on stderr and exit status 2, a fault of the environment (a full
+disk, a read-only, damaged or unreachable store) one line and exit status 1, never a traceback. Text from
+scenario files and stores is printed literally (control characters made visible, no markup).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+
+
+def _stopped_while_starting(number: int, frame: object) -> None:
+    os.write(2, b"run.py: interrupted\n")
+    os._exit(128 + number)
+
+
+if __name__ == "__main__":  # Ctrl-C while the libraries load: one line, no traceback
+    for _number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_number, _stopped_while_starting)
+
 import argparse
+import contextlib
 import datetime as dt
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -18,20 +33,25 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 import attrs
+from eventsourcing.persistence import PersistenceError
 
 from reports import terminal
-from reports.build import SweepPoint, build_report, sweep_values
+from reports.build import SweepPoint, build_report, incomplete, sweep_values
+from sim import interrupts
 from sim import scenario as scenarios
 from sim.audit import audit, stored_matters
+from sim.backends import fault
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import Unlawful
 from sim.engine.script import ForkImpossible
-from sim.errors import UserError
+from sim.errors import Fault, UserError
+from sim.literal import printable, printable_lines
 from sim.narrative import running, tell
 from sim.projections import entries, render_text
 from sim.recipes import load_recipe
-from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix
-from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
+from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix, usable_jobs
+from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
+from sim.store_url import hide_password
 
 HISTORICAL = "microsoft_ireland_2013"
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
@@ -48,7 +68,8 @@ class Parser(argparse.ArgumentParser):
 
 def _store_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="URL",
-                        help=f"sqlite:///PATH or memory:// (default: ${STORE_ENV} or {DEFAULT_STORE})")
+                        help="sqlite:///PATH, postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or memory:// "
+                             f"(default: ${STORE_ENV} or {DEFAULT_STORE})")
 
 
 def _matter_flags(parser: argparse.ArgumentParser) -> None:
@@ -82,48 +103,43 @@ def _whole(minimum: int):  # type: ignore[no-untyped-def]
 def cmd_scenarios(args: argparse.Namespace) -> None:
     for path in scenarios.bundled_paths():
         loaded = scenarios.load(str(path))
-        print(f"{loaded.name:<34} {loaded.scenario.title}")
+        print(f"{loaded.name:<34} {printable(loaded.scenario.title)}")
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
     for name in args.files:
         loaded = scenarios.load(name)
         undocumented = loaded.undocumented()
-        print(f"{loaded.path}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
+        print(f"{printable(loaded.path)}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
         for key in undocumented:
-            print(f"{loaded.path}: {key}: no source or assumption given", file=sys.stderr)
+            print(f"{printable(loaded.path)}: {key}: no source or assumption given", file=sys.stderr)
 
 
 def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios:
             raise UserError("run: give scenarios or --resume RUN_ID, not both")
-        store = open_store(args.store)
-        out_dir = check_out_dir(args.out)
-        comparison = resume(store, args.resume, _jobs(args.jobs, None), out_dir, terminal.progress)
+        with recording(args.store) as store:
+            store.run(args.resume)  # an unknown run id fails here, before anything is written
+            out_dir = check_out_dir(args.out)
+            comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), out_dir, terminal.progress,
+                                args.note)
     else:
         if not args.scenarios:
             raise UserError("run: name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         loaded = [scenarios.load(name) for name in args.scenarios]
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
-            comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
-                                       terminal.progress)
+            comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir,
+                                       terminal.progress, note=args.note)
     _report(comparison, out_dir)
-
-
-def _jobs(requested: int | None, n: int | None) -> int:
-    """Worker processes: as asked, else every core; a handful of replications run in-process."""
-    if requested is not None:
-        return requested
-    return 1 if n is not None and n < 64 else (os.cpu_count() or 1)
 
 
 def _report(comparison: Comparison, out_dir: Path | None) -> None:
     for scenario, result, _ in comparison.runs:
         note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
             if result.already_recorded else ""
-        print(f"run {result.run_id}  scenario {scenario.name}{note}")
+        print(f"run {result.run_id}  scenario {printable(scenario.name)}{note}")
         shown = result.matter_ids[:MAX_IDS_SHOWN]
         for matter_id in shown:
             print(f"matter {matter_id}")
@@ -173,11 +189,11 @@ def cmd_docket(args: argparse.Namespace) -> None:
                         "open_deadlines": [attrs.asdict(d, value_serializer=_json_value) for d in open_then]}
         print(json.dumps(document, indent=2))
         return
-    print(render_text(events), end="")
+    print(printable_lines(render_text(events)), end="")
     if args.as_of is not None:
         print(f"\nAs of {args.as_of.isoformat()}: {len(events) - 1} entries on record; deadlines then running:")
         for deadline in open_then:
-            print(f"  - {deadline.describe()}")
+            print(f"  - {printable(deadline.describe())}")
         if not open_then:
             print("  (none)")
 
@@ -204,7 +220,7 @@ def cmd_replay(args: argparse.Namespace) -> None:
     if args.step and interactive:
         print("Enter: next event, q then Enter: quit\n")
     for _, told in tell(events):
-        print(told, flush=True)
+        print(printable_lines(told), flush=True)
         if interactive:
             if input().strip().lower() == "q":
                 return
@@ -223,19 +239,22 @@ def cmd_fork(args: argparse.Namespace) -> None:
         source = scenarios.load(recipe.source)
         scenarios.with_settings(source, list(recipe.set))  # a bad change fails here, before anything is written
         with recording(args.store) as store:
-            matter_id = record_run(store, source, seed=0).matter_ids[0]
+            matter_id = record_run(store, source, seed=0, note=args.note).matter_ids[0]
             _fork(store, matter_id, None, recipe.as_of, list(recipe.set), args.n or recipe.n,
-                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out)
+                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out, args.note)
         return
     if not args.matter_id:
         raise UserError("fork: give a MATTER_ID (see `python run.py run`), or --recipe FILE")
     settings = [_setting(text) for text in args.set or []]
-    _fork(open_store(args.store), args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
-          args.seed or 0, args.jobs, args.out)
+    open_store(args.store)  # a missing store fails here, before a new file would be made
+    with recording(args.store) as store:
+        _fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1, args.seed or 0,
+              args.jobs, args.out, args.note)
 
 
 def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | None,
-          settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None) -> None:
+          settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None,
+          note: Any) -> None:
     """Fork `matter_id` after an entry or as of a date, under its scenario with `settings` applied."""
     source = store.matter_events(matter_id)
     if (after_entry is None) == (as_of is None):
@@ -257,8 +276,8 @@ def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | 
     fork = source_entries(store, matter_id, seq)
     out_dir = check_out_dir(out)
     try:
-        comparison = run_scenarios(store, [scenario], seed, n, _jobs(jobs, n), out_dir, terminal.progress,
-                                   fork=fork)
+        comparison = run_scenarios(store, [scenario], seed, n, usable_jobs(jobs, n), out_dir, terminal.progress,
+                                   fork=fork, note=note)
     except ForkImpossible as e:
         raise UserError(f"fork: no play of the changed scenario reproduces the copied entries ({e}); "
                         "fork earlier, or change something that comes later") from None
@@ -297,18 +316,21 @@ def cmd_compare(args: argparse.Namespace) -> None:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
         out_dir = check_out_dir(args.out)
         assert out_dir is not None
-        index = _compare(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir, sweep, stored)
+        index = _compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir, sweep,
+                         args.note, stored)
     print(index)
 
 
 def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_dir: Path,
-             sweep: tuple[str, list[tuple[str, Any]]] | None, stored: Sequence[str] = ()) -> Path:
+             sweep: tuple[str, list[tuple[str, Any]]] | None, note: Any, stored: Sequence[str] = ()) -> Path:
     """Record the historical case (for its docket and timeline), run the scenarios (and the sweep),
     show the tables, and build the report from the store, stored runs (e.g. forks) first."""
-    record_run(store, scenarios.load(HISTORICAL), seed=0)
+    record_run(store, scenarios.load(HISTORICAL), seed=0, note=note)
     run_ids = list(stored)
+    for line in incomplete(store, run_ids):
+        print(printable(line))
     if loaded:
-        comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress)
+        comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress, note=note)
         _report(comparison, None)
         run_ids += [result.run_id for _, result, _ in comparison.runs]
     swept = None
@@ -316,7 +338,7 @@ def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_di
         key, variants = sweep
         points = []
         for value, variant in variants:
-            (_, result, _), = run_scenarios(store, [variant], seed, n, jobs, None, terminal.progress).runs
+            (_, result, _), = run_scenarios(store, [variant], seed, n, jobs, None, terminal.progress, note=note).runs
             points.append(SweepPoint(loaded[0].name, value, result.run_id))
         swept = (key, points)
         run_ids += [p.run_id for p in points]
@@ -329,6 +351,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         store.run(run_id)  # an unknown id fails here, before anything is written
     out_dir = check_out_dir(args.out)
     assert out_dir is not None
+    for line in incomplete(store, args.run_ids):
+        print(printable(line))
     print(build_report(store, args.run_ids, out_dir))
 
 
@@ -362,10 +386,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
     with recording(args.store) as store:
         out_dir = check_out_dir(DEMO_OUT)
         assert out_dir is not None
-        result = record_run(store, historical, seed=0)
-        print(render_text(store.matter_events(result.matter_ids[0])), end="")
+        result = record_run(store, historical, seed=0, note=args.note)
+        print(printable_lines(render_text(store.matter_events(result.matter_ids[0]))), end="")
         print(f"\nrun {result.run_id}; see it again with: python run.py docket --latest\n")
-        index = _compare(store, regimes, 0, DEMO_N, _jobs(None, DEMO_N), out_dir, None)
+        index = _compare(store, regimes, 0, DEMO_N, usable_jobs(None, DEMO_N), out_dir, None, args.note)
     print(f"report: {index}")
 
 
@@ -390,7 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="bundled scenario names or TOML files")
     p.add_argument("-n", type=_whole(1), default=1, help="replications per scenario (default 1)")
     p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
-    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=_whole(1), default=None,
+                   help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
     _store_flag(p)
@@ -423,7 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a scenario key (repeatable)")
     p.add_argument("-n", type=_whole(1), default=None, help="replications (default 1, or the recipe's)")
     p.add_argument("--seed", type=_whole(0), default=None, help="root seed (default 0, or the recipe's)")
-    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=_whole(1), default=None,
+                   help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     _store_flag(p)
     p.set_defaults(func=cmd_fork)
@@ -439,7 +465,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bundled scenario names, TOML files, or ids of stored runs (e.g. forks)")
     p.add_argument("-n", type=_whole(1), default=1000, help="replications per scenario (default 1000)")
     p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
-    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=_whole(1), default=None,
+                   help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     p.add_argument("--sweep", metavar="KEY=V1,V2,...", help="rerun the first scenario across values of one key")
     _store_flag(p)
@@ -466,25 +493,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    interrupts.install()
+    command = "run.py"
     try:
+        args = build_parser().parse_args(argv)
+        command = f"run.py {args.command}"
+        args.note = lambda text: print(f"{command}: {printable(text)}", file=sys.stderr, flush=True)
         args.func(args)
     except UserError as e:
-        print(f"run.py {args.command}: {e}", file=sys.stderr)
-        return 2
+        return _fail(command, str(e), 2)
     except Unlawful as e:
-        print(f"run.py {args.command}: the scenario led to an unlawful step: {e}", file=sys.stderr)
-        return 2
+        return _fail(command, f"the scenario led to an unlawful step: {e}", 2)
     except RunInterrupted as e:
-        print(f"run.py {args.command}: interrupted; {e.stored:,} of {e.total:,} replications stored whole; "
-              f"finish with: python run.py run --resume {e.run_id}", file=sys.stderr)
-        return 130
+        stored = f"{e.stored:,} of {e.total:,} replications stored whole"
+        if e.cause:
+            return _fail(command, f"{e.cause}; {stored}; then finish with: python run.py run --resume {e.run_id}", 1)
+        return _fail(command, f"interrupted; {stored}; finish with: python run.py run --resume {e.run_id}",
+                     128 + (interrupts.received() or signal.SIGINT))
     except KeyboardInterrupt:
-        print(f"run.py {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _fail(command, "interrupted", 128 + (interrupts.received() or signal.SIGINT))
+    except Fault as e:
+        return _fail(command, str(e), 1)
+    except PersistenceError as e:
+        return _fail(command, str(fault(e, hide_password(store_url(getattr(args, "store", None))))), 1)
     except BrokenPipeError:
         return 0
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        return _fail(command, f"{where}{e.strerror or e}", 1)
     return 0
+
+
+def _fail(command: str, message: str, status: int) -> int:
+    with contextlib.suppress(OSError):
+        print(f"{command}: {printable(message)}", file=sys.stderr, flush=True)
+    return status
 
 
 if __name__ == "__main__":
