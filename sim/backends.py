@@ -20,7 +20,7 @@ from urllib.parse import quote
 import attrs
 
 from sim.errors import Fault, StoreError
-from sim.locks import AdvisoryLocks, FileLocks, Locks, ProcessLocks
+from sim.locks import TABLES, AdvisoryLocks, FileLocks, Locks, ProcessLocks
 from sim.store_url import Location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -38,6 +38,7 @@ class Backend:
     env: dict[str, str]
     locks: Locks
     writable: bool = True
+    setup_key: int | None = None  # held while the library creates the tables (PostgreSQL races otherwise)
 
 
 def prepare(where: Location, *, create: bool) -> Backend:
@@ -141,7 +142,7 @@ def _postgres(where: Location, create: bool) -> Backend:
            "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "no" if present else "yes"}
     locks = AdvisoryLocks(connect)
     locks.connection = connection
-    return Backend(env, locks)
+    return Backend(env, locks, setup_key=None if present else TABLES)
 
 
 def _postgres_tables(connection: Any, url: str) -> bool:

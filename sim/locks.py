@@ -1,8 +1,9 @@
 """Locks between the processes sharing a store, each ending with the process that holds it, however it ends.
 
-Two kinds of key: `IN_USE`, held shared by every process recording into the store (so that a failed first
-run removes a store file it created only when no other process has opened it meanwhile), and a run's key,
-held exclusively by the one process writing that run (`run_key`).
+Keys: `IN_USE`, held shared by every process recording into the store (so that a failed first run removes
+a store file it created only when no other process has opened it meanwhile); a run's key, held
+exclusively by the one process writing that run (`run_key`); `TABLES`, held while a process creates the
+tables of a new PostgreSQL store.
 
 - SQLite: open-file-description locks (Linux) on one byte each of a file beside the store, ``PATH-lock``.
 - PostgreSQL: session advisory locks on a connection of their own.
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 IN_USE = 0
+TABLES = (1 << 63) + 1  # beyond every run key: held while one process creates a store's tables
 _OFD = hasattr(fcntl, "F_OFD_SETLK")
 
 

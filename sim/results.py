@@ -180,11 +180,14 @@ class OutcomeWriter:
         self.file.close()
 
     def summary(self, document: dict[str, Any], scenario_files: list[str]) -> None:
+        """summary.json, and a copy of each scenario file still where the run found it (a run resumed from
+        another folder keeps its effective scenario in the store, and summary.json names it)."""
         (self.out_dir / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        found = [path for path in scenario_files if Path(path).is_file()]
         copies = self.out_dir / "scenarios"
-        if scenario_files:
+        if found:
             copies.mkdir(exist_ok=True)
-        for path in scenario_files:
+        for path in found:
             shutil.copyfile(path, copies / Path(path).name)
 
 

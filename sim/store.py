@@ -339,6 +339,18 @@ def open_store(url: str | None, *, create: bool = False) -> DocketStore:
 
 
 def _opened(where: Location, backend: Backend) -> DocketStore:
+    if backend.setup_key is None:
+        return _constructed(where, backend)
+    try:
+        while not backend.locks.try_lock(backend.setup_key):
+            time.sleep(0.05)
+        return _constructed(where, backend)
+    finally:
+        with contextlib.suppress(Exception):
+            backend.locks.unlock(backend.setup_key)
+
+
+def _constructed(where: Location, backend: Backend) -> DocketStore:
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
