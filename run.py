@@ -507,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     except RunInterrupted as e:
         stored = f"{e.stored:,} of {e.total:,} replications stored whole"
         if e.cause:
-            return _fail(command, f"{e.cause}; {stored}; then finish with: python run.py run --resume {e.run_id}", 1)
+            return _fail(command, f"{e.cause}; {stored}; finish with: python run.py run --resume {e.run_id}", 1)
         return _fail(command, f"interrupted; {stored}; finish with: python run.py run --resume {e.run_id}",
                      128 + (interrupts.received() or signal.SIGINT))
     except KeyboardInterrupt:
@@ -531,4 +531,4 @@ def _fail(command: str, message: str, status: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    interrupts.leave(main())

@@ -10,8 +10,10 @@ replications only). Until `install()` runs, Python's own handling applies and `d
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,6 +70,20 @@ def blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def leave(status: int) -> None:
+    """End the process with `status` once the command is over. A command stopped by a signal leaves at
+    once (a further Ctrl-C while Python shuts down would kill it with the wrong status); otherwise
+    signals arriving while Python shuts down are ignored."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    if _state["signal"]:
+        os._exit(status)
+    for number in SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    sys.exit(status)
 
 
 def worker_handling() -> None:
