@@ -73,13 +73,18 @@ def _sqlite(path: Path, url: str, create: bool) -> Backend:
         where = "the folder" if not folder_writable else "the file"
         raise Fault(f"{url}: the store is read-only ({where} cannot be written); `runs`, `docket`, `replay` and "
                     "`report` still read it")
-    # A read-only medium has no room for the shared-memory index of the write-ahead log: a store closed
-    # cleanly (no log left) is read as immutable; otherwise SQLite reads the log it finds beside the file.
+    dbname = _read_only_uri(path)
+    return Backend({**env, "SQLITE_DBNAME": dbname, "CREATE_TABLE": "no"}, ProcessLocks(), writable=False)
+
+
+def _read_only_uri(path: Path) -> str:
+    """An SQLite URI reading `path` without writing. A read-only medium has no room for the shared-memory
+    index of the write-ahead log: a store closed cleanly (no log left) is read as immutable; otherwise
+    SQLite reads the log it finds beside the file."""
     wal = path.with_name(path.name + "-wal")
     has_log = wal.exists() and wal.stat().st_size > 0
-    mode = "mode=ro" if folder_writable or has_log else "immutable=1"
-    dbname = f"file:{quote(str(path.resolve()))}?{mode}"
-    return Backend({**env, "SQLITE_DBNAME": dbname, "CREATE_TABLE": "no"}, ProcessLocks(), writable=False)
+    mode = "mode=ro" if os.access(path.parent, os.W_OK | os.X_OK) or has_log else "immutable=1"
+    return f"file:{quote(str(path.resolve()))}?{mode}"
 
 
 def _check_sqlite_file(path: Path, url: str) -> None:
@@ -96,7 +101,7 @@ def _check_sqlite_file(path: Path, url: str) -> None:
     if not head:
         return
     try:
-        con = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        con = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             columns = {t: [row[1] for row in con.execute(f"PRAGMA table_info({t})")]
@@ -108,6 +113,8 @@ def _check_sqlite_file(path: Path, url: str) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
+        if "malformed" in str(e):
+            raise fault(e, url) from None
         raise StoreError(f"{url}: {path} cannot be read as a docketsim store ({e})") from None
     if tables and ("stored_events" not in tables or any(c != EVENT_COLUMNS for c in columns.values())
                    or (topic is not None and not str(topic).startswith(TOPIC_PREFIX))):
@@ -173,11 +180,11 @@ _KNOWN: list[tuple[tuple[str, ...], str]] = [
      "the store is damaged"),
     (("database is locked",),
      "another process kept the store locked too long"),
+    (("password authentication failed", "no pg_hba.conf entry", "role", "does not exist"),
+     "the server refused the connection"),
     (("connection refused", "could not connect", "connection failed", "couldn't get a connection", "timeout",
       "server closed the connection", "terminating connection", "no route to host", "name or service not known"),
      "cannot reach the server"),
-    (("password authentication failed", "no pg_hba.conf entry", "role", "does not exist"),
-     "the server refused the connection"),
     (("permission denied",),
      "permission denied"),
 ]

@@ -127,10 +127,14 @@ def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]
     try:
         yield executor
     except BaseException:
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
             with contextlib.suppress(Exception):
                 process.terminate()
-        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(1)
+        executor.shutdown(wait=True, cancel_futures=True)  # quick: the workers are gone
         raise
     executor.shutdown(wait=True)
 
