@@ -593,7 +593,10 @@ def _extend(data: dict[str, Any], shown: str, base_dir: Path,
     base_shown = _shown(path)
     if base_shown in chain:
         raise ScenarioError(shown, "scenario.extends", f"extends itself through {' -> '.join(chain)}")
-    base_text = _read(path, base_shown)
+    try:
+        base_text = _read(path, base_shown)
+    except ScenarioError as e:
+        raise ScenarioError(shown, "scenario.extends", f"{base_shown}: {e.message}") from None
     base_data, base_texts, bases = _extend(_toml(base_text, base_shown), base_shown, path.parent,
                                            (*chain, base_shown))
     merged = _merge(base_data, data, Scenario)

@@ -107,6 +107,29 @@ def popen(*args: str, cwd) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
+def interrupted_run(store_url, monkeypatch, n, crash_at, scenario="microsoft_ireland_stochastic", seed=6):
+    """A run cut short at replication `crash_at` (as a crash would), in process: its id."""
+    from sim import runner
+    from sim.runner import record_run, stored_prefix
+
+    real = runner.simulate
+
+    def failing(*args, **kwargs):
+        if args[2] == crash_at:  # the replication
+            raise RuntimeError("cut")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "simulate", failing)
+    monkeypatch.setattr(runner, "COMMIT_GROUP", 16)
+    store = open_store(store_url, create=True)
+    with pytest.raises(RuntimeError):
+        record_run(store, scenarios.load(scenario), seed=seed, replications=n)
+    monkeypatch.setattr(runner, "simulate", real)
+    run = store.runs()[0]
+    assert 0 < stored_prefix(store, run) < n
+    return str(run.id)
+
+
 def variant(scenario, pins: bool = False, **tables):
     """The scenario with some fields replaced, e.g. provider={"refuses": 0.0} (a float becomes a
     probability); pins dropped by default (and with them the record: the variant is a simulated regime)."""

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from sim import runner
-from sim import scenario as scenarios
-from sim.runner import record_run, stored_prefix
+from sim.runner import stored_prefix
 from sim.store import open_store
-from tests.conftest import cli, popen
+from tests.conftest import cli, interrupted_run, popen
 
 STOCHASTIC = "microsoft_ireland_stochastic"
 
@@ -62,28 +58,8 @@ def test_the_same_run_twice_at_once_waits_then_reports_the_same_outcomes(tmp_pat
     assert len(open_store(store_url).register().run_ids) == 1
 
 
-def _interrupted_run(store_url, monkeypatch, n, crash_at):
-    """A run cut short at replication `crash_at` (as a crash would): its id."""
-    real = runner.simulate
-
-    def failing(scenario, run_id, replication, seed, fork=None):
-        if replication == crash_at:
-            raise RuntimeError("cut")
-        return real(scenario, run_id, replication, seed, fork)
-
-    monkeypatch.setattr(runner, "simulate", failing)
-    monkeypatch.setattr(runner, "COMMIT_GROUP", 16)
-    store = open_store(store_url, create=True)
-    with pytest.raises(RuntimeError):
-        record_run(store, scenarios.load(STOCHASTIC), seed=6, replications=n)
-    monkeypatch.setattr(runner, "simulate", real)
-    run = store.runs()[0]
-    assert 0 < stored_prefix(store, run) < n
-    return str(run.id)
-
-
 def test_two_resumes_of_one_run_at_once_write_it_once(tmp_path, store_url, monkeypatch):
-    run_id = _interrupted_run(store_url, monkeypatch, 1200, 100)
+    run_id = interrupted_run(store_url, monkeypatch, 1200, 100)
     processes = [popen("run", "--resume", run_id, "--jobs", "1", "--out", name, "--store", store_url, cwd=tmp_path)
                  for name in ("r1", "r2")]
     results = finish(processes)
@@ -105,7 +81,7 @@ def test_two_resumes_of_one_run_at_once_write_it_once(tmp_path, store_url, monke
 
 
 def test_rerunning_an_interrupted_command_resumes_it_saying_so(tmp_path, store_url, monkeypatch):
-    _interrupted_run(store_url, monkeypatch, 300, 50)
+    interrupted_run(store_url, monkeypatch, 300, 50)
     again = cli("run", STOCHASTIC, "-n", "300", "--seed", "6", "--out", "again", "--store", store_url, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "is incomplete" in again.stderr and "resuming it" in again.stderr and "--resume" in again.stderr

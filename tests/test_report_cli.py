@@ -7,7 +7,9 @@ import os
 
 import pytest
 
-from tests.conftest import cli
+from sim.runner import stored_prefix
+from sim.store import open_store
+from tests.conftest import cli, interrupted_run
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +67,18 @@ def test_bad_report_requests(compared, args, message):
     assert done.returncode == 2, done.stdout + done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
     assert (folder / "docketsim.sqlite").read_bytes() == before
+
+
+def test_a_report_of_an_incomplete_run_says_how_many_were_stored(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    run_id = interrupted_run(url, monkeypatch, 200, 90, scenario="cloud_act")
+    stored = stored_prefix(open_store(url), open_store(url).run(run_id))
+    done = cli("report", run_id, "--out", "r", "--store", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    said = f"{stored:,} stored of 200 requested"
+    assert said in done.stdout and f"--resume {run_id}" in done.stdout
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert (summary["n"], summary["n_requested"]) == (stored, 200)
+    assert (summary["runs"][0]["n"], summary["runs"][0]["n_requested"]) == (stored, 200)
+    assert said in (tmp_path / "r" / "index.html").read_text()
+    assert len((tmp_path / "r" / "outcomes.csv").read_text().splitlines()) == 1 + stored
