@@ -396,7 +396,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_bench(args: argparse.Namespace) -> None:
     from sim.bench import bench
 
-    bench(n=args.n, memory_n=args.memory_n)
+    bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -458,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=_whole(10), default=5000, help="replications for the throughput runs (default 5000)")
     p.add_argument("--memory-n", type=_whole(10), default=None,
                    help="replications for the large memory run (default 10 x n)")
+    p.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for its rates, in a database made for "
+                                                     "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")
