@@ -119,8 +119,8 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios:
             raise UserError("run: give scenarios or --resume RUN_ID, not both")
+        open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
         with recording(args.store) as store:
-            store.run(args.resume)  # an unknown run id fails here, before anything is written
             out_dir = check_out_dir(args.out)
             comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), out_dir, terminal.progress,
                                 args.note)
