@@ -65,7 +65,9 @@ def test_report_memory_does_not_grow_with_the_replications(tmp_path, monkeypatch
     peaks = [_report_peak(store, run_id, tmp_path / name, monkeypatch)
              for run_id, name in ((small, "s"), (large, "l"), (small, "s2"))]
     per_replication = (peaks[1] - max(peaks[0], peaks[2])) / 800
-    assert per_replication < 100, f"{per_replication:.0f} bytes per replication"
+    # the tally keeps ~6 bytes a replication; sorting days for the quantiles and the median replication
+    # takes a few float arrays for a moment; keeping the rows took 1,300
+    assert per_replication < 300, f"{per_replication:.0f} bytes per replication"
 
 
 def one_line_2(done, *needles) -> None:
