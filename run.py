@@ -1,15 +1,30 @@
 #!/usr/bin/env python3
 """docketsim's command line: parses arguments and calls one function per command.
 
-Bad input of any kind ends with one line on stderr and exit status 2, never a traceback.
+Bad input of any kind ends with one line on stderr and exit status 2, a fault of the environment (a full
+disk, a read-only, damaged or unreachable store) one line and exit status 1, never a traceback. Text from
+scenario files and stores is printed literally (control characters made visible, no markup).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+
+
+def _stopped_while_starting(number: int, frame: object) -> None:
+    os.write(2, b"run.py: interrupted\n")
+    os._exit(128 + number)
+
+
+if __name__ == "__main__":  # Ctrl-C while the libraries load: one line, no traceback
+    for _number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(_number, _stopped_while_starting)
+
 import argparse
+import contextlib
 import datetime as dt
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -18,21 +33,25 @@ from typing import Any, NoReturn
 from uuid import UUID
 
 import attrs
+from eventsourcing.persistence import PersistenceError
 
 from reports import terminal
-from reports.build import SweepPoint, build_report, run_label, sweep_values
-from sim import authoring
+from reports.build import SweepPoint, build_report, incomplete, run_label, sweep_values
+from sim import authoring, interrupts
 from sim import scenario as scenarios
 from sim.audit import audit, stored_matters
+from sim.backends import fault
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import Unlawful
 from sim.engine.script import ForkImpossible
-from sim.errors import UserError
+from sim.errors import Fault, UserError
+from sim.literal import printable, printable_lines
 from sim.narrative import running, tell
 from sim.projections import entries, render_text
 from sim.recipes import load_recipe
-from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix
-from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
+from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix, usable_jobs
+from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
+from sim.store_url import hide_password
 
 HISTORICAL = "microsoft_ireland_2013"
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
@@ -49,7 +68,8 @@ class Parser(argparse.ArgumentParser):
 
 def _store_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="URL",
-                        help=f"sqlite:///PATH or memory:// (default: ${STORE_ENV} or {DEFAULT_STORE})")
+                        help="sqlite:///PATH, postgresql://USER[:PASSWORD]@HOST[:PORT]/DB or memory:// "
+                             f"(default: ${STORE_ENV} or {DEFAULT_STORE})")
 
 
 def _matter_flags(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +103,7 @@ def _whole(minimum: int):  # type: ignore[no-untyped-def]
 def cmd_scenarios(args: argparse.Namespace) -> None:
     for path in scenarios.bundled_paths():
         loaded = scenarios.load(str(path))
-        print(f"{loaded.name:<34} {loaded.scenario.title}")
+        print(f"{loaded.name:<34} {printable(loaded.scenario.title)}")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -97,9 +117,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             bad += 1
             continue
         undocumented = loaded.undocumented()
-        print(f"{loaded.path}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
+        print(f"{printable(loaded.path)}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
         for key in undocumented:
-            print(f"{loaded.path}: {key}: no source or assumption given", file=sys.stderr)
+            print(f"{printable(loaded.path)}: {key}: no source or assumption given", file=sys.stderr)
     if bad and len(args.files) > 1:
         print(f"run.py validate: {bad} of {len(args.files)} files are not valid scenarios", file=sys.stderr)
     return 2 if bad else 0
@@ -141,32 +161,27 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios:
             raise UserError("give scenarios or --resume RUN_ID, not both")
-        store = open_store(args.store)
-        out_dir = check_out_dir(args.out)
-        comparison = resume(store, args.resume, _jobs(args.jobs, None), out_dir, terminal.progress)
+        open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
+        with recording(args.store) as store:
+            out_dir = check_out_dir(args.out)
+            comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), out_dir, terminal.progress,
+                                args.note)
     else:
         if not args.scenarios:
             raise UserError("name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         loaded = [scenarios.load(name) for name in args.scenarios]
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
-            comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
-                                       terminal.progress)
+            comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir,
+                                       terminal.progress, note=args.note)
     _report(comparison, out_dir)
-
-
-def _jobs(requested: int | None, n: int | None) -> int:
-    """Worker processes: as asked, else every core; a handful of replications run in-process."""
-    if requested is not None:
-        return requested
-    return 1 if n is not None and n < 64 else (os.cpu_count() or 1)
 
 
 def _report(comparison: Comparison, out_dir: Path | None) -> None:
     for scenario, result, _ in comparison.runs:
         note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
             if result.already_recorded else ""
-        print(f"run {result.run_id}  scenario {scenario.name}{note}")
+        print(f"run {result.run_id}  scenario {printable(scenario.name)}{note}")
         shown = result.matter_ids[:MAX_IDS_SHOWN]
         for matter_id in shown:
             print(f"matter {matter_id}")
@@ -247,11 +262,11 @@ def cmd_docket(args: argparse.Namespace) -> None:
                         "open_deadlines": [attrs.asdict(d, value_serializer=_json_value) for d in open_then]}
         print(json.dumps(document, indent=2))
         return
-    print(render_text(events), end="")
+    print(printable_lines(render_text(events)), end="")
     if args.as_of is not None:
         print(f"\nAs of {args.as_of.isoformat()}: {len(events) - 1} entries on record; deadlines then running:")
         for deadline in open_then:
-            print(f"  - {deadline.describe()}")
+            print(f"  - {printable(deadline.describe())}")
         if not open_then:
             print("  (none)")
 
@@ -280,7 +295,7 @@ def cmd_replay(args: argparse.Namespace) -> None:
     if args.step:
         print("Enter: next event, q then Enter (or Ctrl-D): quit\n")
     for _, told in tell(events):
-        print(told, flush=True)
+        print(printable_lines(told), flush=True)
         if args.step:
             try:
                 answer = input()
@@ -304,20 +319,22 @@ def cmd_fork(args: argparse.Namespace) -> None:
         source = scenarios.load(recipe.source)
         scenarios.with_settings(source, list(recipe.set))  # a bad change fails here, before anything is written
         with recording(args.store) as store:
-            matter_id = record_run(store, source, seed=0).matter_ids[0]
+            matter_id = record_run(store, source, seed=0, note=args.note).matter_ids[0]
             _fork(store, matter_id, None, recipe.as_of, list(recipe.set), args.n or recipe.n,
-                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out, recipe.title)
+                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out, args.note, recipe.title)
         return
     if not args.matter_id:
         raise UserError("give a MATTER_ID (see `python run.py run`), or --recipe FILE")
     settings = [_setting(text) for text in args.set or []]
-    _fork(open_store(args.store), args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
-          args.seed or 0, args.jobs, args.out)
+    open_store(args.store)  # a missing store fails here, before a new file would be made
+    with recording(args.store) as store:
+        _fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1, args.seed or 0,
+              args.jobs, args.out, args.note)
 
 
 def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | None,
           settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None,
-          title: str | None = None) -> None:
+          note: Any, title: str | None = None) -> None:
     """Fork `matter_id` after an entry or as of a date, under its scenario with `settings` applied; the
     fork's title is `title` (a recipe's), else one naming the fork point and the changes."""
     source = store.matter_events(matter_id)
@@ -343,8 +360,8 @@ def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | 
     fork = source_entries(store, matter_id, seq)
     out_dir = check_out_dir(out)
     try:
-        comparison = run_scenarios(store, [scenario], seed, n, _jobs(jobs, n), out_dir, terminal.progress,
-                                   fork=fork)
+        comparison = run_scenarios(store, [scenario], seed, n, usable_jobs(jobs, n), out_dir, terminal.progress,
+                                   fork=fork, note=note)
     except ForkImpossible as e:
         raise UserError(f"no play of the changed scenario reproduces the copied entries ({e}); "
                         "fork earlier, or change something that comes later") from None
@@ -387,7 +404,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
         out_dir = check_out_dir(args.out)
         assert out_dir is not None
-        index = _compare(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir, sweep, stored)
+        index = _compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir, sweep,
+                         args.note, stored)
     print(index)
 
 
@@ -405,14 +423,16 @@ def _sweep(text: str, base: scenarios.Scenario) -> tuple[str, Variants]:
 
 
 def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_dir: Path,
-             sweep: tuple[str, Variants] | None, stored: Sequence[str] = ()) -> Path:
+             sweep: tuple[str, Variants] | None, note: Any, stored: Sequence[str] = ()) -> Path:
     """Record the historical case (for its docket and timeline), run the scenarios (and the sweep),
     show the tables, and build the report from the store, stored runs (e.g. forks) first."""
-    record_run(store, scenarios.load(HISTORICAL), seed=0)
+    record_run(store, scenarios.load(HISTORICAL), seed=0, note=note)
     run_ids = list(stored)
+    for line in incomplete(store, run_ids):
+        print(printable(line))
     played: dict[int, dict[str, Any]] = {}  # id of a scenario object -> its run's summary
     if loaded:
-        comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress)
+        comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress, note=note)
         _report(comparison, None)
         run_ids += [result.run_id for _, result, _ in comparison.runs]
         summaries = comparison.summary["runs"]
@@ -422,8 +442,8 @@ def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_di
         key, variants = sweep
         for _, variant in variants:
             if id(variant) not in played:
-                played[id(variant)] = run_scenarios(store, [variant], seed, n, jobs, None,
-                                                    terminal.progress).summary["runs"][0]
+                played[id(variant)] = run_scenarios(store, [variant], seed, n, jobs, None, terminal.progress,
+                                                    note=note).summary["runs"][0]
         rows = [(value, played[id(variant)]) for value, variant in variants]
         terminal.console.print(terminal.sweep_table(key, loaded[0].name, rows))
         swept = (key, [SweepPoint(loaded[0].name, value, summary["run_id"]) for value, summary in rows])
@@ -439,10 +459,12 @@ def cmd_report(args: argparse.Namespace) -> None:
         store.run(run_id)  # an unknown id fails here, before anything is written
     out_dir = check_out_dir(args.out)
     assert out_dir is not None
+    for line in incomplete(store, run_ids):
+        print(printable(line))
     print(build_report(store, run_ids, out_dir))
 
 
-def cmd_audit(args: argparse.Namespace) -> None:
+def cmd_audit(args: argparse.Namespace) -> int:
     """Check every stored matter of the runs against the declared procedure; exit 1 on any violation."""
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
@@ -455,15 +477,14 @@ def cmd_audit(args: argparse.Namespace) -> None:
         if args.format == "json":
             found.append(attrs.asdict(finding))
         else:
-            print(finding.describe())
+            print(printable(finding.describe()))
 
     tally = audit(stored_matters(store, runs, stored_prefix), report)
     if args.format == "json":
         print(json.dumps({"runs": ids, **attrs.asdict(tally), "findings": found}, indent=2))
     else:
         print(f"audit: {tally.summary()}")
-    if tally.violations:
-        raise SystemExit(1)
+    return 1 if tally.violations else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -472,18 +493,18 @@ def cmd_demo(args: argparse.Namespace) -> None:
     with recording(args.store) as store:
         out_dir = check_out_dir(DEMO_OUT)
         assert out_dir is not None
-        result = record_run(store, historical, seed=0)
-        print(render_text(store.matter_events(result.matter_ids[0])), end="")
+        result = record_run(store, historical, seed=0, note=args.note)
+        print(printable_lines(render_text(store.matter_events(result.matter_ids[0]))), end="")
         again = f"python run.py docket {result.matter_ids[0]}" + (f" --store {args.store}" if args.store else "")
         print(f"\nrun {result.run_id}; see this docket again with: {again}\n")
-        index = _compare(store, regimes, 0, DEMO_N, _jobs(None, DEMO_N), out_dir, None)
+        index = _compare(store, regimes, 0, DEMO_N, usable_jobs(None, DEMO_N), out_dir, None, args.note)
     print(f"report: {index}")
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
     from sim.bench import bench
 
-    bench(n=args.n, memory_n=args.memory_n)
+    bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -514,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="bundled scenario names or TOML files")
     p.add_argument("-n", type=_whole(1), default=1, help="replications per scenario (default 1)")
     p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
-    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
     _store_flag(p)
@@ -548,7 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a scenario key (repeatable)")
     p.add_argument("-n", type=_whole(1), default=None, help="replications (default 1, or the recipe's)")
     p.add_argument("--seed", type=_whole(0), default=None, help="root seed (default 0, or the recipe's)")
-    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     _store_flag(p)
     p.set_defaults(func=cmd_fork)
@@ -557,6 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-n", type=_whole(10), default=5000, help="replications for the throughput runs (default 5000)")
     p.add_argument("--memory-n", type=_whole(10), default=None,
                    help="replications for the large memory run (default 10 x n)")
+    p.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for its rates, in a database made for "
+                                                     "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")
@@ -564,7 +587,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bundled scenario names, TOML files, or ids of stored runs (e.g. forks)")
     p.add_argument("-n", type=_whole(1), default=1000, help="replications per scenario (default 1000)")
     p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
-    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     p.add_argument("--sweep", metavar="KEY=V1,V2,...", help="rerun the first scenario across values of one key")
     _store_flag(p)
@@ -591,12 +614,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _say(command: str, message: str) -> None:
+def _fail(command: str, message: str, status: int) -> int:
     """One line on stderr, prefixed once with the command (a message may already carry it)."""
-    prefix = f"run.py {command}: "
+    prefix = f"run.py {command}: " if command else "run.py: "
     for own in (prefix, f"{command}: "):
         message = message.removeprefix(own)
-    print(prefix + message, file=sys.stderr)
+    with contextlib.suppress(OSError):
+        print(prefix + printable(message), file=sys.stderr, flush=True)
+    return status
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -609,26 +634,36 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
+    interrupts.install()
+    command = ""
     try:
+        args = parse(argv)
+        command = args.command
+        args.note = lambda text: print(f"run.py {command}: {printable(text)}", file=sys.stderr, flush=True)
         return args.func(args) or 0
     except UserError as e:
-        _say(args.command, str(e))
-        return 2
+        return _fail(command, str(e), 2)
     except Unlawful as e:
-        _say(args.command, f"the scenario led to an unlawful step: {e}")
-        return 2
+        return _fail(command, f"the scenario led to an unlawful step: {e}", 2)
     except RunInterrupted as e:
-        store = f" --store {args.store}" if getattr(args, "store", None) else ""
-        _say(args.command, f"interrupted; {e.stored:,} of {e.total:,} replications stored whole; "
-             f"finish with: python run.py run --resume {e.run_id}{store}")
-        return 130
+        store = f" --store {hide_password(args.store)}" if getattr(args, "store", None) else ""
+        stored = f"{e.stored:,} of {e.total:,} replications stored whole"
+        finish = f"finish with: python run.py run --resume {e.run_id}{store}"
+        if e.cause:
+            return _fail(command, f"{e.cause}; {stored}; {finish}", 1)
+        return _fail(command, f"interrupted; {stored}; {finish}", 128 + (interrupts.received() or signal.SIGINT))
     except KeyboardInterrupt:
-        _say(args.command, "interrupted")
-        return 130
+        return _fail(command, "interrupted", 128 + (interrupts.received() or signal.SIGINT))
+    except Fault as e:
+        return _fail(command, str(e), 1)
+    except PersistenceError as e:
+        return _fail(command, str(fault(e, hide_password(store_url(getattr(args, "store", None))))), 1)
     except BrokenPipeError:
         return 0
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        return _fail(command, f"{where}{e.strerror or e}", 1)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    interrupts.leave(main())

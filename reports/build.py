@@ -1,9 +1,14 @@
 """A report from stored runs alone: rows rebuilt by the outcome projection, the effective scenarios
 the runs recorded, the historical docket, the median replication's timeline; then charts and HTML.
+
+Rows stream from the store into outcomes.csv and each run's tally (no row is kept), so memory stays
+flat however many replications a run has. A run still incomplete is reported for what it stored, and
+says so: "n stored of n requested".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,19 +51,11 @@ def run_label(store: DocketStore, run: Run) -> str:
     return changes
 
 
-def stored_rows(store: DocketStore, run: Run) -> list[dict[str, Any]]:
-    """The outcome rows of a run's stored replications, rebuilt from their events."""
-    ids = run.matter_ids()[:stored_prefix(store, run)]
-    return [outcome_row(store.matter_events(str(m))) for m in ids]
-
-
-def median_replication(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The replication at the median time to disclosure (the first replication if none disclosed)."""
-    if not rows:
-        return None
-    disclosed = sorted((r for r in rows if r["days_to_disclosure"] is not None),
-                       key=lambda r: (r["days_to_disclosure"], r["replication"]))
-    return disclosed[(len(disclosed) - 1) // 2] if disclosed else rows[0]
+def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:
+    """The outcome rows of a run's stored replications, rebuilt from their events one at a time."""
+    ids = run.matter_ids()
+    for i in range(stored_prefix(store, run)):
+        yield outcome_row(store.matter_events(ids[i]))
 
 
 def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
@@ -72,13 +69,6 @@ def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
     return []
 
 
-def _tally(run: Run, rows: list[dict[str, Any]]) -> Tally:
-    tally = Tally(str(run.id), run.scenario, run.seed, len(rows))
-    for row in rows:
-        tally.add(row)
-    return tally
-
-
 def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                  sweep: tuple[str, list[SweepPoint]] | None = None) -> Path:
     """Write index.html, every chart (PNG and SVG), outcomes.csv and summary.json into `out_dir`: the runs
@@ -89,31 +79,29 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     point_ids = [p.run_id for p in sweep[1]] if sweep else []
     runs = [store.run(run_id) for run_id in dict.fromkeys([*run_ids, *point_ids])]
     sweep_ids = set(point_ids) - set(run_ids)
-    gathered = []
     tallies: dict[str, Tally] = {}
     writer = OutcomeWriter(out_dir)
     try:
         for run in runs:
-            rows = stored_rows(store, run)
-            for row in rows:
+            tally = Tally(str(run.id), run.scenario, run.seed, run.replications)
+            for row in stored_rows(store, run):
                 writer.write(row)
-            tallies[str(run.id)] = _tally(run, rows)
-            if str(run.id) not in sweep_ids:
-                gathered.append({"scenario": run_scenario(run), "summary": tallies[str(run.id)].summary(),
-                                 "rows": rows, "run_id": str(run.id)})
+                tally.add(row)
+            tallies[str(run.id)] = tally
     finally:
         writer.close()
-    main = [tallies[g["run_id"]] for g in gathered]
+    shown = [run for run in runs if str(run.id) not in sweep_ids]
+    gathered = [{"scenario": run_scenario(run), "summary": tallies[str(run.id)].summary(),
+                 "rows": tallies[str(run.id)].rows()} for run in shown]
     timelines = {}
-    for g in gathered:
-        median = median_replication(g["rows"])
+    for run, g in zip(shown, gathered, strict=True):
+        median = tallies[str(run.id)].median_replication()
         if median is not None:
-            timelines[g["scenario"].name] = timeline(store.matter_events(median["matter_id"]))
+            timelines[g["scenario"].name] = timeline(store.matter_events(run.matter_ids()[median]))
     seeds = sorted({r.seed for r in runs})
-    sizes = sorted({r.replications for r in runs})
-    seed, n = (seeds[0] if len(seeds) == 1 else seeds), (sizes[0] if len(sizes) == 1 else sizes)
-    summary = summary_document([(r.scenario_path, r.scenario_hash, tallies[str(r.id)]) for r in runs], main,
-                               seed, n)
+    seed = seeds[0] if len(seeds) == 1 else seeds
+    summary = summary_document([(r.scenario_path, r.scenario_hash, tallies[str(r.id)]) for r in runs],
+                               [tallies[str(r.id)] for r in shown], seed)
     if sweep:
         summary["sweep"] = {"key": sweep[0], "scenario": sweep[1][0].scenario,
                             "points": [{"value": p.value, "run_id": p.run_id} for p in sweep[1]]}
@@ -123,9 +111,21 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
         key, points = sweep
         sweep_arg = {"key": key, "points": [(p.value, tallies[p.run_id].summary()) for p in points],
                      "scenario": points[0].scenario}
-    return write_report(out_dir, runs=[{k: g[k] for k in ("scenario", "summary", "rows")} for g in gathered],
-                        pairs=summary["paired_differences"], historical_entries=historical_entries(store),
-                        timelines=timelines, seed=seed, n=n, sweep=sweep_arg)
+    return write_report(out_dir, runs=gathered, pairs=summary["paired_differences"],
+                        historical_entries=historical_entries(store), timelines=timelines, seed=seed,
+                        n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg)
+
+
+def incomplete(store: DocketStore, run_ids: list[str]) -> list[str]:
+    """A line for each run that is still incomplete: what a report of it covers, and how to finish it."""
+    lines = []
+    for run_id in dict.fromkeys(run_ids):
+        run = store.run(run_id)
+        if run.finished_at is None:
+            lines.append(f"run {run_id} ({run.scenario}) is incomplete: {stored_prefix(store, run):,} stored of "
+                         f"{run.replications:,} requested; the report covers those stored; finish it with: "
+                         f"python run.py run --resume {run_id}")
+    return lines
 
 
 def sweep_values(text: str) -> tuple[str, list[str]]:

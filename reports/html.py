@@ -75,7 +75,9 @@ def _timing(s: Mapping[str, Any]) -> list[str]:
 
 
 def _summary_row(name: str, s: Mapping[str, Any], colour: str) -> dict[str, Any]:
-    return {"name": name, "colour": colour, "n": f"{s['n']:,}", "timing": _timing(s),
+    requested = s.get("n_requested", s["n"])
+    n = f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
+    return {"name": name, "colour": colour, "n": n, "timing": _timing(s),
             "reached": [_percent(s["reached"][level]) for level in LEVELS],
             "held_in_contempt": _percent(s["p_held_in_contempt"]),
             "ended_in_contempt": _percent(s["p_ended_in_contempt"]), "mooted": _percent(s["p_mooted"])}
@@ -132,6 +134,13 @@ def _measure_label(key: str, values: Sequence[Any]) -> str:
 
 def _listed(x: int | Sequence[int], fmt: str = "") -> str:
     return ", ".join(format(v, fmt) for v in ([x] if isinstance(x, int) else x))
+
+
+def _n_text(n: int | Sequence[int], requested: int | Sequence[int] | None) -> str:
+    """'5,000', or for a report of an incomplete run '6,272 stored of 20,000 requested'."""
+    if requested is None or requested == n:
+        return _listed(n, ",")
+    return f"{_listed(n, ',')} stored of {_listed(requested, ',')} requested"
 
 
 class _Charts:
@@ -198,14 +207,15 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
 def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
-                 sweep: Mapping[str, Any] | None = None) -> Path:
+                 sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None) -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
     `pairs`: paired differences against the baseline; `timelines`: scenario name -> docket entries of its
-    median replication (may be empty); `seed` and `n` are the runs' (lists if they differ); `sweep`: None or
-    {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]}, optionally with
-    "measure_label" (the swept value's unit).
+    median replication (may be empty); `seed` and `n` are the runs' (lists if they differ), `n` counting the
+    replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
+    `sweep`: None or {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]},
+    optionally with "measure_label" (the swept value's unit).
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -215,7 +225,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["breakable"] = breakable
     page = env.get_template("report.html.j2").render(
-        version=__version__, seed=_listed(seed), n=_listed(n, ","), charts=shown,
+        version=__version__, seed=_listed(seed), n=_n_text(n, n_requested), charts=shown,
         timing=list(TIMING.values()), paired=list(PAIRED.values()), restricted_mean=measures.RESTRICTED_MEAN_NOTE,
         median_note=measures.MEDIAN_NOTE,
         sweep=None if not sweep else {"key": sweep["key"], "scenario": sweep["scenario"],

@@ -1,7 +1,8 @@
 """Terminal output: the progress bar of a long run and the tables of its results (rich).
 
-Text from scenario files and runs (names, values, sources) goes into the tables as `Text`, never as
-markup, so "location_rule [provider.refuses=0.5]" shows whole rather than as a style tag.
+Every cell and title is a rich `Text`, never markup, and text from scenario files and stores goes through
+`sim.literal.printable` first: a scenario named ``x[/y]`` or "location_rule [provider.refuses=0.5]", or
+titled with escape sequences, prints as written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reports import measures
+from sim.literal import printable
 from sim.projections import LEVELS
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -28,11 +30,11 @@ def progress(label: str, total: int) -> Iterator[Any]:
 
     Yields a callback `update(done, total)`.
     """
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]}", markup=False), TimeRemainingColumn(),
                    console=Console(file=sys.stderr), disable=not sys.stderr.isatty(), transient=False)
     with bar:
-        task = bar.add_task(label, total=total, rate="")
+        task = bar.add_task(printable(label), total=total, rate="")
 
         def update(done: int, total: int) -> None:
             speed = bar.tasks[0].speed
@@ -49,10 +51,21 @@ def _interval(e: dict[str, Any], fmt: str) -> str:
     return f"{format(e['estimate'], fmt)}  [{low}, {high}]"
 
 
+def text(value: Any) -> Text:
+    """A table cell or title shown literally: no markup, control characters made visible."""
+    return Text(printable(str(value)))
+
+
+def n_text(s: dict[str, Any]) -> str:
+    """'5,000', or for an incomplete run '6,272 stored of 20,000 requested'."""
+    requested = s.get("n_requested", s["n"])
+    return f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
+
+
 def summary_table(s: dict[str, Any]) -> Table:
     """One run's estimates with 95% intervals."""
-    table = Table(title=Text(f"{s['scenario']}  (n = {s['n']:,}, seed {s['seed']})"), title_justify="left",
-                  caption=f"run {s['run_id']}", caption_justify="left")
+    table = Table(title=text(f"{s['scenario']}  (n = {n_text(s)}, seed {s['seed']})"), title_justify="left",
+                  caption=text(f"run {s['run_id']}"), caption_justify="left")
     table.add_column("measure")
     table.add_column("estimate  [95% interval]", justify="right")
     table.add_row(measures.P_DISCLOSED, _interval(s["p_disclosed"], ".3f"))
@@ -66,7 +79,7 @@ def summary_table(s: dict[str, Any]) -> Table:
     table.add_row("share ending in contempt sanctions", f"{s['p_ended_in_contempt']:.3f}")
     table.add_row("share ever held in contempt", f"{s['p_held_in_contempt']:.3f}")
     table.add_row("share mooted", f"{s['p_mooted']:.3f}")
-    table.add_row("routes", ", ".join(f"{k} {v:,}" for k, v in s["routes"].items()))
+    table.add_row("routes", text(", ".join(f"{k} {v:,}" for k, v in s["routes"].items())))
     return table
 
 
@@ -75,7 +88,7 @@ def paired_table(pairs: list[dict[str, Any]]) -> Table:
     random numbers, the same matters); the difference of medians among disclosed matters last, marked
     as not paired."""
     baseline = pairs[0]["baseline"]
-    table = Table(title=Text(f"Paired differences against {baseline} (same seeds, the same matters)"),
+    table = Table(title=text(f"Paired differences against {baseline} (same seeds, the same matters)"),
                   title_justify="left",
                   caption=f"restricted mean: {measures.RESTRICTED_MEAN_NOTE}; medians: {measures.MEDIAN_NOTE}",
                   caption_justify="left")
@@ -88,9 +101,9 @@ def paired_table(pairs: list[dict[str, Any]]) -> Table:
         table.add_column(f"{label}  [95%]", justify="right")
     for p in pairs:
         if "note" in p:
-            table.add_row(Text(p["scenario"]), p["note"], *[""] * (len(columns) - 1))
+            table.add_row(text(p["scenario"]), text(p["note"]), *[""] * (len(columns) - 1))
         else:
-            table.add_row(Text(p["scenario"]), *(_interval(p[key], fmt) for key, (_, fmt) in columns.items()))
+            table.add_row(text(p["scenario"]), *(_interval(p[key], fmt) for key, (_, fmt) in columns.items()))
     return table
 
 
@@ -106,21 +119,21 @@ def runs_table(rows: list[dict[str, Any]]) -> Table:
         table.add_column(column, justify="right" if column in ("n", "seed") else "left",
                          no_wrap=column == "run id", overflow="fold")
     for r in rows:
-        table.add_row(r["run_id"], Text(r["scenario"]), Text(r["label"]), f"{r['n']:,}", str(r["seed"]),
-                      _when(r["started"]), _when(r["finished"]))
+        table.add_row(*map(text, (r["run_id"], r["scenario"], r["label"], f"{r['n']:,}", r["seed"],
+                                  _when(r["started"]), _when(r["finished"]))))
     return table
 
 
 def sweep_table(key: str, scenario: str, points: list[tuple[str, dict[str, Any]]]) -> Table:
     """One row per swept value: its run id and its disclosure measures."""
-    table = Table(title=Text(f"Sweep of {key} over {scenario} (same seed; each value's run id for `report`)"),
+    table = Table(title=text(f"Sweep of {key} over {scenario} (same seed; each value's run id for `report`)"),
                   title_justify="left")
     for column in ("value", "run id", measures.P_DISCLOSED, measures.WITHIN["p_disclosed_within_730"],
                    measures.RESTRICTED_MEAN_SHORT, "median days among disclosed"):
         table.add_column(f"{column}  [95%]" if column not in ("value", "run id") else column,
                          justify="left" if column in ("value", "run id") else "right", no_wrap=column == "run id")
     for value, s in points:
-        table.add_row(Text(value), s["run_id"], _interval(s["p_disclosed"], ".3f"),
+        table.add_row(text(value), s["run_id"], _interval(s["p_disclosed"], ".3f"),
                       _interval(s["p_disclosed_within_730"], ".3f"), _interval(s["restricted_mean_days"], ".0f"),
                       _interval(s["median_days"], ".0f"))
     return table

@@ -3,7 +3,8 @@
 (a) the eventsourcing library's own rate: the same number of events saved in batches (one aggregate
     per batch, the size of an average replication) to a fresh SQLite file, one process;
 (b) docketsim end to end, events durably stored per second, for the stochastic scenario with
-    --jobs 1 and with every core;
+    --jobs 1 and with every core; the same into PostgreSQL (and the library's own rate there) when a
+    server is given (--postgres URL or $DOCKETSIM_BENCH_POSTGRES), in a database made for the bench;
 (c) the same into memory://;
 (d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses;
 (e) the docket as of a date for a matter of 10,000 events.
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import resource
@@ -19,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ from sim.runner import record_run
 from sim.scenario import load
 from sim.specimen import START, Clerk, opened
 from sim.store import DocketStore, open_store
+from sim.store_url import parse
 
 SCENARIO = "microsoft_ireland_stochastic"
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +50,10 @@ class Tick(Aggregate):
         self.n = n
 
 
-def library_rate(total_events: int, batch: int, path: Path) -> float:
-    """Events per second the library saves to SQLite, `batch` events per save, in one process."""
-    app = Application(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
+def library_rate(total_events: int, batch: int, path: Path, env: dict[str, str] | None = None) -> float:
+    """Events per second the library saves to SQLite (or to the store `env` names), `batch` events per save,
+    in one process."""
+    app = Application(env=env or {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
     started = time.perf_counter()
     saved = 0
     while saved < total_events:
@@ -68,6 +74,38 @@ def docketsim_rate(store_url: str, n: int, jobs: int) -> tuple[float, int]:
     elapsed = time.perf_counter() - started
     events = (store.recorder.max_notification_id() or 0) - before
     return events / elapsed, events
+
+
+@contextlib.contextmanager
+def bench_database(server: str) -> Iterator[str]:
+    """A database made on `server` for the bench, dropped afterwards: its URL."""
+    import psycopg
+
+    settings = parse(server).postgres or {}
+    name = f"docketsim_bench_{uuid.uuid4().hex[:8]}"
+    connect = {k: v for k, v in settings.items() if k != "password"} | {"password": settings["password"] or None}
+    with psycopg.connect(**connect, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(**connect, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_rates(server: str, n: int, events: int, batch: int, cores: int) -> dict[str, float]:
+    """(a) and (b) on PostgreSQL."""
+    with bench_database(server) as url:
+        settings = parse(url).postgres or {}
+        env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": settings["dbname"],
+               "POSTGRES_HOST": settings["host"], "POSTGRES_PORT": settings["port"],
+               "POSTGRES_USER": settings["user"], "POSTGRES_PASSWORD": settings["password"]}
+        library = library_rate(events, batch, Path(), env)
+    rates = {"a_library_postgres_events_per_s": library}
+    for jobs, key in ((1, "b_postgres_jobs1_events_per_s"), (cores, "b_postgres_jobsN_events_per_s")):
+        with bench_database(server) as url:
+            rates[key] = docketsim_rate(url, n, jobs)[0]
+    return rates
 
 
 def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
@@ -122,8 +160,10 @@ def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[
     return timings
 
 
-def bench(n: int = 5000, memory_n: int | None = None, say: Any = print) -> dict[str, float]:
-    """Measure everything; `say` prints each figure as it comes."""
+def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
+          postgres: str | None = None) -> dict[str, float]:
+    """Measure everything; `say` prints each figure as it comes; `postgres`: a server's URL for the
+    PostgreSQL figures (skipped, saying so, without one)."""
     cores = os.cpu_count() or 1
     memory_n = memory_n or 10 * n
     figures: dict[str, float] = {"n": n, "cores": cores}
@@ -151,6 +191,20 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print) -> dict[
         figures["speedup_memory"] = figures["c_memory_jobsN_events_per_s"] / figures["c_memory_jobs1_events_per_s"]
         say(f"parallel speedup ({cores} cores vs 1): SQLite {figures['speedup_sqlite']:.2f} x, "
             f"memory {figures['speedup_memory']:.2f} x")
+        if not postgres:
+            say("(a), (b) PostgreSQL: skipped (no server: pass --postgres postgresql://USER@HOST/DB)")
+        else:
+            try:
+                figures.update(postgres_rates(postgres, n, events, batch, cores))
+            except Exception as e:  # the server's errors (psycopg's too) end this part only, in one line
+                say(f"(a), (b) PostgreSQL: skipped ({(str(e).splitlines() or [type(e).__name__])[0]})")
+            else:
+                pg = figures["a_library_postgres_events_per_s"]
+                say(f"(a) eventsourcing saving {events:,} events, {batch} per save, to PostgreSQL: {pg:,.0f} events/s")
+                for label, key in (("--jobs 1", "b_postgres_jobs1"), (f"--jobs {cores}", "b_postgres_jobsN")):
+                    rate = figures[f"{key}_events_per_s"]
+                    say(f"(b) docketsim -> PostgreSQL, {label}: {rate:,.0f} events/s = {rate / pg:.2f} x (a, "
+                        f"PostgreSQL), {rate / a:.2f} x (a, SQLite)")
         t_small, rss_small = whole_run(n, cores, folder)
         t_big, rss_big = whole_run(memory_n, cores, folder)
         figures.update(time_small_s=t_small, time_big_s=t_big, rss_small_mib=rss_small, rss_big_mib=rss_big,

@@ -18,7 +18,7 @@ from sim.engine import Fork
 from sim.errors import UserError
 from sim.projections import outcome_row
 from sim.results import OutcomeWriter, Tally, summary_document
-from sim.runner import Row, RunResult, record_run, resume_run
+from sim.runner import Note, Row, RunResult, quiet, record_run, resume_run
 from sim.scenario import Scenario
 from sim.store import DocketStore
 
@@ -53,12 +53,13 @@ Task = tuple[str, Callable[[OnRow, Update], tuple[Scenario, RunResult]]]
 
 
 def run_scenarios(store: DocketStore, scenarios: list[Scenario], seed: int, n: int, jobs: int,
-                  out_dir: Path | None, progress: ProgressFactory, fork: Fork | None = None) -> Comparison:
+                  out_dir: Path | None, progress: ProgressFactory, fork: Fork | None = None,
+                  note: Note = quiet) -> Comparison:
     """Run each scenario n times on `seed` (forks of a stored matter, if `fork` is given) and compare."""
     def task(scenario: Scenario) -> Task:
         def play(on_row: OnRow, update: Update) -> tuple[Scenario, RunResult]:
             result = record_run(store, scenario, seed=seed, replications=n, jobs=jobs, on_row=on_row,
-                                on_progress=update, fork=fork)
+                                on_progress=update, fork=fork, note=note)
             if result.already_recorded:  # the same run is in the store: rebuild its rows from it
                 for i, matter_id in enumerate(result.matter_ids):
                     on_row(outcome_row(store.matter_events(matter_id)))
@@ -70,12 +71,12 @@ def run_scenarios(store: DocketStore, scenarios: list[Scenario], seed: int, n: i
 
 
 def resume(store: DocketStore, run_id: str, jobs: int, out_dir: Path | None,
-           progress: ProgressFactory) -> Comparison:
+           progress: ProgressFactory, note: Note = quiet) -> Comparison:
     """Finish an interrupted run, with its full outcomes (stored rows rebuilt from the store)."""
     run = store.run(run_id)
 
     def play(on_row: OnRow, update: Update) -> tuple[Scenario, RunResult]:
-        return resume_run(store, run_id, jobs=jobs, on_row=on_row, on_progress=update)
+        return resume_run(store, run_id, jobs=jobs, on_row=on_row, on_progress=update, note=note)
 
     return _gather([(run.scenario, play)], run.seed, run.replications, out_dir, progress)
 
@@ -93,7 +94,7 @@ def _gather(tasks: list[Task], seed: int, n: int, out_dir: Path | None, progress
                 scenario, result = play(rows, update)
             assert rows.tally is not None
             runs.append((scenario, result, rows.tally))
-    summary = _summary(runs, seed, n)
+    summary = _summary(runs, seed)
     if writer:
         files = [f for s, _, _ in runs for f in (*s.bases, s.path)]
         writer.summary(summary, list(dict.fromkeys(files)))
@@ -115,6 +116,6 @@ class _Rows:
             self.writer.write(row)
 
 
-def _summary(runs: list[tuple[Scenario, RunResult, Tally]], seed: int, n: int) -> dict[str, Any]:
+def _summary(runs: list[tuple[Scenario, RunResult, Tally]], seed: int) -> dict[str, Any]:
     tallies = [t for _, _, t in runs]
-    return summary_document([(s.path, s.text_hash, t) for s, _, t in runs], tallies, seed, n)
+    return summary_document([(s.path, s.text_hash, t) for s, _, t in runs], tallies, seed)

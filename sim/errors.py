@@ -1,15 +1,12 @@
-"""Errors a user can act on: the CLI prints them as one line and exits with status 2."""
+"""Errors the CLI shows as one line: bad input (exit status 2) and faults of the environment (exit 1)."""
 
-import re
+from sim.literal import printable
 
-
-def printable(text: str) -> str:
-    """Control characters (a line break in a key or value) escaped, so a message stays on one line."""
-    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: repr(m.group())[1:-1], text)
+__all__ = ["Fault", "ScenarioError", "StoreError", "UserError", "printable"]
 
 
 class UserError(Exception):
-    """Bad input (scenario file, store, flag, matter id): shown as one clear line."""
+    """Bad input (scenario file, store, flag, matter id): shown as one clear line, exit status 2."""
 
     def __str__(self) -> str:
         return printable(super().__str__())
@@ -30,3 +27,11 @@ class ScenarioError(UserError):
 
 class StoreError(UserError):
     """A store URL, file or record that cannot be used."""
+
+
+class Fault(Exception):
+    """A fault of the environment (a full disk, a read-only, damaged or unreachable store): one line naming
+    the store, exit status 1."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())

@@ -1,7 +1,8 @@
 """Run results: outcome rows streamed to `outcomes.csv`, tallies in compact arrays, `summary.json`.
 
-A tally holds one number per replication per measure (not the replications themselves), so memory
-stays flat as -n grows; the estimates come from `sim.estimates`.
+A tally keeps about six bytes per replication (not the replications themselves), so memory stays flat
+as -n grows; the estimates come from `sim.estimates`. Cells of outcomes.csv that a spreadsheet would
+run as a formula are neutralised (see `csv_cell`).
 
 Time to disclosure is told three ways. The median and 90th percentile count only the matters that
 were disclosed (a regime that leaves many matters undisclosed can still have a short median); the
@@ -16,8 +17,10 @@ import csv
 import json
 import math
 import shutil
+from array import array
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -28,52 +31,119 @@ from sim.projections import LEVELS, OUTCOME_KEYS
 
 WITHIN_DAYS = (365, 730)  # P(disclosed within one year, two years of the warrant)
 HORIZON_DAYS = 1825       # the restricted mean's horizon: five years, beyond the real case's 1,595 days
+Ending = tuple[bool, str, str, str, bool, bool, tuple[str, ...], bool]  # see `Tally.ENDING`
 
 
 class Tally:
-    """The outcomes of one run, one slot per replication."""
+    """The outcomes of one run, in replication order. Per replication it keeps two small numbers, days to
+    disclosure (a 4-byte float, NaN if never) and how the matter ended (a 2-byte index into the distinct
+    endings seen), about six bytes a replication, added as rows come: nothing is set aside for the `n`
+    replications requested, and no row is kept."""
+
+    ENDING = ("disclosed", "route", "highest_court", "final_disposition", "contempt", "mooted", "reached",
+              "sanctioned")
 
     def __init__(self, run_id: str, scenario: str, seed: int, n: int) -> None:
         self.run_id, self.scenario, self.seed, self.n = run_id, scenario, seed, n
-        self.days = np.full(n, np.nan)
-        self.reached = np.zeros((n, len(LEVELS)), dtype=bool)
-        self.flags = np.zeros((n, 4), dtype=bool)  # disclosed, ever in contempt, mooted, ended in sanctions
-        self.filled = np.zeros(n, dtype=bool)
-        self.routes: dict[str, int] = {}
+        self.days = array("f")
+        self.kinds = array("H")
+        self.endings: dict[Ending, int] = {}
 
     def add(self, row: dict[str, Any]) -> None:
-        i = row["replication"]
-        if row["days_to_disclosure"] is not None:
-            self.days[i] = row["days_to_disclosure"]
-        self.reached[i] = [level in row["reached"] for level in LEVELS]
-        self.flags[i] = (row["disclosed"], row["contempt"], row["mooted"], row["sanctioned"])
-        self.filled[i] = True
-        self.routes[row["route"]] = self.routes.get(row["route"], 0) + 1
+        if row["replication"] != len(self.days):
+            raise ValueError(f"replication {row['replication']} came out of order (expected {len(self.days)})")
+        days = row["days_to_disclosure"]
+        self.days.append(math.nan if days is None else days)
+        ending = tuple(tuple(row[k]) if k == "reached" else row[k] for k in self.ENDING)
+        self.kinds.append(self.endings.setdefault(ending, len(self.endings)))  # type: ignore[arg-type]
+
+    @property
+    def stored(self) -> int:
+        return len(self.days)
+
+    def _share(self, test: Callable[[Ending], bool]) -> float:
+        n = self.stored
+        if not n:
+            return math.nan
+        counts = np.bincount(np.frombuffer(self.kinds, dtype=np.uint16), minlength=len(self.endings))
+        return float(sum(counts[i] for ending, i in self.endings.items() if test(ending)) / n)
+
+    def day_values(self) -> np.ndarray:
+        return np.frombuffer(self.days, dtype=np.float32).astype(float)
+
+    def disclosed(self) -> np.ndarray:
+        """Per replication: 1.0 if disclosed, else 0.0."""
+        flags = np.array([float(ending[0]) for ending in self.endings] or [0.0])
+        return flags[np.frombuffer(self.kinds, dtype=np.uint16)]
 
     def summary(self) -> dict[str, Any]:
-        n = int(self.filled.sum())
-        disclosed = int(self.flags[:, 0].sum())
-        days = self.days[~np.isnan(self.days)]
-        every = self.days[self.filled]
-        within = {f"p_disclosed_within_{limit}": _share(int(np.sum(every <= limit)), n) for limit in WITHIN_DAYS}
+        n = self.stored
+        disclosed = round(self._share(lambda e: e[0]) * n) if n else 0
+        every = self.day_values()
+        days = every[~np.isnan(every)]
+        within = {f"p_disclosed_within_{limit}": _proportion(int(np.sum(every <= limit)), n)
+                  for limit in WITHIN_DAYS}
+        routes: dict[str, int] = {}
+        counts = np.bincount(np.frombuffer(self.kinds, dtype=np.uint16), minlength=len(self.endings))
+        for ending, i in self.endings.items():
+            if counts[i]:
+                routes[ending[1]] = routes.get(ending[1], 0) + int(counts[i])
         return {
-            "run_id": self.run_id, "scenario": self.scenario, "seed": self.seed, "n": n,
-            "p_disclosed": _share(disclosed, n),
+            "run_id": self.run_id, "scenario": self.scenario, "seed": self.seed, "n": n, "n_requested": self.n,
+            "p_disclosed": _proportion(disclosed, n),
             "median_days": _estimate(*quantile(days, 0.5)),
             "p90_days": _estimate(*quantile(days, 0.9)),
             **within,
             "restricted_mean_days": _estimate(*mean_interval(capped(every, HORIZON_DAYS))),
             "horizon_days": HORIZON_DAYS,
-            "reached": {level: float(self.reached[:, i].sum() / n) if n else math.nan
-                        for i, level in enumerate(LEVELS)},
-            "p_held_in_contempt": float(self.flags[:, 1].mean()) if n else math.nan,
-            "p_ended_in_contempt": float(self.flags[:, 3].mean()) if n else math.nan,
-            "p_mooted": float(self.flags[:, 2].mean()) if n else math.nan,
-            "routes": dict(sorted(self.routes.items())),
+            "reached": {level: self._share(lambda e, lv=level: lv in e[6]) for level in LEVELS},
+            "p_held_in_contempt": self._share(lambda e: e[4]),
+            "p_ended_in_contempt": self._share(lambda e: e[7]),
+            "p_mooted": self._share(lambda e: e[5]),
+            "routes": dict(sorted(routes.items())),
         }
 
+    def rows(self) -> TallyRows:
+        return TallyRows(self)
 
-def _share(successes: int, n: int) -> dict[str, float | None]:
+    def median_replication(self) -> int | None:
+        """The replication at the median time to disclosure (the first if none disclosed; None if none)."""
+        if not self.stored:
+            return None
+        days = self.day_values()
+        disclosed = np.flatnonzero(~np.isnan(days))
+        if not len(disclosed):
+            return 0
+        ordered = disclosed[np.argsort(days[disclosed], kind="stable")]
+        return int(ordered[(len(ordered) - 1) // 2])
+
+
+class TallyRows(Sequence[dict[str, Any]]):
+    """A tally seen as outcome rows (the keys the charts read: `Tally.ENDING`, replication and
+    days_to_disclosure), made one at a time."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.endings = list(tally.endings)
+
+    def __len__(self) -> int:
+        return self.tally.stored
+
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = range(len(self))[i]
+        days = self.tally.days[i]
+        row = dict(zip(Tally.ENDING, self.endings[self.tally.kinds[i]], strict=True))
+        return {**row, "reached": list(row["reached"]), "replication": i,
+                "days_to_disclosure": None if math.isnan(days) else int(days)}
+
+
+def _proportion(successes: int, n: int) -> dict[str, float | None]:
     """A proportion with its Wilson interval."""
     return _estimate(successes / n if n else math.nan, *wilson(successes, n))
 
@@ -86,33 +156,44 @@ def _estimate(point: float, lo: float, hi: float) -> dict[str, float | None]:
 
 def paired_difference(base: Tally, other: Tally) -> dict[str, Any]:
     """`other` minus `base`, replication by replication (same seed: common random numbers), so each
-    difference is over the same matters; except `median_days`, the difference of the medians among
-    disclosed matters, which may be different matters in the two runs."""
+    difference is over the same matters (those stored in both); except `median_days`, the difference
+    of the medians among disclosed matters, which may be different matters in the two runs."""
     if base.n != other.n or base.seed != other.seed:
         return {"scenario": other.scenario, "baseline": base.scenario,
                 "note": "not paired: runs differ in seed or number of replications"}
+    m = min(base.stored, other.stored)  # replications stored in both (all, unless a run is incomplete)
+    days = {t.run_id: t.day_values()[:m] for t in (base, other)}
 
-    def paired(measure: Any) -> dict[str, float | None]:
+    def paired(measure: Callable[[Tally], np.ndarray]) -> dict[str, float | None]:
         return _estimate(*mean_interval(measure(other).astype(float) - measure(base).astype(float)))
 
-    within = {f"p_disclosed_within_{limit}": paired(lambda t, limit=limit: t.days <= limit) for limit in WITHIN_DAYS}
+    within = {f"p_disclosed_within_{limit}": paired(lambda t, limit=limit: days[t.run_id] <= limit)
+              for limit in WITHIN_DAYS}
     return {"scenario": other.scenario, "baseline": base.scenario,
-            "p_disclosed": paired(lambda t: t.flags[:, 0]),
+            "p_disclosed": paired(lambda t: t.disclosed()[:m]),
             **within,
-            "restricted_mean_days": paired(lambda t: capped(t.days, HORIZON_DAYS)),
-            "median_days": _estimate(*median_difference(base.days, other.days))}
+            "restricted_mean_days": paired(lambda t: capped(days[t.run_id], HORIZON_DAYS)),
+            "median_days": _estimate(*median_difference(days[base.run_id], days[other.run_id]))}
 
 
-def summary_document(runs: list[tuple[str, str, Tally]], paired: list[Tally], seed: Any, n: Any) -> dict[str, Any]:
+def summary_document(runs: list[tuple[str, str, Tally]], paired: list[Tally], seed: Any) -> dict[str, Any]:
     """summary.json: each run's estimates (with its scenario file, text hash and colour in the charts),
-    and the paired differences of `paired[1:]` against `paired[0]`."""
-    colours = palette(tally.scenario for _, _, tally in runs)
+    and the paired differences of `paired[1:]` against `paired[0]`. `n` is the replications stored (one
+    number, or one per run where they differ), `n_requested` those asked for: they differ only for an
+    incomplete run."""
+    tallies = [tally for _, _, tally in runs]
+    colours = palette(tally.scenario for tally in tallies)
     return {
-        "docketsim": __version__, "seed": seed, "n": n,
+        "docketsim": __version__, "seed": seed, "n": _one_or_each([t.stored for t in tallies]),
+        "n_requested": _one_or_each([t.n for t in tallies]),
         "runs": [dict(tally.summary(), scenario_path=path, scenario_hash=digest, colour=colours[tally.scenario])
                  for path, digest, tally in runs],
         "paired_differences": [paired_difference(paired[0], t) for t in paired[1:]],
     }
+
+
+def _one_or_each(values: list[int]) -> int | list[int]:
+    return values[0] if len(set(values)) == 1 else values
 
 
 class OutcomeWriter:
@@ -125,21 +206,38 @@ class OutcomeWriter:
         self.csv.writeheader()
 
     def write(self, row: dict[str, Any]) -> None:
-        self.csv.writerow({k: _cell(row[k]) for k in OUTCOME_KEYS})
+        self.csv.writerow({k: csv_cell(row[k]) for k in OUTCOME_KEYS})
 
     def close(self) -> None:
         self.file.close()
 
     def summary(self, document: dict[str, Any], scenario_files: list[str]) -> None:
+        """summary.json, and a copy of each scenario file still where the run found it (a run resumed from
+        another folder keeps its effective scenario in the store, and summary.json names it)."""
         (self.out_dir / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        found = [path for path in scenario_files if Path(path).is_file()]
         copies = self.out_dir / "scenarios"
-        if scenario_files:
+        if found:
             copies.mkdir(exist_ok=True)
-        for path in scenario_files:
+        for path in found:
             shutil.copyfile(path, copies / Path(path).name)
 
 
-def _cell(value: Any) -> Any:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as outcomes.csv writes it: true/false, empty for None, and text that a spreadsheet would
+    take for a formula (starting with = + - @, a tab or a carriage return) prefixed with a single quote,
+    as OWASP's CSV injection guidance says, so it shows as text.
+
+    >>> csv_cell("=1+2"), csv_cell("@SUM(A1)"), csv_cell("warrant"), csv_cell(-3), csv_cell(None)
+    ("'=1+2", "'@SUM(A1)", 'warrant', -3, '')
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -6,7 +6,8 @@ and stores replications in replication order, each whole inside one transaction 
 consecutive replications share a transaction), so a run's stored replications are always a prefix
 0..k-1 and `resume_run` carries on from k. Nothing is written
 before the first replication has played to its end, so a scenario that fails at run time writes
-nothing.
+nothing. One process writes a run at a time (the store's run lock): another process asked for the
+same run waits, then finds it finished, or carries on what an interrupted writer left.
 """
 
 from __future__ import annotations
@@ -14,28 +15,48 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import os
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 from uuid import UUID
 
 import attrs
+from eventsourcing.persistence import PersistenceError
 
+from sim import interrupts
+from sim.backends import fault
 from sim.domain.matter import matter_id
 from sim.engine import Fork, simulate
-from sim.errors import UserError
+from sim.errors import Fault, UserError
 from sim.projections import outcome_row
 from sim.scenario import Scenario, from_data, plain
-from sim.store import DocketStore, Run, now, package_versions
+from sim.store import DocketStore, MatterIds, Run, now, package_versions
 
 Row = dict[str, Any]
 COMMIT_GROUP = 64      # replications per transaction at most
 COMMIT_SECONDS = 0.25  # or fewer, so progress and Ctrl-C stay prompt
 Played = tuple[list[Any], Row]  # a replication's stored-event records and its outcome row
+Note = Callable[[str], None]  # a line for the person waiting (waits, resumes)
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def usable_jobs(requested: int | None, n: int) -> int:
+    """Worker processes: as asked but at most one per available core; by default every core, and one
+    (this process) for a handful of replications."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if requested is None:
+        return 1 if n < 64 else cores
+    return max(1, min(requested, cores))
 
 
 def replication_seed(root_seed: int, replication: int) -> int:
@@ -47,16 +68,18 @@ def replication_seed(root_seed: int, replication: int) -> int:
 @attrs.frozen
 class RunResult:
     run_id: str
-    matter_ids: list[str]
+    matter_ids: MatterIds
     already_recorded: bool
+    resumed_from: int | None = None  # replications an earlier, interrupted command had stored
 
 
 class RunInterrupted(Exception):
-    """Ctrl-C during a run: every stored replication is whole and the run is marked incomplete."""
+    """A run stopped part way, by Ctrl-C (`cause` None) or by a fault (`cause` says which): every stored
+    replication is whole and the run is left incomplete, for `--resume`."""
 
-    def __init__(self, run_id: str, stored: int, total: int) -> None:
-        super().__init__(run_id, stored, total)
-        self.run_id, self.stored, self.total = run_id, stored, total
+    def __init__(self, run_id: str, stored: int, total: int, cause: str | None = None) -> None:
+        super().__init__(run_id, stored, total, cause)
+        self.run_id, self.stored, self.total, self.cause = run_id, stored, total, cause
 
 
 def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapper: Any,
@@ -79,7 +102,7 @@ def _die_with_parent() -> None:
 
 def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None) -> None:
     global _context
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    interrupts.worker_handling()
     _die_with_parent()
     mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
     _context = (scenario, run_id, root_seed, mapper, fork)
@@ -96,82 +119,141 @@ def _batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
         yield low, min(stop, low + size)
 
 
-def _ordered(tasks: Iterable[tuple[int, int]], jobs: int, initargs: tuple[Any, ...]) -> Iterator[list[Played]]:
-    """Batches played by `jobs` worker processes, yielded in order, with a bounded number in flight
-    (so memory stays flat however many replications there are)."""
+@contextmanager
+def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes for one run. On the way out after a failure (Ctrl-C, a fault, a dead worker)
+    they are ended at once rather than awaited, so stopping takes a moment, not a batch."""
     executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs)
-    pending: deque[Any] = deque()
     try:
-        for task in tasks:
+        yield executor
+    except BaseException:
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(1)
+        executor.shutdown(wait=True, cancel_futures=True)  # quick: the workers are gone
+        raise
+    executor.shutdown(wait=True)
+
+
+def _ordered(executor: ProcessPoolExecutor, tasks: Iterable[tuple[int, int]], jobs: int) -> Iterator[list[Played]]:
+    """Batches played by the workers, yielded in order, with a bounded number in flight (so memory stays
+    flat however many replications there are)."""
+    pending: deque[Any] = deque()
+    for task in tasks:
+        if not pending:
+            with interrupts.blocked():  # the first submit forks the workers
+                pending.append(executor.submit(_play_batch, task))
+        else:
             pending.append(executor.submit(_play_batch, task))
-            if len(pending) >= 4 * jobs:
-                yield pending.popleft().result()
-        while pending:
+        if len(pending) >= 4 * jobs:
             yield pending.popleft().result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    while pending:
+        yield pending.popleft().result()
 
 
-def _played(scenario: Scenario, run_id: str, seed: int, start: int, stop: int, jobs: int,
-            mapper: Any, fork: Fork | None) -> Iterator[Played]:
-    size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
-    if jobs == 1:
-        for i in range(start, stop):
-            yield play(scenario, run_id, i, seed, mapper, fork)
+@contextmanager
+def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: int, jobs: int,
+                  mapper: Any, fork: Fork | None) -> Iterator[Iterator[Played]]:
+    """Replications start..stop-1 played in order, in this process or by `jobs` workers."""
+    if jobs == 1 or stop - start < 2:
+        yield (play(scenario, run_id, i, seed, mapper, fork) for i in range(start, stop))
         return
-    for batch in _ordered(_batches(start, stop, size), jobs, (scenario, run_id, seed, fork)):
-        yield from batch
+    size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
+    jobs = min(jobs, -(-(stop - start) // size))
+    with _pool(jobs, (scenario, run_id, seed, fork)) as executor:
+        yield (played for batch in _ordered(executor, _batches(start, stop, size), jobs) for played in batch)
 
 
 def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1, jobs: int = 1,
                on_row: Callable[[Row], None] | None = None,
-               on_progress: Callable[[int, int], None] | None = None, fork: Fork | None = None) -> RunResult:
+               on_progress: Callable[[int, int], None] | None = None, fork: Fork | None = None,
+               note: Note = quiet) -> RunResult:
     """Simulate `replications` of `scenario` (a fork of a stored matter, if `fork` is given) and
-    record them with the run's provenance."""
+    record them with the run's provenance. The same run already in the store is not recorded again;
+    one another command left incomplete is carried on (`note` says so)."""
     where = None if fork is None else {"matter_id": fork.source_id, "seq": fork.seq}
     run_id = str(Run.create_id(scenario.text_hash, seed, replications, where))
-    ids = [str(matter_id(run_id, scenario.name, i)) for i in range(replications)]
-    if store.has_events(UUID(run_id)):
-        return RunResult(run_id, ids, already_recorded=True)
-    stream = _played(scenario, run_id, seed, 0, replications, jobs, store.mapper, fork)
-    records, row = next(stream)  # the first replication plays whole before anything is written
-    run = Run(scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
-              seed=seed, replications=replications, versions=package_versions(), started_at=now(),
-              settings=[list(setting) for setting in scenario.settings], fork=where,
-              scenario_data=plain({**scenario.data, "scenario": {**scenario.data.get("scenario", {}),
-                                                                 "name": scenario.name}}))
-    register = store.register()
-    register.add(run_id=run_id)
-    store.save(run, register, *store.format_marker())
-    _write(store, run, [(records, row)], stream, 0, on_row, on_progress)
+    ids = MatterIds(run_id, scenario.name, replications)
+    with store.run_lock(run_id, lambda: note(_waiting(run_id, scenario.name))):
+        if store.has_events(UUID(run_id)):
+            run = store.run(run_id)
+            if run.finished_at is not None:
+                return RunResult(run_id, ids, already_recorded=True)
+            stored = stored_prefix(store, run)
+            note(f"run {run_id} ({scenario.name}) is incomplete, {stored:,} of {replications:,} replications "
+                 f"stored: resuming it, as `python run.py run --resume {run_id}` would")
+            _carry_on(store, run, jobs, on_row, on_progress)
+            return RunResult(run_id, ids, already_recorded=False, resumed_from=stored)
+        _check_writable(store)
+        with _replications(scenario, run_id, seed, 0, replications, jobs, store.mapper, fork) as stream:
+            first = next(stream)  # the first replication plays whole before anything is written
+            run = store.add_run(lambda: Run(
+                scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
+                seed=seed, replications=replications, versions=package_versions(), started_at=now(),
+                settings=[list(setting) for setting in scenario.settings], fork=where,
+                scenario_data=plain({**scenario.data, "scenario": {**scenario.data.get("scenario", {}),
+                                                                   "name": scenario.name}})))
+            _write(store, run, [first], stream, 0, on_row, on_progress)
     return RunResult(run_id, ids, already_recorded=False)
 
 
+def _waiting(run_id: str, scenario: str) -> str:
+    return f"waiting for another process that is recording run {run_id} ({scenario}) ..."
+
+
+def _check_writable(store: DocketStore) -> None:
+    if not store.writable:
+        raise Fault(f"{store.shown}: the store is read-only; `runs`, `docket`, `replay` and `report` still read it")
+
+
 def resume_run(store: DocketStore, run_id: str, jobs: int = 1, on_row: Callable[[Row], None] | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> tuple[Scenario, RunResult]:
+               on_progress: Callable[[int, int], None] | None = None,
+               note: Note = quiet) -> tuple[Scenario, RunResult]:
     """Finish an interrupted run: rebuild the stored replications' rows, then play the rest under
     the effective scenario the run recorded (so an edited or moved scenario file does not matter)."""
     run = store.run(run_id)
-    if run.finished_at is not None:
-        raise UserError(f"run {run_id} is already finished ({run.finished_at}); nothing to resume")
+    with store.run_lock(run_id, lambda: note(_waiting(run_id, run.scenario))):
+        run = store.run(run_id)
+        if run.finished_at is not None:
+            raise UserError(f"run {run_id} is already finished ({run.finished_at}); nothing to resume")
+        stored = stored_prefix(store, run)
+        scenario = _carry_on(store, run, jobs, on_row, on_progress)
+    return scenario, RunResult(run_id, run.matter_ids(), already_recorded=False, resumed_from=stored)
+
+
+def _carry_on(store: DocketStore, run: Run, jobs: int, on_row: Callable[[Row], None] | None,
+              on_progress: Callable[[int, int], None] | None) -> Scenario:
+    """Rows of the stored replications rebuilt from the store, then the rest played and written."""
+    _check_writable(store)
     scenario = run_scenario(run)
     stored = stored_prefix(store, run)
+    ids = run.matter_ids()
     for i in range(stored):
         if on_row:
-            on_row(outcome_row(store.matter_events(str(matter_id(run_id, run.scenario, i)))))
+            on_row(outcome_row(store.matter_events(ids[i])))
     fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
-    stream = _played(scenario, run_id, run.seed, stored, run.replications, jobs, store.mapper, fork)
-    _write(store, run, [], stream, stored, on_row, on_progress)
-    ids = [str(m) for m in run.matter_ids()]
-    return scenario, RunResult(run_id, ids, already_recorded=False)
+    with _replications(scenario, str(run.id), run.seed, stored, run.replications, jobs, store.mapper,
+                       fork) as stream:
+        _write(store, run, [], stream, stored, on_row, on_progress)
+    return scenario
 
 
 def run_scenario(run: Run) -> Scenario:
-    """The effective scenario a run recorded (after `extends`, settings and a fork's name)."""
+    """The effective scenario a run recorded (after `extends`, settings and a fork's or sweep's name:
+    such a name, e.g. "location_rule [key=value]", is the run's, checked as its scenario's own name)."""
+    about = run.scenario_data.get("scenario", {})
+    name = about.get("name", "")
+    own = name.split("@")[0].split(" [")[0] if isinstance(name, str) else name
     try:
-        return from_data(run.scenario_data, run.scenario_path, run.scenario_hash)
+        loaded = from_data({**run.scenario_data, "scenario": {**about, "name": own}}, run.scenario_path,
+                           run.scenario_hash)
     except UserError as e:
         raise UserError(f"run {run.id}: its scenario is no longer loadable: {e}") from None
+    return attrs.evolve(loaded, scenario=attrs.evolve(loaded.scenario, name=name), data=run.scenario_data)
 
 
 def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:
@@ -208,18 +290,41 @@ def _groups(played: Iterator[Played], size: int, seconds: float) -> Iterator[lis
 def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[Played], done: int,
            on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None) -> None:
     """The single writer. Replications are committed in order, in groups, one transaction a group:
-    a replication is stored whole or not at all, and rows are reported only once committed."""
+    a replication is stored whole or not at all, and rows are reported only once committed. A commit
+    and its count are one block for Ctrl-C, so the count reported is the count stored."""
     total = run.replications
-    try:
-        for group in _groups(chain(first, stream), COMMIT_GROUP, COMMIT_SECONDS):
+    stored = done
+
+    def commit(group: list[Played]) -> None:
+        nonlocal stored
+        with interrupts.deferred():
             store.recorder.insert_events([record for records, _ in group for record in records])
-            done += len(group)
+            stored += len(group)
             for _, row in group:
                 if on_row:
                     on_row(row)
             if on_progress:
-                on_progress(done, total)
+                on_progress(stored, total)
+
+    try:
+        for group in _groups(chain(first, stream), COMMIT_GROUP, COMMIT_SECONDS):
+            store.retrying(lambda group=group: commit(group))
+        store.retrying(lambda: _finish(store, str(run.id)))
     except KeyboardInterrupt:
-        raise RunInterrupted(str(run.id), done, total) from None
-    run.finish(finished_at=now())
-    store.save(run)
+        raise RunInterrupted(str(run.id), stored, total) from None
+    except BrokenProcessPool:
+        raise RunInterrupted(str(run.id), stored, total, "a worker process died") from None
+    except PersistenceError as e:
+        raise RunInterrupted(str(run.id), stored, total, str(fault(e, store.shown))) from None
+    except Fault as e:
+        raise RunInterrupted(str(run.id), stored, total, str(e)) from None
+    except OSError as e:
+        raise RunInterrupted(str(run.id), stored, total, f"cannot write {e.filename or 'a file'} ({e.strerror})") \
+            from None
+
+
+def _finish(store: DocketStore, run_id: str) -> None:
+    with interrupts.deferred():
+        run = store.run(run_id)
+        run.finish(finished_at=now())
+        store.save(run)

@@ -12,6 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
+import re
+import stat
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -35,6 +38,9 @@ from sim.domain.steps import STEPS
 from sim.errors import ScenarioError, printable
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_FILE_BYTES = 1 << 20  # a scenario is a few kilobytes; anything near a mebibyte is not one
+MAX_DEPTH = 8             # tables and lists nest at most 4 deep in a scenario
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 DOCTRINES = ("location", "control")
 IN_FORCE = "in_force"  # cloud_act.enacted: already law when the warrant is applied for
 
@@ -86,6 +92,15 @@ def kind_of(parse: Parser) -> str:
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Invalid("", f"expected a non-empty string, got {_show(value)}")
+    return value
+
+
+@_kind("text")
+def _name(value: Any) -> str:
+    """A scenario's name: an identifier, as it appears in tables, file names and run listings."""
+    if not isinstance(value, str) or not NAME.fullmatch(value):
+        raise _Invalid("", "expected a name of letters, digits, _ . and - starting with a letter (at most 64), "
+                           f"got {_show(value)}")
     return value
 
 
@@ -253,7 +268,7 @@ def _table(cls: type) -> Callable[[Any], Any]:
         if not isinstance(value, dict):
             raise _Invalid("", f"expected a table, got {_show(value)}")
         return _load_table(cls, value)
-    parse.table = cls  # type: ignore[attr-defined]
+    parse.table = cls  # type: ignore[attr-defined]  # for `extends`: a table merges key by key
     return parse
 
 
@@ -286,7 +301,7 @@ _P = "a probability (number in [0, 1], or { p = ... })"
 
 @attrs.frozen
 class About:
-    name: str = _field(_text, doc="the scenario's short name")
+    name: str = _field(_name, doc="the scenario's short name (letters, digits, _ . and -)")
     title: str = _field(_text, doc="a one-line title")
     description: str = _field(_text, doc="a paragraph on what it models and why")
     start_date: dt.date = _field(_date, doc="the day the warrant is applied for (YYYY-MM-DD)")
@@ -486,6 +501,10 @@ def _pins(value: Any) -> dict[str, Pin]:
     return pins
 
 
+_pins.table = dict  # type: ignore[attr-defined]  # for `extends`: pins merge step by step, each pin whole
+FIGURES = (_duration, _probability, _doctrine)  # parsers of figures (each with its source or assumption)
+
+
 @attrs.frozen
 class Scenario:
     """A whole scenario: who the actors are, what they do and how long it takes."""
@@ -537,33 +556,51 @@ def _figures(obj: Any, prefix: str) -> Iterator[tuple[str, Provenance]]:
 
 
 def _read(path: Path, shown: str) -> str:
+    """The text of a scenario file: a regular file (not a FIFO or a device) of at most `MAX_FILE_BYTES`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise ScenarioError(shown, "", "no such scenario file") from None
-    except IsADirectoryError:
-        raise ScenarioError(shown, "", "is a directory, expected a TOML scenario file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(shown, "", f"cannot be read ({e.__class__.__name__}: {e})") from None
+    except OSError as e:
+        raise ScenarioError(shown, "", f"cannot be read ({e.strerror or e})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise ScenarioError(shown, "", "is a directory, expected a TOML scenario file")
+        raise ScenarioError(shown, "", "is not a regular file (a pipe, device or socket); expected a TOML "
+                                       "scenario file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as e:
+            raise ScenarioError(shown, "", f"cannot be read ({e.strerror or e})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(shown, "", f"is larger than {MAX_FILE_BYTES // 1024} KiB; expected a TOML scenario file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(shown, "", f"cannot be read (UnicodeDecodeError: {e})") from None
     if not text.strip():
         raise ScenarioError(shown, "", "is empty, expected a TOML scenario file")
     return text
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any], depth: int) -> dict[str, Any]:
-    """`override` laid over `base`: tables merge key by key down to `depth`; below it values replace."""
+def _merge(base: dict[str, Any], override: dict[str, Any], schema: type | None) -> dict[str, Any]:
+    """`override` laid over `base`. A table of the schema ([government], [courts.circuit],
+    [supreme_court.cert_grant], [pins]) merges key by key; anything else, a figure above all, is replaced
+    whole: its distribution with its `source` and `assumption`, so a changed figure never keeps the base's
+    source."""
+    tables = {f.name: getattr(f.metadata.get("parse"), "table", None) for f in attrs.fields(schema)} \
+        if attrs.has(schema) else {}
     merged = dict(base)
     for key, value in override.items():
-        if depth > 1 and isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value, depth - 1)
+        inner = tables.get(key)
+        if inner is not None and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value, None if inner is dict else inner)
         else:
             merged[key] = value
     return merged
-
-
-# How deep an extending scenario's tables merge into its base: [courts.circuit] keys one by one,
-# a figure such as { dist = "lognormal", ... } replaced whole.
-_MERGE_DEPTH = {"courts": 3}
 
 
 def _extend(data: dict[str, Any], shown: str, base_dir: Path,
@@ -584,22 +621,40 @@ def _extend(data: dict[str, Any], shown: str, base_dir: Path,
     base_shown = _shown(path)
     if base_shown in chain:
         raise ScenarioError(shown, "scenario.extends", f"extends itself through {' -> '.join(chain)}")
-    base_text = _read(path, base_shown)
+    try:
+        base_text = _read(path, base_shown)
+    except ScenarioError as e:
+        raise ScenarioError(shown, "scenario.extends", f"{base_shown}: {e.message}") from None
     base_data, base_texts, bases = _extend(_toml(base_text, base_shown), base_shown, path.parent,
                                            (*chain, base_shown))
-    merged = {key: _merge(base_data.get(key, {}), value, _MERGE_DEPTH.get(key, 2))
-              if isinstance(value, dict) and isinstance(base_data.get(key), dict) else value
-              for key, value in data.items()}
-    merged = {**{k: v for k, v in base_data.items() if k not in merged}, **merged}
+    merged = _merge(base_data, data, Scenario)
     merged["scenario"] = {k: v for k, v in merged["scenario"].items() if k != "extends"}
     return merged, base_texts + base_text, (*bases, str(path))
 
 
 def _toml(text: str, shown: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(shown, "", f"not valid TOML ({e})") from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_DEPTH:
+        raise ScenarioError(shown, "", f"tables or lists nest more than {MAX_DEPTH} deep; expected a scenario")
+    return data
+
+
+def _depth(value: Any) -> int:
+    """How deep tables and lists nest in `value` (without recursion: the nesting may be deep)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse(text: str, shown: str, base_dir: Path | None = None) -> Scenario:
@@ -655,6 +710,7 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str
                                     f"scenario; expected one of {known}")
             table = table[part]
         table[parts[-1]] = setting_value(text)
+        _mark_changed_figure(data, parts, f"{flag} {key}={text}")
         try:
             loaded = _load_table(Scenario, data)  # after each setting, so an error names it
         except _Invalid as e:
@@ -676,6 +732,43 @@ def plays_alike(a: Scenario, b: Scenario) -> bool:
         values["scenario"] = values["scenario"]["start_date"]
         return values
     return played(a) == played(b)
+
+
+def _figure_depth(parts: list[str]) -> tuple[int, Callable[[Any], Any]] | None:
+    """If the key path names a figure or goes inside one: how many parts lead to it, and its parser."""
+    cls: Any = Scenario
+    for depth, part in enumerate(parts):
+        field = next((f for f in attrs.fields(cls) if f.name == part), None) if attrs.has(cls) else None
+        parse = field.metadata.get("parse") if field else None
+        if parse in FIGURES:
+            return depth + 1, parse
+        cls = getattr(parse, "table", None)
+        if cls is None:
+            return None
+    return None
+
+
+def _mark_changed_figure(data: dict[str, Any], parts: list[str], setting: str) -> None:
+    """A figure changed by a setting says so (`assumption = "--set KEY=VALUE"`) instead of keeping the
+    source or assumption of the value it replaced; a source or assumption the setting gives is kept."""
+    found = _figure_depth(parts)
+    if found is None or parts[-1] in ("source", "assumption"):
+        return
+    depth, parse = found
+    holder = data
+    for part in parts[:depth - 1]:
+        holder = holder[part]
+    figure, name = holder[parts[depth - 1]], parts[depth - 1]
+    if not isinstance(figure, dict):
+        if isinstance(figure, bool) or not isinstance(figure, int | float) or parse is _doctrine:
+            return
+        figure = {"p": figure} if parse is _probability else {"days": figure}
+    elif depth == len(parts) and ("source" in figure or "assumption" in figure):
+        return  # a whole figure given with its own basis
+    earlier = figure.get("assumption", "")
+    setting_note = earlier.startswith(("--set ", "--sweep ")) and depth < len(parts)
+    figure = {k: v for k, v in figure.items() if k not in ("source", "assumption")}
+    holder[name] = {**figure, "assumption": f"{earlier}; {setting}" if setting_note else setting}
 
 
 def resolve(name_or_path: str) -> Path:
@@ -700,7 +793,7 @@ def load(name_or_path: str) -> Scenario:
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
         return str(path)
 
 

@@ -1,34 +1,47 @@
-"""The event store: an eventsourcing Application over SQLite (a file) or POPO (memory).
+"""The event store: an eventsourcing Application over SQLite (a file), PostgreSQL or POPO (memory).
 
-Store URLs: ``sqlite:///PATH`` (relative to the current folder; ``sqlite:////abs/path`` for an
-absolute one) and ``memory://``. Besides matters it holds `Run` aggregates (provenance of each run)
-and one `RunRegister` listing the runs in the order they started.
+Store URLs (`sim.store_url`): ``sqlite:///PATH`` (relative to the current folder; ``sqlite:////abs/path``
+for an absolute one), ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` and ``memory://``. Besides matters
+it holds `Run` aggregates (provenance of each run) and one `RunRegister` listing the runs in the order
+they started. Many processes may record into one store at once: the register retries its optimistic
+conflicts, and a run has one writer at a time (`run_lock`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, overload
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate, EventSourcingError, event
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.utils import TopicError
 
+from sim import backends
+from sim.backends import Backend, fault, lock_path
 from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
-from sim.errors import StoreError
+from sim.errors import Fault, StoreError
+from sim.locks import IN_USE, ProcessLocks, run_key
+from sim.store_url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
 
-DEFAULT_STORE = "sqlite:///docketsim.sqlite"
-STORE_ENV = "DOCKETSIM_STORE"
+__all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "RunRegister", "open_store",
+           "recording", "store_url"]
+
 RUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run")
 REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run-register")
 FORMAT_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/event-format")
-SQLITE_MAGIC = b"SQLite format 3\x00"
+WAIT_SECONDS = 600.0   # how long a writer waits in all for another process's lock on the store
+UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError, TopicError, EventSourcingError)
+T = TypeVar("T")
 
 
 def now() -> str:
@@ -84,8 +97,37 @@ class Run(Aggregate):
     def finish(self, finished_at: str) -> None:
         self.finished_at = finished_at
 
-    def matter_ids(self) -> list[UUID]:
-        return [matter_id(str(self.id), self.scenario, i) for i in range(self.replications)]
+    def matter_ids(self) -> MatterIds:
+        return MatterIds(str(self.id), self.scenario, self.replications)
+
+
+class MatterIds(Sequence[str]):
+    """The matter ids of a run's replications, computed when asked (a run may have billions)."""
+
+    def __init__(self, run_id: str, scenario: str, n: int) -> None:
+        self.run_id, self.scenario, self.n = run_id, scenario, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self.n))]
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        return str(matter_id(self.run_id, self.scenario, i % self.n))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MatterIds):
+            return (self.run_id, self.scenario, self.n) == (other.run_id, other.scenario, other.n)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.run_id, self.scenario, self.n))
 
 
 class RunRegister(Aggregate):
@@ -126,14 +168,34 @@ class StoreFormat(Aggregate):
 
 
 class DocketStore(Application):
-    """docketsim's application: saves and reads matters and runs."""
+    """docketsim's application: saves and reads matters and runs. `where` names the store in every
+    message; `locks` are shared with the other processes using it; `writable` is False for a store
+    opened read-only."""
 
     name = "docketsim"
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Matter: 100}
+    where: Location = Location("memory", "memory://")
+    locks: Any = None
+    writable: bool = True
+
+    @property
+    def shown(self) -> str:
+        return self.where.shown
+
+    def _rebuilt(self, aggregate_id: UUID, version: int | None = None) -> Any:
+        """An aggregate rebuilt from the store; undecodable records are a fault naming the aggregate."""
+        try:
+            return self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise
+        except PersistenceError as e:
+            raise fault(e, self.shown) from None
+        except UNDECODABLE as e:
+            raise Fault(f"{self.shown}: {aggregate_id}: a stored event cannot be decoded ({e})") from None
 
     def register(self) -> RunRegister:
         try:
-            return self.repository.get(REGISTER_ID)
+            return self._rebuilt(REGISTER_ID)
         except AggregateNotFoundError:
             return RunRegister()
 
@@ -141,28 +203,74 @@ class DocketStore(Application):
         """The format record to save with the first run into a new store (none if it has one)."""
         return [] if self.has_events(FORMAT_ID) else [StoreFormat(EVENT_FORMAT)]
 
-    def check_format(self, url: str) -> None:
+    def check_format(self) -> None:
         """Refuse a store whose events have another shape than this version reads."""
-        records = self.recorder.select_events(FORMAT_ID, limit=1)
+        records = self._select(FORMAT_ID, limit=1)
         if not records and not self.has_events(REGISTER_ID):
             return  # no run recorded yet
-        found = self.mapper.to_domain_event(records[0]).event_format if records else 1
+        found = self._decoded(str(FORMAT_ID), records[0]).event_format if records else 1
         if found != EVENT_FORMAT:
-            raise StoreError(f"{url}: written with docketsim event format {found}; this version reads format "
-                             f"{EVENT_FORMAT}; record into a new store (--store sqlite:///NEW.sqlite)")
+            raise StoreError(f"{self.shown}: written with docketsim event format {found}; this version reads "
+                             f"format {EVENT_FORMAT}; record into a new store (--store sqlite:///NEW.sqlite)")
 
     def runs(self) -> list[Run]:
-        return [self.repository.get(UUID(run_id)) for run_id in self.register().run_ids]
+        return [self.run(run_id) for run_id in self.register().run_ids]
 
     def run(self, run_id: str) -> Run:
         try:
-            return self.repository.get(UUID(run_id))
+            return self._rebuilt(UUID(run_id))
         except (ValueError, AggregateNotFoundError):
             raise StoreError(f"unknown run id {run_id!r}; `python run.py runs` lists the runs") from None
 
-    def has_events(self, aggregate_id: UUID) -> bool:
+    def add_run(self, make_run: Callable[[], Run]) -> Run:
+        """Save a new run and add it to the register in one transaction. Runs started at once by other
+        processes make the register's save conflict: it is read again and the save retried."""
+        while True:
+            run, register = make_run(), self.register()
+            register.add(run_id=str(run.id))
+            marker = self.format_marker()
+            try:
+                self.retrying(lambda: self.save(run, register, *marker))  # noqa: B023
+                return run
+            except IntegrityError:
+                time.sleep(random.uniform(0.005, 0.05))
+
+    def retrying(self, write: Callable[[], T]) -> T:
+        """A write, tried again while another process holds the store's write lock (SQLite waits at most a
+        second each time, so Ctrl-C stays prompt); after `WAIT_SECONDS` in all, a fault."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            try:
+                return write()
+            except OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise fault(e, self.shown) from None
+                time.sleep(random.uniform(0.01, 0.1))
+
+    @contextmanager
+    def run_lock(self, run_id: str, on_wait: Callable[[], None] = lambda: None) -> Iterator[None]:
+        """Hold `run_id`'s writer lock: while another process holds it, `on_wait()` once, then wait."""
+        key = run_key(run_id)
+        waited = False
+        while not self.locks.try_lock(key):
+            if not waited:
+                on_wait()
+                waited = True
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            self.locks.unlock(key)
+
+    def has_events(self, aggregate_id: UUID | str) -> bool:
         """True if anything is stored under `aggregate_id` (reads one record, rebuilds nothing)."""
-        return bool(self.recorder.select_events(aggregate_id, limit=1))
+        return bool(self._select(UUID(str(aggregate_id)), limit=1))
+
+    def _select(self, aggregate_id: UUID, **query: Any) -> Sequence[Any]:
+        try:
+            return self.recorder.select_events(aggregate_id, **query)
+        except PersistenceError as e:
+            raise fault(e, self.shown) from None
 
     def matter_events(self, matter_id: str) -> list[Any]:
         """The stored events of one matter, in order; a clear error if there is no such matter."""
@@ -174,7 +282,7 @@ class DocketStore(Application):
         return self._version_on(matter_id, when, opened, self._last_version(matter_id))
 
     def _last_version(self, matter_id: str) -> int:
-        return self.recorder.select_events(UUID(matter_id), desc=True, limit=1)[0].originator_version
+        return self._select(UUID(matter_id), desc=True, limit=1)[0].originator_version
 
     def _version_on(self, matter_id: str, when: dt.date, opened: Any, high: int) -> int:
         if when < dt.date.fromisoformat(opened.start_date):
@@ -191,38 +299,61 @@ class DocketStore(Application):
 
     def matter_events_between(self, matter_id: str, after: int, upto: int | None) -> list[Any]:
         """Stored events of a matter with after < version <= upto (None: to the end), read from the store
-        (no rebuild); from the start, a clear error if there is no such matter."""
+        (no rebuild); from the start, a clear error if there is no such matter. An event that no longer
+        decodes (its JSON, topic or date) is a fault naming the matter and its position."""
         try:
-            events = list(self.events.get(UUID(matter_id), gt=after or None, lte=upto))
+            records = self._select(UUID(matter_id), gt=after or None, lte=upto)
         except ValueError:
-            events = []
+            records = []
+        events = [self._decoded(matter_id, record) for record in records]
         if after == 0 and (not events or not isinstance(events[0], Matter.Opened)):
             raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids it records")
         return events
+
+    def _decoded(self, matter_id: str, record: Any) -> Any:
+        try:
+            event = self.mapper.to_domain_event(record)
+            day = getattr(event, "date", None) or getattr(event, "start_date", None)
+            if day is not None:
+                dt.date.fromisoformat(day)
+            return event
+        except UNDECODABLE as e:
+            raise Fault(f"{self.shown}: matter {matter_id}, event {record.originator_version}: cannot be "
+                        f"decoded ({e})") from None
 
     def matter_as_of(self, matter_id: str, when: dt.date) -> Matter:
         """The matter rebuilt at its last version on or before `when` (snapshots make it fast); its
         state holds the deadlines then open."""
         opened = self.matter_events_between(matter_id, 0, 1)[0]
         version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
-        return self.repository.get(UUID(matter_id), version=version)
+        return self._rebuilt(UUID(matter_id), version)
 
     def delete_run(self, run: Run) -> int:
         """Remove a run, its matters and their snapshots, and strike it from the register, in one transaction;
-        return the bytes the store file shrank by (0 in memory, where nothing outlives the process)."""
+        return the bytes the store shrank by (an SQLite file, compacted; 0 elsewhere)."""
         register = self.register()
         register.remove(run_id=str(run.id))
-        if self.env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite":
+        if self.where.scheme == "memory":
             self.save(register)
             return 0
-        path = Path(self.env.get("SQLITE_DBNAME"))
-        before = _file_bytes(path)
-        ids = [(UUID(str(run.id)).hex,), *((m.hex,) for m in run.matter_ids())]
+        ids = [UUID(str(run.id)), *(UUID(m) for m in run.matter_ids())]
         records = [self.mapper.to_stored_event(e) for e in register.collect_events()]
-        with self.recorder.datastore.transaction(commit=True) as cursor:
-            for table in ("stored_events", "stored_snapshots"):
-                cursor.executemany(f"DELETE FROM {table} WHERE originator_id = ?", ids)
-            self.recorder._insert_events(cursor, records)
+        tables = [self.recorder.events_table_name, self.snapshots.recorder.events_table_name]  # type: ignore[union-attr]
+        path = self.where.path
+        before = _file_bytes(path) if path else 0
+
+        def delete() -> None:
+            with self.recorder.datastore.transaction(commit=True) as cursor:
+                for table in tables:
+                    if self.where.scheme == "sqlite":
+                        cursor.executemany(f"DELETE FROM {table} WHERE originator_id = ?", [(i.hex,) for i in ids])
+                    else:
+                        cursor.execute(f'DELETE FROM "{table}" WHERE originator_id = ANY(%s)', (ids,))
+                self.recorder._insert_events(cursor, records)
+
+        self.retrying(delete)
+        if path is None:
+            return 0
         con = sqlite3.connect(path)
         try:
             con.execute("VACUUM")
@@ -238,7 +369,7 @@ class DocketStore(Application):
         return runs[-1]
 
     def latest_matter_id(self) -> str:
-        return str(self.run(self.latest_run_id()).matter_ids()[0])
+        return self.run(self.latest_run_id()).matter_ids()[0]
 
 
 def _file_bytes(path: Path) -> int:
@@ -247,80 +378,77 @@ def _file_bytes(path: Path) -> int:
     return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
-def store_url(url: str | None) -> str:
-    """The URL given, else $DOCKETSIM_STORE, else the default file in the current folder."""
-    return url or os.environ.get(STORE_ENV) or DEFAULT_STORE
+def open_store(url: str | None, *, create: bool = False) -> DocketStore:
+    """Open the store at `url`; `create` allows a new store (only commands that record do)."""
+    where = parse(store_url(url))
+    return _opened(where, backends.prepare(where, create=create))
 
 
-def _sqlite_path(url: str) -> Path:
-    path = url[len("sqlite:///"):]
-    if not path:
-        raise StoreError(f"store URL {url!r} names no file; expected sqlite:///PATH")
-    return Path(path)
-
-
-def _check_sqlite_file(path: Path, url: str) -> None:
-    """Refuse a file that is not a docketsim store, before the library touches it."""
+def _opened(where: Location, backend: Backend) -> DocketStore:
+    if backend.setup_key is None:
+        return _constructed(where, backend)
     try:
-        with path.open("rb") as f:
-            head = f.read(16)
-    except IsADirectoryError:
-        raise StoreError(f"{url}: {path} is a directory, not a store file") from None
-    except OSError as e:
-        raise StoreError(f"{url}: cannot read the store file ({e.strerror})") from None
-    if head and head != SQLITE_MAGIC:
-        raise StoreError(f"{url}: {path} is not a docketsim store (not an SQLite database)")
-    if not head:
-        return
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        while not backend.locks.try_lock(backend.setup_key):
+            time.sleep(0.05)
+        return _constructed(where, backend)
+    finally:
+        with contextlib.suppress(Exception):
+            backend.locks.unlock(backend.setup_key)
+
+
+def _constructed(where: Location, backend: Backend) -> DocketStore:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
         try:
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            topic = None
-            if "stored_events" in tables:
-                row = con.execute("SELECT topic FROM stored_events LIMIT 1").fetchone()
-                topic = row[0] if row else None
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as e:
-        raise StoreError(f"{url}: {path} cannot be read as a docketsim store ({e})") from None
-    if tables and ("stored_events" not in tables or (topic and not topic.startswith("sim."))):
-        raise StoreError(f"{url}: {path} is an SQLite database but not a docketsim store")
+            store = DocketStore(env=backend.env)
+            break
+        except OperationalError as e:  # another process creating the tables or switching the journal
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                backend.locks.close()
+                raise fault(e, where.shown) from None
+            time.sleep(random.uniform(0.01, 0.1))
+        except (PersistenceError, OSError) as e:
+            backend.locks.close()
+            raise fault(e, where.shown) from None
+    store.where, store.locks, store.writable = where, backend.locks, backend.writable
+    try:
+        store.check_format()
+    except BaseException:
+        backend.locks.close()
+        raise
+    return store
 
 
 @contextmanager
 def recording(url: str | None) -> Iterator[DocketStore]:
-    """The store to record into, created if need be; if what runs inside fails before anything is
-    recorded, a file this call created is removed again (a failed run leaves no store behind)."""
-    url = store_url(url)
-    path = _sqlite_path(url) if url.startswith("sqlite:///") else None
-    existed = path is None or path.exists()
-    store = open_store(url, create=True)
+    """The store to record into, created if need be. If what runs inside fails before anything is
+    recorded, an SQLite file this call created is removed again (a failed run leaves no store behind),
+    unless another process has opened it meanwhile."""
+    where = parse(store_url(url))
+    backend = backends.prepare(where, create=True)
+    path = where.path
+    created = path is not None and not path.exists()
+    deadline = time.monotonic() + 10
+    while not backend.locks.try_lock(IN_USE, shared=True) and time.monotonic() < deadline:
+        time.sleep(0.02)  # another process is removing the store file it had just created
+    store = _opened(where, backend)
     try:
         yield store
     except BaseException:
-        if not existed and not store.recorder.max_notification_id():
-            store.close()
-            path.unlink(missing_ok=True)  # type: ignore[union-attr]
+        if created and path is not None and not isinstance(store.locks, ProcessLocks):
+            _remove_if_unused(store, path)
         raise
+    finally:
+        with contextlib.suppress(Exception):
+            store.locks.unlock(IN_USE)
 
 
-def open_store(url: str | None, *, create: bool = False) -> DocketStore:
-    """Open the store at `url`; `create` allows a new SQLite file (only commands that record do)."""
-    url = store_url(url)
-    if url == "memory://":
-        return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    if not url.startswith("sqlite:///"):
-        scheme = url.split("://", 1)[0] if "://" in url else url
-        raise StoreError(f"unknown store scheme {scheme!r} in {url!r}; expected sqlite:///PATH or memory://")
-    path = _sqlite_path(url)
-    if path.exists():
-        _check_sqlite_file(path, url)
-    elif not create:
-        raise StoreError(f"{url}: no store file at {path}; record a run first with `python run.py run "
-                         "SCENARIO`, or pass --store")
-    elif not path.parent.exists():
-        raise StoreError(f"{url}: folder {path.parent} does not exist")
-    store = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
-    store.check_format(url)
-    return store
+def _remove_if_unused(store: DocketStore, path: Any) -> None:
+    """Remove a new SQLite store that holds nothing and that no other process has opened."""
+    with contextlib.suppress(Exception):
+        if store.recorder.max_notification_id() or not store.locks.try_lock(IN_USE):
+            return
+        store.close()
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                         lock_path(path)):
+            leftover.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
-"""Shared fixtures: real scenarios, real stores."""
+"""Shared fixtures: real scenarios, real stores (an SQLite file, and a PostgreSQL database when a server is
+reachable), and the CLI run as a user runs it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import attrs
@@ -16,8 +18,11 @@ sys.path.insert(0, str(ROOT))
 
 from sim import scenario as scenarios  # noqa: E402
 from sim.store import open_store  # noqa: E402
+from tests import throwaway_postgres  # noqa: E402
 
 HISTORICAL = ROOT / "scenarios" / "microsoft_ireland_2013.toml"
+POSTGRES_ENV = "DOCKETSIM_TEST_POSTGRES"
+STORES = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +40,95 @@ def memory_store():
     return open_store("memory://")
 
 
-def cli(*args: str, cwd, timeout: int = 300) -> subprocess.CompletedProcess:
+def _unavailable(reason: str) -> None:
+    """In CI a missing server fails the tests that need it; elsewhere they are skipped, saying why."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"PostgreSQL tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"no PostgreSQL server: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a PostgreSQL server for the tests: ${POSTGRES_ENV} (set by .ci/run), or else a
+    throwaway cluster started here if PostgreSQL is installed."""
+    url = os.environ.get(POSTGRES_ENV)
+    started = None
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            _unavailable(f"{POSTGRES_ENV} is not set (.ci/run starts a throwaway server)")
+        if throwaway_postgres.binaries() is None:
+            _unavailable("install PostgreSQL (Debian: apt-get install postgresql) or set "
+                         f"{POSTGRES_ENV}=postgresql://USER@HOST:PORT/DB")
+        try:
+            url, started = throwaway_postgres.start_cluster()
+        except (OSError, subprocess.CalledProcessError, RuntimeError) as e:
+            _unavailable(f"could not start a throwaway cluster ({e})")
+    try:
+        import psycopg
+
+        psycopg.connect(url, connect_timeout=5).close()
+    except Exception as e:
+        _unavailable(f"{url.split('@')[-1]} does not answer ({e})")
+    yield url
+    if started is not None:
+        throwaway_postgres.stop_cluster(started)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty database on the test server, dropped afterwards."""
+    import psycopg
+
+    name = f"docketsim_{uuid.uuid4().hex[:12]}"
+    base, _, _ = postgres_server.rpartition("/")
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"{base}/{name}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=STORES)
+def store_url(request, tmp_path):
+    """A store URL of each kind: a new SQLite file, and a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def cli(*args: str, cwd, timeout: int = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """run.py in a fresh process, as a user runs it, from folder `cwd`."""
     return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=None if env is None else {**os.environ, **env})
+
+
+def popen(*args: str, cwd) -> subprocess.Popen:
+    """run.py started in the background, its output captured."""
+    return subprocess.Popen([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def interrupted_run(store_url, monkeypatch, n, crash_at, scenario="microsoft_ireland_stochastic", seed=6):
+    """A run cut short at replication `crash_at` (as a crash would), in process: its id."""
+    from sim import runner
+    from sim.runner import record_run, stored_prefix
+
+    real = runner.simulate
+
+    def failing(*args, **kwargs):
+        if args[2] == crash_at:  # the replication
+            raise RuntimeError("cut")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "simulate", failing)
+    monkeypatch.setattr(runner, "COMMIT_GROUP", 16)
+    store = open_store(store_url, create=True)
+    with pytest.raises(RuntimeError):
+        record_run(store, scenarios.load(scenario), seed=seed, replications=n)
+    monkeypatch.setattr(runner, "simulate", real)
+    run = store.runs()[0]
+    assert 0 < stored_prefix(store, run) < n
+    return str(run.id)
 
 
 def variant(scenario, pins: bool = False, **tables):

@@ -313,7 +313,7 @@ def _cases() -> list[tuple[str, str, tuple[str, ...]]]:
          ("government.route", "carrier pigeon")),
         ("string_flag", in_table(TEXT, "parties", r"united_states_party = ", 'united_states_party = "yes"'),
          ("parties.united_states_party", "true or false", '"yes"')),
-        ("empty_name", in_table(TEXT, "scenario", r'name = ', 'name = ""'), ("scenario.name", "non-empty")),
+        ("empty_name", in_table(TEXT, "scenario", r'name = ', 'name = ""'), ("scenario.name", "expected a name")),
         ("number_as_name", in_table(TEXT, "courts.circuit", r"judge = ", "judge = 3"),
          ("courts.circuit.judge", "string", "3")),
         ("scalar_for_table", "cloud_act = 3\n" + drop_table(TEXT, "cloud_act"), ("cloud_act", "table", "3")),

@@ -12,7 +12,6 @@ import pytest
 from matplotlib.image import imread
 
 from reports import charts
-from reports.build import median_replication
 from reports.html import write_report
 from sim import scenario as scenarios
 from sim.comparison import run_scenarios
@@ -42,9 +41,10 @@ def scenario_file(folder: Path, name: str, title: str, refuses: float, descripti
 def play(store, loaded: list, n: int = N, seed: int = SEED) -> tuple[list, list]:
     comparison = run_scenarios(store, loaded, seed=seed, n=n, jobs=1, out_dir=None, progress=quiet)
     runs = []
-    for (scenario, result, _), summary in zip(comparison.runs, comparison.summary["runs"], strict=True):
+    for (scenario, result, tally), summary in zip(comparison.runs, comparison.summary["runs"], strict=True):
         rows = [outcome_row(store.matter_events(m)) for m in result.matter_ids]
-        runs.append({"scenario": scenario, "summary": summary, "rows": rows})
+        runs.append({"scenario": scenario, "summary": summary, "rows": rows,
+                     "median": result.matter_ids[tally.median_replication()]})
     return runs, comparison.summary["paired_differences"]
 
 
@@ -59,8 +59,7 @@ def report(tmp_path_factory) -> dict:
     runs, pairs = play(store, loaded)
     timelines = {}
     for run in runs:
-        median = median_replication(run["rows"])
-        timelines[run["scenario"].name] = entries(store.matter_events(median["matter_id"]))
+        timelines[run["scenario"].name] = entries(store.matter_events(run["median"]))
     timelines["cloud_act"] = []  # a scenario may come without a timeline
     historical, _ = play(store, [scenarios.load("microsoft_ireland_2013")], n=1, seed=0)
     docket = entries(store.matter_events(historical[0]["rows"][0]["matter_id"]))

@@ -14,8 +14,9 @@ import run
 from reports import charts, terminal
 from reports.build import historical_entries
 from sim.projections import timeline
+from sim.runner import stored_prefix
 from sim.store import open_store
-from tests.conftest import cli
+from tests.conftest import cli, interrupted_run
 
 SWEEP = "foreign_authority.mlat_response_after.median"
 
@@ -176,3 +177,16 @@ def test_report_needs_ids_or_latest(forked, capsys, args, message):
     url, *_ = forked
     assert run.main([*args, "--store", url]) == 2
     assert capsys.readouterr().err == f"run.py report: {message} (the newest run in the store)\n"
+def test_a_report_of_an_incomplete_run_says_how_many_were_stored(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    run_id = interrupted_run(url, monkeypatch, 200, 90, scenario="cloud_act")
+    stored = stored_prefix(open_store(url), open_store(url).run(run_id))
+    done = cli("report", run_id, "--out", "r", "--store", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    said = f"{stored:,} stored of 200 requested"
+    assert said in done.stdout and f"--resume {run_id}" in done.stdout
+    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    assert (summary["n"], summary["n_requested"]) == (stored, 200)
+    assert (summary["runs"][0]["n"], summary["runs"][0]["n_requested"]) == (stored, 200)
+    assert said in (tmp_path / "r" / "index.html").read_text()
+    assert len((tmp_path / "r" / "outcomes.csv").read_text().splitlines()) == 1 + stored

@@ -1,4 +1,5 @@
-"""The event store: SQLite files reopened from new processes, determinism, provenance, atomicity."""
+"""The event store, on SQLite and on PostgreSQL: reopened from new processes, determinism, provenance,
+atomicity, the same outcomes on either store."""
 
 from __future__ import annotations
 
@@ -22,18 +23,33 @@ def stream(store, matter_id):
             for e in store.matter_events(matter_id)]
 
 
-def test_reopen_sqlite_store_from_new_processes(tmp_path, sqlite_url):
-    """One process records, another rebuilds the docket from the file alone; both agree with this one."""
-    recorded = cli("run", "microsoft_ireland_2013", "--store", sqlite_url, cwd=tmp_path)
+def test_reopen_store_from_new_processes(tmp_path, store_url):
+    """One process records, another rebuilds the docket from the store alone; both agree with this one."""
+    recorded = cli("run", "microsoft_ireland_2013", "--store", store_url, cwd=tmp_path)
     assert recorded.returncode == 0, recorded.stderr
     matter_id = recorded.stdout.split("matter ")[1].split()[0]
-    shown = cli("docket", matter_id, "--format", "json", "--store", sqlite_url, cwd=tmp_path)
+    shown = cli("docket", matter_id, "--format", "json", "--store", store_url, cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
-    latest = cli("docket", "--latest", "--format", "json", "--store", sqlite_url, cwd=tmp_path)
+    latest = cli("docket", "--latest", "--format", "json", "--store", store_url, cwd=tmp_path)
     assert json.loads(shown.stdout) == json.loads(latest.stdout)
-    here = entries(open_store(sqlite_url).matter_events(matter_id))
+    here = entries(open_store(store_url).matter_events(matter_id))
     assert json.loads(shown.stdout) == here
-    assert len(here) == len(open_store(sqlite_url).matter_events(matter_id)) - 1 > 30
+    assert len(here) == len(open_store(store_url).matter_events(matter_id)) - 1 > 30
+
+
+def test_sqlite_and_postgresql_stores_give_the_same_outcomes(tmp_path, postgres_url):
+    """The same run recorded into each kind of store, by several workers, reads back the same."""
+    for name, url in (("sqlite", "sqlite:///s.sqlite"), ("postgresql", postgres_url)):
+        done = cli("run", "cloud_act", "control_rule", "-n", "150", "--seed", "4", "--jobs", "2", "--out", name,
+                   "--store", url, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "password" not in done.stdout + done.stderr
+    outcomes = [(tmp_path / name / "outcomes.csv").read_bytes() for name in ("sqlite", "postgresql")]
+    assert outcomes[0] == outcomes[1]
+    a, b = open_store(f"sqlite:///{tmp_path / 's.sqlite'}"), open_store(postgres_url)
+    assert [r.id for r in a.runs()] == [r.id for r in b.runs()]
+    matter = a.runs()[1].matter_ids()[77]
+    assert stream(a, matter) == stream(b, matter)
 
 
 def test_default_store_and_environment_override(tmp_path):
@@ -47,8 +63,8 @@ def test_default_store_and_environment_override(tmp_path):
     assert env_store.exists()
 
 
-def test_same_scenario_and_seed_give_identical_streams(tmp_path, historical):
-    a, b = open_store(f"sqlite:///{tmp_path / 'a.sqlite'}", create=True), open_store("memory://")
+def test_same_scenario_and_seed_give_identical_streams(store_url, historical):
+    a, b = open_store(store_url, create=True), open_store("memory://")
     ra, rb = record_run(a, historical, seed=5), record_run(b, historical, seed=5)
     assert ra.run_id == rb.run_id and ra.matter_ids == rb.matter_ids
     assert stream(a, ra.matter_ids[0]) == stream(b, rb.matter_ids[0])
@@ -78,12 +94,13 @@ def test_run_provenance(memory_store, historical):
     assert run.started_at <= run.finished_at
 
 
-def test_failed_replication_leaves_no_half_recorded_matter(memory_store, monkeypatch):
+def test_failed_replication_leaves_no_half_recorded_matter(store_url, monkeypatch):
     """Replication 100 of 150 crashes: what is stored is a prefix of whole matters, nothing of the
     crashed one, and the run stays unfinished (resumable)."""
     from sim import scenario as scenarios
     from sim.runner import stored_prefix
 
+    memory_store = open_store(store_url, create=True)
     stochastic = scenarios.load("microsoft_ireland_stochastic")
     real = runner.simulate
 
@@ -108,7 +125,7 @@ def test_failed_replication_leaves_no_half_recorded_matter(memory_store, monkeyp
         assert not memory_store.has_events(matter_id)
 
 
-def test_scenario_failing_at_run_time_writes_nothing(tmp_path, historical):
+def test_scenario_failing_at_run_time_writes_nothing(store_url, historical):
     """A pin before the step became possible is caught before anything is written."""
     import attrs
 
@@ -116,7 +133,7 @@ def test_scenario_failing_at_run_time_writes_nothing(tmp_path, historical):
 
     pins = dict(historical.pins)
     pins["magistrate_ruling"] = attrs.evolve(pins["magistrate_ruling"], date=historical.scenario.start_date)
-    store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}", create=True)
+    store = open_store(store_url, create=True)
     with pytest.raises(ScenarioError, match=r"pins\.magistrate_ruling"):
         record_run(store, attrs.evolve(historical, pins=pins))
     assert store.recorder.max_notification_id() in (None, 0)

@@ -1,0 +1,112 @@
+"""Ctrl-C, SIGTERM and dead workers, with real signals sent to real processes."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from sim.runner import stored_prefix
+from sim.store import open_store
+from tests.conftest import cli, popen
+
+SCENARIO = "cloud_act"
+MESSAGE = re.compile(r"^run\.py run: (.*?)([\d,]+) of ([\d,]+) replications stored whole; "
+                     r"finish with: python run\.py run --resume (\S+)$")
+
+
+def wait_for_stored(store_url: str, at_least: int, timeout: float = 120) -> None:
+    """Until the run being written has stored `at_least` replications."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            runs = open_store(store_url).runs()
+            if runs and stored_prefix(open_store(store_url), runs[0]) >= at_least:
+                return
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {at_least} replications stored after {timeout} s")
+
+
+def children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in found]
+
+
+def check_stop(done: tuple[int, str, str], store_url: str, status: int, cause: str = "") -> None:
+    """One line naming --resume, with the count that `runs` finds in the store."""
+    code, _, stderr = done
+    lines = stderr.strip().splitlines()
+    assert code == status and len(lines) == 1 and "Traceback" not in stderr, stderr
+    found = MESSAGE.match(lines[0])
+    assert found, lines[0]
+    assert cause in found.group(1)
+    store = open_store(store_url)
+    run = store.run(found.group(4))
+    assert int(found.group(2).replace(",", "")) == stored_prefix(store, run) and run.finished_at is None
+
+
+@pytest.mark.parametrize("pauses", [[0.0], [0.0, 0.05], [0.0, 0.02, 0.04]], ids=["once", "twice", "thrice"])
+def test_ctrl_c_stops_within_a_second_with_the_count_stored(tmp_path, pauses):
+    """A first Ctrl-C, or two or three in quick succession (a second one used to hang the run)."""
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    process = popen("run", SCENARIO, "-n", "1000000", "--jobs", "2", "--store", url, cwd=tmp_path)
+    wait_for_stored(url, 200)
+    started = time.monotonic()
+    for pause in pauses:
+        time.sleep(pause)
+        process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - started < 2.5, "stopping took too long"
+    check_stop((process.returncode, stdout, stderr), url, 130, "interrupted; ")
+    assert not children(os.getpid()) or process.pid not in children(os.getpid())
+
+
+def test_ctrl_c_on_postgresql(tmp_path, postgres_url):
+    process = popen("run", SCENARIO, "-n", "1000000", "--jobs", "2", "--store", postgres_url, cwd=tmp_path)
+    wait_for_stored(postgres_url, 200)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert time.monotonic() - started < 2.5, "stopping took too long"
+    check_stop((process.returncode, stdout, stderr), postgres_url, 130, "interrupted; ")
+
+
+def test_sigterm_stops_like_ctrl_c(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    process = popen("run", SCENARIO, "-n", "1000000", "--jobs", "2", "--store", url, cwd=tmp_path)
+    wait_for_stored(url, 100)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    check_stop((process.returncode, stdout, stderr), url, 128 + signal.SIGTERM, "interrupted; ")
+
+
+def test_ctrl_c_while_the_libraries_load_prints_one_line(tmp_path):
+    """Ctrl-C once run.py has begun loading its libraries (numpy is mapped into the process)."""
+    process = popen("runs", "--store", "memory://", cwd=tmp_path)
+    deadline = time.time() + 30
+    while time.time() < deadline and process.poll() is None:
+        if "numpy" in Path(f"/proc/{process.pid}/maps").read_text():
+            break
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130 and stderr == "run.py: interrupted\n", stderr
+
+
+def test_a_dead_worker_ends_the_run_in_one_line_and_resume_finishes_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    process = popen("run", SCENARIO, "-n", "6000", "--seed", "2", "--jobs", "2", "--store", url, cwd=tmp_path)
+    wait_for_stored(url, 200)
+    os.kill(children(process.pid)[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=60)
+    check_stop((process.returncode, stdout, stderr), url, 1, "a worker process died; ")
+    run_id = MESSAGE.match(stderr.strip()).group(4)  # type: ignore[union-attr]
+    resumed = cli("run", "--resume", run_id, "--store", url, cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert open_store(url).run(run_id).finished_at
