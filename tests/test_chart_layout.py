@@ -15,7 +15,6 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from reports import charts
-from reports.build import median_replication
 from sim import scenario as scenarios
 from sim.comparison import run_scenarios
 from sim.projections import outcome_row, timeline
@@ -64,9 +63,10 @@ def played():
                                     fork=source_entries(store, matter, cut)).runs
     timelines = {"historical": timeline(store.matter_events(matter)),
                  "fork": timeline(store.matter_events(forked.matter_ids[0]))}
-    for name, scenario_rows in list(rows.items())[:len(REGIMES)]:
-        timelines[name] = timeline(store.matter_events(median_replication(scenario_rows)["matter_id"]))
-        timelines[f"{name} (first)"] = timeline(store.matter_events(scenario_rows[0]["matter_id"]))
+    for s, result, tally in comparison.runs[:len(REGIMES)]:
+        median = tally.median_replication()
+        timelines[s.name] = timeline(store.matter_events(result.matter_ids[median]))
+        timelines[f"{s.name} (first)"] = timeline(store.matter_events(result.matter_ids[0]))
     return rows, titles, comparison.summary, timelines
 
 
