@@ -157,3 +157,22 @@ def test_approximate_dates_are_marked(events):
     assert served["approximate"] is True and "[date approximate]" in served["description"]
     ruled = next(r for r in rows if r["event"] == "MotionRuled")
     assert ruled["approximate"] is False
+
+
+def test_docket_json_keys_are_exactly_the_documented_ones(events):
+    """README: the existing keys, and kind, party, counsel, caption, deadline, timely, extended_to,
+    counterfactual with the values the issue names."""
+    rows = entries(events)
+    expected = {"court", "docket_number", "entry_number", "date", "event", "description", "rule", "actor",
+                "sim_day", "approximate", "seq", "deadline", "late", "court_level", "kind", "party", "counsel",
+                "caption", "timely", "extended_to", "counterfactual"}
+    assert all(set(row) == expected for row in rows)
+    assert {row["kind"] for row in rows} == {"filing", "court", "outside"}
+    for row in rows:
+        filing = row["kind"] == "filing"
+        assert (row["party"] in ("government", "provider", "customer", "foreign_government", "amicus")) == filing
+        assert (row["counsel"] is not None) == filing
+        assert (row["caption"] == "") == (row["kind"] == "outside")
+        assert row["timely"] in (True, False, None) and row["counterfactual"] is False
+        if row["timely"] is None:
+            assert row["deadline"] is None and row["extended_to"] is None
