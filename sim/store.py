@@ -23,7 +23,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, EventSourcingError, event
-from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError, Transcoder
 from eventsourcing.utils import TopicError
 
 from sim import backends
@@ -32,6 +32,7 @@ from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
 from sim.errors import Fault, StoreError
 from sim.locks import IN_USE, ProcessLocks, run_key
 from sim.store_url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
+from sim.transcoder import OrjsonTranscoder
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "RunRegister", "open_store",
            "recording", "store_url"]
@@ -174,6 +175,12 @@ class DocketStore(Application):
 
     name = "docketsim"
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Matter: 100}
+
+    def construct_transcoder(self) -> Transcoder:
+        """The library's JSON transcodings, written by orjson (`sim.transcoder`)."""
+        transcoder = OrjsonTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
     where: Location = Location("memory", "memory://")
     locks: Any = None
     writable: bool = True
