@@ -74,8 +74,13 @@ def narrate(events: list[Any], seq: int) -> str:
     return next(text for at, text in tell([e for e in events if e.originator_version <= seq]) if at == seq)
 
 
+def long_date(day: dt.date) -> str:
+    """A date as the narration says it: Thursday 14 July 2016."""
+    return day.strftime("%A %d %B %Y").replace(" 0", " ")
+
+
 def _narration(e: Any, matter: Matter) -> str:
-    when = dt.date.fromisoformat(e.date).strftime("%A %d %B %Y").replace(" 0", " ")
+    when = long_date(dt.date.fromisoformat(e.date))
     lines = [f"{when}{' (approximately)' if e.approximate else ''} - {matter.forum_name(e.court_level)}",
              f"  {tidy(sentence(e, matter))}", f"  Authority: {e.rule}"]
     if isinstance(e, Matter.Filing) and e.timely is not None:
