@@ -35,7 +35,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import PersistenceError
 
-from reports import terminal
+from reports import terminal, viewer
 from reports.build import SweepPoint, build_report, incomplete, run_label, sweep_values
 from sim import authoring, interrupts
 from sim import scenario as scenarios
@@ -246,8 +246,18 @@ def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyp
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
+    if args.out is not None and args.format != "html":
+        raise UserError("--out writes the HTML page; give --format html with it")
     store = open_store(args.store)
     matter_id = _matter_id(args, store)
+    if args.format == "html":
+        page = viewer.matter_page(store, matter_id, args.as_of)
+        if args.out is None:
+            sys.stdout.write(page)
+            return
+        path = viewer.write(page, args.out)
+        print(f"wrote {path}: open it in a browser ({path.resolve().as_uri()}); arrow keys step through the docket")
+        return
     if args.as_of is None:
         events = store.matter_events(matter_id)
         open_then: list[Any] = []
@@ -548,8 +558,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("docket", help="PACER-style docket sheets of a recorded matter")
     _matter_flags(p)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text",
+                   help="html: one page to open from disk, stepping through the docket (the viewer)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
+    p.add_argument("--out", metavar="FILE", help="with --format html: write the page to FILE (default: stdout)")
     _store_flag(p)
     p.set_defaults(func=cmd_docket)
 

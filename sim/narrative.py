@@ -42,12 +42,31 @@ def _deadline(matter: Matter, d: dict[str, Any]) -> Deadline:
                     d["rule"], bool(d["extended_to"]), d["opened_seq"])
 
 
-def tell(events: list[Any]) -> Iterator[tuple[int, str]]:
-    """Each event after the opening, as (seq, narration), folding the matter's state once."""
+@attrs.frozen
+class Step:
+    """One event told: its position, its narration (with its rule and what it opens), and the deadlines
+    running on its date once it is on record, read from the matter's state at that point."""
+
+    seq: int
+    date: dt.date
+    narration: str
+    running: list[Deadline]
+
+
+def steps(events: list[Any]) -> Iterator[tuple[Step, Matter]]:
+    """Each event after the opening told, with the matter's state just after it (folded once; the state
+    is the same object throughout, so read it before the next step)."""
     matter: Matter = events[0].mutate(None)
     for event in events[1:]:
         matter = event.mutate(matter)
-        yield event.originator_version, _narration(event, matter)
+        day = dt.date.fromisoformat(event.date)
+        yield Step(event.originator_version, day, _narration(event, matter), running(matter, day)), matter
+
+
+def tell(events: list[Any]) -> Iterator[tuple[int, str]]:
+    """Each event after the opening, as (seq, narration), folding the matter's state once."""
+    for step, _ in steps(events):
+        yield step.seq, step.narration
 
 
 def narrate(events: list[Any], seq: int) -> str:
@@ -55,8 +74,13 @@ def narrate(events: list[Any], seq: int) -> str:
     return next(text for at, text in tell([e for e in events if e.originator_version <= seq]) if at == seq)
 
 
+def long_date(day: dt.date) -> str:
+    """A date as the narration says it: Thursday 14 July 2016."""
+    return day.strftime("%A %d %B %Y").replace(" 0", " ")
+
+
 def _narration(e: Any, matter: Matter) -> str:
-    when = dt.date.fromisoformat(e.date).strftime("%A %d %B %Y").replace(" 0", " ")
+    when = long_date(dt.date.fromisoformat(e.date))
     lines = [f"{when}{' (approximately)' if e.approximate else ''} - {matter.forum_name(e.court_level)}",
              f"  {tidy(sentence(e, matter))}", f"  Authority: {e.rule}"]
     if isinstance(e, Matter.Filing) and e.timely is not None:
@@ -83,6 +107,36 @@ BRIEFS = {"response to objection": "answers the objection", "brief for appellant
 HEARINGS = {"district": "The district judge hears the parties on the objection.",
             "circuit": "The court of appeals hears oral argument.",
             "supreme": "The Supreme Court hears oral argument."}
+COURTS = {"district": "The district court", "circuit": "The court of appeals", "supreme": "The Supreme Court"}
+REVIEWED = {"affirmed": "upholds", "set aside": "sets aside"}
+DECIDED = {"affirmed": "affirms", "reversed": "reverses", "panel decision adhered to": "keeps",
+           "panel decision vacated": "sets aside"}
+REMANDS = {"vacated and remanded": "carries out the Supreme Court's judgment: it vacates the district court's orders "
+                                   "and sends the case back to be dismissed as moot",
+           "dismissed as moot": "carries out the judgment from above and dismisses the proceeding as moot"}
+# How a matter ends (the values of sim.domain.outcomes), told in plain words.
+ENDINGS = {"warrant executed": "the provider complies with the warrant",
+           "warrant enforced": "the courts enforce the warrant",
+           "contempt sanctions": "the provider stays in contempt, under fines, without handing over the e-mails",
+           "dismissed as moot": "the case is dismissed as moot",
+           "warrant vacated": "the warrant is vacated", "warrant quashed": "the warrant is quashed",
+           "mlat executed": "the e-mails come through the treaty request",
+           "mlat refused": "the treaty request is refused",
+           "new warrant executed": "a new warrant reaches the e-mails",
+           "content not obtained": "the e-mails are never obtained"}
+
+
+def ending(disposition: str) -> str:
+    """A final disposition in plain words: how the fight over the warrant ended, then what came of it.
+
+    >>> ending("warrant vacated; mlat refused")
+    'the warrant is vacated; then the treaty request is refused'
+    """
+    return "; then ".join(ENDINGS.get(part, part) for part in disposition.split("; "))
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def sentence(e: Any, m: Matter) -> str:
@@ -106,8 +160,9 @@ def sentence(e: Any, m: Matter) -> str:
                                   "review it.",
         "ObjectionRuled": lambda: (f"{e.actor} rejects the objection as late: not objecting in time waives review."
                                    if e.disposition == "overruled as untimely" else
-                                   f"{e.actor} reviews the ruling: {e.disposition}."
-                                   + (" That is a final order the government can appeal." if e.final_order else "")),
+                                   f"{e.actor} {REVIEWED.get(e.disposition, 'rules on')} the magistrate judge's "
+                                   "ruling." + (" That is a final order the government can appeal." if e.final_order
+                                                else "")),
         "StayGranted": lambda: "The court puts its order on hold while an appeal is sought.",
         "StayLifted": lambda: "The court lifts the stay: its order was not yet one that could be appealed.",
         "ContemptHeld": lambda: f"The court holds {prov} in civil contempt"
@@ -115,25 +170,26 @@ def sentence(e: Any, m: Matter) -> str:
                                    ", without sanctions for now: the order can be appealed."),
         "NoticeOfAppealFiled": lambda: f"{by} appeals to the court of appeals.",
         "AppealDismissed": lambda: "The court of appeals dismisses the appeal: the notice came too late.",
-        "PanelDecided": lambda: f"A panel of the court of appeals decides: {e.disposition}; {_party(m, e.prevailing)} "
-                                "prevails.",
+        "PanelDecided": lambda: f"A panel of the court of appeals {DECIDED.get(e.disposition, 'decides on')} the "
+                                f"district court's decision: {_party(m, e.prevailing)} prevails.",
         "RehearingPetitioned": lambda: f"{by} asks the court of appeals to rehear the case.",
         "RehearingDecided": lambda: ("The court of appeals turns the petition away as late." if e.untimely else
                                      "The court of appeals " + ("grants" if e.granted else "denies")
                                      + " rehearing by the full court."),
-        "EnBancDecided": lambda: f"The full court of appeals decides: {e.disposition}; {_party(m, e.prevailing)} "
-                                 "prevails.",
+        "EnBancDecided": lambda: f"The full court of appeals {DECIDED.get(e.disposition, 'decides on')} the panel's "
+                                 f"decision: {_party(m, e.prevailing)} prevails.",
         "CertPetitioned": lambda: f"{by} asks the Supreme Court to take the case.",
-        "PetitionReturned": lambda: f"The Supreme Court's Clerk returns {_party(m, e.petitioner)}'s petition unfiled: "
-                                    "the time to file had run out.",
+        "PetitionReturned": lambda: f"The Supreme Court's Clerk returns {_possessive(_party(m, e.petitioner))} "
+                                    "petition unfiled: the time to file had run out.",
         "PetitionDistributed": lambda: "The petition goes to the Justices for their conference.",
         "CertDecided": lambda: "The Supreme Court " + ("agrees to hear" if e.granted else "declines to hear")
                                + " the case.",
-        "SupremeCourtDecided": lambda: f"The Supreme Court decides: {e.disposition}; {_party(m, e.prevailing)} "
-                                       "prevails.",
+        "SupremeCourtDecided": lambda: f"The Supreme Court {DECIDED.get(e.disposition, 'decides on')} the court of "
+                                       f"appeals' judgment: {_party(m, e.prevailing)} prevails.",
         "JudgmentIssued": lambda: "The Supreme Court's judgment issues and goes down to the court of appeals.",
         "MandateIssued": lambda: "The court of appeals sends its mandate down to the district court.",
-        "OrderOnRemand": lambda: f"{e.actor} carries out the judgment from above: {e.action}.",
+        "OrderOnRemand": lambda: f"{COURTS.get(e.court_level, 'The court')} "
+                                 f"{REMANDS.get(e.action, 'carries out the judgment from above')}.",
         "LegislationEnacted": lambda: "Congress passes, and the President signs, the CLOUD Act: providers must "
                                       "disclose data they control wherever it is stored.",
         "DismissedAsMoot": lambda: "With nothing left to decide, the court vacates the rulings below and orders the "
@@ -150,7 +206,7 @@ def sentence(e: Any, m: Matter) -> str:
                                                        }.get(e.disposition, "denies the motion to quash."),
         "DataDisclosed": lambda: (f"The e-mails reach {gov} through the treaty channels." if e.route == "mlat" else
                                   f"{prov} hands the e-mails over to {gov}."),
-        "FinalDisposition": lambda: f"The matter ends: {e.disposition}.",
+        "FinalDisposition": lambda: f"The matter ends: {ending(e.disposition)}.",
     }
     kind = type(e).__name__
     return say[kind]() if kind in say else e.text

@@ -109,7 +109,8 @@ def docket_sheets(events: list[Any]) -> list[DocketSheet]:
     return sheets
 
 
-def _us_date(iso: str) -> str:
+def us_date(iso: str) -> str:
+    """A date as a docket shows it: 12/04/2013."""
     return dt.date.fromisoformat(iso).strftime("%m/%d/%Y")
 
 
@@ -127,12 +128,17 @@ def timing_note(entry: dict[str, Any]) -> str:
     """What a filing's timing says on the docket: on time, under an extension, or late."""
     if entry["timely"] is None:
         return ""
-    deadline = _us_date(entry["deadline"])
+    deadline = us_date(entry["deadline"])
     if entry["timely"] is False:
         return f"[LATE: filed after the deadline of {deadline}]"
     if entry["extended_to"]:
         return f"[timely: time extended to {deadline}]"
     return f"[timely: due {deadline}]"
+
+
+def docket_text(entry: dict[str, Any], on_docket: bool) -> str:
+    """An entry's text on its sheet: as entered on a court's docket; off the dockets, who acted, then what."""
+    return entry["description"] if on_docket or not entry["actor"] else f"{entry['actor']}: {entry['description']}"
 
 
 def render_text(events: list[Any], width: int = 100) -> str:
@@ -155,11 +161,9 @@ def render_text(events: list[Any], width: int = 100) -> str:
         for e in sheet.entries:
             number = "" if e["entry_number"] is None else str(e["entry_number"])
             mark = "*" if e["counterfactual"] and not opened.historical else " "
-            text = e["description"] if sheet.docket_number else f"{e['actor']}: {e['description']}" if e["actor"] \
-                else e["description"]
-            lines = textwrap.wrap(text, text_width) or [""]
+            lines = textwrap.wrap(docket_text(e, bool(sheet.docket_number)), text_width) or [""]
             lines += textwrap.wrap(" ".join(x for x in (timing_note(e), f"[{e['rule']}]") if x), text_width)
-            out.append(f"{_us_date(e['date']):<11}{mark}{number:>5}   {lines[0]}")
+            out.append(f"{us_date(e['date']):<11}{mark}{number:>5}   {lines[0]}")
             out += [" " * 20 + line for line in lines[1:]]
     return "\n".join(out) + "\n"
 

@@ -1,0 +1,108 @@
+"""The narration of `replay` and the docket viewer on real runs of every bundled scenario: plain English for
+every event type the engine records, with no internal label, value or class name showing through."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim import scenario as scenarios
+from sim.distributions import Fixed, Probability
+from sim.domain.matter import Matter
+from sim.domain.outcomes import AFTER_LOSS, ENDED
+from sim.engine import simulate
+from sim.narrative import ENDINGS, sentence, steps, tell
+from sim.runner import replication_seed
+from tests.conftest import variant
+
+# Replications per scenario: enough for the rare paths (a petition returned unfiled, a rehearing turned
+# away as late) to come up; the historical scenario plays one way.
+PLAYS = 80
+# A parenthesised phrase of plain lowercase words after a space, e.g. " (vacate)" or " (by warrant)"; the
+# subdivisions of a citation ("2703(a), (b)(1)") are single letters or follow a number, and are not matched.
+LABEL = re.compile(r"\s\(([a-z][a-z_ ]+)\)")
+OWN_WORDS = {"approximately", "as extended"}  # the narration's own asides
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def _played() -> list[list]:
+    """The event streams of every bundled scenario, and of the one path none takes often: a notice of appeal
+    filed too late to be saved (FRAP 4(a)(5)), which the court of appeals dismisses."""
+    streams = []
+    for path in scenarios.bundled_paths():
+        loaded = scenarios.load(str(path))
+        plays = 1 if loaded.scenario.kind == "historical" else PLAYS
+        streams += [simulate(loaded, "narration", i, replication_seed(5, i)).pending_events for i in range(plays)]
+    late = variant(scenarios.load("microsoft_ireland_stochastic"), cloud_act={"enacted": None},
+                   provider={"refuses": 1.0, "challenges": 1.0, "objects": 1.0, "appeals": 1.0,
+                             "objection_after": Fixed(10), "appeal_after": Fixed(120)},
+                   magistrate={"doctrine": Probability(0.0)}, district_court={"doctrine": Probability(0.0)})
+    streams += [simulate(late, "narration", i, replication_seed(6, i)).pending_events for i in range(5)]
+    return streams
+
+
+def _names(opened) -> list[str]:
+    """The names a scenario gives (parties, authorities, courts, judges), longest first: its data, which
+    may have asides of its own ("United Kingdom (central authority)"), not the narration's words."""
+    given = [v for v in opened.parties.values() if isinstance(v, str)]
+    given += [v for court in opened.courts.values() for v in court.values() if isinstance(v, str)]
+    return sorted({v for v in given if v}, key=len, reverse=True)
+
+
+@pytest.fixture(scope="module")
+def told() -> dict[str, set[tuple[str, str]]]:
+    """Every distinct narration by event type: as told, and with the scenario's names replaced by NAME."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for events in _played():
+        names = _names(events[0])
+        for (seq, text), event in zip(tell(events), events[1:], strict=True):
+            assert seq == event.originator_version
+            masked = text
+            for name in names:
+                masked = masked.replace(name, "NAME")
+            found.setdefault(type(event).__name__, set()).add((text, masked))
+    return found
+
+
+def test_every_event_type_is_told(told):
+    assert set(told) == set(Matter.ENTRY_TYPES), "an event type no run recorded, or one the domain lacks"
+
+
+def test_the_narration_shows_no_internal_label(told):
+    """No "(vacate)", "(hearing)" or "(by warrant)" (the rule's own words, on its Authority line, may have
+    asides), no snake_case value, no event class name."""
+    class_names = re.compile(r"\b(" + "|".join(Matter.ENTRY_TYPES) + r")\b")
+    for kind, texts in told.items():
+        for _, text in texts:
+            told_lines = "\n".join(line for line in text.splitlines() if not line.strip().startswith("Authority:"))
+            labels = [g for g in LABEL.findall(told_lines) if g not in OWN_WORDS]
+            assert not labels, f"{kind}: internal label {labels} in {text!r}"
+            assert not SNAKE.findall(text), f"{kind}: {SNAKE.findall(text)} in {text!r}"
+            assert not class_names.search(text), f"{kind}: a class name in {text!r}"
+            assert not re.search(r"\bmlat\b", text), f"{kind}: the value 'mlat' in {text!r}"
+            assert not re.search(r"[^.]\.\.(?!\.)", text), f"{kind}: a doubled full stop in {text!r}"
+
+
+def test_each_sentence_is_a_sentence(told):
+    """The told event (the line after the date and court) starts with a capital and ends with a full stop."""
+    for kind, texts in told.items():
+        for text, _ in texts:
+            said = text.splitlines()[1].strip()
+            assert said[:1].isupper() and said.endswith("."), f"{kind}: {said!r}"
+
+
+def test_every_final_disposition_has_plain_words():
+    assert set(ENDINGS) == set(ENDED) | set(AFTER_LOSS)
+    assert all(SNAKE.search(words) is None and "mlat" not in words for words in ENDINGS.values())
+
+
+def test_a_step_carries_the_deadlines_running_on_its_date(historical):
+    """`steps` folds the matter once: each step's deadlines are the aggregate's, running on its date."""
+    events = simulate(historical, "narration", 0, 0).pending_events
+    walked = [(step, sentence(events[step.seq - 1], matter)) for step, matter in steps(events)]
+    panel = next(step for step, _ in walked if step.date.isoformat() == "2016-07-14")
+    assert [(d.action, d.due.isoformat()) for d in panel.running] == [
+        ("petition for panel rehearing or rehearing en banc", "2016-08-29"),  # FRAP 40(a)(1): 45 days
+        ("petition for a writ of certiorari", "2016-10-12")]  # Sup. Ct. R. 13.1: 90 days
+    assert [seq for seq, _ in tell(events)] == [step.seq for step, _ in walked]
