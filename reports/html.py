@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from reports import charts
 from sim import __version__
+from sim.domain import countries
 from sim.projections import LEVELS
 from sim.scenario import Scenario
 
@@ -66,6 +67,16 @@ def _pair_row(p: Mapping[str, Any]) -> dict[str, Any]:
             "median_days": _interval(p["median_days"], lambda x: f"{x:+,.0f}", " to ")}
 
 
+def _qualifying(s: Scenario) -> str:
+    """Whether, and since when, the data's country is a qualifying foreign government (a counterfactual
+    assumption says so)."""
+    country = countries.COUNTRIES[s.data.country]
+    real = country.agreement.describe() if country.agreement else "no executive agreement in force"
+    if s.data.assume_agreement:
+        return f"assumed from {s.data.assumed_since} (counterfactual; in reality: {real})"
+    return f"from {country.agreement.in_force} ({real})" if country.agreement else f"no ({real})"
+
+
 def _parameters(scenario: Scenario) -> dict[str, Any]:
     """What a reader needs to know about a scenario: its text, its regime settings and every figure."""
     s = scenario
@@ -73,9 +84,8 @@ def _parameters(scenario: Scenario) -> dict[str, Any]:
     settings = [("Warrant applied for (day 0)", s.scenario.start_date.isoformat()),
                 ("Government's route", s.government.route),
                 ("CLOUD Act enacted", "never" if enacted is None else str(enacted).replace("_", " ")),
-                ("Qualifying foreign government (executive agreement)",
-                 "yes" if s.foreign_authority.qualifying_foreign_government else "no"),
-                ("Data stored in", s.parties.data_location)]
+                ("Data stored in", s.data.place),
+                ("Qualifying foreign government (executive agreement)", _qualifying(s))]
     figures = [{"key": key, "value": figure.describe(),
                 "basis": (f"source: {figure.source}" if figure.source else
                           f"assumption: {figure.assumption}" if figure.assumption else "undocumented")}

@@ -10,7 +10,7 @@ from sim.distributions import Probability
 from sim.domain.procedure import AFTER_DISPOSITION
 from sim.engine import simulate
 from sim.runner import replication_seed
-from sim.scenario import CertGrant
+from sim.scenario import AssumedAgreement, CertGrant
 from tests.conftest import kinds, variant
 
 
@@ -58,7 +58,7 @@ def test_comity_motion_under_2703h_with_a_qualifying_foreign_government(historic
     import datetime as dt
 
     scenario = variant(historical, cloud_act={"enacted": dt.date(2013, 1, 1)},
-                       foreign_authority={"qualifying_foreign_government": True},
+                       data={"assume_agreement": AssumedAgreement(dt.date(2013, 1, 1), "a test")},
                        provider={"comity_motion": 1.0}, magistrate={"quashes_on_comity": 1.0},
                        government={"mlat_after_loss": 1.0})
     matter = simulate(scenario, "t", 0, 0)
@@ -107,7 +107,7 @@ def test_every_path_reaches_a_final_disposition_in_legal_order(historical, choic
         court_of_appeals={"doctrine": d[2], "en_banc_grant": c["en_banc"]},
         supreme_court={"doctrine": d[3], "cert_grant": CertGrant(Probability(c["grant"]), Probability(c["grant"]))},
         cloud_act={"enacted": c["cloud_act"] and dt.date.fromisoformat(c["cloud_act"])},
-        foreign_authority={"qualifying_foreign_government": c["qfg"]},
+        data={"assume_agreement": AssumedAgreement(dt.date(2013, 1, 1), "a test") if c["qfg"] else None},
     )
     matter = simulate(scenario, "t", 0, replication_seed(seed, 0))
     names = kinds(matter)

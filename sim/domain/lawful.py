@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim import calendar
-from sim.domain import ladder, laws, periods
+from sim.domain import countries, ladder, laws, periods
 from sim.domain.procedure import AFTER_DISPOSITION, MOOTNESS_MOTIONS, OutOfOrder, Unlawful, requirement
 
 APPROXIMATE = "[date approximate]"
@@ -48,6 +48,20 @@ def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = 
     for check in CHECKS.get(name, ()):
         check(m, name, fields, out)
     return out
+
+
+def opening(m: Any) -> list[Unlawful]:
+    """What the law fixes when a matter opens: the data's country is one of the countries table, and the
+    day it counts as a qualifying foreign government follows from its agreement (or the one a
+    counterfactual assumes): 18 U.S.C. 2703(h)(1)(A), 2523 (sources §3, §9.5)."""
+    country = m.parties.get("foreign_state")
+    if country not in countries.COUNTRIES:
+        return [Unlawful("Opened", "sources §9.5", f"a country of the countries table, got {country!r}")]
+    expected = countries.qualifying_since(country, m.parties.get("agreement_assumed_from"))
+    if m.qualifying_since != expected:
+        return [Unlawful("Opened", "18 U.S.C. 2703(h)(1)(A), 2523 (sources §3, §9.5)",
+                         f"qualifying_since {expected!r} for {country}, got {m.qualifying_since!r}")]
+    return []
 
 
 def _order(m: Any, name: str, f: dict[str, Any]) -> Unlawful | None:
@@ -283,6 +297,10 @@ def _agreement(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> Non
         label = laws.assumed_agreement(m.parties["foreign_state"], f["date"])
         if label and label not in f["text"]:
             out.append(Unlawful(name, LABELS, f"the label {label!r}"))
+    elif m.comity_by_statute_only:
+        out.append(Unlawful(name, "18 U.S.C. 2703(h)(2)(A) (sources §8.1)", "a motion under 2703(h)(2), the sole "
+                            f"basis to quash for a conflict with the laws of {m.parties['foreign_state']}, a "
+                            "qualifying foreign government when the warrant was served"))
 
 
 Check = Callable[[Any, str, dict[str, Any], list[Unlawful]], None]

@@ -110,6 +110,14 @@ class Matter(Aggregate):
         """True if on `date` the data's country counts as a qualifying foreign government (2703(h)(1)(A))."""
         return self.qualifying_since is not None and date >= self.qualifying_since
 
+    @property
+    def comity_by_statute_only(self) -> bool:
+        """True if the warrant was served while 18 U.S.C. 2703(h) was law and the data's country a
+        qualifying foreign government: a 2703(h)(2) motion is then "the sole basis for moving to quash on
+        the grounds of a conflict of law" with that country (sources §8.1)."""
+        return "18 U.S.C. 2703(h)" in self.statutes_in_force and self.served_on is not None \
+            and self.qualifying_foreign_government(self.served_on)
+
     def due(self, period: str) -> str | None:
         """The last day of an open period, after any extension (None if the period is not open)."""
         found = self.deadlines.get(period)

@@ -155,6 +155,29 @@ RULES: dict[str, Rule] = {
 }
 
 
+# 18 U.S.C. 2703(h)(3) (sources §8.1): what a court takes into account, "as appropriate", before it
+# quashes or modifies on a 2703(h)(2) motion. "{state}" is the qualifying foreign government.
+COMITY_FACTORS: dict[str, str] = {
+    "A": "the interests of the United States, including the investigative interests of the government",
+    "B": "the interests of {state} in preventing any prohibited disclosure",
+    "C": "the likelihood, extent and nature of penalties to the provider or its employees from inconsistent "
+         "legal requirements",
+    "D": "the location and nationality of the customer and the customer's connection to the United States",
+    "E": "the nature and extent of the provider's ties to and presence in the United States",
+    "F": "the importance of the information to the investigation",
+    "G": "the likelihood of timely and effective access to it through means with less serious negative "
+         "consequences",
+    "H": "for process sought under 18 U.S.C. 3512, the investigative interests of the requesting foreign authority",
+}
+
+
+def comity_analysis(state: str) -> str:
+    """The factors of 2703(h)(3) a court weighs on a warrant sought for the United States' own
+    investigation: (A) to (G); (H) applies only to process sought for a foreign authority."""
+    weighed = "; ".join(f"({k}) {v.format(state=state)}" for k, v in COMITY_FACTORS.items() if k != "H")
+    return f"{weighed}; factor (H) does not apply (the warrant was not sought under 18 U.S.C. 3512)"
+
+
 def rule(key: str) -> Rule:
     """The rule for a step; a KeyError here is a programming error, not bad input."""
     return RULES[key]

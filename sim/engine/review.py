@@ -80,23 +80,27 @@ def _review(p: Proceeding) -> Wait:
 
 
 def _magistrate(p: Proceeding) -> Wait:
-    """The first challenge: the provider's motion (to vacate before 2713; a comity challenge after),
-    or the government's motion to compel; the magistrate judge's ruling."""
+    """The first challenge: the provider's motion (to vacate before 2713; a comity challenge after,
+    unless the data's country was a qualifying foreign government when the warrant was served, when
+    the 2703(h)(2) motion was the sole basis for one), or the government's motion to compel; the
+    magistrate judge's ruling."""
     s, provider = p.scenario, p.name("provider")
     court = p.courts["magistrate"]
-    if p.occurs("provider", s.provider.challenges):
+    challenges = p.occurs("provider", s.provider.challenges)
+    if challenges and not p.matter.comity_by_statute_only:
         yield from p.wait("motion_to_vacate", "provider", s.provider.motion_after)
         if p.law_in_force("18 U.S.C. 2713"):
             kind, mover = "comity", "provider"
             p.record(Matter.ComityMotionFiled, "comity_challenge", "magistrate",
                      f"MOTION to quash the warrant on grounds of international comity, filed by {provider}: "
-                     f"disclosure would conflict with the laws of {s.parties.foreign_state}, which is not a qualifying "
-                     "foreign government (a common-law challenge, preserved by 18 U.S.C. 2703(h)(2)(A)).",
+                     f"disclosure would conflict with the laws of {p.matter.parties['foreign_state_called']}, which "
+                     "is not a qualifying foreign government (a common-law challenge, preserved by 18 U.S.C. "
+                     "2703(h)(2)(A)).",
                      party="provider", period=None, motion_id="comity-1", qualifying_foreign_government=False)
         else:
             kind, mover = "vacate", "provider"
             p.record(Matter.MotionFiled, "motion_to_vacate", "magistrate",
-                     f"MOTION to vacate the warrant in part, as to e-mail content stored in {s.parties.data_location}, "
+                     f"MOTION to vacate the warrant in part, as to e-mail content stored in {s.data.place}, "
                      f"filed by {provider}.", party="provider", motion_id="vacate-1", kind="vacate")
     else:
         yield from p.wait("motion_to_compel", "government", s.government.compel_after)
