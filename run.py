@@ -96,15 +96,16 @@ def cmd_validate(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
-        if args.scenarios:
-            raise UserError("run: give scenarios or --resume RUN_ID, not both")
+        if args.scenarios or args.set:
+            raise UserError("run: give scenarios (with any --set) or --resume RUN_ID, not both")
         store = open_store(args.store)
         out_dir = check_out_dir(args.out)
         comparison = resume(store, args.resume, _jobs(args.jobs, None), out_dir, terminal.progress)
     else:
         if not args.scenarios:
             raise UserError("run: name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
-        loaded = [scenarios.load(name) for name in args.scenarios]
+        settings = [_setting(text) for text in args.set or []]
+        loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios]
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
             comparison = run_scenarios(store, loaded, args.seed, args.n, _jobs(args.jobs, args.n), out_dir,
@@ -268,8 +269,18 @@ def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | 
 def _setting(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise UserError(f"fork: --set {text!r}: expected KEY=VALUE, e.g. cloud_act.enacted=never")
+        raise UserError(f"--set {text!r}: expected KEY=VALUE, e.g. cloud_act.enacted=never")
     return key.strip(), value.strip()
+
+
+def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
+    """The scenario with --set settings applied (validated as in a file), named after them so that runs
+    with and without them stay apart in tables and charts."""
+    if not settings:
+        return scenario
+    changed = scenarios.with_settings(scenario, settings)
+    label = f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]"
+    return attrs.evolve(changed, scenario=attrs.evolve(changed.scenario, name=label))
 
 
 def _is_run_id(text: str) -> bool:
@@ -282,7 +293,10 @@ def _is_run_id(text: str) -> bool:
 
 def cmd_compare(args: argparse.Namespace) -> None:
     stored = [name for name in args.scenarios if _is_run_id(name)]
-    loaded = [scenarios.load(name) for name in args.scenarios if not _is_run_id(name)]
+    settings = [_setting(text) for text in args.set or []]
+    if settings and len(stored) == len(args.scenarios):
+        raise UserError("compare: --set changes a scenario to rerun (a name or a TOML file), not a stored run")
+    loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios if not _is_run_id(name)]
     if args.sweep and not loaded:
         raise UserError("compare: --sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = None
@@ -393,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="change a scenario key, validated as in a file (repeatable)")
     _store_flag(p)
     p.set_defaults(func=cmd_run)
 
@@ -442,6 +458,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     p.add_argument("--sweep", metavar="KEY=V1,V2,...", help="rerun the first scenario across values of one key")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="change a key of every scenario named, validated as in a file (repeatable)")
     _store_flag(p)
     p.set_defaults(func=cmd_compare)
 

@@ -5,6 +5,7 @@ with the MLAT route under that country's treaty (docs/sources.md §3, §4, §8.1
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -14,7 +15,7 @@ from sim.domain import countries
 from sim.engine import simulate
 from sim.errors import ScenarioError
 from sim.runner import replication_seed
-from tests.conftest import kinds
+from tests.conftest import cli, kinds
 
 UK_2023 = [("data.country", "United Kingdom"), ("scenario.start_date", "2023-03-01"),
            ("provider.comity_motion", "1.0")]
@@ -112,3 +113,26 @@ def test_the_audit_checks_when_the_country_qualifies():
     forged = dataclasses.replace(opened, qualifying_since="2013-01-01")
     found = audit_events([forged, *rest])
     assert found and found[0].event == "Opened" and "'2022-10-03'" in found[0].expected
+
+
+def test_run_and_compare_take_set(tmp_path):
+    """The command contract: --set on run and compare, validated as in a file."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    done = cli("run", "cloud_act", "--set", "data.country=United Kingdom", "--set", "scenario.start_date=2023-03-01",
+               "--set", "provider.comity_motion=1.0", "-n", "2", "--store", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "scenario cloud_act [data.country=United Kingdom, scenario.start_date=2023-03-01" in done.stdout
+    docket = json.loads(cli("docket", "--latest", "--format", "json", "--store", url, cwd=tmp_path).stdout)
+    assert any(e["event"] == "ComityMotionFiled" and e["deadline"] for e in docket)
+    assert any(e["docket_number"] == "1:23-mj-02814" for e in docket)
+    bad = cli("run", "cloud_act", "--set", "data.country=Ruritania", "--store", url, cwd=tmp_path)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "--set data.country: unknown country \"Ruritania\"; expected one of Ireland" in bad.stderr
+    out = tmp_path / "report"
+    done = cli("compare", "cloud_act", "--set", "data.country=United Kingdom", "-n", "3", "--out", str(out),
+               "--store", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "cloud_act [data.country=United Kingdom]" in (out / "index.html").read_text(encoding="utf-8")
+    for args in (["run", "--resume", "x", "--set", "a=b"], ["compare", "cloud_act", "--set", "nonsense"]):
+        bad = cli(*args, "--store", url, cwd=tmp_path)
+        assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
