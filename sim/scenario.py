@@ -561,7 +561,7 @@ def _read(path: Path, shown: str) -> str:
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], depth: int) -> dict[str, Any]:
-    """`override` laid over `base`: tables merge key by key down to `depth`; below it values replace."""
+    """`override` laid over `base`, key by key for `depth` levels; below them values replace."""
     merged = dict(base)
     for key, value in override.items():
         if depth > 1 and isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -571,9 +571,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any], depth: int) -> dict[s
     return merged
 
 
-# How deep an extending scenario's tables merge into its base: [courts.circuit] keys one by one,
-# a figure such as { dist = "lognormal", ... } replaced whole.
-_MERGE_DEPTH = {"courts": 3}
+# How many levels of an extending scenario's tables merge key by key into its base: a table's keys (1),
+# and for [courts.circuit] its keys too (2); a figure such as { dist = "lognormal", ... } or
+# { p = 0.3, assumption = "..." } is replaced whole, provenance and all.
+_MERGE_DEPTH = {"courts": 2}
 
 
 def _extend(data: dict[str, Any], shown: str, base_dir: Path,
@@ -597,7 +598,7 @@ def _extend(data: dict[str, Any], shown: str, base_dir: Path,
     base_text = _read(path, base_shown)
     base_data, base_texts, bases = _extend(_toml(base_text, base_shown), base_shown, path.parent,
                                            (*chain, base_shown))
-    merged = {key: _merge(base_data.get(key, {}), value, _MERGE_DEPTH.get(key, 2))
+    merged = {key: _merge(base_data.get(key, {}), value, _MERGE_DEPTH.get(key, 1))
               if isinstance(value, dict) and isinstance(base_data.get(key), dict) else value
               for key, value in data.items()}
     merged = {**{k: v for k, v in base_data.items() if k not in merged}, **merged}
