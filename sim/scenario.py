@@ -356,6 +356,7 @@ class Litigant:
 
     objects: Probability = _field(_probability, doc=_P)
     objection_after: Duration = _field(_duration, doc=_D)
+    objection_response_after: Duration = _field(_duration, doc=_D)
     appeals: Probability = _field(_probability, doc=_P)
     appeal_after: Duration = _field(_duration, doc=_D)
     brief_after: Duration = _field(_duration, doc=_D)
@@ -378,6 +379,7 @@ class Government(Litigant):
     mlat_after_loss: Probability = _field(_probability, doc=_P)
     mlat_request_after: Duration = _field(_duration, doc=_D)
     new_warrant_after: Duration = _field(_duration, doc=_D)
+    legislation_letter_after: Duration = _field(_duration, doc=_D)
     mootness_motion_after: Duration = _field(_duration, doc=_D)
 
 
@@ -471,6 +473,42 @@ class ForeignAuthority:
 
 
 @attrs.frozen
+class AmiciAt:
+    """Who files amicus briefs at one court's merits stage, and how many days after the appellant's
+    opening brief (court of appeals) or the grant of certiorari (Supreme Court)."""
+
+    foreign_government: Probability = _field(_probability, doc=_P)
+    supporting_provider: Probability = _field(_probability, doc=_P)
+    supporting_government: Probability = _field(_probability, doc=_P)
+    supporting_neither: Probability = _field(_probability, doc=_P)
+    after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class Amici:
+    """Amicus briefs in the court of appeals and the Supreme Court; whether the data's country, when it
+    files, offers to process a request under its treaty."""
+
+    circuit: AmiciAt = _field(_table(AmiciAt), doc="a table for the court of appeals")
+    supreme: AmiciAt = _field(_table(AmiciAt), doc="a table for the Supreme Court")
+    offers_mlat: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
+class Nondisclosure:
+    """An order under 18 U.S.C. 2705(b) that the provider not notify anyone of the warrant: applied for with
+    the warrant, granted for a period, extended or left to lapse, and perhaps challenged by the provider."""
+
+    sought: Probability = _field(_probability, doc=_P)
+    period: Duration = _field(_duration, doc=_D)
+    extended: Probability = _field(_probability, doc=_P)
+    challenged: Probability = _field(_probability, doc=_P)
+    challenge_after: Duration = _field(_duration, doc=_D)
+    ruling_after: Duration = _field(_duration, doc=_D)
+    vacated: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
 class Pin:
     """A step's recorded date (and entry number), overriding the drawn duration."""
 
@@ -511,6 +549,8 @@ class Scenario:
     cloud_act: CloudAct = _field(_table(CloudAct), doc="a [cloud_act] table")
     foreign_authority: ForeignAuthority = _field(_table(ForeignAuthority), doc="a [foreign_authority] table")
     timeliness: Timeliness = _field(_table(Timeliness), doc="a [timeliness] table")
+    amici: Amici = _field(_table(Amici), doc="an [amici] table")
+    nondisclosure: Nondisclosure = _field(_table(Nondisclosure), doc="a [nondisclosure] table")
     data: Data = _field(_table(Data), default=Data(), doc="a [data] table")
     pins: dict[str, Pin] = _field(_pins, default=attrs.Factory(dict), doc="a [pins] table")
     text_hash: str = attrs.field(default="", metadata={"parse": None})
@@ -572,9 +612,9 @@ def _merge(base: dict[str, Any], override: dict[str, Any], depth: int) -> dict[s
 
 
 # How many levels of an extending scenario's tables merge key by key into its base: a table's keys (1),
-# and for [courts.circuit] its keys too (2); a figure such as { dist = "lognormal", ... } or
-# { p = 0.3, assumption = "..." } is replaced whole, provenance and all.
-_MERGE_DEPTH = {"courts": 2}
+# and for [courts.circuit] and [amici.supreme] their keys too (2); a figure such as { dist = "lognormal",
+# ... } or { p = 0.3, assumption = "..." } is replaced whole, provenance and all.
+_MERGE_DEPTH = {"courts": 2, "amici": 2}
 
 
 def _extend(data: dict[str, Any], shown: str, base_dir: Path,

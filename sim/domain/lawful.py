@@ -257,7 +257,13 @@ def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     if party not in ladder.PARTIES:
         out.append(Unlawful(name, COUNSEL, f"one of {', '.join(ladder.PARTIES)}, got {party!r}"))
         return
-    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider"}.get(name)
+    amicus = party in ("amicus", "foreign_government")
+    if amicus != (name == "AmicusBriefFiled"):
+        out.append(Unlawful(name, "sources §1, §9.3", "an amicus brief, and only that, filed by an amicus curiae or "
+                            f"the foreign government (got {party})"))
+        return
+    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider", "NondisclosureSought": "government",
+             "NondisclosureChallenged": "provider"}.get(name)
     if name == "MotionFiled":
         kind = f["kind"]
         mover = {"vacate": "provider", "compel": "government", "lift_stay": "government"}.get(kind)
@@ -303,6 +309,34 @@ def _agreement(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> Non
                             "qualifying foreign government when the warrant was served"))
 
 
+def _amicus(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if f["supporting"] not in ("provider", "government", "neither", ""):
+        out.append(Unlawful(name, "sources §1", f"supporting provider, government, neither or '', got "
+                            f"{f['supporting']!r}"))
+    if f["offers_mlat"] and f["party"] != "foreign_government":
+        out.append(Unlawful(name, "sources §4", "an offer to process a treaty request only from the foreign "
+                            "government"))
+
+
+NOT_TO_NOTIFY = "18 U.S.C. 2705(b) (sources §9.7)"
+
+
+def _nondisclosure(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    """A 2705(b) order runs "for such period as the court deems appropriate": to a day after it is made;
+    an extension or a challenge comes while it is in force; it lapses the day after its last day."""
+    order, date = m.nondisclosure, f["date"]
+    until = order["until"] if order else None
+    if name == "NondisclosureOrdered" and f["until"] <= date:
+        out.append(Unlawful(name, NOT_TO_NOTIFY, f"a period ending after the order ({date}), got {f['until']}"))
+    if name in ("NondisclosureOrdered", "NondisclosureChallenged") and until and (f.get("extension", True)) \
+            and date > until:
+        out.append(Unlawful(name, NOT_TO_NOTIFY, f"while the order is in force (until {until}), got {date}"))
+    if name == "NondisclosureLapsed" and until:
+        expected = (dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat()
+        if date != expected:
+            out.append(Unlawful(name, NOT_TO_NOTIFY, f"the day after the order's last day: {expected}"))
+
+
 Check = Callable[[Any, str, dict[str, Any], list[Unlawful]], None]
 # Each event's own checks, beyond order, header, period, business day and labels.
 CHECKS: dict[str, tuple[Check, ...]] = {
@@ -321,4 +355,8 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "JudgmentIssued": (_judgment_issued,),
     "FinalDisposition": (_final,),
     "ComityMotionFiled": (_agreement,),
+    "AmicusBriefFiled": (_amicus,),
+    "NondisclosureOrdered": (_nondisclosure,),
+    "NondisclosureChallenged": (_nondisclosure,),
+    "NondisclosureLapsed": (_nondisclosure,),
 }

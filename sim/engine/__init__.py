@@ -47,7 +47,7 @@ def parties_of(s: Scenario) -> dict[str, Any]:
     the data sits, the country's central authority and treaty, and any agreement the scenario assumes."""
     country = countries.COUNTRIES[s.data.country]
     return {**attrs.asdict(s.parties), "data_location": s.data.place, "foreign_state": country.name,
-            "foreign_state_called": country.called,
+            "foreign_state_called": country.called, "foreign_government": country.called, "amicus": "amici curiae",
             "foreign_authority": country.central_authority, "treaty": country.treaty,
             "agreement_assumed_from": s.data.assumed_since}
 

@@ -19,11 +19,20 @@ import simpy
 from sim.distributions import Probability
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
-from sim.engine import mootness
+from sim.engine import amici, mootness
 from sim.engine.courts import SupremeCourt
 from sim.engine.filings import meet
 from sim.engine.proceeding import Proceeding, Wait
 
+# How a court at a level puts a doctrine, where the record gives its words (sources §1, §9.7).
+WORDS = {
+    ("magistrate", "control"): "the warrant is 'a hybrid: part search warrant and part subpoena', served on the "
+                               "provider with no officer present (18 U.S.C. 2703(g)), so it compels disclosure of "
+                               "what the provider controls, wherever it is stored (control rule)",
+    ("circuit", "location"): "18 U.S.C. 2703 'does not authorize courts to issue and enforce against U.S.-based "
+                             "service providers warrants for the seizure of customer e-mail content that is stored "
+                             "exclusively on foreign servers' (location rule)",
+}
 REASONS = {
     "location": "a warrant under 18 U.S.C. 2703 does not reach content stored exclusively abroad (location rule)",
     "control": "the warrant compels disclosure of what the provider controls, wherever it is stored (control rule)",
@@ -39,6 +48,11 @@ def decide(p: Proceeding, court: str, doctrine: Probability) -> tuple[str, str]:
     if p.law_in_force("18 U.S.C. 2713"):
         return "government", "statute"
     return ("provider", "location") if location else ("government", "control")
+
+
+def reason(level: str, doctrine: str) -> str:
+    """Why the court at `level` decided as it did under `doctrine`."""
+    return WORDS.get((level, doctrine), REASONS[doctrine])
 
 
 def filer(p: Proceeding, side: str, level: str) -> str:
@@ -114,12 +128,13 @@ def _magistrate(p: Proceeding) -> Wait:
     if kind == "comity":
         p.record(Matter.ComityMotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'QUASHING the warrant' if granted else 'DENYING the motion to quash'}: "
-                 f"{REASONS[doctrine]}.", rule_key="common_law_comity_ruling", motion_id="comity-1",
+                 f"{reason('magistrate', doctrine)}.", rule_key="common_law_comity_ruling", motion_id="comity-1",
                  disposition="quashed" if granted else "denied")
     else:
         p.record(Matter.MotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'GRANTING' if granted else 'DENYING'} the motion to {kind}: "
-                 f"{REASONS[doctrine]}.", motion_id=f"{kind}-1", disposition="granted" if granted else "denied")
+                 f"{reason('magistrate', doctrine)}.", motion_id=f"{kind}-1",
+                 disposition="granted" if granted else "denied")
     return winner
 
 
@@ -200,14 +215,18 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         yield from p.wait(step, side, p.litigant(side).brief_after)
         p.record(Matter.BriefFiled, step, "circuit", f"BRIEF for {label} {p.matter.parties[side]}, FILED.", party=side,
                  kind=f"brief for {label}")
+        if side == appellant:
+            amici.file(p, "circuit")
     yield from p.wait("circuit_argument", court.actor, coa.argument_after, court)
     p.record(Matter.HearingHeld, "circuit_argument", "circuit",
              f"ORAL ARGUMENT heard before {p.matter.judge('circuit')}.", kind="oral argument")
     yield from p.wait("panel_decision", court.actor, coa.decision_after, court)
     winner, doctrine = decide(p, court.actor, coa.doctrine)
     disposition = "affirmed" if winner == appellee else "reversed"
-    p.record(Matter.PanelDecided, "panel_decision", "circuit", f"OPINION and JUDGMENT: {disposition.upper()}; "
-             f"{REASONS[doctrine]}.", disposition=disposition, doctrine=doctrine, prevailing=winner)
+    words = "REVERSED, VACATED and REMANDED" if disposition == "reversed" and "ContemptHeld" in p.matter.seen \
+        else disposition.upper()
+    p.record(Matter.PanelDecided, "panel_decision", "circuit", f"OPINION and JUDGMENT: {words}; "
+             f"{reason('circuit', doctrine)}.", disposition=disposition, doctrine=doctrine, prevailing=winner)
     level, loser = "circuit", other(winner)
     if not p.occurs(loser, p.litigant(loser).petitions_rehearing):
         return winner, level
@@ -277,6 +296,7 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              actor="The Court", granted=granted)
     if not granted:
         return respondent, level
+    amici.file(p, "supreme")
     grant = p.day
     yield from p.until("supreme_argument", lambda: court.argument(
         grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after))))
