@@ -154,7 +154,7 @@ def _district(p: Proceeding, objector: str, respondent: str) -> Wait:
                  "the magistrate judge's order stands.", rule_key="objection_untimely",
                  disposition="overruled as untimely", final_order=False, prevailing=respondent)
         return respondent, True
-    yield from p.wait("objection_response", respondent, p.litigant(respondent).brief_after)
+    yield from p.wait("objection_response", respondent, p.litigant(respondent).objection_response_after)
     p.record(Matter.BriefFiled, "objection_response", "district",
              f"MEMORANDUM in support of the magistrate judge's order, filed by {p.name(respondent)}.",
              party=respondent, kind="response to objection")
