@@ -21,8 +21,10 @@ import attrs
 
 from reports import terminal
 from reports.build import SweepPoint, build_report, sweep_values
+from reports.calibration import write_calibration
 from sim import scenario as scenarios
 from sim.audit import audit, stored_matters
+from sim.calibration import calibrate
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import Unlawful
 from sim.engine.script import ForkImpossible
@@ -31,9 +33,11 @@ from sim.narrative import running, tell
 from sim.projections import entries, render_text
 from sim.recipes import load_recipe
 from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix
+from sim.stages import stage_rows, write_stages
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording
 
 HISTORICAL = "microsoft_ireland_2013"
+CALIBRATED = "microsoft_ireland_stochastic"
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
                 "cloud_act_executive_agreement", "provider_complies")
 DEMO_N = 1000
@@ -370,6 +374,30 @@ def cmd_audit(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_stages(args: argparse.Namespace) -> None:
+    """One row per matter and stage it reached, streamed from the stored events (memory flat in n)."""
+    store = open_store(args.store)
+    if args.latest == bool(args.run_id):
+        raise UserError("stages: give a RUN_ID or --latest")
+    run = store.run(store.latest_run_id() if args.latest else args.run_id)
+    write_stages((stage_rows(events) for events in stored_matters(store, [run], stored_prefix)), args.format,
+                 sys.stdout)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> None:
+    scenario = scenarios.load(args.scenario)
+    with recording(args.store) as store:
+        out_dir = check_out_dir(args.out)
+        historical = record_run(store, scenarios.load(HISTORICAL), seed=0)
+        (_, result, _), = run_scenarios(store, [scenario], args.seed, args.n, _jobs(args.jobs, args.n), None,
+                                        terminal.progress).runs
+        report = calibrate(store, store.run(result.run_id), store.run(historical.run_id))
+    terminal.console.print(terminal.calibration_table(report))
+    if out_dir is not None:
+        for path in write_calibration(report, out_dir):
+            print(f"wrote {path}")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     historical = scenarios.load(HISTORICAL)
     regimes = [scenarios.load(name) for name in DEMO_REGIMES]
@@ -475,6 +503,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _store_flag(p)
     p.set_defaults(func=cmd_audit)
+
+    p = commands.add_parser("stages", help="how long each matter of a run spent at each stage, from its events")
+    p.add_argument("run_id", nargs="?", metavar="RUN_ID")
+    p.add_argument("--latest", action="store_true", help="the newest run")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _store_flag(p)
+    p.set_defaults(func=cmd_stages)
+
+    p = commands.add_parser("calibrate", help="stage durations simulated against the real case and the "
+                                              "published statistics")
+    p.add_argument("scenario", nargs="?", default=CALIBRATED, metavar="SCENARIO",
+                   help=f"a bundled scenario name or TOML file (default {CALIBRATED})")
+    p.add_argument("-n", type=_whole(1), default=1000, help="replications (default 1000)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", help="write calibration.csv, calibration.json and the chart into DIR")
+    _store_flag(p)
+    p.set_defaults(func=cmd_calibrate)
 
     p = commands.add_parser("demo", help="the historical docket, then the bundled regimes compared in "
                                          f"./{DEMO_OUT}/")

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from sim.calibration import Calibration, calibrate
 from sim.errors import UserError
 from sim.projections import outcome_row, timeline
 from sim.results import OutcomeWriter, Tally, summary_document
@@ -44,10 +45,27 @@ def median_replication(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
     """The docket of the newest historical run in the store (empty if there is none)."""
+    run = historical_run(store)
+    return timeline(store.matter_events(str(run.matter_ids()[0]))) if run else []
+
+
+def historical_run(store: DocketStore) -> Run | None:
+    """The newest historical run in the store with its matter stored (None if there is none)."""
     for run in reversed(store.runs()):
         if run.scenario_data.get("scenario", {}).get("kind") == HISTORICAL_KIND and stored_prefix(store, run):
-            return timeline(store.matter_events(str(run.matter_ids()[0])))
-    return []
+            return run
+    return None
+
+
+def calibration_of(store: DocketStore, runs: list[Run]) -> Calibration | None:
+    """The calibration of the report's first stochastic run (else its first simulated run) against the
+    historical case in the store; None when either is missing."""
+    simulated = [r for r in runs if r.scenario_data.get("scenario", {}).get("kind") != HISTORICAL_KIND]
+    stochastic = [r for r in simulated if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
+    historical = historical_run(store)
+    if not simulated or historical is None:
+        return None
+    return calibrate(store, (stochastic or simulated)[0], historical)
 
 
 def _tally(run: Run, rows: list[dict[str, Any]]) -> Tally:
@@ -97,7 +115,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                      "scenario": points[0].scenario}
     return write_report(out_dir, runs=[{k: g[k] for k in ("scenario", "summary", "rows")} for g in gathered],
                         pairs=summary["paired_differences"], historical_entries=historical_entries(store),
-                        timelines=timelines, seed=seed, n=n, sweep=sweep_arg)
+                        timelines=timelines, seed=seed, n=n, sweep=sweep_arg, calibration=calibration_of(store, runs))
 
 
 def sweep_values(text: str) -> tuple[str, list[str]]:

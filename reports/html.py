@@ -16,7 +16,9 @@ import jinja2
 from matplotlib.figure import Figure
 
 from reports import charts
+from reports.calibration import chart_stages
 from sim import __version__
+from sim.calibration import Calibration, inside_band
 from sim.domain import countries
 from sim.projections import LEVELS
 from sim.scenario import Scenario
@@ -104,6 +106,24 @@ def _measure_label(key: str, values: Sequence[Any]) -> str:
     return "value"
 
 
+def _calibration(c: Calibration | None) -> dict[str, Any] | None:
+    """The calibration table as the page shows it."""
+    if c is None:
+        return None
+    rows = []
+    for s in c.stages:
+        inside = inside_band(s)
+        rows.append({"stage": s.stage, "reached": f"{s.n:,} ({s.share:.0%})",
+                     "median": "n/a" if s.median is None else _days(s.median),
+                     "band": "n/a" if s.low is None else f"{_days(s.low)}\u2013{_days(s.high)}",
+                     "historical": "\u2014" if s.historical is None else _days(s.historical),
+                     "percentile": "\u2014" if s.percentile is None else f"{s.percentile:.0f}",
+                     "inside": {True: "yes", False: "no", None: "\u2014"}[inside],
+                     "published": [{"text": p.text, "section": p.section, "simulated": answer}
+                                   for p, answer in s.published]})
+    return {"scenario": c.scenario, "n": f"{c.n:,}", "seed": c.seed, "rows": rows}
+
+
 def _listed(x: int | Sequence[int], fmt: str = "") -> str:
     return ", ".join(format(v, fmt) for v in ([x] if isinstance(x, int) else x))
 
@@ -122,7 +142,8 @@ class _Charts:
 
 def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
           historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]], seed: charts.Seed,
-          n: int | Sequence[int], sweep: Mapping[str, Any] | None) -> list[dict[str, str]]:
+          n: int | Sequence[int], sweep: Mapping[str, Any] | None,
+          calibration: Calibration | None = None) -> list[dict[str, str]]:
     """Every chart that applies, saved into `out`; what the page shows of each, in page order."""
     rows = {r["scenario"].name: r["rows"] for r in runs}
     colours = charts.palette(rows)
@@ -153,6 +174,14 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
         shown.add("paired-differences", charts.paired_differences(pairs, n=n, seed=seed),
                   f"Each scenario minus the baseline {pairs[0]['baseline']}, replication by replication on the "
                   "same seeds (common random numbers), with 95% intervals; the line marks no difference.")
+    if calibration is not None:
+        shown.add("where-the-real-case-falls", charts.where_the_real_case_falls(
+            chart_stages(calibration), scenario=calibration.scenario, n=calibration.n, seed=calibration.seed,
+            colour=colours.get(calibration.scenario, charts.OKABE_ITO[0])),
+            f"Each stage of the real case (diamond, with its percentile among the simulated matters) against the "
+            f"5th-95th percentile band and median of {calibration.scenario}'s simulated stages; triangles mark "
+            "published statistics that measure the same interval, labelled with their section of "
+            "docs/sources.md.", "calibration")
     if sweep:
         points = list(sweep["points"])
         label = sweep.get("measure_label") or _measure_label(sweep["key"], [v for v, _ in points])
@@ -164,17 +193,18 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
 def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
-                 sweep: Mapping[str, Any] | None = None) -> Path:
+                 sweep: Mapping[str, Any] | None = None, calibration: Calibration | None = None) -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
     `pairs`: paired differences against the baseline; `timelines`: scenario name -> docket entries of its
     median replication (may be empty); `seed` and `n` are the runs' (lists if they differ); `sweep`: None or
-    {"key": ..., "points": [(value, summary)]}, optionally with "measure_label" (the swept value's unit).
+    {"key": ..., "points": [(value, summary)]}, optionally with "measure_label" (the swept value's unit);
+    `calibration`: the stage durations of one run against the real case (`sim.calibration`), or None.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep)
+    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep, calibration)
     colours = charts.palette(r["scenario"].name for r in runs)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -184,7 +214,8 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         summaries=[_summary_row(r["scenario"].name, r["summary"], colours[r["scenario"].name]) for r in runs],
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
         scenarios=[dict(_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs],
-        docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries])
+        docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries],
+        calibration=_calibration(calibration))
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index

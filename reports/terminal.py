@@ -89,3 +89,20 @@ def runs_table(rows: list[dict[str, Any]]) -> Table:
         table.add_row(r["run_id"], r["scenario"], f"{r['n']:,}", str(r["seed"]), _when(r["started"]),
                       _when(r["finished"]))
     return table
+
+
+def calibration_table(c: Any) -> Table:
+    """Each stage: simulated median and 5-95% band, the real case and its percentile, published statistics."""
+    table = Table(title=f"calibration of {c.scenario}  (n = {c.n:,}, seed {c.seed}): where the real case falls",
+                  title_justify="left", caption=f"run {c.run_id}", caption_justify="left")
+    for name, justify in (("stage", "left"), ("reached", "right"), ("median days", "right"),
+                          ("5-95% band", "right"), ("real case", "right"), ("percentile", "right"),
+                          ("published (sources) : simulated", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for s in c.stages:
+        band = "n/a" if s.low is None else f"{s.low:,.0f}-{s.high:,.0f}"
+        published = "\n".join(f"{p.text} ({p.section}): {answer}" for p, answer in s.published)
+        table.add_row(s.stage, f"{s.n:,} ({s.share:.0%})", "n/a" if s.median is None else f"{s.median:,.0f}", band,
+                      "-" if s.historical is None else f"{s.historical:,}",
+                      "-" if s.percentile is None else f"{s.percentile:.0f}", published or "-")
+    return table

@@ -5,6 +5,8 @@
 (0.4038, 0.5962)
 >>> quantile_ranks(100, 0.5)      # 1-based ranks of the 95% interval for the median of 100 values
 (40, 61)
+>>> percentile_of([10, 20, 30, 40], 30)   # where a value falls among simulated ones (mid-rank)
+62.5
 """
 
 from __future__ import annotations
@@ -43,6 +45,15 @@ def quantile(values: Sequence[float], q: float) -> tuple[float, float, float]:
     point = float(ordered[min(n - 1, max(0, math.ceil(n * q) - 1))])
     lo, hi = quantile_ranks(n, q)
     return point, float(ordered[lo - 1]), float(ordered[hi - 1])
+
+
+def percentile_of(values: Sequence[float], x: float) -> float:
+    """The percentile at which `x` falls among `values`: the share below it plus half the share equal to it
+    (mid-rank), in percent."""
+    ordered = np.asarray(values, dtype=float)
+    if len(ordered) == 0:
+        return math.nan
+    return float(100 * (np.sum(ordered < x) + 0.5 * np.sum(ordered == x)) / len(ordered))
 
 
 def mean_difference(diffs: np.ndarray) -> tuple[float, float, float]:
