@@ -21,7 +21,6 @@ import attrs
 
 from reports import terminal
 from reports.build import SweepPoint, build_report, sweep_values
-from reports.calibration import write_calibration
 from sim import scenario as scenarios
 from sim.audit import audit, stored_matters
 from sim.calibration import calibrate
@@ -394,6 +393,8 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
         report = calibrate(store, store.run(result.run_id), store.run(historical.run_id))
     terminal.console.print(terminal.calibration_table(report))
     if out_dir is not None:
+        from reports.calibration import write_calibration  # matplotlib only when a chart is drawn
+
         for path in write_calibration(report, out_dir):
             print(f"wrote {path}")
 

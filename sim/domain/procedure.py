@@ -99,6 +99,10 @@ RULINGS: dict[str, tuple[str, ...] | None] = {
     "StayLifted": ("lift_stay",),
 }
 
+# The steps of an order under 18 U.S.C. 2705(b).
+ORDER_NOT_TO_NOTIFY = frozenset({"NondisclosureOrdered", "NondisclosureChallenged", "NondisclosureRuled",
+                                 "NondisclosureLapsed"})
+
 # What may follow a final disposition: production, and the ministerial steps of a remand.
 AFTER_DISPOSITION = ("DataDisclosed", "JudgmentIssued", "MandateIssued", "OrderOnRemand")
 
@@ -143,7 +147,7 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
         return "CertDecided (certiorari granted)"
     if event == "TimeExtended" and fields["extends"] not in matter.applications:
         return f"ExtensionApplied (an application to extend {fields['extends']}, still pending)"
-    if event.startswith("Nondisclosure"):
+    if event in ORDER_NOT_TO_NOTIFY:
         missing = _order_not_to_notify(matter.nondisclosure, event, fields)
         if missing:
             return missing
