@@ -41,6 +41,7 @@ from sim import authoring, interrupts
 from sim import scenario as scenarios
 from sim.audit import audit, stored_matters
 from sim.backends import fault
+from sim.calibration import calibrate
 from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import Unlawful
 from sim.engine.script import ForkImpossible
@@ -50,10 +51,12 @@ from sim.narrative import running, tell
 from sim.projections import entries, render_text
 from sim.recipes import load_recipe
 from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix, usable_jobs
+from sim.stages import stage_rows, write_stages
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store_url import hide_password
 
 HISTORICAL = "microsoft_ireland_2013"
+CALIBRATED = "microsoft_ireland_stochastic"
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
                 "cloud_act_executive_agreement", "provider_complies")
 DEMO_N = 1000
@@ -159,8 +162,8 @@ def cmd_new(args: argparse.Namespace) -> None:
 
 def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
-        if args.scenarios:
-            raise UserError("give scenarios or --resume RUN_ID, not both")
+        if args.scenarios or args.set:
+            raise UserError("give scenarios (with any --set) or --resume RUN_ID, not both")
         open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
@@ -169,7 +172,8 @@ def cmd_run(args: argparse.Namespace) -> None:
     else:
         if not args.scenarios:
             raise UserError("name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
-        loaded = [scenarios.load(name) for name in args.scenarios]
+        settings = [_setting(text) for text in args.set or []]
+        loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios]
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
             comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir,
@@ -380,9 +384,9 @@ def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | 
 
 def _renamed(scenario: scenarios.Scenario, name: str, title: str) -> scenarios.Scenario:
     """The scenario under another name and title (kept in the data a run records, so reports show them)."""
-    about = {**scenario.data.get("scenario", {}), "name": name, "title": title}
+    about = {**scenario.tables.get("scenario", {}), "name": name, "title": title}
     return attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=name, title=title),
-                        data={**scenario.data, "scenario": about})
+                        tables={**scenario.tables, "scenario": about})
 
 
 def _setting(text: str) -> tuple[str, str]:
@@ -390,6 +394,16 @@ def _setting(text: str) -> tuple[str, str]:
     if not sep or not key.strip():
         raise UserError(f"--set {text!r}: expected KEY=VALUE, e.g. cloud_act.enacted=never")
     return key.strip(), value.strip()
+
+
+def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
+    """The scenario with --set settings applied (validated as in a file), named after them so that runs
+    with and without them stay apart in tables and charts."""
+    if not settings:
+        return scenario
+    changed = scenarios.with_settings(scenario, settings)
+    label = f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]"
+    return attrs.evolve(changed, scenario=attrs.evolve(changed.scenario, name=label))
 
 
 def _is_run_id(text: str) -> bool:
@@ -405,7 +419,10 @@ Variants = list[tuple[str, scenarios.Scenario]]
 
 def cmd_compare(args: argparse.Namespace) -> None:
     stored = [name for name in args.scenarios if _is_run_id(name)]
-    loaded = [scenarios.load(name) for name in args.scenarios if not _is_run_id(name)]
+    settings = [_setting(text) for text in args.set or []]
+    if settings and len(stored) == len(args.scenarios):
+        raise UserError("--set changes a scenario to rerun (a name or a TOML file), not a stored run")
+    loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios if not _is_run_id(name)]
     if args.sweep and not loaded:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
@@ -497,6 +514,32 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1 if tally.violations else 0
 
 
+def cmd_stages(args: argparse.Namespace) -> None:
+    """One row per matter and stage it reached, streamed from the stored events (memory flat in n)."""
+    store = open_store(args.store)
+    if args.latest == bool(args.run_id):
+        raise UserError("give a RUN_ID or --latest (the newest run in the store)")
+    run = store.run(store.latest_run_id() if args.latest else args.run_id)
+    write_stages((stage_rows(events) for events in stored_matters(store, [run], stored_prefix)), args.format,
+                 sys.stdout)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> None:
+    scenario = scenarios.load(args.scenario)
+    with recording(args.store) as store:
+        out_dir = check_out_dir(args.out)
+        historical = record_run(store, scenarios.load(HISTORICAL), seed=0, note=args.note)
+        (_, result, _), = run_scenarios(store, [scenario], args.seed, args.n, usable_jobs(args.jobs, args.n), None,
+                                        terminal.progress, note=args.note).runs
+        report = calibrate(store, store.run(result.run_id), store.run(historical.run_id))
+    terminal.console.print(terminal.calibration_table(report))
+    if out_dir is not None:
+        from reports.calibration import write_calibration  # matplotlib only when a chart is drawn
+
+        for path in write_calibration(report, out_dir):
+            print(f"wrote {path}")
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     historical = scenarios.load(HISTORICAL)
     regimes = [scenarios.load(name) for name in DEMO_REGIMES]
@@ -548,6 +591,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", help="write outcomes.csv and summary.json into DIR")
     p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="change a scenario key, validated as in a file (repeatable)")
     _store_flag(p)
     p.set_defaults(func=cmd_run)
 
@@ -602,6 +647,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     p.add_argument("--sweep", metavar="KEY=V1,V2,...", help="rerun the first scenario across values of one key")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="change a key of every scenario named, validated as in a file (repeatable)")
     _store_flag(p)
     p.set_defaults(func=cmd_compare)
 
@@ -618,6 +665,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _store_flag(p)
     p.set_defaults(func=cmd_audit)
+
+    p = commands.add_parser("stages", help="how long each matter of a run spent at each stage, from its events")
+    p.add_argument("run_id", nargs="?", metavar="RUN_ID")
+    p.add_argument("--latest", action="store_true", help="the newest run")
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    _store_flag(p)
+    p.set_defaults(func=cmd_stages)
+
+    p = commands.add_parser("calibrate", help="stage durations simulated against the real case and the "
+                                              "published statistics")
+    p.add_argument("scenario", nargs="?", default=CALIBRATED, metavar="SCENARIO",
+                   help=f"a bundled scenario name or TOML file (default {CALIBRATED})")
+    p.add_argument("-n", type=_whole(1), default=1000, help="replications (default 1000)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", help="write calibration.csv, calibration.json and the chart into DIR")
+    _store_flag(p)
+    p.set_defaults(func=cmd_calibrate)
 
     p = commands.add_parser("demo", help="the historical docket, then the bundled regimes compared in "
                                          f"./{DEMO_OUT}/")

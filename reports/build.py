@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from sim.calibration import Calibration, calibrate
 from sim.colours import family
 from sim.errors import UserError
 from sim.projections import outcome_row, timeline
@@ -61,12 +62,29 @@ def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:
 def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
     """The docket of the newest run of a historical scenario as recorded (not a fork of it, nor a run with
     changed settings); empty if there is none."""
+    run = historical_run(store)
+    return timeline(store.matter_events(str(run.matter_ids()[0]))) if run else []
+
+
+def historical_run(store: DocketStore) -> Run | None:
+    """The newest run of a historical scenario as recorded, with its matter stored (None if there is none)."""
     for run in reversed(store.runs()):
         as_recorded = run.fork is None and not run.settings
         if run.scenario_data.get("scenario", {}).get("kind") == HISTORICAL_KIND and as_recorded \
                 and stored_prefix(store, run):
-            return timeline(store.matter_events(str(run.matter_ids()[0])))
-    return []
+            return run
+    return None
+
+
+def calibration_of(store: DocketStore, runs: list[Run]) -> Calibration | None:
+    """The calibration of the report's first stochastic run (else its first simulated run) against the
+    historical case in the store; None when either is missing."""
+    simulated = [r for r in runs if r.scenario_data.get("scenario", {}).get("kind") != HISTORICAL_KIND]
+    stochastic = [r for r in simulated if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
+    historical = historical_run(store)
+    if not simulated or historical is None:
+        return None
+    return calibrate(store, (stochastic or simulated)[0], historical)
 
 
 def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
@@ -113,7 +131,8 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                      "scenario": points[0].scenario}
     return write_report(out_dir, runs=gathered, pairs=summary["paired_differences"],
                         historical_entries=historical_entries(store), timelines=timelines, seed=seed,
-                        n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg)
+                        n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg,
+                        calibration=calibration_of(store, runs))
 
 
 def incomplete(store: DocketStore, run_ids: list[str]) -> list[str]:

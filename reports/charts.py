@@ -646,3 +646,70 @@ def sensitivity(points: Sequence[tuple[Any, Mapping[str, Any]]], key: str, measu
     _legend(chart, [ever, within, Line2D([], [], color="0.3", marker="|", ls="-", markersize=8)],
             [measures.P_DISCLOSED, measures.within(two), "whiskers: 95% interval"])
     return fig
+
+
+# 7. Calibration: where the real case falls ---------------------------------------------------------
+STAGE_NAMES = {"magistrate": "Magistrate judge\n(warrant to ruling)",
+               "district": "District judge\n(ruling to ruling)",
+               "circuit": "Court of appeals\n(notice to decision)",
+               "rehearing": "Rehearing\n(decision to ruling)",
+               "certiorari": "Certiorari\n(petition to decision)",
+               "merits": "Supreme Court merits\n(grant to decision)",
+               "mlat": "MLAT request\n(sent to answer)",
+               "total": "Whole matter\n(warrant to disposition)"}
+
+
+def ordinal(k: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ...
+
+    >>> [ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 43, 100)]
+    ['1st', '2nd', '3rd', '11th', '12th', '13th', '22nd', '43rd', '100th']
+    """
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: str, n: int, seed: Seed = None,
+                              colour: str = INK) -> Figure:
+    """One row per stage: the simulated 5-95% band and median of its days, the real case's interval with its
+    percentile, and published statistics that measure the same interval (labelled with their section).
+
+    `stages`: mappings with stage, n, median, low, high, historical, percentile and published (a list of
+    (days, label) pairs); days on a log scale."""
+    fig, chart, ax = _frame(1.6 + 0.62 * max(len(stages), 1), "Where does the real case fall?", [scenario],
+                            _n_text([n]), seed, "bands: 5th to 95th percentile of the simulated stages")
+    y = np.arange(len(stages))[::-1]
+    ax.set_xscale("log")
+    values = [v for s in stages for v in (s["low"], s["high"], s["historical"], *(d for d, _ in s["published"]))
+              if v is not None]
+    lo, hi = max(1.0, min(values, default=10) * 0.6), max(values, default=1000) * 2.2
+    ax.set_xlim(lo, hi)
+    for yi, s in zip(y, stages, strict=True):
+        if s["median"] is None:
+            ax.text(lo * 1.15, yi, "not reached in the simulation", va="center", fontsize=8.5, color="0.45")
+        else:
+            ax.barh(yi, max(s["high"], 1) - max(s["low"], 1), left=max(s["low"], 1), height=0.42, color=colour,
+                    alpha=0.35, edgecolor=colour)
+            ax.plot([max(s["median"], 1)] * 2, [yi - 0.26, yi + 0.26], color="0.15", lw=2.2)
+        for k, (days, label) in enumerate(sorted(s["published"])):  # labels stacked, nearest the axis first
+            ax.scatter([days], [yi + 0.3], marker="v", s=46, facecolor="white", edgecolor="0.2", zorder=4)
+            ax.annotate(plain(label), (days, yi + 0.3), xytext=(4, 3 + 9 * k), textcoords="offset points", fontsize=7,
+                        color="0.25")
+        if s["historical"] is not None:
+            real = max(s["historical"], 1)
+            ax.scatter([real], [yi], marker="D", s=58, color="black", zorder=5)
+            where = "" if s["percentile"] is None else f", {ordinal(round(s['percentile']))} percentile"
+            ax.annotate(f"{s['historical']:,} days{where}", (real, yi), xytext=(7, -11), textcoords="offset points",
+                        fontsize=8, bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
+    ax.set_yticks(y, [STAGE_NAMES.get(s["stage"], s["stage"]) for s in stages], fontsize=8.5)
+    ax.set_ylim(-0.7, len(stages) - 0.3)
+    ax.set_xlabel("Days at the stage (log scale)")
+    ax.grid(axis="x", which="both", color="0.92")
+    ax.set_axisbelow(True)
+    handles = [Patch(facecolor=colour, alpha=0.35, edgecolor=colour, label="simulated 5-95% band"),
+               Line2D([], [], color="0.15", lw=2.2, label="simulated median"),
+               Line2D([], [], marker="D", color="black", ls="", markersize=7, label="the real case (percentile)"),
+               Line2D([], [], marker="v", markerfacecolor="white", markeredgecolor="0.2", ls="", markersize=7,
+                      label="published statistic (sources §)")]
+    chart.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=8.5)
+    return fig

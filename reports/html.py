@@ -17,8 +17,11 @@ from markupsafe import Markup, escape
 from matplotlib.figure import Figure
 
 from reports import charts, measures
+from reports.calibration import chart_stages
 from sim import __version__
+from sim.calibration import Calibration, inside_band
 from sim.colours import palette
+from sim.domain import countries
 from sim.projections import LEVELS
 from sim.scenario import Scenario
 
@@ -104,6 +107,16 @@ def _sweep_rows(sweep: Mapping[str, Any]) -> list[dict[str, Any]]:
             for value, s in sweep["points"]]
 
 
+def _qualifying(s: Scenario) -> str:
+    """Whether, and since when, the data's country is a qualifying foreign government (a counterfactual
+    assumption says so)."""
+    country = countries.COUNTRIES[s.data.country]
+    real = country.agreement.describe() if country.agreement else "no executive agreement in force"
+    if s.data.assume_agreement:
+        return f"assumed from {s.data.assumed_since} (counterfactual; in reality: {real})"
+    return f"from {country.agreement.in_force} ({real})" if country.agreement else f"no ({real})"
+
+
 def _parameters(scenario: Scenario) -> dict[str, Any]:
     """What a reader needs to know about a scenario: its text, its regime settings and every figure."""
     s = scenario
@@ -111,9 +124,8 @@ def _parameters(scenario: Scenario) -> dict[str, Any]:
     settings = [("Warrant applied for (day 0)", s.scenario.start_date.isoformat()),
                 ("Government's route", s.government.route),
                 ("CLOUD Act enacted", "never" if enacted is None else str(enacted).replace("_", " ")),
-                ("Qualifying foreign government (executive agreement)",
-                 "yes" if s.foreign_authority.qualifying_foreign_government else "no"),
-                ("Data stored in", s.parties.data_location)]
+                ("Data stored in", s.data.place),
+                ("Qualifying foreign government (executive agreement)", _qualifying(s))]
     figures = [{"key": key, "value": figure.describe(),
                 "basis": (f"source: {figure.source}" if figure.source else
                           f"assumption: {figure.assumption}" if figure.assumption else "undocumented")}
@@ -130,6 +142,24 @@ def _measure_label(key: str, values: Sequence[Any]) -> str:
     if numbers and all(x is not None and 0 <= x <= 1 for x in numbers):
         return "probability"
     return "value"
+
+
+def _calibration(c: Calibration | None) -> dict[str, Any] | None:
+    """The calibration table as the page shows it."""
+    if c is None:
+        return None
+    rows = []
+    for s in c.stages:
+        inside = inside_band(s)
+        rows.append({"stage": s.stage, "reached": f"{s.n:,} ({s.share:.0%})",
+                     "median": "n/a" if s.median is None else _days(s.median),
+                     "band": "n/a" if s.low is None else f"{_days(s.low)}\u2013{_days(s.high)}",
+                     "historical": "\u2014" if s.historical is None else _days(s.historical),
+                     "percentile": "\u2014" if s.percentile is None else f"{s.percentile:.0f}",
+                     "inside": {True: "yes", False: "no", None: "\u2014"}[inside],
+                     "published": [{"text": p.text, "section": p.section, "simulated": answer}
+                                   for p, answer in s.published]})
+    return {"scenario": c.scenario, "n": f"{c.n:,}", "seed": c.seed, "rows": rows}
 
 
 def _listed(x: int | Sequence[int], fmt: str = "") -> str:
@@ -158,7 +188,8 @@ class _Charts:
 
 def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
           historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]], seed: charts.Seed,
-          n: int | Sequence[int], sweep: Mapping[str, Any] | None) -> list[dict[str, str]]:
+          n: int | Sequence[int], sweep: Mapping[str, Any] | None,
+          calibration: Calibration | None = None) -> list[dict[str, str]]:
     """Every chart that applies, saved into `out`; what the page shows of each, in page order."""
     rows = {r["scenario"].name: r["rows"] for r in runs}
     titles = {r["scenario"].name: r["scenario"].scenario.title for r in runs}
@@ -194,6 +225,14 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
                   f"Each scenario minus the baseline {pairs[0]['baseline']}, replication by replication over the "
                   "same matters (same seeds: common random numbers), with 95% intervals; the line marks no "
                   f"difference. The restricted mean is {measures.RESTRICTED_MEAN_NOTE}.")
+    if calibration is not None:
+        shown.add("where-the-real-case-falls", charts.where_the_real_case_falls(
+            chart_stages(calibration), scenario=calibration.scenario, n=calibration.n, seed=calibration.seed,
+            colour=colours.get(calibration.scenario, charts.INK)),
+            f"Each stage of the real case (diamond, with its percentile among the simulated matters) against the "
+            f"5th-95th percentile band and median of {calibration.scenario}'s simulated stages; triangles mark "
+            "published statistics that measure the same interval, labelled with their section of "
+            "docs/sources.md.", "calibration")
     if sweep:
         points = list(sweep["points"])
         label = sweep.get("measure_label") or _measure_label(sweep["key"], [v for v, _ in points])
@@ -207,7 +246,8 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
 def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
-                 sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None) -> Path:
+                 sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None,
+                 calibration: Calibration | None = None) -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
@@ -215,11 +255,12 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     median replication (may be empty); `seed` and `n` are the runs' (lists if they differ), `n` counting the
     replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
     `sweep`: None or {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]},
-    optionally with "measure_label" (the swept value's unit).
+    optionally with "measure_label" (the swept value's unit); `calibration`: the stage durations of one run
+    against the real case (`sim.calibration`), or None.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep)
+    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep, calibration)
     colours = palette([*(r["scenario"].name for r in runs), *([sweep["scenario"]] if sweep else [])])
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -234,7 +275,8 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         summaries=[_summary_row(r["scenario"].name, r["summary"], colours[r["scenario"].name]) for r in runs],
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
         scenarios=[dict(_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs],
-        docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries])
+        docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries],
+        calibration=_calibration(calibration))
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index

@@ -152,3 +152,20 @@ def keys_lines(keys: list[Any], value_width: int = 40) -> list[str]:
     widths[1] = min(widths[1], 16)  # a long type (a choice's words) pushes its own line, not every line
     return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]).rstrip()
             for row in rows]
+
+
+def calibration_table(c: Any) -> Table:
+    """Each stage: simulated median and 5-95% band, the real case and its percentile, published statistics."""
+    table = Table(title=text(f"calibration of {c.scenario}  (n = {c.n:,}, seed {c.seed}): where the real case falls"),
+                  title_justify="left", caption=f"run {c.run_id}", caption_justify="left")
+    for name, justify in (("stage", "left"), ("reached", "right"), ("median days", "right"),
+                          ("5-95% band", "right"), ("real case", "right"), ("percentile", "right"),
+                          ("published (sources) : simulated", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for s in c.stages:
+        band = "n/a" if s.low is None else f"{s.low:,.0f}-{s.high:,.0f}"
+        published = "\n".join(f"{p.text} ({p.section}): {answer}" for p, answer in s.published)
+        table.add_row(*map(text, (s.stage, f"{s.n:,} ({s.share:.0%})", "n/a" if s.median is None else
+                                  f"{s.median:,.0f}", band, "-" if s.historical is None else f"{s.historical:,}",
+                                  "-" if s.percentile is None else f"{s.percentile:.0f}", published or "-")))
+    return table

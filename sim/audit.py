@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 from eventsourcing.domain import OriginatorVersionError
 
-from sim.domain.lawful import problems
+from sim.domain.lawful import opening, problems
 from sim.domain.matter import Matter
 from sim.engine.script import payload
 
@@ -39,7 +39,8 @@ def audit_events(events: list[Any]) -> list[Finding]:
     opened = events[0]
     matter_id = str(opened.originator_id)
     matter: Matter = opened.mutate(None)
-    found: list[Finding] = []
+    found = [Finding(matter_id, 1, opened.start_date, "Opened", problem.rule, problem.expected)
+             for problem in opening(matter)]
     for event in events[1:]:
         seq, name = event.originator_version, type(event).__name__
         if seq != matter.version + 1:

@@ -104,7 +104,7 @@ def keys(scenario: Scenario) -> list[Key]:
     the parts of a figure given as a table (e.g. provider.refuses.p, ...mlat_response_after.median), and
     the pins it has."""
     origins = _origins(scenario)
-    return list(_walk(scenario, type(scenario), "", scenario.data, scenario, origins))
+    return list(_walk(scenario, type(scenario), "", scenario.tables, scenario, origins))
 
 
 def _walk(obj: Any, cls: type, prefix: str, data: Any, scenario: Scenario,

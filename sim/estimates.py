@@ -8,6 +8,8 @@ restricted means, paired differences.
 (40, 61)
 >>> capped(np.array([100.0, np.nan, 3000.0]), 1825).tolist()   # never disclosed counts as the horizon
 [100.0, 1825.0, 1825.0]
+>>> percentile_of([10, 20, 30, 40], 30)   # where a value falls among simulated ones (mid-rank)
+62.5
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ def quantile(values: Sequence[float], q: float) -> tuple[float, float, float]:
     point = float(ordered[min(n - 1, max(0, math.ceil(n * q) - 1))])
     lo, hi = quantile_ranks(n, q)
     return point, float(ordered[lo - 1]), float(ordered[hi - 1])
+
+
+def percentile_of(values: Sequence[float], x: float) -> float:
+    """The percentile at which `x` falls among `values`: the share below it plus half the share equal to it
+    (mid-rank), in percent."""
+    ordered = np.asarray(values, dtype=float)
+    if len(ordered) == 0:
+        return math.nan
+    return float(100 * (np.sum(ordered < x) + 0.5 * np.sum(ordered == x)) / len(ordered))
 
 
 def mean_interval(values: np.ndarray) -> tuple[float, float, float]:

@@ -103,7 +103,8 @@ MOTIONS = {"vacate": "asks the magistrate judge to vacate the warrant as to the 
            "dismiss_moot": "asks the court to dismiss the proceeding as moot"}
 BRIEFS = {"response to objection": "answers the objection", "brief for appellant": "files its opening brief",
           "brief for appellee": "files its answering brief", "brief in opposition": "files a brief opposing review",
-          "response to motion": "answers that it does not oppose the motion"}
+          "response to motion": "answers that it does not oppose the motion",
+          "letter on new legislation": "writes to tell the court that Congress has changed the law"}
 HEARINGS = {"district": "The district judge hears the parties on the objection.",
             "circuit": "The court of appeals hears oral argument.",
             "supreme": "The Supreme Court hears oral argument."}
@@ -207,6 +208,27 @@ def sentence(e: Any, m: Matter) -> str:
         "DataDisclosed": lambda: (f"The e-mails reach {gov} through the treaty channels." if e.route == "mlat" else
                                   f"{prov} hands the e-mails over to {gov}."),
         "FinalDisposition": lambda: f"The matter ends: {ending(e.disposition)}.",
+        "AmicusBriefFiled": lambda: _amicus(e, m),
+        "NondisclosureSought": lambda: f"{gov} asks the court to forbid {prov} to tell anyone about the warrant for "
+                                       f"{e.days} days.",
+        "NondisclosureOrdered": lambda: (f"{e.actor} extends the order keeping the warrant secret until {e.until}."
+                                         if e.extension else f"{e.actor} orders {prov} not to tell anyone about the "
+                                         f"warrant until {e.until}."),
+        "NondisclosureChallenged": lambda: f"{prov} asks the court to lift that order so that it can tell its "
+                                           "customer.",
+        "NondisclosureRuled": lambda: (f"{e.actor} lifts the order: {prov} may tell its customer."
+                                       if e.disposition == "vacated" else f"{e.actor} keeps the order in place."),
+        "NondisclosureLapsed": lambda: f"The order keeping the warrant secret runs out; {prov} may now tell its "
+                                       "customer.",
     }
     kind = type(e).__name__
     return say[kind]() if kind in say else e.text
+
+
+def _amicus(e: Any, m: Matter) -> str:
+    """An amicus brief: the foreign government's (and its offer to handle a treaty request), or others'."""
+    side = {"neither": ", supporting neither side", "": ""}.get(e.supporting, f", supporting {_party(m, e.supporting)}")
+    if e.party == "foreign_government":
+        offer = ", and says it would handle a request for the e-mails under its treaty" if e.offers_mlat else ""
+        return f"{e.actor} files a brief as a friend of the court{side}{offer}."
+    return f"Friends of the court (amici curiae) file briefs{side}."

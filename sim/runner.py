@@ -195,7 +195,7 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
                 scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
                 seed=seed, replications=replications, versions=package_versions(), started_at=now(),
                 settings=[list(setting) for setting in scenario.settings], fork=where,
-                scenario_data=plain({**scenario.data, "scenario": {**scenario.data.get("scenario", {}),
+                scenario_data=plain({**scenario.tables, "scenario": {**scenario.tables.get("scenario", {}),
                                                                    "name": scenario.name}})))
             _write(store, run, [first], stream, 0, on_row, on_progress)
     return RunResult(run_id, ids, already_recorded=False)

@@ -33,6 +33,7 @@ from sim.distributions import (
     Triangular,
     Uniform,
 )
+from sim.domain import countries
 from sim.domain.ladder import NUMBER_EXAMPLES, NUMBER_PATTERNS
 from sim.domain.steps import STEPS
 from sim.errors import ScenarioError, printable
@@ -316,9 +317,48 @@ class Parties:
                                      "the U.S. Attorney's Office")
     provider: str = _field(_text, doc="the provider's name on the docket")
     provider_counsel: str = _field(_text, doc="who appears for the provider")
-    data_location: str = _field(_text, doc="where the content is stored")
-    foreign_state: str = _field(_text, doc="the state where the content is stored")
     united_states_party: bool = _field(_flag, doc="true if the United States is a party (FRAP 4, 40)")
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str) or value not in countries.COUNTRIES:
+        raise _Invalid("", f"unknown country {_show(value)}; expected one of {countries.known()} "
+                           f"(the countries table, {countries.SHOWN})")
+    return value
+
+
+@attrs.frozen
+class AssumedAgreement:
+    """A counterfactual: an executive agreement under 18 U.S.C. 2523 assumed in force from `since`."""
+
+    since: dt.date = _field(_date, doc="the day the agreement is assumed in force (YYYY-MM-DD)")
+    assumption: str = _field(_text, doc="why the scenario assumes it: the agreement is not the record")
+
+
+@attrs.frozen
+class Data:
+    """Where the content sits: the country (from the countries table) and, optionally, the place."""
+
+    country: str = _field(_country, default="Ireland", doc="a country of the countries table")
+    location: str | None = _field(_text, default=None, doc='the place within the country, e.g. "Dublin, Ireland" '
+                                  "(default: the country)")
+    assume_agreement: AssumedAgreement | None = _field(
+        _table(AssumedAgreement), default=None,
+        doc="a table { since = DATE, assumption = TEXT }: a counterfactual executive agreement")
+
+    @property
+    def place(self) -> str:
+        return self.location or self.country
+
+    def check(self) -> None:
+        if self.location is not None and not self.location.endswith(self.country):
+            raise _Invalid("location", f"{_show(self.location)} is not in {countries.COUNTRIES[self.country].called}; "
+                           "expected a place "
+                           f'ending with "{self.country}", or no location')
+
+    @property
+    def assumed_since(self) -> str | None:
+        return self.assume_agreement.since.isoformat() if self.assume_agreement else None
 
 
 @attrs.frozen
@@ -358,6 +398,7 @@ class Litigant:
 
     objects: Probability = _field(_probability, doc=_P)
     objection_after: Duration = _field(_duration, doc=_D)
+    objection_response_after: Duration = _field(_duration, doc=_D)
     appeals: Probability = _field(_probability, doc=_P)
     appeal_after: Duration = _field(_duration, doc=_D)
     brief_after: Duration = _field(_duration, doc=_D)
@@ -380,6 +421,7 @@ class Government(Litigant):
     mlat_after_loss: Probability = _field(_probability, doc=_P)
     mlat_request_after: Duration = _field(_duration, doc=_D)
     new_warrant_after: Duration = _field(_duration, doc=_D)
+    legislation_letter_after: Duration = _field(_duration, doc=_D)
     mootness_motion_after: Duration = _field(_duration, doc=_D)
 
 
@@ -466,13 +508,46 @@ class Timeliness:
 
 @attrs.frozen
 class ForeignAuthority:
-    name: str = _field(_text, doc="the requested state's central authority")
-    treaty: str = _field(_text, doc="the mutual legal assistance treaty with the United States, as the sources "
-                         "name it (or say that they do not)")
-    qualifying_foreign_government: bool = _field(
-        _flag, doc="true if the state has an executive agreement in force under 18 U.S.C. 2523")
+    """The central authority of the data's country (its name and treaty come from the countries table)."""
+
     mlat_response_after: Duration = _field(_duration, doc=_D)
     refuses_mlat: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
+class AmiciAt:
+    """Who files amicus briefs at one court's merits stage, and how many days after the appellant's
+    opening brief (court of appeals) or the grant of certiorari (Supreme Court)."""
+
+    foreign_government: Probability = _field(_probability, doc=_P)
+    supporting_provider: Probability = _field(_probability, doc=_P)
+    supporting_government: Probability = _field(_probability, doc=_P)
+    supporting_neither: Probability = _field(_probability, doc=_P)
+    after: Duration = _field(_duration, doc=_D)
+
+
+@attrs.frozen
+class Amici:
+    """Amicus briefs in the court of appeals and the Supreme Court; whether the data's country, when it
+    files, offers to process a request under its treaty."""
+
+    circuit: AmiciAt = _field(_table(AmiciAt), doc="a table for the court of appeals")
+    supreme: AmiciAt = _field(_table(AmiciAt), doc="a table for the Supreme Court")
+    offers_mlat: Probability = _field(_probability, doc=_P)
+
+
+@attrs.frozen
+class Nondisclosure:
+    """An order under 18 U.S.C. 2705(b) that the provider not notify anyone of the warrant: applied for with
+    the warrant, granted for a period, extended or left to lapse, and perhaps challenged by the provider."""
+
+    sought: Probability = _field(_probability, doc=_P)
+    period: Duration = _field(_duration, doc=_D)
+    extended: Probability = _field(_probability, doc=_P)
+    challenged: Probability = _field(_probability, doc=_P)
+    challenge_after: Duration = _field(_duration, doc=_D)
+    ruling_after: Duration = _field(_duration, doc=_D)
+    vacated: Probability = _field(_probability, doc=_P)
 
 
 @attrs.frozen
@@ -521,11 +596,14 @@ class Scenario:
     cloud_act: CloudAct = _field(_table(CloudAct), doc="a [cloud_act] table")
     foreign_authority: ForeignAuthority = _field(_table(ForeignAuthority), doc="a [foreign_authority] table")
     timeliness: Timeliness = _field(_table(Timeliness), doc="a [timeliness] table")
+    amici: Amici = _field(_table(Amici), doc="an [amici] table")
+    nondisclosure: Nondisclosure = _field(_table(Nondisclosure), doc="a [nondisclosure] table")
+    data: Data = _field(_table(Data), default=Data(), doc="a [data] table")
     pins: dict[str, Pin] = _field(_pins, default=attrs.Factory(dict), doc="a [pins] table")
     text_hash: str = attrs.field(default="", metadata={"parse": None})
     path: str = attrs.field(default="", metadata={"parse": None})
     bases: tuple[str, ...] = attrs.field(default=(), metadata={"parse": None})  # extended files, nearest last
-    data: dict[str, Any] = attrs.field(factory=dict, metadata={"parse": None}, repr=False, eq=False)
+    tables: dict[str, Any] = attrs.field(factory=dict, metadata={"parse": None}, repr=False, eq=False)
     settings: tuple[tuple[str, str], ...] = attrs.field(default=(), metadata={"parse": None})  # --set, in order
 
     @property
@@ -665,7 +743,7 @@ def parse(text: str, shown: str, base_dir: Path | None = None) -> Scenario:
     except _Invalid as e:
         raise ScenarioError(shown, e.key, e.message) from None
     digest = hashlib.sha256((base_texts + text).encode()).hexdigest()
-    return attrs.evolve(loaded, text_hash=digest, path=shown, bases=bases, data=data)
+    return attrs.evolve(loaded, text_hash=digest, path=shown, bases=bases, tables=data)
 
 
 def plain(value: Any) -> Any:
@@ -683,7 +761,7 @@ def from_data(data: dict[str, Any], shown: str, text_hash: str = "") -> Scenario
         loaded = _load_table(Scenario, data)
     except _Invalid as e:
         raise ScenarioError(shown, e.key, e.message) from None
-    return attrs.evolve(loaded, text_hash=text_hash, path=shown, data=data)
+    return attrs.evolve(loaded, text_hash=text_hash, path=shown, tables=data)
 
 
 def setting_value(text: str) -> Any:
@@ -694,16 +772,21 @@ def setting_value(text: str) -> Any:
         return text
 
 
+_TABLES = frozenset(f.name for f in attrs.fields(Scenario) if f.metadata.get("parse"))
+
+
 def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str = "--set") -> Scenario:
     """The scenario with KEY=VALUE settings applied to its data and validated as in a scenario file;
     an error names the setting ("--set KEY: ...", or with the `flag` given)."""
     if not settings:
         return scenario
-    data = copy.deepcopy(scenario.data)
+    data = copy.deepcopy(scenario.tables)
     for key, text in settings:
         parts = key.split(".")
         table = data
         for depth, part in enumerate(parts[:-1]):
+            if depth == 0 and part not in table and part in _TABLES:
+                table[part] = {}  # a table the scenario leaves to its defaults, e.g. [data]
             if not isinstance(table.get(part), dict):
                 known = ", ".join(k for k, v in table.items() if isinstance(v, dict))
                 raise ScenarioError(f"{flag} {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
@@ -717,11 +800,11 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str
             where = f"{flag} {key}" if e.key.startswith(key) else f"{flag} {key} (at {e.key})"
             raise ScenarioError(where, "", e.message) from None
     digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
-    return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, data=data,
+    return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, tables=data,
                         settings=(*scenario.settings, *map(tuple, settings)))
 
 
-_NOT_PLAYED = frozenset({"text_hash", "path", "bases", "data", "settings", "source", "assumption"})
+_NOT_PLAYED = frozenset({"text_hash", "path", "bases", "tables", "settings", "source", "assumption"})
 
 
 def plays_alike(a: Scenario, b: Scenario) -> bool:

@@ -23,7 +23,8 @@ PARTIES = {"government": "United States", "government_counsel": "U.S. Attorney's
            "provider": "Microsoft Corp.", "provider_counsel": "counsel for Microsoft Corp.",
            "data_location": "Dublin, Ireland", "foreign_state": "Ireland",
            "foreign_authority": "Ireland (central authority under the US-Ireland MLAT)",
-           "treaty": "US-Ireland MLAT (TIAS 13137)", "united_states_party": True}
+           "treaty": "US-Ireland MLAT (TIAS 13137)", "united_states_party": True, "foreign_state_called": "Ireland",
+           "foreign_government": "Ireland", "amicus": "amici curiae", "agreement_assumed_from": None}
 COURTS = {
     "district": {"name": "United States District Court for the Southern District of New York", "short": "S.D.N.Y.",
                  "docket_number": "1:13-mj-02814", "judge": "Chief Judge Loretta A. Preska",
@@ -43,6 +44,7 @@ LEVELS = {
     "CertDecided": "supreme", "SupremeCourtDecided": "supreme", "JudgmentIssued": "supreme",
     "MandateIssued": "circuit", "LegislationEnacted": "congress", "MLATRequestSent": "foreign",
     "MLATRequestExecuted": "foreign", "MLATRequestRefused": "foreign", "MLATRequestWithdrawn": "foreign",
+    "AmicusBriefFiled": "circuit",
 }
 
 

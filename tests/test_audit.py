@@ -58,6 +58,7 @@ def test_every_what_if_recipes_fork_is_lawful_at_2000_replications(path, histori
 
 
 BASE = scenarios.load("microsoft_ireland_stochastic")
+ASSUMED = scenarios.AssumedAgreement(dt.date(2013, 1, 1), "a test of the counterfactual label")
 P = st.sampled_from([0.0, 0.5, 1.0])
 DAYS = st.integers(0, 200).map(Fixed)
 
@@ -80,7 +81,7 @@ def test_random_valid_scenarios_are_lawful(p, g, durations, doctrine, enacted, q
                        magistrate={"doctrine": Probability(doctrine)},
                        district_court={"doctrine": Probability(doctrine)},
                        court_of_appeals={"doctrine": Probability(doctrine), "en_banc_grant": 0.3},
-                       cloud_act={"enacted": when}, foreign_authority={"qualifying_foreign_government": qfg})
+                       cloud_act={"enacted": when}, data={"assume_agreement": ASSUMED if qfg else None})
     matter = simulate(scenario, "t", 0, seed)
     assert audit_events(matter.pending_events) == []
 

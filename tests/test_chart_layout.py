@@ -40,7 +40,7 @@ def quiet(label: str, total: int) -> Iterator:
 
 def renamed(scenario, name: str, title: str):
     about = attrs.evolve(scenario.scenario, name=name, title=title or scenario.scenario.title)
-    return attrs.evolve(scenario, scenario=about, data={**scenario.data, "scenario": {"name": name}})
+    return attrs.evolve(scenario, scenario=about, tables={**scenario.tables, "scenario": {"name": name}})
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from sim.distributions import Probability
 from sim.domain.procedure import AFTER_DISPOSITION
 from sim.engine import simulate
 from sim.runner import replication_seed
-from sim.scenario import CertGrant
+from sim.scenario import AssumedAgreement, CertGrant
 from tests.conftest import kinds, variant
 
 
@@ -58,7 +58,7 @@ def test_comity_motion_under_2703h_with_a_qualifying_foreign_government(historic
     import datetime as dt
 
     scenario = variant(historical, cloud_act={"enacted": dt.date(2013, 1, 1)},
-                       foreign_authority={"qualifying_foreign_government": True},
+                       data={"assume_agreement": AssumedAgreement(dt.date(2013, 1, 1), "a test")},
                        provider={"comity_motion": 1.0}, magistrate={"quashes_on_comity": 1.0},
                        government={"mlat_after_loss": 1.0})
     matter = simulate(scenario, "t", 0, 0)
@@ -107,7 +107,7 @@ def test_every_path_reaches_a_final_disposition_in_legal_order(historical, choic
         court_of_appeals={"doctrine": d[2], "en_banc_grant": c["en_banc"]},
         supreme_court={"doctrine": d[3], "cert_grant": CertGrant(Probability(c["grant"]), Probability(c["grant"]))},
         cloud_act={"enacted": c["cloud_act"] and dt.date.fromisoformat(c["cloud_act"])},
-        foreign_authority={"qualifying_foreign_government": c["qfg"]},
+        data={"assume_agreement": AssumedAgreement(dt.date(2013, 1, 1), "a test") if c["qfg"] else None},
     )
     matter = simulate(scenario, "t", 0, replication_seed(seed, 0))
     names = kinds(matter)
@@ -115,3 +115,53 @@ def test_every_path_reaches_a_final_disposition_in_legal_order(historical, choic
     assert set(names[names.index("FinalDisposition") + 1:]) <= set(AFTER_DISPOSITION)
     assert names.count("DataDisclosed") <= 1
     assert audit_events(matter.pending_events) == []
+
+
+def test_amici_and_the_foreign_governments_offer_are_possible_events_in_a_simulation():
+    import datetime as dt
+
+    from sim import scenario as scenarios
+
+    s = scenarios.load("microsoft_ireland_stochastic")
+    offers, levels = 0, set()
+    for i in range(200):
+        matter = simulate(s, "t", i, replication_seed(5, i))
+        for e in matter.pending_events:
+            if type(e).__name__ == "AmicusBriefFiled":
+                levels.add(e.court_level)
+                offers += e.offers_mlat
+                assert e.counterfactual is True and dt.date.fromisoformat(e.date)
+    assert levels == {"circuit", "supreme"} and offers > 0
+
+
+def test_an_order_not_to_notify_is_granted_with_the_warrant_and_extended_or_lapses(historical):
+    from sim.distributions import Fixed
+
+    base = variant(historical, nondisclosure={"sought": 1.0, "period": Fixed(90), "challenged": 0.0})
+    lapsed = kinds(simulate(variant(base, nondisclosure={"extended": 0.0}), "t", 0, 0))
+    assert lapsed[1:5] == ["WarrantApplied", "NondisclosureSought", "WarrantIssued", "NondisclosureOrdered"]
+    assert lapsed.count("NondisclosureOrdered") == 1 and "NondisclosureLapsed" in lapsed
+    matter = simulate(variant(base, nondisclosure={"extended": 1.0}), "t", 0, 0)
+    orders = [e for e in matter.pending_events if type(e).__name__ == "NondisclosureOrdered"]
+    assert len(orders) > 5 and all(o.extension for o in orders[1:]) and "NondisclosureLapsed" not in kinds(matter)
+    assert audit_events(matter.pending_events) == []
+    challenged = simulate(variant(base, nondisclosure={"challenged": 1.0, "vacated": 1.0, "extended": 1.0,
+                                                       "period": Fixed(400)}), "t", 0, 0)
+    names = kinds(challenged)
+    assert names.index("NondisclosureChallenged") < names.index("NondisclosureRuled")
+    assert names.count("NondisclosureOrdered") == 1  # vacated: nothing left to extend
+
+
+def test_the_new_steps_are_told_in_plain_english(historical):
+    from sim.distributions import Fixed
+    from sim.narrative import tell
+
+    matter = simulate(variant(historical, nondisclosure={"sought": 1.0, "period": Fixed(90), "challenged": 1.0,
+                                                         "challenge_after": Fixed(10), "extended": 0.0}), "t", 0, 0)
+    told = "\n".join(text for _, text in tell(matter.pending_events))
+    for phrase in ("not to tell anyone about the warrant", "asks the court to lift that order",
+                   "Ireland files a brief as a friend of the court", "would handle a request for the e-mails",
+                   "Friends of the court (amici curiae) file briefs, supporting Microsoft Corp.",
+                   "writes to tell the court that Congress has changed the law"):
+        assert phrase in told
+    assert "AmicusBriefFiled" not in told and "Nondisclosure" not in told and "foreign_government" not in told

@@ -154,7 +154,7 @@ def test_fork_needs_no_scenario_file_but_refuses_a_scenario_no_longer_loadable(t
     assert forked.returncode == 0, forked.stderr
 
     historical = scenarios.load("microsoft_ireland_2013")
-    broken = attrs.evolve(historical, data={k: v for k, v in historical.data.items() if k != "provider"},
+    broken = attrs.evolve(historical, tables={k: v for k, v in historical.tables.items() if k != "provider"},
                           text_hash="0" * 64)
     store = open_store(f"sqlite:///{tmp_path / 'b.sqlite'}", create=True)
     result = record_run(store, broken)

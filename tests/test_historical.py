@@ -176,3 +176,44 @@ def test_docket_json_keys_are_exactly_the_documented_ones(events):
         assert row["timely"] in (True, False, None) and row["counterfactual"] is False
         if row["timely"] is None:
             assert row["deadline"] is None and row["extended_to"] is None
+
+
+def test_irelands_two_amicus_briefs_and_the_other_amici_on_their_dates(events):
+    """sources §1, §4, §6: Ireland 2014-12-23 (2d Cir.) and 2017-12-13 (Supreme Court, neither party); amici
+    for Microsoft 2014-12-15 (Doc. 81 among them) and 2018-01-18 (23 briefs); December 2017 neutral briefs
+    and the 33 States, whose days the sources do not give, marked approximate."""
+    briefs = [r for r in entries(events) if r["event"] == "AmicusBriefFiled"]
+    ireland = [(r["date"], r["docket_number"], r["party"]) for r in briefs if r["party"] == "foreign_government"]
+    assert ireland == [("2014-12-23", "14-2985", "foreign_government"), ("2017-12-13", "17-2", "foreign_government")]
+    assert all("Ireland" in r["description"] and "US-Ireland MLAT" in r["description"] for r in briefs
+               if r["party"] == "foreign_government")
+    assert "supporting neither party" in next(r for r in briefs if r["date"] == "2017-12-13"
+                                              and r["party"] == "foreign_government")["description"]
+    others = {(r["date"], r["entry_number"] if r["docket_number"] == "14-2985" else None, r["approximate"])
+              for r in briefs if r["party"] == "amicus"}
+    assert ("2014-12-15", 81, False) in others and ("2018-01-18", None, False) in others
+    approximate = [r for r in briefs if r["approximate"]]
+    assert len(approximate) == 2 and all("UNCONFIRMED" in r["description"] or "not in the sources" in
+                                         r["description"] for r in approximate)
+    assert all(r["counterfactual"] is False and r["counsel"].startswith("counsel for") for r in briefs)
+
+
+def test_the_substance_a_class_discusses(events):
+    """The magistrate's hybrid reasoning with 2703(g); the panel's holding in its words and Lynch's
+    concurrence; the en banc 4-4 with the dissenters; the consensual stay; the Solicitor General's letter
+    on the CLOUD Act; and no order under 2705(b), which the sources do not show."""
+    rows = entries(events)
+    text = {r["event"]: r["description"] for r in rows}
+    assert "'a hybrid: part search warrant and part subpoena'" in text["MotionRuled"] and "2703(g)" in \
+        text["MotionRuled"]
+    assert "REVERSED, VACATED and REMANDED" in text["PanelDecided"]
+    assert "stored exclusively on foreign servers" in text["PanelDecided"] and "Lynch, J., concurring" in \
+        text["PanelDecided"]
+    assert "4-4" in text["RehearingDecided"] and "Jacobs, Cabranes, Raggi and Droney dissented" in \
+        text["RehearingDecided"]
+    assert any("stay" in r["description"] and "consent" in r["description"] for r in rows
+               if r["event"] == "TimeExtended")
+    letter = next(r for r in rows if r["event"] == "BriefFiled" and r["date"] == "2018-03-23")
+    assert letter["docket_number"] == "17-2" and letter["counsel"] == "Solicitor General" and "Noel Francisco" in \
+        letter["description"]
+    assert not any(r["event"].startswith("Nondisclosure") for r in rows)

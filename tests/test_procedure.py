@@ -50,6 +50,11 @@ FIELDS: dict[str, dict[str, Any]] = {
     "ComityMotionRuled": {"motion_id": "m1", "disposition": "denied"},
     "DataDisclosed": {"route": "warrant"},
     "FinalDisposition": {"disposition": "warrant executed"},
+    "AmicusBriefFiled": {"party": "amicus", "supporting": "provider", "offers_mlat": False},
+    "NondisclosureSought": {"party": "government", "days": 90},
+    "NondisclosureOrdered": {"until": "2014-03-04", "extension": False},
+    "NondisclosureChallenged": {"party": "provider"},
+    "NondisclosureRuled": {"disposition": "denied"},
 }
 
 Step = tuple[str, dict[str, Any]]
@@ -126,6 +131,9 @@ UPSTREAM: dict[str, list[Step]] = {
     "MLATRequestSent": [],
     "StayGranted": SERVED,
     "NewWarrantIssued": [],
+    "NondisclosureSought": [("WarrantApplied", {})],
+    "NondisclosureOrdered": [("WarrantApplied", {}), ("NondisclosureSought", {})],
+    "NondisclosureChallenged": [("WarrantApplied", {}), ("NondisclosureSought", {}), ("NondisclosureOrdered", {})],
 }
 # The prerequisites the parametrized test can record in turn (each with its own fields).
 PREREQUISITE_FIELDS: dict[str, dict[str, Any]] = {
@@ -133,7 +141,8 @@ PREREQUISITE_FIELDS: dict[str, dict[str, Any]] = {
     "PetitionDistributed": {"day": 14},
 }
 SKIPPED = {"JudgmentIssued", "MandateIssued", "OrderOnRemand", "AppealDismissed", "PetitionReturned",
-           "EnBancDecided", "DismissedAsMoot", "ObjectionRuled", "PetitionDistributed"}  # each has its own test
+           "EnBancDecided", "DismissedAsMoot", "ObjectionRuled", "PetitionDistributed",
+           "NondisclosureLapsed"}  # each has its own test
 
 
 def test_helper_fills_every_event_specific_field():
@@ -479,3 +488,48 @@ def test_rebuilt_matter_refuses_and_accepts_the_same_next_events(case):
 
 def test_out_of_order_is_unlawful():
     assert issubclass(OutOfOrder, Unlawful)
+
+
+# Amici and orders not to notify (sources §1, §9.7) ----------------------------------------------
+
+def test_only_an_amicus_or_the_foreign_government_files_an_amicus_brief_and_files_nothing_else():
+    matter = play(opened(), APPEALED)
+    assert_refused(matter, "AmicusBriefFiled", "amicus curiae", party="government")
+    assert_refused(matter, "AmicusBriefFiled", "only from the foreign government", offers_mlat=True)
+    assert_accepted(matter, "AmicusBriefFiled", party="foreign_government", supporting="", offers_mlat=True)
+    assert matter.pending_events[-1].counsel == "counsel for Ireland"
+    assert_accepted(matter, "AmicusBriefFiled")
+    assert matter.pending_events[-1].counsel == "counsel for amici curiae"
+    assert_refused(matter, "BriefFiled", "amicus brief, and only that", party="amicus")
+
+
+def test_an_amicus_brief_needs_the_court_to_have_the_case():
+    matter = play(opened(), CONTEMPT)
+    assert_refused(matter, "AmicusBriefFiled", "NoticeOfAppealFiled")
+    assert_refused(matter, "AmicusBriefFiled", "CertPetitioned", level="supreme")
+
+
+def test_a_2705b_order_runs_for_a_period_is_extended_while_in_force_and_lapses_the_day_after():
+    matter = play(opened(), [("WarrantApplied", {}), ("NondisclosureSought", {})])
+    assert_refused(matter, "NondisclosureSought", "filed by the government", party="provider")
+    assert_refused(matter, "NondisclosureOrdered", "a period ending after the order", until="2013-12-04")
+    record(matter, "NondisclosureOrdered")                                        # until 2014-03-04
+    assert_refused(matter, "NondisclosureOrdered", "made once")                    # a second first order
+    assert_refused(matter, "NondisclosureOrdered", "while the order is in force", day=91, extension=True,
+                   until="2014-06-02")                                             # 2014-03-05: too late
+    assert_refused(matter, "NondisclosureLapsed", "the day after the order's last day: 2014-03-05", day=60)
+    assert_accepted(matter, "NondisclosureOrdered", day=90, extension=True, until="2014-06-02")
+    assert_accepted(matter, "NondisclosureLapsed", day=181)                         # 2014-06-03
+    assert_refused(matter, "NondisclosureChallenged", "in force", day=182)
+
+
+def test_the_provider_challenges_a_2705b_order_and_the_court_rules_once():
+    matter = play(opened(), [("WarrantApplied", {}), ("NondisclosureSought", {}), ("NondisclosureOrdered", {})])
+    assert_refused(matter, "NondisclosureRuled", "NondisclosureChallenged")
+    assert_refused(matter, "NondisclosureChallenged", "filed by the provider", party="government")
+    assert_accepted(matter, "NondisclosureChallenged", day=30)
+    assert_refused(matter, "NondisclosureChallenged", "already pending", day=30)
+    assert_accepted(matter, "NondisclosureRuled", day=30, disposition="vacated")
+    assert matter.nondisclosure["ended"] is True
+    assert_refused(matter, "NondisclosureRuled", "a challenge still pending", day=30)
+    assert_refused(matter, "NondisclosureLapsed", "in force", day=91)

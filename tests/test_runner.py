@@ -174,3 +174,11 @@ def test_impossible_figures_are_refused(tmp_path, old, new, key):
     done = cli("run", "bad.toml", "-n", "5", cwd=tmp_path)
     assert done.returncode == 2 and f"bad.toml: {key}:" in done.stderr
     assert not (tmp_path / "docketsim.sqlite").exists()
+
+
+def test_an_extending_scenarios_figure_replaces_the_base_figure_whole():
+    """A regime's figure keeps only its own provenance (the base's `source` does not leak into it)."""
+    from sim import scenario as scenarios
+
+    refuses = scenarios.load("cloud_act").provider.refuses
+    assert refuses.p == 0.3 and refuses.source is None and refuses.assumption.startswith("with 2713 in force")

@@ -138,8 +138,11 @@ def test_a_late_2703h_motion_is_denied_unless_time_was_extended():
     extended = variant(s, provider={"comity_motion": 1.0, "comity_motion_after": Fixed(20), "seeks_extension": 1.0})
     _, by = play(extended)
     assert by["ComityMotionFiled"].timely is True and by["ComityMotionRuled"].disposition != "denied as untimely"
-    assert "[simulated regime: an executive agreement with United Kingdom assumed in force; in force only from " \
-           "2022-10-03]" in by["ComityMotionFiled"].text
+    assert "[simulated regime" not in by["ComityMotionFiled"].text  # a 2023 warrant: the agreement is in force
+    counterfactual = scenarios.load("cloud_act_executive_agreement_counterfactual")
+    _, by = play(variant(counterfactual, provider={"comity_motion": 1.0}))
+    assert "[simulated regime: an executive agreement with the United Kingdom assumed in force; in force only " \
+           "from 2022-10-03]" in by["ComityMotionFiled"].text
 
 
 @pytest.mark.parametrize("name", ["microsoft_ireland_stochastic", "cloud_act", "control_rule"])

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim import calendar
-from sim.domain import ladder, laws, periods
+from sim.domain import countries, ladder, laws, periods
 from sim.domain.procedure import AFTER_DISPOSITION, MOOTNESS_MOTIONS, OutOfOrder, Unlawful, requirement
 
 APPROXIMATE = "[date approximate]"
@@ -48,6 +48,20 @@ def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = 
     for check in CHECKS.get(name, ()):
         check(m, name, fields, out)
     return out
+
+
+def opening(m: Any) -> list[Unlawful]:
+    """What the law fixes when a matter opens: the data's country is one of the countries table, and the
+    day it counts as a qualifying foreign government follows from its agreement (or the one a
+    counterfactual assumes): 18 U.S.C. 2703(h)(1)(A), 2523 (sources §3, §9.5)."""
+    country = m.parties.get("foreign_state")
+    if country not in countries.COUNTRIES:
+        return [Unlawful("Opened", "sources §9.5", f"a country of the countries table, got {country!r}")]
+    expected = countries.qualifying_since(country, m.parties.get("agreement_assumed_from"))
+    if m.qualifying_since != expected:
+        return [Unlawful("Opened", "18 U.S.C. 2703(h)(1)(A), 2523 (sources §3, §9.5)",
+                         f"qualifying_since {expected!r} for {country}, got {m.qualifying_since!r}")]
+    return []
 
 
 def _order(m: Any, name: str, f: dict[str, Any]) -> Unlawful | None:
@@ -243,7 +257,13 @@ def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     if party not in ladder.PARTIES:
         out.append(Unlawful(name, COUNSEL, f"one of {', '.join(ladder.PARTIES)}, got {party!r}"))
         return
-    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider"}.get(name)
+    amicus = party in ("amicus", "foreign_government")
+    if amicus != (name == "AmicusBriefFiled"):
+        out.append(Unlawful(name, "sources §1, §9.3", "an amicus brief, and only that, filed by an amicus curiae or "
+                            f"the foreign government (got {party})"))
+        return
+    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider", "NondisclosureSought": "government",
+             "NondisclosureChallenged": "provider"}.get(name)
     if name == "MotionFiled":
         kind = f["kind"]
         mover = {"vacate": "provider", "compel": "government", "lift_stay": "government"}.get(kind)
@@ -283,6 +303,38 @@ def _agreement(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> Non
         label = laws.assumed_agreement(m.parties["foreign_state"], f["date"])
         if label and label not in f["text"]:
             out.append(Unlawful(name, LABELS, f"the label {label!r}"))
+    elif m.comity_by_statute_only:
+        out.append(Unlawful(name, "18 U.S.C. 2703(h)(2)(A) (sources §8.1)", "a motion under 2703(h)(2), the sole "
+                            f"basis to quash for a conflict with the laws of {m.parties['foreign_state']}, a "
+                            "qualifying foreign government when the warrant was served"))
+
+
+def _amicus(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if f["supporting"] not in ("provider", "government", "neither", ""):
+        out.append(Unlawful(name, "sources §1", f"supporting provider, government, neither or '', got "
+                            f"{f['supporting']!r}"))
+    if f["offers_mlat"] and f["party"] != "foreign_government":
+        out.append(Unlawful(name, "sources §4", "an offer to process a treaty request only from the foreign "
+                            "government"))
+
+
+NOT_TO_NOTIFY = "18 U.S.C. 2705(b) (sources §9.7)"
+
+
+def _nondisclosure(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    """A 2705(b) order runs "for such period as the court deems appropriate": to a day after it is made;
+    an extension or a challenge comes while it is in force; it lapses the day after its last day."""
+    order, date = m.nondisclosure, f["date"]
+    until = order["until"] if order else None
+    if name == "NondisclosureOrdered" and f["until"] <= date:
+        out.append(Unlawful(name, NOT_TO_NOTIFY, f"a period ending after the order ({date}), got {f['until']}"))
+    if name in ("NondisclosureOrdered", "NondisclosureChallenged") and until and (f.get("extension", True)) \
+            and date > until:
+        out.append(Unlawful(name, NOT_TO_NOTIFY, f"while the order is in force (until {until}), got {date}"))
+    if name == "NondisclosureLapsed" and until:
+        expected = (dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat()
+        if date != expected:
+            out.append(Unlawful(name, NOT_TO_NOTIFY, f"the day after the order's last day: {expected}"))
 
 
 Check = Callable[[Any, str, dict[str, Any], list[Unlawful]], None]
@@ -303,4 +355,8 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "JudgmentIssued": (_judgment_issued,),
     "FinalDisposition": (_final,),
     "ComityMotionFiled": (_agreement,),
+    "AmicusBriefFiled": (_amicus,),
+    "NondisclosureOrdered": (_nondisclosure,),
+    "NondisclosureChallenged": (_nondisclosure,),
+    "NondisclosureLapsed": (_nondisclosure,),
 }

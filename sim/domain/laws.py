@@ -1,4 +1,5 @@
-"""When the laws a scenario may assume actually came into force (docs/sources.md §1, §3, §9.5).
+"""When the laws a scenario may assume actually came into force (docs/sources.md §1, §3, §9.5); the
+executive agreements' dates are in the countries table (`sim.domain.countries`).
 
 A simulated entry dated before a law it relies on was really in force says so: its docket text
 carries `assumption_label`, so a 2013 docket citing 18 U.S.C. 2713 cannot pass for history.
@@ -14,6 +15,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from sim.domain.countries import COUNTRIES, agreement_in_force
+
 CLOUD_ACT_STATUTES = ("18 U.S.C. 2713", "18 U.S.C. 2703(h)", "18 U.S.C. 2523")
 CLOUD_ACT_ENACTED = "2018-03-23"  # Pub. L. 115-141, signed 2018-03-23 (sources §1, §3)
 
@@ -25,9 +28,6 @@ _CITED = {
     "Pub. L. 115-141": re.compile(r"115-141|CLOUD Act"),
 }
 IN_FORCE = {statute: CLOUD_ACT_ENACTED for statute in _CITED}
-
-# Executive agreements under 18 U.S.C. 2523 in force, by country (sources §3, §9.5).
-AGREEMENTS = {"United Kingdom": "2022-10-03", "Australia": "2024-01-31"}
 
 LABEL = "[simulated regime: {laws} assumed in force; not law until {date}]"
 AGREEMENT_LABEL = "[simulated regime: an executive agreement with {country} assumed in force{since}]"
@@ -51,9 +51,11 @@ def assumption_label(laws: list[str]) -> str:
 
 def assumed_agreement(country: str, date: str) -> str | None:
     """The label an entry needs when it treats `country` as having a 2523 agreement in force on
-    `date` and it had none then (None when it had)."""
-    since = AGREEMENTS.get(country)
+    `date` and it had none then (None when it had). The in-force dates come from the countries table
+    (`sim.domain.countries`)."""
+    since = agreement_in_force(country)
     if since is not None and date >= since:
         return None
-    return AGREEMENT_LABEL.format(country=country, since=f"; in force only from {since}" if since else
+    called = COUNTRIES[country].called if country in COUNTRIES else country
+    return AGREEMENT_LABEL.format(country=called, since=f"; in force only from {since}" if since else
                                   "; none in force in reality")

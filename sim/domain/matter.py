@@ -24,7 +24,7 @@ from sim.domain.procedure import OutOfOrder, Unlawful
 from sim.domain.rules import RULES
 
 MATTER_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/matter")
-EVENT_FORMAT = 2  # the shape of stored events; a store of another format is refused (sim.store)
+EVENT_FORMAT = 3  # the shape of stored events; a store of another format is refused (sim.store). 3: amici, 2705(b)
 
 
 def matter_id(run_id: str, scenario: str, replication: int) -> UUID:
@@ -73,6 +73,7 @@ class Matter(Aggregate):
         self.dockets: dict[str, dict[str, str]] = {}      # lane -> number, caption
         self.late: dict[str, int] = {}                    # period -> seq of a late filing awaiting its consequence
         self.last_decision: dict[str, str] | None = None  # level and prevailing side of the last decision
+        self.nondisclosure: dict[str, Any] | None = None  # a 2705(b) order: until, challenged (pending), ended
         self.appealable_order: str | None = None
         self.appeal_timely: bool | None = None
         self.rehearing_petitioner: str | None = None
@@ -109,6 +110,14 @@ class Matter(Aggregate):
     def qualifying_foreign_government(self, date: str) -> bool:
         """True if on `date` the data's country counts as a qualifying foreign government (2703(h)(1)(A))."""
         return self.qualifying_since is not None and date >= self.qualifying_since
+
+    @property
+    def comity_by_statute_only(self) -> bool:
+        """True if the warrant was served while 18 U.S.C. 2703(h) was law and the data's country a
+        qualifying foreign government: a 2703(h)(2) motion is then "the sole basis for moving to quash on
+        the grounds of a conflict of law" with that country (sources §8.1)."""
+        return "18 U.S.C. 2703(h)" in self.statutes_in_force and self.served_on is not None \
+            and self.qualifying_foreign_government(self.served_on)
 
     def due(self, period: str) -> str | None:
         """The last day of an open period, after any extension (None if the period is not open)."""
@@ -210,6 +219,7 @@ class Matter(Aggregate):
         `KIND` is "court" (orders, rulings, judgments, hearings), "filing" or "outside" (off every docket)."""
 
         KIND: ClassVar[str] = "court"
+        MOVES: ClassVar[bool] = True  # the matter is then pending at the entry's level (not so for a side track)
         step: str
         sim_day: int
         date: str
@@ -334,6 +344,7 @@ class Matter(Aggregate):
     class ExtensionApplied(Filing):
         """An application to extend a running period (its key in `extends`) to `until`."""
 
+        MOVES: ClassVar[bool] = False
         extends: str
         until: str
 
@@ -343,6 +354,7 @@ class Matter(Aggregate):
     class TimeExtended(Entry):
         """The order granting an application: the period `extends` now runs to `extended_to`."""
 
+        MOVES: ClassVar[bool] = False
         extends: str
         extended_to: str
 
@@ -522,6 +534,64 @@ class Matter(Aggregate):
             matter.last_decision = {"level": "magistrate",
                                     "prevailing": "provider" if self.disposition in ("quashed", "modified")
                                     else "government"}
+
+    # Amici and the foreign government --------------------------------------------------------
+    class AmicusBriefFiled(Filing):
+        """A brief of an amicus curiae (party "amicus"), or of the data's country's government (party
+        "foreign_government"): in support of the "provider", the "government", "neither" party, or
+        "" where the record does not say; `offers_mlat` if it offers to process a treaty request."""
+
+        MOVES: ClassVar[bool] = False
+        supporting: str
+        offers_mlat: bool
+
+    # Orders not to notify (18 U.S.C. 2705(b)) ------------------------------------------------
+    class NondisclosureSought(Filing):
+        """The government applies, with the warrant, for an order that the provider not notify anyone
+        of it, for `days` days."""
+
+        MOVES: ClassVar[bool] = False
+        days: int
+
+    class NondisclosureOrdered(Entry):
+        """The order under 2705(b), in force until `until` (an `extension` of one in force, or the first)."""
+
+        MOVES: ClassVar[bool] = False
+        until: str
+        extension: bool
+
+        def apply_to(self, matter: Matter) -> None:
+            if matter.nondisclosure is None:
+                matter.nondisclosure = {"until": self.until, "challenged": False, "ended": False}
+            matter.nondisclosure["until"] = self.until
+
+    class NondisclosureChallenged(Filing):
+        """The provider moves to vacate or modify the 2705(b) order (2703(h)(5)(B) keeps that authority)."""
+
+        MOVES: ClassVar[bool] = False
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.nondisclosure["challenged"] = True  # type: ignore[index]
+
+    class NondisclosureRuled(Entry):
+        """The ruling on the provider's motion: "vacated" (the order ends) or "denied"."""
+
+        MOVES: ClassVar[bool] = False
+        disposition: str
+
+        def apply_to(self, matter: Matter) -> None:
+            order = matter.nondisclosure
+            order["challenged"] = False  # type: ignore[index]
+            if self.disposition == "vacated":
+                order["ended"] = True  # type: ignore[index]
+
+    class NondisclosureLapsed(Outside):
+        """The 2705(b) order ran out without extension; the provider may notify its customer."""
+
+        MOVES: ClassVar[bool] = False
+
+        def apply_to(self, matter: Matter) -> None:
+            matter.nondisclosure["ended"] = True  # type: ignore[index]
 
     # Outcome ---------------------------------------------------------------------------------
     class DataDisclosed(Outside):

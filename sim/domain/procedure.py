@@ -43,6 +43,7 @@ class MatterState(Protocol):
     mlat_outcome: str | None
     statutes_in_force: list[str]
     applications: dict[str, dict[str, Any]]
+    nondisclosure: dict[str, Any] | None
 
     @property
     def pending_motions(self) -> dict[str, str]: ...
@@ -73,6 +74,11 @@ PREREQUISITES: dict[str, tuple[str, ...]] = {
     "MLATRequestExecuted": ("MLATRequestSent",),
     "MLATRequestRefused": ("MLATRequestSent",),
     "MLATRequestWithdrawn": ("MLATRequestSent",),
+    "NondisclosureSought": ("WarrantApplied",),
+    "NondisclosureOrdered": ("NondisclosureSought",),
+    "NondisclosureChallenged": ("NondisclosureOrdered",),
+    "NondisclosureRuled": ("NondisclosureChallenged",),
+    "NondisclosureLapsed": ("NondisclosureOrdered",),
 }
 
 # Motion kinds and what must be on record before each is filed.
@@ -92,6 +98,10 @@ RULINGS: dict[str, tuple[str, ...] | None] = {
     "ComityMotionRuled": ("comity",),
     "StayLifted": ("lift_stay",),
 }
+
+# The steps of an order under 18 U.S.C. 2705(b).
+ORDER_NOT_TO_NOTIFY = frozenset({"NondisclosureOrdered", "NondisclosureChallenged", "NondisclosureRuled",
+                                 "NondisclosureLapsed"})
 
 # What may follow a final disposition: production, and the ministerial steps of a remand.
 AFTER_DISPOSITION = ("DataDisclosed", "JudgmentIssued", "MandateIssued", "OrderOnRemand")
@@ -137,7 +147,11 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
         return "CertDecided (certiorari granted)"
     if event == "TimeExtended" and fields["extends"] not in matter.applications:
         return f"ExtensionApplied (an application to extend {fields['extends']}, still pending)"
-    if event in ("BriefFiled", "HearingHeld"):
+    if event in ORDER_NOT_TO_NOTIFY:
+        missing = _order_not_to_notify(matter.nondisclosure, event, fields)
+        if missing:
+            return missing
+    if event in ("BriefFiled", "HearingHeld", "AmicusBriefFiled"):
         level = fields["court_level"]
         if level in ("circuit", "en_banc"):
             return _missing(seen, ("NoticeOfAppealFiled",))
@@ -151,4 +165,19 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
             return "MLATRequestExecuted"
         if route == "warrant" and not matter.warrants_served:
             return "WarrantServed"
+    return None
+
+
+def _order_not_to_notify(order: dict[str, Any] | None, event: str, fields: dict[str, Any]) -> str | None:
+    """What a step on a 2705(b) order needs: a first order only once; an extension, a challenge or a
+    lapse only while the order is in force; a ruling only on a pending challenge."""
+    if event == "NondisclosureOrdered" and not fields["extension"]:
+        return "no NondisclosureOrdered yet (a first order is made once)" if order is not None else None
+    if event in ("NondisclosureOrdered", "NondisclosureChallenged", "NondisclosureLapsed") \
+            and (order is None or order["ended"]):
+        return "NondisclosureOrdered (an order under 18 U.S.C. 2705(b) in force)"
+    if event == "NondisclosureChallenged" and order is not None and order["challenged"]:
+        return "NondisclosureRuled (on the challenge already pending)"
+    if event == "NondisclosureRuled" and (order is None or not order["challenged"]):
+        return "NondisclosureChallenged (a challenge still pending)"
     return None

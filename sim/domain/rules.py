@@ -150,9 +150,46 @@ RULES: dict[str, Rule] = {
     "mlat_request": Rule("{treaty}", "request through both central authorities", "sources §4"),
     "mlat_execution": Rule("{treaty}", "requested state's central authority executes", "sources §4"),
     "mlat_withdrawn": Rule("{treaty}", "request withdrawn: the content is obtained otherwise", "sources §4"),
+    # Amici, the foreign government, the government's letter on new legislation
+    "amicus_circuit": Rule("FRAP 29", "brief of an amicus curiae in the court of appeals",
+                           "sources §1 (the amici of 2014); FRAP 29 not in docs/sources.md"),
+    "amicus_supreme": Rule("Sup. Ct. R. 37", "brief of an amicus curiae in the Supreme Court",
+                           "sources §1 (the amici of 2017-18); Rule 37 not in docs/sources.md"),
+    "legislation_letter": Rule("Pub. L. 115-141, Div. V; 28 U.S.C. 518(a)",
+                               "the United States informs the court of the new law", "sources §1 (2018-03-23), §9.3"),
+    # Orders not to notify
+    "nondisclosure": Rule("18 U.S.C. 2705(b)", "the provider is not to notify any other person of the warrant, "
+                          "for such period as the court deems appropriate", "sources §3, §9.7"),
+    "nondisclosure_challenge": Rule("18 U.S.C. 2705(b)", "the provider moves to vacate or modify the order",
+                                    "sources §9.7; §8.1: the CLOUD Act leaves that authority untouched"),
+    "nondisclosure_lapsed": Rule("18 U.S.C. 2705(b)", "the order's period has run and was not extended",
+                                 "sources §9.7"),
     # The matter's end: the rule that made the last ruling final, or this one when no review was open
     "final_disposition": Rule("28 U.S.C. 1291", "no further review is sought or available", "sources §1"),
 }
+
+
+# 18 U.S.C. 2703(h)(3) (sources §8.1): what a court takes into account, "as appropriate", before it
+# quashes or modifies on a 2703(h)(2) motion. "{state}" is the qualifying foreign government.
+COMITY_FACTORS: dict[str, str] = {
+    "A": "the interests of the United States, including the investigative interests of the government",
+    "B": "the interests of {state} in preventing any prohibited disclosure",
+    "C": "the likelihood, extent and nature of penalties to the provider or its employees from inconsistent "
+         "legal requirements",
+    "D": "the location and nationality of the customer and the customer's connection to the United States",
+    "E": "the nature and extent of the provider's ties to and presence in the United States",
+    "F": "the importance of the information to the investigation",
+    "G": "the likelihood of timely and effective access to it through means with less serious negative "
+         "consequences",
+    "H": "for process sought under 18 U.S.C. 3512, the investigative interests of the requesting foreign authority",
+}
+
+
+def comity_analysis(state: str) -> str:
+    """The factors of 2703(h)(3) a court weighs on a warrant sought for the United States' own
+    investigation: (A) to (G); (H) applies only to process sought for a foreign authority."""
+    weighed = "; ".join(f"({k}) {v.format(state=state)}" for k, v in COMITY_FACTORS.items() if k != "H")
+    return f"{weighed}; factor (H) does not apply (the warrant was not sought under 18 U.S.C. 3512)"
 
 
 def rule(key: str) -> Rule:

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from sim.domain.periods import PERIODS
 
+# Amicus briefs at the merits stage of each court that hears argument: the data's country's government,
+# and other amici by the side they support.
+AMICUS_LEVELS = ("circuit", "supreme")
+AMICI = ("foreign_amicus", "amici_provider", "amici_government", "amici_neither")
+
 STEPS: dict[str, str] = {
     "warrant_applied": "warrant",
     "warrant_issued": "warrant",
@@ -60,6 +65,14 @@ STEPS: dict[str, str] = {
     "mlat_withdrawn": "mlat_withdrawn",
     "disclosure": "disclosure",
     "final_disposition": "final_disposition",
+    "legislation_letter": "legislation_letter",
+    "nondisclosure_application": "nondisclosure",
+    "nondisclosure_order": "nondisclosure",
+    "nondisclosure_extension": "nondisclosure",
+    "nondisclosure_challenge": "nondisclosure_challenge",
+    "nondisclosure_ruling": "nondisclosure_challenge",
+    "nondisclosure_lapsed": "nondisclosure_lapsed",
+    **{f"{level}_{who}": f"amicus_{level}" for level in AMICUS_LEVELS for who in AMICI},
     **{f"{key}_extension_application": p.extension.rule for key, p in PERIODS.items()},
     **{f"{key}_extension": p.extension.rule for key, p in PERIODS.items()},
 }

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import simpy
 
+from sim.domain import countries
 from sim.domain.laws import CLOUD_ACT_STATUTES
 from sim.domain.matter import Matter
 from sim.engine import congress, government
@@ -41,6 +42,16 @@ class Fork:
         return self.entries[-1].originator_version if self.entries else 1
 
 
+def parties_of(s: Scenario) -> dict[str, Any]:
+    """The parties as the matter records them, with the data's country from the countries table: where
+    the data sits, the country's central authority and treaty, and any agreement the scenario assumes."""
+    country = countries.COUNTRIES[s.data.country]
+    return {**attrs.asdict(s.parties), "data_location": s.data.place, "foreign_state": country.name,
+            "foreign_state_called": country.called, "foreign_government": country.called, "amicus": "amici curiae",
+            "foreign_authority": country.central_authority, "treaty": country.treaty,
+            "agreement_assumed_from": s.data.assumed_since}
+
+
 def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None) -> Matter:
     s = scenario
     in_force = CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else ()
@@ -49,14 +60,11 @@ def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: 
               for lane, c in (("district", s.courts.district), ("circuit", s.courts.circuit),
                               ("supreme", s.courts.supreme))}
     courts["district"]["magistrate_judge"] = s.courts.magistrate_judge
-    parties = attrs.asdict(s.parties)
-    parties.update(foreign_authority=s.foreign_authority.name, treaty=s.foreign_authority.treaty)
     matter = Matter(run_id=run_id, scenario=s.name, title=s.scenario.title,
                     historical=s.on_record and script is None, replication=replication, seed=seed,
-                    start_date=s.scenario.start_date.isoformat(), parties=parties, courts=courts,
+                    start_date=s.scenario.start_date.isoformat(), parties=parties_of(s), courts=courts,
                     statutes_in_force=list(in_force),
-                    qualifying_since=s.scenario.start_date.isoformat()
-                    if s.foreign_authority.qualifying_foreign_government else None,
+                    qualifying_since=countries.qualifying_since(s.data.country, s.data.assumed_since),
                     forked_from=None if script is None else {"matter_id": script.source_id,
                                                              "seq": script.entries[-1].originator_version})
     env = simpy.Environment()

@@ -1,5 +1,5 @@
 """The foreign central authority: executes or refuses a mutual legal assistance request under the
-treaty the scenario names for the data's country."""
+treaty the countries table gives for the data's country."""
 
 from __future__ import annotations
 
@@ -11,36 +11,36 @@ from sim.engine.proceeding import Proceeding, Wait
 
 
 def _rule(p: Proceeding, key: str) -> str:
-    return RULES[key].describe().format(treaty=p.scenario.foreign_authority.treaty)
+    return RULES[key].describe().format(treaty=p.matter.parties["treaty"])
 
 
 def mutual_legal_assistance(p: Proceeding) -> Wait:
     """Request through both central authorities; True if the data is obtained and disclosed, False if
     refused, None if withdrawn because a new warrant came first."""
-    s, state = p.scenario, p.scenario.parties.foreign_state
-    authority, gov = s.foreign_authority, p.name("government")
+    s, state = p.scenario, p.scenario.data.country
+    authority, gov = p.matter.parties["foreign_authority"], p.name("government")
     requester = p.matter.parties["government"]
     try:
         yield from p.wait("mlat_request", "government", s.government.mlat_request_after)
         p.record(Matter.MLATRequestSent, "mlat_request", "foreign",
-                 f"Request for mutual legal assistance sent by {gov} to {authority.name} for the content stored in "
-                 f"{s.parties.data_location}.", rule=_rule(p, "mlat_request"), actor=requester, requested_state=state)
-        yield from p.wait("mlat_response", "foreign_authority", authority.mlat_response_after)
+                 f"Request for mutual legal assistance sent by {gov} to {authority} for the content stored in "
+                 f"{s.data.place}.", rule=_rule(p, "mlat_request"), actor=requester, requested_state=state)
+        yield from p.wait("mlat_response", "foreign_authority", s.foreign_authority.mlat_response_after)
     except simpy.Interrupt:
         if "MLATRequestSent" in p.matter.seen:
             p.record(Matter.MLATRequestWithdrawn, "mlat_withdrawn", "foreign",
                      f"{gov} withdraws its request: the content is sought under a new warrant.",
                      rule=_rule(p, "mlat_withdrawn"), actor=requester)
         return None
-    if p.occurs("foreign_authority", authority.refuses_mlat):
+    if p.occurs("foreign_authority", s.foreign_authority.refuses_mlat):
         p.record(Matter.MLATRequestRefused, "mlat_response", "foreign",
-                 f"{authority.name} declines to execute the request.", rule=_rule(p, "mlat_execution"),
-                 actor=authority.name, reason="request refused")
+                 f"{authority} declines to execute the request.", rule=_rule(p, "mlat_execution"),
+                 actor=authority, reason="request refused")
         return False
     p.record(Matter.MLATRequestExecuted, "mlat_response", "foreign",
-             f"{authority.name} executes the request; the content is produced under a local order.",
-             rule=_rule(p, "mlat_execution"), actor=authority.name)
+             f"{authority} executes the request; the content is produced under a local order.",
+             rule=_rule(p, "mlat_execution"), actor=authority)
     p.record(Matter.DataDisclosed, "disclosure", "foreign",
              f"The e-mail content is transmitted to {gov} through the central authorities.",
-             rule=_rule(p, "mlat_execution"), actor=authority.name, route="mlat")
+             rule=_rule(p, "mlat_execution"), actor=authority, route="mlat")
     return True

@@ -8,7 +8,7 @@ import datetime as dt
 from sim.domain import periods
 from sim.domain.matter import Matter
 from sim.domain.outcomes import disposition
-from sim.engine import foreign, mootness, provider, review
+from sim.engine import foreign, mootness, nondisclosure, provider, review
 from sim.engine.proceeding import Proceeding, Wait
 
 
@@ -58,11 +58,14 @@ def obtain_warrant(p: Proceeding) -> Wait:
              f"APPLICATION for a search warrant under 18 U.S.C. 2703 for the contents of an e-mail account "
              f"maintained by {p.name('provider')}, filed by {gov} ({s.parties.government_counsel}).",
              rule_key="warrant_2713" if p.law_in_force("18 U.S.C. 2713") else "warrant", party="government")
+    silence = nondisclosure.apply(p)
     court = p.courts["magistrate"]
     yield from p.wait("warrant_issued", court.actor, s.magistrate.issue_after, court)
     p.record(Matter.WarrantIssued, "warrant_issued", "magistrate",
              f"SEARCH WARRANT issued by {judge} on a showing of probable cause.",
              rule_key="warrant_2713" if p.law_in_force("18 U.S.C. 2713") else "warrant")
+    if silence is not None:
+        nondisclosure.order(p, silence)
     yield from p.wait("warrant_served", "government", s.government.serve_after)
     p.record(Matter.WarrantServed, "warrant_served", "out_of_court", f"Warrant served on {p.name('provider')}.",
              actor=p.matter.parties["government"])
@@ -119,6 +122,7 @@ def respond_to_legislation(p: Proceeding) -> Wait:
     yield p.enacted | p.closed
     if p.closed.triggered:
         return
+    p.env.process(_letter(p))
     yield from p.wait("new_warrant", "government", s.government.new_warrant_after)
     litigating = p.litigation is not None and p.litigation.is_alive
     if p.closed.triggered or p.matter.disclosed_route or not (litigating or p.seeking_content):
@@ -132,3 +136,19 @@ def respond_to_legislation(p: Proceeding) -> Wait:
         yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after)
         if p.litigation is not None and p.litigation.is_alive:
             p.litigation.interrupt("new warrant")
+
+
+def _letter(p: Proceeding) -> Wait:
+    """While the warrant is in litigation, the United States tells the court where it is pending of the new
+    law (the Solicitor General's letter of 2018-03-23, sources §1)."""
+    yield from p.wait("legislation_letter", "government", p.scenario.government.legislation_letter_after)
+    level = p.pending_level
+    if p.closed.triggered or level is None or p.litigation is None or not p.litigation.is_alive \
+            or "DismissedAsMoot" in p.matter.seen:
+        return
+    court = "the Court" if level == "supreme" else "the court"
+    p.record(Matter.BriefFiled, "legislation_letter", level,
+             f"LETTER of {review.filer(p, 'government', level)} informing {court} that the CLOUD Act (Consolidated "
+             f"Appropriations Act, 2018, Division V, Pub. L. 115-141) was enacted on {p.scenario.cloud_act.enacted}: "
+             "18 U.S.C. 2713 now requires a provider to disclose what it controls regardless of where it is stored.",
+             party="government", kind="letter on new legislation")

@@ -28,7 +28,9 @@ from sim.errors import ScenarioError
 from sim.scenario import Litigant, Pin, Scenario
 from sim.text import tidy
 
-ACTORS = ("government", "provider", *ladder.COURT_ACTORS, "congress", "foreign_authority")
+# Each draws from its own stream; side tracks (amici, the foreign government, 2705(b) orders) from theirs.
+ACTORS = ("government", "provider", *ladder.COURT_ACTORS, "congress", "foreign_authority", "foreign_government",
+          "amici", "nondisclosure")
 DESCRIPTIONS = {key: rule.describe() for key, rule in RULES.items()}
 
 
@@ -181,8 +183,8 @@ class Proceeding:
                                entry_at_least=pin.entry if pin else None, step=step, sim_day=now,
                                approximate=approximate, rule=rule or DESCRIPTIONS[rule_key or STEPS[step]],
                                text=text, inherited=None, **fields)
-        if level in ladder.LEVEL and event_class not in (Matter.ExtensionApplied, Matter.TimeExtended):
-            self.pending_level = level  # where the matter is pending (asking for time moves it nowhere)
+        if level in ladder.LEVEL and event_class.MOVES:
+            self.pending_level = level  # where the matter is pending (asking for time, a side track: nowhere)
 
     def name(self, side: str) -> str:
         """A party's name as running text gives it ("the United States")."""

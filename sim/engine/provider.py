@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from sim.domain.laws import assumed_agreement
 from sim.domain.matter import Matter
+from sim.domain.rules import comity_analysis
 from sim.engine.filings import meet
 from sim.engine.proceeding import Proceeding, Wait
-
-FACTORS = "(A)-(H)"
 
 
 def answer_warrant(p: Proceeding) -> Wait:
@@ -29,8 +28,8 @@ def answer_warrant(p: Proceeding) -> Wait:
         return "complied"
     yield from p.wait("refusal", "provider", s.provider.refusal_after)
     p.record(Matter.ProductionRefused, "refusal", "out_of_court",
-             f"{name} declines to produce the e-mail content, stored only in {s.parties.data_location}.",
-             actor=name, reason=f"content stored only in {s.parties.data_location}")
+             f"{name} declines to produce the e-mail content, stored only in {s.data.place}.",
+             actor=name, reason=f"content stored only in {s.data.place}")
     return "refused"
 
 
@@ -45,10 +44,10 @@ def _comity_motion(p: Proceeding) -> Wait:
     """Motion to quash or modify under 18 U.S.C. 2703(h)(2): within 14 days of service (or more time
     by agreement or leave); the provider preserves but need not produce while it is pending
     (2703(h)(4)); relief only on all three findings, weighing the comity factors of 2703(h)(3)."""
-    s, name, state = p.scenario, p.name("provider"), p.scenario.parties.foreign_state
+    s, name, state = p.scenario, p.name("provider"), p.matter.parties["foreign_state_called"]
     court = p.courts["magistrate"]
     timely = yield from meet(p, "comity_motion", "provider", "comity_motion", s.provider.comity_motion_after)
-    label = assumed_agreement(state, p.today)
+    label = assumed_agreement(s.data.country, p.today)
     p.record(Matter.ComityMotionFiled, "comity_motion", "magistrate",
              f"MOTION to quash or modify the warrant under 18 U.S.C. 2703(h)(2), filed by {name}: the customer is "
              f"not a United States person and does not reside in the United States, and disclosure would create a "
@@ -64,13 +63,14 @@ def _comity_motion(p: Proceeding) -> Wait:
                  rule_key="comity_untimely", motion_id="comity-1", disposition="denied as untimely")
         return "complied"
     opportunity = "the government having been afforded the opportunity to respond (2703(h)(2)(B))"
+    weighed = f"Comity analysis under 2703(h)(3): {comity_analysis(state)}."
     if quashed:
-        text = (f"ORDER QUASHING the warrant, {opportunity}: disclosure would cause the provider to violate the laws "
-                f"of {state}; weighing the comity factors of 2703(h)(3){FACTORS}, the interests of justice dictate "
-                "quashing; and the customer is not a United States person and does not reside in the United States.")
+        text = (f"ORDER QUASHING the warrant, {opportunity}. {weighed} Findings: disclosure would cause the provider "
+                f"to violate the laws of {state}; the interests of justice dictate quashing; and the customer is not "
+                "a United States person and does not reside in the United States (2703(h)(2)(B)(i)-(iii)).")
     else:
-        text = (f"ORDER DENYING the motion to quash, {opportunity}: weighing the comity factors of "
-                f"2703(h)(3){FACTORS}, the findings 2703(h)(2)(B) requires are not made.")
+        text = (f"ORDER DENYING the motion to quash, {opportunity}. {weighed} The court does not find that the "
+                "interests of justice dictate quashing or modifying the warrant (2703(h)(2)(B)(ii)).")
     p.record(Matter.ComityMotionRuled, "comity_ruling", "magistrate", text, motion_id="comity-1",
              disposition="quashed" if quashed else "denied")
     return "quashed" if quashed else "complied"

@@ -20,11 +20,20 @@ from sim.distributions import Probability
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES
-from sim.engine import mootness
+from sim.engine import amici, mootness
 from sim.engine.courts import SupremeCourt
 from sim.engine.filings import meet
 from sim.engine.proceeding import Proceeding, Wait
 
+# How a court at a level puts a doctrine, where the record gives its words (sources §1, §9.7).
+WORDS = {
+    ("magistrate", "control"): "the warrant is 'a hybrid: part search warrant and part subpoena', served on the "
+                               "provider with no officer present (18 U.S.C. 2703(g)), so it compels disclosure of "
+                               "what the provider controls, wherever it is stored (control rule)",
+    ("circuit", "location"): "18 U.S.C. 2703 'does not authorize courts to issue and enforce against U.S.-based "
+                             "service providers warrants for the seizure of customer e-mail content that is stored "
+                             "exclusively on foreign servers' (location rule)",
+}
 REASONS = {
     "location": "a warrant under 18 U.S.C. 2703 does not reach content stored exclusively abroad (location rule)",
     "control": "the warrant compels disclosure of what the provider controls, wherever it is stored (control rule)",
@@ -48,6 +57,11 @@ def authority(rule_key: str, doctrine: str) -> str | None:
         return None
     rule = RULES[rule_key]
     return f"{rule.citation}; 18 U.S.C. 2713: {rule.summary}"
+
+
+def reason(level: str, doctrine: str) -> str:
+    """Why the court at `level` decided as it did under `doctrine`."""
+    return WORDS.get((level, doctrine), REASONS[doctrine])
 
 
 def filer(p: Proceeding, side: str, level: str) -> str:
@@ -89,23 +103,27 @@ def _review(p: Proceeding) -> Wait:
 
 
 def _magistrate(p: Proceeding) -> Wait:
-    """The first challenge: the provider's motion (to vacate before 2713; a comity challenge after),
-    or the government's motion to compel; the magistrate judge's ruling."""
+    """The first challenge: the provider's motion (to vacate before 2713; a comity challenge after,
+    unless the data's country was a qualifying foreign government when the warrant was served, when
+    the 2703(h)(2) motion was the sole basis for one), or the government's motion to compel; the
+    magistrate judge's ruling."""
     s, provider = p.scenario, p.name("provider")
     court = p.courts["magistrate"]
-    if p.occurs("provider", s.provider.challenges):
+    challenges = p.occurs("provider", s.provider.challenges)
+    if challenges and not p.matter.comity_by_statute_only:
         yield from p.wait("motion_to_vacate", "provider", s.provider.motion_after)
         if p.law_in_force("18 U.S.C. 2713"):
             kind, mover = "comity", "provider"
             p.record(Matter.ComityMotionFiled, "comity_challenge", "magistrate",
                      f"MOTION to quash the warrant on grounds of international comity, filed by {provider}: "
-                     f"disclosure would conflict with the laws of {s.parties.foreign_state}, which is not a qualifying "
-                     "foreign government (a common-law challenge, preserved by 18 U.S.C. 2703(h)(2)(A)).",
+                     f"disclosure would conflict with the laws of {p.matter.parties['foreign_state_called']}, which "
+                     "is not a qualifying foreign government (a common-law challenge, preserved by 18 U.S.C. "
+                     "2703(h)(2)(A)).",
                      party="provider", period=None, motion_id="comity-1", qualifying_foreign_government=False)
         else:
             kind, mover = "vacate", "provider"
             p.record(Matter.MotionFiled, "motion_to_vacate", "magistrate",
-                     f"MOTION to vacate the warrant in part, as to e-mail content stored in {s.parties.data_location}, "
+                     f"MOTION to vacate the warrant in part, as to e-mail content stored in {s.data.place}, "
                      f"filed by {provider}.", party="provider", motion_id="vacate-1", kind="vacate")
     else:
         yield from p.wait("motion_to_compel", "government", s.government.compel_after)
@@ -119,12 +137,13 @@ def _magistrate(p: Proceeding) -> Wait:
     if kind == "comity":
         p.record(Matter.ComityMotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'QUASHING the warrant' if granted else 'DENYING the motion to quash'}: "
-                 f"{REASONS[doctrine]}.", rule_key="common_law_comity_ruling", motion_id="comity-1",
+                 f"{reason('magistrate', doctrine)}.", rule_key="common_law_comity_ruling", motion_id="comity-1",
                  disposition="quashed" if granted else "denied")
     else:
         p.record(Matter.MotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'GRANTING' if granted else 'DENYING'} the motion to {kind}: "
-                 f"{REASONS[doctrine]}.", rule=authority("magistrate_ruling", doctrine), motion_id=f"{kind}-1",
+                 f"{reason('magistrate', doctrine)}.", rule=authority("magistrate_ruling", doctrine),
+                 motion_id=f"{kind}-1",
                  disposition="granted" if granted else "denied")
     return winner
 
@@ -145,7 +164,7 @@ def _district(p: Proceeding, objector: str, respondent: str) -> Wait:
                  "the magistrate judge's order stands.", rule_key="objection_untimely",
                  disposition="overruled as untimely", final_order=False, prevailing=respondent)
         return respondent, True
-    yield from p.wait("objection_response", respondent, p.litigant(respondent).brief_after)
+    yield from p.wait("objection_response", respondent, p.litigant(respondent).objection_response_after)
     p.record(Matter.BriefFiled, "objection_response", "district",
              f"MEMORANDUM in support of the magistrate judge's order, filed by {p.name(respondent)}.",
              party=respondent, kind="response to objection")
@@ -207,14 +226,18 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         yield from p.wait(step, side, p.litigant(side).brief_after)
         p.record(Matter.BriefFiled, step, "circuit", f"BRIEF for {label} {p.matter.parties[side]}, FILED.", party=side,
                  kind=f"brief for {label}")
+        if side == appellant:
+            amici.file(p, "circuit")
     yield from p.wait("circuit_argument", court.actor, coa.argument_after, court)
     p.record(Matter.HearingHeld, "circuit_argument", "circuit",
              f"ORAL ARGUMENT heard before {p.matter.judge('circuit')}.", kind="oral argument")
     yield from p.wait("panel_decision", court.actor, coa.decision_after, court)
     winner, doctrine = decide(p, court.actor, coa.doctrine)
     disposition = "affirmed" if winner == appellee else "reversed"
-    p.record(Matter.PanelDecided, "panel_decision", "circuit", f"OPINION and JUDGMENT: {disposition.upper()}; "
-             f"{REASONS[doctrine]}.", rule=authority("panel_decision", doctrine), disposition=disposition,
+    words = "REVERSED, VACATED and REMANDED" if disposition == "reversed" and "ContemptHeld" in p.matter.seen \
+        else disposition.upper()
+    p.record(Matter.PanelDecided, "panel_decision", "circuit", f"OPINION and JUDGMENT: {words}; "
+             f"{reason('circuit', doctrine)}.", rule=authority("panel_decision", doctrine), disposition=disposition,
              doctrine=doctrine, prevailing=winner)
     level, loser = "circuit", other(winner)
     if not p.occurs(loser, p.litigant(loser).petitions_rehearing):
@@ -286,6 +309,7 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              actor="The Court", granted=granted)
     if not granted:
         return respondent, level
+    amici.file(p, "supreme")
     grant = p.day
     yield from p.until("supreme_argument", lambda: court.argument(
         grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after))))
