@@ -31,8 +31,8 @@ DEFAULT_BASE = "microsoft_ireland_stochastic"
 COMMON = ("government.route", "cloud_act.enacted", "magistrate.doctrine", "district_court.doctrine",
           "court_of_appeals.doctrine", "court_of_appeals.en_banc_grant", "supreme_court.doctrine",
           "supreme_court.cert_grant.government", "supreme_court.cert_grant.provider", "provider.refuses",
-          "provider.challenges", "provider.complies_after_loss", "parties.data_location",
-          "foreign_authority.qualifying_foreign_government", "foreign_authority.mlat_response_after",
+          "provider.challenges", "provider.complies_after_loss", "data.country",
+          "foreign_authority.mlat_response_after",
           "foreign_authority.refuses_mlat")
 PIN = "a date YYYY-MM-DD, or { date, entry, approximate, extension_days, note }"
 _PART_KINDS = {"days": "days", "low": "days", "mode": "days", "high": "days", "median": "days",
@@ -117,10 +117,12 @@ def _walk(obj: Any, cls: type, prefix: str, data: Any, scenario: Scenario,
         value = getattr(obj, field.name)
         raw = data.get(field.name) if isinstance(data, dict) else None
         table = getattr(parse, "table", None)
-        if table is not None:
-            yield from _walk(value, table, f"{path}.", raw, scenario, origins)
-        elif kind_of(parse) == "pins":
+        if kind_of(parse) == "pins":
             yield from _pins(value, raw or {}, scenario, origins)
+        elif table is not None and value is not None:
+            yield from _walk(value, table, f"{path}.", raw, scenario, origins)
+        elif table is not None:  # an optional table the scenario leaves out, e.g. data.assume_agreement
+            yield _key(path, kind_of(parse), None, None, field.metadata["doc"], scenario, origins, field.default)
         else:
             yield _key(path, kind_of(parse), value, raw, field.metadata["doc"], scenario, origins, field.default)
             if isinstance(value, Provenance) and isinstance(raw, dict):

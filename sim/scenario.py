@@ -320,6 +320,7 @@ class Parties:
     united_states_party: bool = _field(_flag, doc="true if the United States is a party (FRAP 4, 40)")
 
 
+@_kind("country")
 def _country(value: Any) -> str:
     if not isinstance(value, str) or value not in countries.COUNTRIES:
         raise _Invalid("", f"unknown country {_show(value)}; expected one of {countries.known()} "
