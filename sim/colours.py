@@ -26,6 +26,7 @@ BUNDLED = {  # Okabe & Ito (2008); their yellow is left out (too faint on white)
     "cloud_act": "#009e73",
     "cloud_act_executive_agreement": "#56b4e9",
     "provider_complies": "#cc79a7",
+    "cloud_act_executive_agreement_counterfactual": "#9467bd",  # outside Okabe-Ito, which has no eighth tone
 }
 # For every other name: Paul Tol's "muted" and "dark" tones, none close to a bundled colour.
 OTHERS = ("#332288", "#44aa99", "#999933", "#882255", "#ddcc77", "#cc6677", "#661100", "#777777")

@@ -253,7 +253,7 @@ def run_scenario(run: Run) -> Scenario:
                            run.scenario_hash)
     except UserError as e:
         raise UserError(f"run {run.id}: its scenario is no longer loadable: {e}") from None
-    return attrs.evolve(loaded, scenario=attrs.evolve(loaded.scenario, name=name), data=run.scenario_data)
+    return attrs.evolve(loaded, scenario=attrs.evolve(loaded.scenario, name=name), tables=run.scenario_data)
 
 
 def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:

@@ -13,7 +13,7 @@ from sim.store import open_store
 from tests.conftest import ROOT, cli
 
 COMMANDS = ("scenarios", "validate", "keys", "new", "run", "runs", "docket", "replay", "fork", "compare", "report",
-            "audit", "bench", "demo")
+            "audit", "stages", "calibrate", "bench", "demo")
 
 
 def main(capsys, *args: str) -> tuple[int, str, str]:
@@ -44,6 +44,8 @@ BAD = [
     ("report", ["report", "--store", "memory://"]),
     ("report", ["report", "--latest", "--store", "memory://"]),
     ("audit", ["audit", "--store", "memory://"]),
+    ("stages", ["stages", "--store", "memory://"]),
+    ("calibrate", ["calibrate", "nowhere"]),
     ("bench", ["bench", "-n", "5"]),
     ("demo", ["demo", "--store", "ftp://nowhere"]),
 ]
