@@ -134,6 +134,14 @@ def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]
         for process in processes:
             with contextlib.suppress(Exception):
                 process.join(1)
+                if process.is_alive():
+                    process.kill()
+                    process.join(1)
+        # A worker ended while sending its result leaves part of a message in the pipe, and the pool's
+        # manager thread would wait for the rest for ever (a hang seen about once in ten SIGTERMs): with
+        # every worker gone, closing our own end of the pipe turns that wait into end-of-file.
+        with contextlib.suppress(Exception):
+            executor._result_queue._writer.close()  # type: ignore[attr-defined]
         executor.shutdown(wait=True, cancel_futures=True)  # quick: the workers are gone
         raise
     executor.shutdown(wait=True)

@@ -93,7 +93,8 @@ def test_a_full_disk_stops_the_run_in_one_line_and_resume_completes_it_after_spa
     with mounted(disk, "-t", "tmpfs", "-o", "size=3m", "tmpfs"):
         full = cli("run", SCENARIO, "-n", "1500", "--seed", "3", "--jobs", "2", "--store", url, cwd=tmp_path)
         line = one_line(full, 1, url, "the disk is full", "--resume")
-        run_id = line.rsplit(" ", 1)[1]
+        assert line.endswith(f" --store {url}")  # the hint finishes the run where it was stored
+        run_id = line.split("--resume ")[1].split()[0]
         assert "incomplete" in cli("runs", "--store", url, cwd=tmp_path).stdout
         _mount("-o", "remount,size=128m", str(disk))
         resumed = cli("run", "--resume", run_id, "--out", "resumed", "--store", url, cwd=tmp_path)

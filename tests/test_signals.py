@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from tests.conftest import cli, popen
 
 SCENARIO = "cloud_act"
 MESSAGE = re.compile(r"^run\.py run: (.*?)([\d,]+) of ([\d,]+) replications stored whole; "
-                     r"finish with: python run\.py run --resume (\S+)$")
+                     r"finish with: python run\.py run --resume (\S+)(?: --store (\S+))?$")
 
 
 def wait_for_stored(store_url: str, at_least: int, timeout: float = 120) -> None:
@@ -45,7 +47,7 @@ def check_stop(done: tuple[int, str, str], store_url: str, status: int, cause: s
     assert code == status and len(lines) == 1 and "Traceback" not in stderr, stderr
     found = MESSAGE.match(lines[0])
     assert found, lines[0]
-    assert cause in found.group(1)
+    assert cause in found.group(1) and found.group(5) == store_url  # the hint names the store it was stored in
     store = open_store(store_url)
     run = store.run(found.group(4))
     assert int(found.group(2).replace(",", "")) == stored_prefix(store, run) and run.finished_at is None
@@ -110,3 +112,28 @@ def test_a_dead_worker_ends_the_run_in_one_line_and_resume_finishes_it(tmp_path)
     resumed = cli("run", "--resume", run_id, "--store", url, cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     assert open_store(url).run(run_id).finished_at
+
+
+PARTIAL_RESULT = """
+import struct, time
+from sim import runner
+from sim.scenario import load
+scenario = load("cloud_act")
+try:
+    with runner._pool(2, (scenario, "00000000-0000-0000-0000-000000000000", 0, None)) as executor:
+        executor.submit(runner._play_batch, (0, 1)).result()
+        # what a worker killed in the middle of sending its result leaves: a header, not its message
+        executor._result_queue._writer._send(struct.pack("!i", 1000))
+        time.sleep(0.5)
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    print("stopped", flush=True)
+"""
+
+
+def test_a_result_cut_off_by_a_dying_worker_does_not_hang_the_stop(tmp_path):
+    """A worker ended while sending its result (about one SIGTERM in ten did this) left the pool's manager
+    thread waiting for the rest of the message, and the run hung instead of stopping."""
+    done = subprocess.run([sys.executable, "-c", PARTIAL_RESULT], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout == "stopped\n", done.stderr
