@@ -6,6 +6,7 @@ labelled with its section. Read from stored events alone (`sim.stages`), one mat
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterable
 from typing import Any
 
@@ -80,12 +81,12 @@ class Calibration:
 
 class _Gathered:
     """What a pass over a run's stored matters keeps: one number per matter per stage, and the few more the
-    published statistics ask for."""
+    published statistics ask for (compact arrays: a few bytes a matter, as the run's tally keeps)."""
 
     def __init__(self) -> None:
-        self.days: dict[str, list[int]] = {stage: [] for stage in STAGES}
-        self.grants: dict[str, list[bool]] = {"government": [], "provider": []}
-        self.argued: list[int] = []
+        self.days: dict[str, array[int]] = {stage: array("i") for stage in STAGES}
+        self.grants: dict[str, array[int]] = {"government": array("b"), "provider": array("b")}
+        self.argued: array[int] = array("i")
         self.matters = 0
 
     def add(self, events: list[Any]) -> None:
@@ -98,7 +99,7 @@ class _Gathered:
             if name == "CertPetitioned":
                 petitioner = e.party
             elif name == "CertDecided" and petitioner is not None:
-                self.grants[petitioner].append(bool(e.granted))
+                self.grants[petitioner].append(int(bool(e.granted)))
             elif name == "HearingHeld" and e.court_level == "supreme":
                 argued = dt.date.fromisoformat(e.date)
             elif name == "SupremeCourtDecided" and argued is not None:
