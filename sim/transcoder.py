@@ -31,7 +31,7 @@ class OrjsonTranscoder(JSONTranscoder):
     """The library's JSON transcoder, encoding with orjson."""
 
     def encode(self, obj: Any) -> bytes:
-        if isinstance(obj, dict) and not any(isinstance(value, UUID) for value in obj.values()):
+        if isinstance(obj, dict) and UUID not in {type(value) for value in obj.values()}:
             try:
                 # orjson's bytes keep the buffer it wrote into (8 KiB or more, whatever their length): an exact
                 # copy, or a stored event costs its writer and an in-memory store twelve times its size
