@@ -35,7 +35,7 @@ from uuid import UUID
 import attrs
 from eventsourcing.persistence import PersistenceError
 
-from reports import terminal, viewer
+from reports import terminal
 from reports.build import SweepPoint, build_report, incomplete, run_label, sweep_values
 from sim import authoring, interrupts
 from sim import scenario as scenarios
@@ -255,6 +255,8 @@ def cmd_docket(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     matter_id = _matter_id(args, store)
     if args.format == "html":
+        from reports import viewer  # Jinja2 and the report's templates only for the page
+
         page = viewer.matter_page(store, matter_id, args.as_of)
         if args.out is None:
             sys.stdout.write(page)
