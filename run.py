@@ -404,8 +404,8 @@ def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
     if not settings:
         return scenario
     changed = scenarios.with_settings(scenario, settings)
-    label = f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]"
-    return attrs.evolve(changed, scenario=attrs.evolve(changed.scenario, name=label))
+    return _renamed(changed, f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]",
+                    changed.scenario.title)
 
 
 def _is_run_id(text: str) -> bool:

@@ -62,7 +62,10 @@ def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:
 def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
     """The docket of the newest run of a historical scenario as recorded (not a fork of it, nor a run with
     changed settings); empty if there is none."""
-    run = historical_run(store)
+    return _docket_of(store, historical_run(store))
+
+
+def _docket_of(store: DocketStore, run: Run | None) -> list[dict[str, Any]]:
     return timeline(store.matter_events(str(run.matter_ids()[0]))) if run else []
 
 
@@ -76,12 +79,11 @@ def historical_run(store: DocketStore) -> Run | None:
     return None
 
 
-def calibration_of(store: DocketStore, runs: list[Run]) -> Calibration | None:
+def calibration_of(store: DocketStore, runs: list[Run], historical: Run | None) -> Calibration | None:
     """The calibration of the report's first stochastic run (else its first simulated run) against the
-    historical case in the store; None when either is missing."""
+    historical run; None when either is missing."""
     simulated = [r for r in runs if r.scenario_data.get("scenario", {}).get("kind") != HISTORICAL_KIND]
     stochastic = [r for r in simulated if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
-    historical = historical_run(store)
     if not simulated or historical is None:
         return None
     return calibrate(store, (stochastic or simulated)[0], historical)
@@ -129,10 +131,11 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
         key, points = sweep
         sweep_arg = {"key": key, "points": [(p.value, tallies[p.run_id].summary()) for p in points],
                      "scenario": points[0].scenario}
+    historical = historical_run(store)  # found once: its docket and the calibration's real case
     return write_report(out_dir, runs=gathered, pairs=summary["paired_differences"],
-                        historical_entries=historical_entries(store), timelines=timelines, seed=seed,
+                        historical_entries=_docket_of(store, historical), timelines=timelines, seed=seed,
                         n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg,
-                        calibration=calibration_of(store, runs))
+                        calibration=calibration_of(store, runs, historical))
 
 
 def incomplete(store: DocketStore, run_ids: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from reports import charts, measures
 from reports.calibration import chart_stages
 from sim import __version__
 from sim.calibration import Calibration, inside_band
-from sim.colours import palette
+from sim.colours import colour, palette
 from sim.domain import countries
 from sim.projections import LEVELS
 from sim.scenario import Scenario
@@ -189,17 +189,16 @@ class _Charts:
 def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
           historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]], seed: charts.Seed,
           n: int | Sequence[int], sweep: Mapping[str, Any] | None,
-          calibration: Calibration | None = None) -> list[dict[str, str]]:
+          calibration: Calibration | None, colours: Mapping[str, str]) -> list[dict[str, str]]:
     """Every chart that applies, saved into `out`; what the page shows of each, in page order."""
     rows = {r["scenario"].name: r["rows"] for r in runs}
     titles = {r["scenario"].name: r["scenario"].scenario.title for r in runs}
-    colours = palette([*rows, *([sweep["scenario"]] if sweep else [])])
     shown = _Charts(out)
     historical_days = charts.days_to_final_disposition(historical_entries) or charts.HISTORICAL_DAYS
     if historical_entries:
         shown.add("timeline-historical", charts.case_timeline(
             historical_entries, "Microsoft Corp. v. United States, as recorded (2013\u20132018)",
-            scenario="historical record", colour=palette(["microsoft_ireland_2013"])["microsoft_ireland_2013"]),
+            scenario="historical record", colour=colour("microsoft_ireland_2013")),
             "The real case, court by court: each bar runs from the first to the last docket entry before that "
             f"court; diamonds mark rulings and other key events. {historical_days:,} days passed from the warrant "
             "(4 December 2013) to the final disposition, the dismissal as moot (17 April 2018); the e-mails were "
@@ -260,8 +259,8 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep, calibration)
     colours = palette([*(r["scenario"].name for r in runs), *([sweep["scenario"]] if sweep else [])])
+    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep, calibration, colours)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["breakable"] = breakable
