@@ -55,13 +55,16 @@ def is_business_day(day: date) -> bool:
     return not is_court_closed(day)
 
 
+@cache
 def roll_forward(day: date) -> date:
-    """The last day of a period, continued to the next day that is not a weekend or legal holiday."""
+    """The last day of a period, continued to the next day that is not a weekend or legal holiday
+    (remembered: every deadline and court sitting asks, and a matter spans a few thousand days)."""
     while is_court_closed(day):
         day += timedelta(days=1)
     return day
 
 
+@cache
 def roll_back(day: date) -> date:
     """The business day on or before `day`."""
     while is_court_closed(day):

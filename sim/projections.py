@@ -181,10 +181,21 @@ def outcome_row(events: list[Any]) -> dict[str, Any]:
     never reached a court (e.g. the MLAT route). `reached` (every level the matter came before, in
     order) is for tallies; outcomes.csv has exactly `OUTCOME_KEYS`.
     """
-    opened = events[0]
-    disclosed = next((e for e in events if isinstance(e, Matter.DataDisclosed)), None)
-    final = next((e for e in events if isinstance(e, Matter.FinalDisposition)), None)
-    reached = {e.court_level for e in events if isinstance(e, Matter.Entry)}
+    opened, disclosed, final, contempt, mooted = events[0], None, None, False, False
+    reached: set[str] = set()
+    entries = 0
+    for e in events:  # one pass: a row is made for every replication stored
+        if not isinstance(e, Matter.Entry):
+            continue
+        entries += 1
+        reached.add(e.court_level)
+        kind = type(e)
+        if kind is Matter.DataDisclosed:
+            disclosed = disclosed or e
+        elif kind is Matter.FinalDisposition:
+            final = final or e
+        contempt = contempt or kind is Matter.ContemptHeld
+        mooted = mooted or kind is Matter.DismissedAsMoot
     highest = next((level for level in reversed(LEVELS) if level in reached), "none")
     return {
         "run_id": opened.run_id, "scenario": opened.scenario, "replication": opened.replication,
@@ -192,9 +203,7 @@ def outcome_row(events: list[Any]) -> dict[str, Any]:
         "route": disclosed.route if disclosed else "none",
         "days_to_disclosure": disclosed.sim_day if disclosed else None, "highest_court": highest,
         "final_disposition": final.disposition if final else "",
-        "contempt": any(isinstance(e, Matter.ContemptHeld) for e in events),
-        "mooted": any(isinstance(e, Matter.DismissedAsMoot) for e in events),
-        "entries": sum(isinstance(e, Matter.Entry) for e in events),
+        "contempt": contempt, "mooted": mooted, "entries": entries,
         "sanctioned": bool(final and final.disposition in IN_SANCTIONS),
         "reached": [level for level in LEVELS if level in reached],
     }

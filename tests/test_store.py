@@ -3,6 +3,8 @@ atomicity, the same outcomes on either store."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -199,3 +201,49 @@ def test_a_stored_event_costs_about_its_own_size_in_memory():
         tracemalloc.stop()
     size = sum(len(s.state) + len(s.topic) for s in stored)
     assert held < 2 * size + 16 * 1024, (held, size)
+
+
+def test_an_entry_takes_exactly_its_fields_stays_frozen_and_survives_the_store():
+    """Entries are built in one step (`Matter`'s own `__init__` for them): a missing or unknown field is
+    refused by name, the event cannot be changed, and storing and reading it back gives it unchanged."""
+    from uuid import uuid4
+
+    from sim.domain.matter import Matter
+    from sim.scenario import load
+    from sim.store import DocketStore
+
+    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    stored, _ = runner.play(load("microsoft_ireland_stochastic"), str(uuid4()), 0, 0, mapper, None)
+    events = [mapper.to_domain_event(s) for s in stored]
+    entry = events[1]
+    fields = dict(vars(entry))
+    with pytest.raises(TypeError, match=r"missing \['text'\], unexpected \['txt'\]"):
+        type(entry)(**{("txt" if k == "text" else k): v for k, v in fields.items()})
+    rebuilt = type(entry)(**fields)
+    assert rebuilt == entry and vars(rebuilt) is not fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rebuilt.text = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="non-UUID originator_id"):
+        type(entry)(**dict(fields, originator_id="not a uuid"))
+    assert [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events] == events
+    assert all(isinstance(e, Matter.Entry) for e in events[1:])
+
+
+@pytest.mark.parametrize("stamp", [
+    dt.datetime(2026, 11, 30, 3, 4, 5, 123456, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 30, tzinfo=dt.UTC),  # no microseconds: none written, as isoformat does
+    dt.datetime(2026, 11, 30, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(seconds=37))),  # the library's path
+    dt.datetime(2026, 11, 30, 3, 4, 5, 7),
+])
+def test_timestamps_are_written_as_the_library_writes_them(stamp):
+    from eventsourcing.persistence import JSONTranscoder
+
+    from sim.store import DocketStore
+
+    ours = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper.transcoder
+    library = JSONTranscoder()
+    for transcoding in ours.types.values():
+        library.register(transcoding)
+    data = {"date": "2016-07-14", "timestamp": stamp}
+    assert ours.encode(data) == library.encode(data)
+    assert ours.decode(ours.encode(data)) == data

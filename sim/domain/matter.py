@@ -11,6 +11,7 @@ mutate state: they run again every time a matter is rebuilt.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -198,8 +199,8 @@ class Matter(Aggregate):
             at = text.find(" [date approximate]")
             label = laws.assumption_label(assumed)
             fields["text"] = f"{text[:at]} {label}{text[at:]}" if at >= 0 else f"{text} {label}"
-        self.copy(event_class, dict(fields, court_level=level, date=date, actor=actor,
-                                    counterfactual=not self.historical, **header), derived=True)
+        fields.update(header, court_level=level, date=date, actor=actor, counterfactual=not self.historical)
+        self.copy(event_class, fields, derived=True)
 
     def copy(self, event_class: type[Matter.Entry], fields: dict[str, Any], derived: bool = False) -> None:
         """Record an entry whose header is already complete (a fork's copy of a source entry)."""
@@ -207,6 +208,16 @@ class Matter(Aggregate):
         if found:
             raise found[0]
         self.trigger_event(event_class, **fields)
+
+    def trigger_event(self, event_class: type[Any], **fields: Any) -> None:
+        """The library's `trigger_event` (the next version, a timestamp, `mutate`, then pending) without
+        its defensive copy of the keyword arguments, which are this call's own."""
+        fields.update(originator_id=self.id, originator_version=self.version + 1)
+        if fields.get("timestamp") is None:
+            fields["timestamp"] = event_class.create_timestamp()
+        new_event = event_class(**fields)
+        new_event.mutate(self)
+        self.pending_events.append(new_event)
 
     def next_entry_number(self, docket_number: str, at_least: int | None = None) -> int:
         """The next entry number on a docket (a pinned number may skip ahead, never back)."""
@@ -617,5 +628,27 @@ Matter.ENTRY_TYPES.update(
      if isinstance(value, type) and issubclass(value, Matter.Entry)
      and value not in (Matter.Entry, Matter.Filing, Matter.Outside)}
 )
+
+
+def _constructed_at_once(event_class: type[Matter.Entry]) -> None:
+    """Give an entry class an `__init__` that takes exactly its fields, by keyword, and sets them in one
+    step (the keyword arguments become its `__dict__`, as when the library's mapper rebuilds a stored
+    event). The library's events are frozen dataclasses, whose generated `__init__` sets each of an
+    entry's two dozen fields through `object.__setattr__` (a tenth of a replication's time); the event
+    is as frozen and as checked as before (the library's `__post_init__` still runs)."""
+    names = frozenset(field.name for field in dataclasses.fields(event_class))
+
+    def __init__(self: Matter.Entry, **fields: Any) -> None:
+        if fields.keys() != names:
+            missing, unexpected = sorted(names - fields.keys()), sorted(fields.keys() - names)
+            raise TypeError(f"{event_class.__name__}: missing {missing}, unexpected {unexpected}")
+        object.__setattr__(self, "__dict__", fields)  # as the library's mapper rebuilds a stored event
+        self.__post_init__()
+
+    event_class.__init__ = __init__  # type: ignore[method-assign]
+
+
+for _entry_class in Matter.ENTRY_TYPES.values():
+    _constructed_at_once(_entry_class)
 
 __all__ = ["EVENT_FORMAT", "Matter", "OutOfOrder", "Unlawful", "matter_id"]

@@ -40,6 +40,21 @@ def actor_stream(seed: int, actor: str) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+class Streams(dict[str, random.Random]):
+    """The actors' streams of one replication, each made the first time its actor draws (a replication
+    seldom needs all of them, and making one costs a hash and a seeding)."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self.seed = seed
+
+    def __missing__(self, actor: str) -> random.Random:
+        if actor not in ACTORS:
+            raise KeyError(actor)
+        stream = self[actor] = actor_stream(self.seed, actor)
+        return stream
+
+
 Wait = Generator[simpy.Event, Any, Any]
 Target = Callable[[], dt.date]
 
@@ -53,7 +68,7 @@ class Proceeding:
     script: Script | None = None  # a fork's source entries, while they are being copied
     calendar: Calendar = attrs.field(init=False)
     courts: dict[str, Court] = attrs.field(init=False)
-    streams: dict[str, random.Random] = attrs.field(init=False)
+    streams: Streams = attrs.field(init=False)
     enacted: simpy.Event = attrs.field(init=False)      # the CLOUD Act became law
     closed: simpy.Event = attrs.field(init=False)       # the final disposition is recorded
     new_warrant: simpy.Event = attrs.field(init=False)  # a new warrant under the amended statute is served
@@ -67,7 +82,7 @@ class Proceeding:
     def __attrs_post_init__(self) -> None:
         self.calendar = Calendar(self.scenario.scenario.start_date)
         self.courts = courts_for(self)
-        self.streams = {actor: actor_stream(self.seed, actor) for actor in ACTORS}
+        self.streams = Streams(self.seed)
         self.enacted, self.closed, self.new_warrant = self.env.event(), self.env.event(), self.env.event()
         self.on_record = self.scenario.on_record and self.script is None
         self.copying = self.script is not None
