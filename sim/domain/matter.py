@@ -210,12 +210,12 @@ class Matter(Aggregate):
         self.trigger_event(event_class, **fields)
 
     def trigger_event(self, event_class: type[Any], **fields: Any) -> None:
-        """The library's `trigger_event` (the next version, a timestamp, `mutate`, then pending) without
-        its defensive copy of the keyword arguments, which are this call's own."""
+        """The library's `trigger_event` (the next version, a timestamp, `mutate`, then pending), with the
+        keyword arguments, this call's own, becoming the entry's fields (`Entry.of`) instead of copies."""
         fields.update(originator_id=self.id, originator_version=self.version + 1)
         if fields.get("timestamp") is None:
             fields["timestamp"] = event_class.create_timestamp()
-        new_event = event_class(**fields)
+        new_event = event_class.of(fields)
         new_event.mutate(self)
         self.pending_events.append(new_event)
 
@@ -244,6 +244,22 @@ class Matter(Aggregate):
         rule: str
         text: str
         inherited: dict[str, Any] | None  # on a fork's copies: {"matter_id": source, "seq": its position}
+
+        FIELDS: ClassVar[frozenset[str]] = frozenset()  # set for each entry class below
+
+        @classmethod
+        def of(cls, fields: dict[str, Any]) -> Matter.Entry:
+            """The entry with exactly `fields` (a missing or unknown one is refused by name), built in one
+            step: the dict becomes its `__dict__`, as when the library's mapper rebuilds a stored event.
+            The library's events are frozen dataclasses, whose generated `__init__` sets an entry's two
+            dozen fields one by one through `object.__setattr__` (a tenth of a replication's time); the
+            entry is as frozen and as checked as before (the library's `__post_init__` still runs).
+            Calling the class, `Matter.X(**fields)`, does the same."""
+            _check_fields(cls, fields)
+            entry = object.__new__(cls)
+            object.__setattr__(entry, "__dict__", fields)
+            entry.__post_init__()
+            return entry
 
         def apply(self, matter: Matter) -> None:
             name = type(self).__name__
@@ -630,25 +646,21 @@ Matter.ENTRY_TYPES.update(
 )
 
 
-def _constructed_at_once(event_class: type[Matter.Entry]) -> None:
-    """Give an entry class an `__init__` that takes exactly its fields, by keyword, and sets them in one
-    step (the keyword arguments become its `__dict__`, as when the library's mapper rebuilds a stored
-    event). The library's events are frozen dataclasses, whose generated `__init__` sets each of an
-    entry's two dozen fields through `object.__setattr__` (a tenth of a replication's time); the event
-    is as frozen and as checked as before (the library's `__post_init__` still runs)."""
-    names = frozenset(field.name for field in dataclasses.fields(event_class))
+def _init_entry(self: Matter.Entry, **fields: Any) -> None:
+    """An entry's `__init__`: see `Matter.Entry.of`."""
+    _check_fields(type(self), fields)
+    object.__setattr__(self, "__dict__", fields)
+    self.__post_init__()
 
-    def __init__(self: Matter.Entry, **fields: Any) -> None:
-        if fields.keys() != names:
-            missing, unexpected = sorted(names - fields.keys()), sorted(fields.keys() - names)
-            raise TypeError(f"{event_class.__name__}: missing {missing}, unexpected {unexpected}")
-        object.__setattr__(self, "__dict__", fields)  # as the library's mapper rebuilds a stored event
-        self.__post_init__()
 
-    event_class.__init__ = __init__  # type: ignore[method-assign]
+def _check_fields(event_class: type[Matter.Entry], fields: dict[str, Any]) -> None:
+    if fields.keys() != event_class.FIELDS:
+        missing, unexpected = sorted(event_class.FIELDS - fields.keys()), sorted(fields.keys() - event_class.FIELDS)
+        raise TypeError(f"{event_class.__name__}: missing {missing}, unexpected {unexpected}")
 
 
 for _entry_class in Matter.ENTRY_TYPES.values():
-    _constructed_at_once(_entry_class)
+    _entry_class.FIELDS = frozenset(field.name for field in dataclasses.fields(_entry_class))
+    _entry_class.__init__ = _init_entry  # type: ignore[method-assign]
 
 __all__ = ["EVENT_FORMAT", "Matter", "OutOfOrder", "Unlawful", "matter_id"]
