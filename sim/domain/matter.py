@@ -252,7 +252,7 @@ class Matter(Aggregate):
             """The entry with exactly `fields` (a missing or unknown one is refused by name), built in one
             step: the dict becomes its `__dict__`, as when the library's mapper rebuilds a stored event.
             The library's events are frozen dataclasses, whose generated `__init__` sets an entry's two
-            dozen fields one by one through `object.__setattr__` (a tenth of a replication's time); the
+            dozen fields one by one through `object.__setattr__` (8% of a replication's instructions); the
             entry is as frozen and as checked as before (the library's `__post_init__` still runs).
             Calling the class, `Matter.X(**fields)`, does the same."""
             _check_fields(cls, fields)
