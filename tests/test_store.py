@@ -8,14 +8,19 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import tracemalloc
+from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import JSONTranscoder
 
 from sim import runner
+from sim.domain.matter import Matter
 from sim.domain.procedure import AFTER_DISPOSITION
 from sim.projections import entries
 from sim.runner import record_run
-from sim.store import Run, open_store
+from sim.scenario import load
+from sim.store import DocketStore, Run, open_store
 from tests.conftest import ROOT, cli
 
 
@@ -99,11 +104,10 @@ def test_run_provenance(memory_store, historical):
 def test_failed_replication_leaves_no_half_recorded_matter(store_url, monkeypatch):
     """Replication 100 of 150 crashes: what is stored is a prefix of whole matters, nothing of the
     crashed one, and the run stays unfinished (resumable)."""
-    from sim import scenario as scenarios
     from sim.runner import stored_prefix
 
     memory_store = open_store(store_url, create=True)
-    stochastic = scenarios.load("microsoft_ireland_stochastic")
+    stochastic = load("microsoft_ireland_stochastic")
     real = runner.simulate
 
     def failing(scenario, run_id, replication, seed, fork=None):
@@ -147,12 +151,11 @@ def test_delete_run_removes_its_matters_snapshots_and_listing_and_frees_space(tm
     import sqlite3
     from uuid import UUID
 
-    from sim import scenario as scenarios
 
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     store = open_store(url, create=True)
     kept = record_run(store, historical)
-    gone = record_run(store, scenarios.load("location_rule"), replications=300)
+    gone = record_run(store, load("location_rule"), replications=300)
     store.take_snapshot(UUID(gone.matter_ids[0]))
     def on_disk() -> int:  # the file and its write-ahead log
         return sum(p.stat().st_size for p in tmp_path.glob("s.sqlite*") if not p.name.endswith("-shm"))
@@ -171,7 +174,7 @@ def test_delete_run_removes_its_matters_snapshots_and_listing_and_frees_space(tm
     topics = [t for (t,) in con.execute("SELECT topic FROM stored_events")]
     assert sum(t.endswith("RunRemoved") for t in topics) == 1 and sum(t.endswith("RunAdded") for t in topics) == 2
     con.close()
-    again = record_run(reopened, scenarios.load("location_rule"), replications=300)
+    again = record_run(reopened, load("location_rule"), replications=300)
     assert not again.already_recorded and again.run_id == gone.run_id
     assert [str(r.id) for r in reopened.runs()] == [kept.run_id, gone.run_id]
 
@@ -182,15 +185,15 @@ def test_delete_run_in_memory_strikes_it_from_the_register(memory_store, histori
     assert memory_store.runs() == []
 
 
-def test_a_stored_event_costs_about_its_own_size_in_memory():
+@pytest.fixture
+def mapper():
+    """The store's mapper (its orjson transcoder), as a worker process has it."""
+    return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+
+
+def test_a_stored_event_costs_about_its_own_size_in_memory(mapper):
     """orjson's output kept the 8 KiB buffer it wrote into whatever its length: a worker's batch and an
     in-memory store took twelve times the events' size (851 MiB for 3,000 replications in memory://)."""
-    import tracemalloc
-
-    from sim.scenario import load
-    from sim.store import DocketStore
-
-    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
     scenario = load("microsoft_ireland_stochastic")
     runner.play(scenario, "00000000-0000-0000-0000-000000000001", 0, 0, mapper, None)  # what loads once
     tracemalloc.start()
@@ -203,22 +206,18 @@ def test_a_stored_event_costs_about_its_own_size_in_memory():
     assert held < 2 * size + 16 * 1024, (held, size)
 
 
-def test_an_entry_takes_exactly_its_fields_stays_frozen_and_survives_the_store():
-    """Entries are built in one step (`Matter`'s own `__init__` for them): a missing or unknown field is
-    refused by name, the event cannot be changed, and storing and reading it back gives it unchanged."""
-    from uuid import uuid4
-
-    from sim.domain.matter import Matter
-    from sim.scenario import load
-    from sim.store import DocketStore
-
-    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+def test_an_entry_takes_exactly_its_fields_stays_frozen_and_survives_the_store(mapper):
+    """Entries are built in one step (`Matter.Entry.of`, which the matter's trigger uses, and calling the
+    class): a missing or unknown field is refused by name, the event cannot be changed, and storing and
+    reading it back gives it unchanged."""
     stored, _ = runner.play(load("microsoft_ireland_stochastic"), str(uuid4()), 0, 0, mapper, None)
     events = [mapper.to_domain_event(s) for s in stored]
     entry = events[1]
     fields = dict(vars(entry))
     with pytest.raises(TypeError, match=r"missing \['text'\], unexpected \['txt'\]"):
         type(entry)(**{("txt" if k == "text" else k): v for k, v in fields.items()})
+    with pytest.raises(TypeError, match=r"missing \['text'\], unexpected \[\]"):
+        type(entry).of({k: v for k, v in fields.items() if k != "text"})
     rebuilt = type(entry)(**fields)
     assert rebuilt == entry and vars(rebuilt) is not fields
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -235,12 +234,8 @@ def test_an_entry_takes_exactly_its_fields_stays_frozen_and_survives_the_store()
     dt.datetime(2026, 11, 30, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(seconds=37))),  # the library's path
     dt.datetime(2026, 11, 30, 3, 4, 5, 7),
 ])
-def test_timestamps_are_written_as_the_library_writes_them(stamp):
-    from eventsourcing.persistence import JSONTranscoder
-
-    from sim.store import DocketStore
-
-    ours = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper.transcoder
+def test_timestamps_are_written_as_the_library_writes_them(mapper, stamp):
+    ours = mapper.transcoder
     library = JSONTranscoder()
     for transcoding in ours.types.values():
         library.register(transcoding)

@@ -255,10 +255,8 @@ class Matter(Aggregate):
             dozen fields one by one through `object.__setattr__` (8% of a replication's instructions); the
             entry is as frozen and as checked as before (the library's `__post_init__` still runs).
             Calling the class, `Matter.X(**fields)`, does the same."""
-            _check_fields(cls, fields)
             entry = object.__new__(cls)
-            object.__setattr__(entry, "__dict__", fields)
-            entry.__post_init__()
+            _fill(entry, fields)
             return entry
 
         def apply(self, matter: Matter) -> None:
@@ -646,17 +644,19 @@ Matter.ENTRY_TYPES.update(
 )
 
 
+def _fill(entry: Matter.Entry, fields: dict[str, Any]) -> None:
+    """Make `fields` the entry's own (see `Matter.Entry.of`), once they are exactly its class's."""
+    expected = type(entry).FIELDS
+    if fields.keys() != expected:
+        missing, unexpected = sorted(expected - fields.keys()), sorted(fields.keys() - expected)
+        raise TypeError(f"{type(entry).__name__}: missing {missing}, unexpected {unexpected}")
+    object.__setattr__(entry, "__dict__", fields)
+    entry.__post_init__()
+
+
 def _init_entry(self: Matter.Entry, **fields: Any) -> None:
-    """An entry's `__init__`: see `Matter.Entry.of`."""
-    _check_fields(type(self), fields)
-    object.__setattr__(self, "__dict__", fields)
-    self.__post_init__()
-
-
-def _check_fields(event_class: type[Matter.Entry], fields: dict[str, Any]) -> None:
-    if fields.keys() != event_class.FIELDS:
-        missing, unexpected = sorted(event_class.FIELDS - fields.keys()), sorted(fields.keys() - event_class.FIELDS)
-        raise TypeError(f"{event_class.__name__}: missing {missing}, unexpected {unexpected}")
+    """An entry's `__init__`: the keyword arguments, this call's own, become its fields."""
+    _fill(self, fields)
 
 
 for _entry_class in Matter.ENTRY_TYPES.values():
