@@ -306,7 +306,7 @@ def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[P
     def commit(group: list[Played]) -> None:
         nonlocal stored
         with interrupts.deferred():
-            store.recorder.insert_events([record for records, _ in group for record in records])
+            store.append([record for records, _ in group for record in records])
             stored += len(group)
             for _, row in group:
                 if on_row:

@@ -64,7 +64,8 @@ class Clerk:
 
     matter: Matter
 
-    def enter(self, event_class: type[Matter.Entry], day: int | None = None, level: str | None = None,
+    def enter(self, event_class: type[Matter.Entry], day: int | None = None, level: str | None = None, *,
+              party: str | None = None, actor: str | None = None, entry_at_least: int | None = None,
               **fields: Any) -> None:
         m = self.matter
         sim_day = m.last_day if day is None else day
@@ -72,5 +73,5 @@ class Clerk:
         level = level or LEVELS.get(name) or ("out_of_court" if event_class.KIND == "outside" else "magistrate")
         date = (dt.date.fromisoformat(m.start_date) + dt.timedelta(days=sim_day)).isoformat()
         fields.setdefault("rule", f"rule for {name}")
-        m.record(event_class, level=level, date=date, step=name.lower(), sim_day=sim_day, approximate=False,
-                 text=f"{name} (specimen)", inherited=None, **fields)
+        fields.update(step=name.lower(), sim_day=sim_day, approximate=False, text=f"{name} (specimen)", inherited=None)
+        m.record(event_class, fields, level=level, date=date, actor=actor, party=party, entry_at_least=entry_at_least)

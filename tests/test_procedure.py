@@ -423,8 +423,9 @@ def test_entries_are_counterfactual_unless_on_the_record_and_simulated_ones_neve
     assert simulated.pending_events[-1].counterfactual is True
     assert historical.pending_events[-1].counterfactual is False
     with pytest.raises(Unlawful, match="approximate"):
-        simulated.record(Matter.WarrantIssued, level="magistrate", date=START.isoformat(), step="s", sim_day=0,
-                         approximate=True, rule="r", text="t [date approximate]", inherited=None)
+        simulated.record(Matter.WarrantIssued, {"step": "s", "sim_day": 0, "approximate": True, "rule": "r",
+                                                "text": "t [date approximate]", "inherited": None},
+                         level="magistrate", date=START.isoformat())
 
 
 # Days, entry numbers, rebuilds -----------------------------------------------------------------

@@ -12,14 +12,15 @@ import tracemalloc
 from uuid import uuid4
 
 import pytest
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import JSONTranscoder, Mapper
 
 from sim import runner
 from sim.domain.matter import Matter
 from sim.domain.procedure import AFTER_DISPOSITION
 from sim.projections import entries
 from sim.runner import record_run
-from sim.scenario import load
+from sim.scenario import bundled_paths, load
 from sim.store import DocketStore, Run, open_store
 from tests.conftest import ROOT, cli
 
@@ -226,6 +227,27 @@ def test_an_entry_takes_exactly_its_fields_stays_frozen_and_survives_the_store(m
         type(entry)(**dict(fields, originator_id="not a uuid"))
     assert [mapper.to_domain_event(mapper.to_stored_event(e)) for e in events] == events
     assert all(isinstance(e, Matter.Entry) for e in events[1:])
+
+
+def test_every_event_is_stored_as_the_library_stores_it(mapper):
+    """Our mapper's shorter way for docket entries writes the library's bytes: every event of a run of each
+    bundled scenario (the run's provenance and register too) and a snapshot, against the library's
+    own mapper and JSON transcoder with the same transcodings."""
+    library_transcoder = JSONTranscoder()
+    for transcoding in mapper.transcoder.types.values():
+        library_transcoder.register(transcoding)
+    library = Mapper(transcoder=library_transcoder)
+    store = open_store("memory://", create=True)
+    for path in bundled_paths():
+        record_run(store, load(str(path)), seed=5, replications=3)
+    records = store.recorder.select_notifications(start=1, limit=100_000)
+    events = [mapper.to_domain_event(r) for r in records]
+    last = [e for e in events if isinstance(e, Matter.Opened)][-1]
+    events.append(Snapshot.take(store.repository.get(last.originator_id)))
+    assert {type(e).__name__ for e in events} >= {"Opened", "Created", "Snapshot", "CertPetitioned"}
+    for event in events:
+        assert mapper.to_stored_event(event) == library.to_stored_event(event), type(event).__name__
+    assert [mapper.to_stored_event(e).state for e in events[:-1]] == [r.state for r in records]
 
 
 @pytest.mark.parametrize("stamp", [

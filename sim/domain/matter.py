@@ -173,14 +173,15 @@ class Matter(Aggregate):
         last = found["extended_to"] or found["due"]
         return {"period": period, "deadline": last, "timely": date <= last, "extended_to": found["extended_to"]}
 
-    def record(self, event_class: type[Matter.Entry], *, level: str, date: str, actor: str | None = None,
-               party: str | None = None, entry_at_least: int | None = None, numbered_on: str | None = None,
-               **fields: Any) -> None:
+    def record(self, event_class: type[Matter.Entry], fields: dict[str, Any], *, level: str, date: str,
+               actor: str | None = None, party: str | None = None, entry_at_least: int | None = None,
+               numbered_on: str | None = None) -> None:
         """Record a step, deriving what the law fixes (docket number, caption, entry number, counsel,
         deadline and timeliness) and the labels (counterfactual unless on the record; a law assumed
         before it was in force) from the matter's state; raise `Unlawful` if it may not follow.
-        `numbered_on`: the day the docket this entry opens will be numbered by (a Supreme Court docket
-        takes the Term of the petition, which an application for more time precedes)."""
+        `fields`: what the recorder chose (step, sim_day, rule, text, ...); the dict becomes the entry's
+        own, not a copy. `numbered_on`: the day the docket this entry opens will be numbered by (a
+        Supreme Court docket takes the Term of the petition, which an application for more time precedes)."""
         header = self.header(event_class, level, date, party, numbered_on)
         if header["docket_number"]:
             header["entry_number"] = self.next_entry_number(header["docket_number"], entry_at_least)
@@ -207,11 +208,15 @@ class Matter(Aggregate):
         found = problems(self, event_class, fields, derived)
         if found:
             raise found[0]
-        self.trigger_event(event_class, **fields)
+        self._trigger(event_class, fields)
 
     def trigger_event(self, event_class: type[Any], **fields: Any) -> None:
-        """The library's `trigger_event` (the next version, a timestamp, `mutate`, then pending), with the
-        keyword arguments, this call's own, becoming the entry's fields (`Entry.of`) instead of copies."""
+        """The library's `trigger_event`: the keyword arguments, this call's own, are the entry's fields."""
+        self._trigger(event_class, fields)
+
+    def _trigger(self, event_class: type[Any], fields: dict[str, Any]) -> None:
+        """As the library triggers an event (the next version, a timestamp, `mutate`, then pending), with
+        `fields` becoming the entry's own (`Entry.of`) instead of copied twice through keyword arguments."""
         fields.update(originator_id=self.id, originator_version=self.version + 1)
         if fields.get("timestamp") is None:
             fields["timestamp"] = event_class.create_timestamp()

@@ -176,9 +176,10 @@ class Proceeding:
     # Recording ---------------------------------------------------------------------------------
     def record(self, event_class: type[Matter.Entry], step: str, level: str, text: str, *,
                rule_key: str | None = None, rule: str | None = None, actor: str | None = None,
-               party: str | None = None, **fields: Any) -> None:
+               party: str | None = None, numbered_on: str | None = None, **fields: Any) -> None:
         """Record a step on the matter (for a fork, while copying: the source's entry, once the engine
-        has reached the same step and decisions). On the record, every step must be pinned."""
+        has reached the same step and decisions). On the record, every step must be pinned.
+        `numbered_on`: see `Matter.record`."""
         now, _, today = self._now()
         if self.copying and self.replaying:
             assert self.script is not None
@@ -194,10 +195,10 @@ class Proceeding:
             approximate = bool(pin and pin.approximate)
             if approximate:
                 text += " [date approximate]"
-            self.matter.record(event_class, level=level, date=today, actor=actor, party=party,
-                               entry_at_least=pin.entry if pin else None, step=step, sim_day=now,
-                               approximate=approximate, rule=rule or DESCRIPTIONS[rule_key or STEPS[step]],
-                               text=text, inherited=None, **fields)
+            fields.update(step=step, sim_day=now, approximate=approximate, text=text, inherited=None,
+                          rule=rule or DESCRIPTIONS[rule_key or STEPS[step]])
+            self.matter.record(event_class, fields, level=level, date=today, actor=actor, party=party,
+                               entry_at_least=pin.entry if pin else None, numbered_on=numbered_on)
         if level in ladder.LEVEL and event_class.MOVES:
             self.pending_level = level  # where the matter is pending (asking for time, a side track: nowhere)
 
