@@ -45,7 +45,7 @@ class OrjsonTranscoder(JSONTranscoder):
         return super()._encode_obj(o)
 
     def encode(self, obj: Any) -> bytes:
-        if isinstance(obj, dict) and UUID not in {type(value) for value in obj.values()}:
+        if isinstance(obj, dict) and UUID not in map(type, obj.values()):
             try:
                 # orjson's bytes keep the buffer it wrote into (8 KiB or more, whatever their length): an exact
                 # copy, or a stored event costs its writer and an in-memory store twelve times its size

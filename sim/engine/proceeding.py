@@ -105,7 +105,7 @@ class Proceeding:
         return self._now()[2]
 
     def after(self, days: int) -> dt.date:
-        return self.day + dt.timedelta(days=days)
+        return self._now()[1] + dt.timedelta(days=days)
 
     @property
     def replaying(self) -> bool:
