@@ -4,7 +4,8 @@ Serialising every event is the workers' largest single cost after the simulation
 the same JSON (compact, UTF-8, keys in order, the library's `{"_type_": ..., "_data_": ...}` wrappers for
 datetimes) in about half the time. Reading stays with the library's decoder (it needs the object hook
 that turns those wrappers back into values). A value orjson would write differently from the library
-(a UUID, which orjson writes as a bare string) sends the event down the library's own path.
+(a UUID, which orjson writes as a bare string) sends the event down the library's own path. The
+mapper (`EventMapper`) takes a docket entry to the library's bytes without calling back into Python.
 
 >>> from eventsourcing.persistence import DatetimeAsISO
 >>> import datetime as dt
