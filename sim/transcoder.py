@@ -58,10 +58,10 @@ class OrjsonTranscoder(JSONTranscoder):
 
 class EventMapper(Mapper[UUID]):
     """The library's mapper, with a shorter way to the same bytes for an event whose class has no
-    schema version and whose only datetime is its timestamp (every docket entry): the timestamp
-    wrapped as the library's DatetimeAsISO wraps it, then the state written without a callback into
-    Python; the record made in one step. Anything else (a compressor, a cipher, a versioned class)
-    goes the library's way."""
+    schema version and whose timestamp is a datetime (every docket entry): the timestamp wrapped as
+    the library's DatetimeAsISO wraps it, so orjson writes the state without a callback into Python
+    (any other datetime still takes the transcoder's); the record made in one step. Anything else (a
+    compressor, a cipher, a versioned class) goes the library's way."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,10 +76,10 @@ class EventMapper(Mapper[UUID]):
         if topic == "":
             plain = self._quick and getattr(cls, "class_version", 1) == 1
             topic = self._topics[cls] = get_topic(cls) if plain else None
-        state = dict(domain_event.__dict__)
-        stamp = state.get("timestamp")
+        stamp = domain_event.__dict__.get("timestamp")
         if topic is None or type(stamp) is not datetime:
             return super().to_stored_event(domain_event)
+        state = dict(domain_event.__dict__)
         originator_id, version = state.pop("originator_id"), state.pop("originator_version")
         state["timestamp"] = {"_type_": DatetimeAsISO.name, "_data_": stamp.isoformat()}
         record = object.__new__(StoredEvent)  # a frozen dataclass: its fields set as its __init__ would

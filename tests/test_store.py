@@ -152,7 +152,6 @@ def test_delete_run_removes_its_matters_snapshots_and_listing_and_frees_space(tm
     import sqlite3
     from uuid import UUID
 
-
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     store = open_store(url, create=True)
     kept = record_run(store, historical)
@@ -192,6 +191,15 @@ def mapper():
     return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
 
 
+@pytest.fixture
+def library_transcoder(mapper):
+    """The library's own JSON transcoder, with the same transcodings as ours."""
+    transcoder = JSONTranscoder()
+    for transcoding in mapper.transcoder.types.values():
+        transcoder.register(transcoding)
+    return transcoder
+
+
 def test_a_stored_event_costs_about_its_own_size_in_memory(mapper):
     """orjson's output kept the 8 KiB buffer it wrote into whatever its length: a worker's batch and an
     in-memory store took twelve times the events' size (851 MiB for 3,000 replications in memory://)."""
@@ -229,13 +237,10 @@ def test_an_entry_takes_exactly_its_fields_stays_frozen_and_survives_the_store(m
     assert all(isinstance(e, Matter.Entry) for e in events[1:])
 
 
-def test_every_event_is_stored_as_the_library_stores_it(mapper):
+def test_every_event_is_stored_as_the_library_stores_it(mapper, library_transcoder):
     """Our mapper's shorter way for docket entries writes the library's bytes: every event of a run of each
     bundled scenario (the run's provenance and register too) and a snapshot, against the library's
     own mapper and JSON transcoder with the same transcodings."""
-    library_transcoder = JSONTranscoder()
-    for transcoding in mapper.transcoder.types.values():
-        library_transcoder.register(transcoding)
     library = Mapper(transcoder=library_transcoder)
     store = open_store("memory://", create=True)
     for path in bundled_paths():
@@ -256,11 +261,8 @@ def test_every_event_is_stored_as_the_library_stores_it(mapper):
     dt.datetime(2026, 11, 30, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(seconds=37))),  # the library's path
     dt.datetime(2026, 11, 30, 3, 4, 5, 7),
 ])
-def test_timestamps_are_written_as_the_library_writes_them(mapper, stamp):
+def test_timestamps_are_written_as_the_library_writes_them(mapper, library_transcoder, stamp):
     ours = mapper.transcoder
-    library = JSONTranscoder()
-    for transcoding in ours.types.values():
-        library.register(transcoding)
     data = {"date": "2016-07-14", "timestamp": stamp}
-    assert ours.encode(data) == library.encode(data)
+    assert ours.encode(data) == library_transcoder.encode(data)
     assert ours.decode(ours.encode(data)) == data
