@@ -37,25 +37,25 @@ from eventsourcing.persistence import PersistenceError
 
 from reports import terminal
 from reports.build import SweepPoint, build_report, incomplete, run_label, sweep_values
-from sim import authoring, interrupts
+from sim import interrupts
 from sim import scenario as scenarios
-from sim.audit import audit, stored_matters
-from sim.backends import fault
-from sim.calibration import calibrate
-from sim.comparison import Comparison, check_out_dir, resume, run_scenarios
 from sim.domain.procedure import Unlawful
-from sim.engine.script import ForkImpossible
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
-from sim.narrative import running, tell
-from sim.projections import entries, render_text
-from sim.recipes import load_recipe
-from sim.runner import RunInterrupted, record_run, run_scenario, source_entries, stored_prefix, usable_jobs
-from sim.stages import stage_rows, write_stages
+from sim.runs import authoring
+from sim.runs.audit import audit, stored_matters
+from sim.runs.calibration import calibrate
+from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
+from sim.runs.forks import fork
+from sim.runs.recipes import load_recipe
+from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
-from sim.store_url import hide_password
+from sim.store.backends import fault
+from sim.store.url import hide_password
+from sim.views.narrative import running, tell
+from sim.views.projections import entries, render_text
+from sim.views.stages import stage_rows, write_stages
 
-HISTORICAL = "microsoft_ireland_2013"
 CALIBRATED = "microsoft_ireland_stochastic"
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
                 "cloud_act_executive_agreement", "provider_complies")
@@ -336,59 +336,17 @@ def cmd_fork(args: argparse.Namespace) -> None:
         scenarios.with_settings(source, list(recipe.set))  # a bad change fails here, before anything is written
         with recording(args.store) as store:
             matter_id = record_run(store, source, seed=0, note=args.note).matter_ids[0]
-            _fork(store, matter_id, None, recipe.as_of, list(recipe.set), args.n or recipe.n,
-                  recipe.seed if args.seed is None else args.seed, args.jobs, args.out, args.note, recipe.title)
+            _report(*fork(store, matter_id, None, recipe.as_of, list(recipe.set), args.n or recipe.n,
+                          recipe.seed if args.seed is None else args.seed, args.jobs, args.out, terminal.progress,
+                          args.note, recipe.title))
         return
     if not args.matter_id:
         raise UserError("give a MATTER_ID (see `python run.py run`), or --recipe FILE")
     settings = [_setting(text) for text in args.set or []]
     open_store(args.store)  # a missing store fails here, before a new file would be made
     with recording(args.store) as store:
-        _fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1, args.seed or 0,
-              args.jobs, args.out, args.note)
-
-
-def _fork(store: Any, matter_id: str, after_entry: int | None, as_of: dt.date | None,
-          settings: list[tuple[str, str]], n: int, seed: int, jobs: int | None, out: str | None,
-          note: Any, title: str | None = None) -> None:
-    """Fork `matter_id` after an entry or as of a date, under its scenario with `settings` applied; the
-    fork's title is `title` (a recipe's), else one naming the fork point and the changes."""
-    source = store.matter_events(matter_id)
-    if (after_entry is None) == (as_of is None):
-        raise UserError("give exactly one of --after-entry ENTRY or --as-of DATE")
-    last = source[-1].originator_version
-    if as_of is not None:
-        seq = store.version_on(matter_id, as_of)
-    else:
-        seq = after_entry
-        if not 2 <= seq <= last:
-            raise UserError(f"--after-entry {seq} is outside the matter: its entries run from 2 to {last} "
-                            "(the `seq` of `docket --format json`)")
-    base = run_scenario(store.run(source[0].run_id))
-    scenario = scenarios.with_settings(base, settings)
-    if scenario.scenario.start_date.isoformat() != source[0].start_date:
-        raise UserError("scenario.start_date cannot change in a fork (the copied entries keep their dates)")
-    label = " ".join([f"{base.name.split('@')[0]}@{seq}", *(f"{k}={v}" for k, v in settings)])
-    when = source[seq - 1].date  # the event at version seq
-    title = title or f"{base.scenario.title}, forked on {when}" + \
-        (f": {', '.join(f'{k} = {v}' for k, v in settings)}" if settings else "")
-    scenario = _renamed(scenario, label, title)
-    fork = source_entries(store, matter_id, seq)
-    out_dir = check_out_dir(out)
-    try:
-        comparison = run_scenarios(store, [scenario], seed, n, usable_jobs(jobs, n), out_dir, terminal.progress,
-                                   fork=fork, note=note)
-    except ForkImpossible as e:
-        raise UserError(f"no play of the changed scenario reproduces the copied entries ({e}); "
-                        "fork earlier, or change something that comes later") from None
-    _report(comparison, out_dir)
-
-
-def _renamed(scenario: scenarios.Scenario, name: str, title: str) -> scenarios.Scenario:
-    """The scenario under another name and title (kept in the data a run records, so reports show them)."""
-    about = {**scenario.tables.get("scenario", {}), "name": name, "title": title}
-    return attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=name, title=title),
-                        tables={**scenario.tables, "scenario": about})
+        _report(*fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
+                      args.seed or 0, args.jobs, args.out, terminal.progress, args.note))
 
 
 def _setting(text: str) -> tuple[str, str]:
@@ -404,7 +362,7 @@ def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
     if not settings:
         return scenario
     changed = scenarios.with_settings(scenario, settings)
-    return _renamed(changed, f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]",
+    return scenarios.renamed(changed, f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]",
                     changed.scenario.title)
 
 
@@ -414,9 +372,6 @@ def _is_run_id(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-Variants = list[tuple[str, scenarios.Scenario]]
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
@@ -446,37 +401,25 @@ def _sweep(text: str, base: scenarios.Scenario) -> tuple[str, Variants]:
     for value in values:
         variant = scenarios.with_settings(base, [(key, value)], "--sweep")
         same = next((s for s in [base, *(v for _, v in variants)] if scenarios.plays_alike(s, variant)), None)
-        variants.append((value, same or _renamed(variant, f"{base.name} [{key}={value}]",
+        variants.append((value, same or scenarios.renamed(variant, f"{base.name} [{key}={value}]",
                                                  f"{base.scenario.title} ({key} = {value})")))
     return key, variants
 
 
 def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_dir: Path,
              sweep: tuple[str, Variants] | None, note: Any, stored: Sequence[str] = ()) -> Path:
-    """Record the historical case (for its docket and timeline), run the scenarios (and the sweep),
-    show the tables, and build the report from the store, stored runs (e.g. forks) first."""
-    record_run(store, scenarios.load(HISTORICAL), seed=0, note=note)
-    run_ids = list(stored)
-    for line in incomplete(store, run_ids):
+    """Run the comparison, show its tables, and build the report from the store, stored runs (e.g. forks)
+    first."""
+    for line in incomplete(store, stored):
         print(printable(line))
-    played: dict[int, dict[str, Any]] = {}  # id of a scenario object -> its run's summary
-    if loaded:
-        comparison = run_scenarios(store, loaded, seed, n, jobs, None, terminal.progress, note=note)
-        _report(comparison, None)
-        run_ids += [result.run_id for _, result, _ in comparison.runs]
-        summaries = comparison.summary["runs"]
-        played = {id(s): summary for (s, _, _), summary in zip(comparison.runs, summaries, strict=True)}
-    swept = None
-    if sweep:
-        key, variants = sweep
-        for _, variant in variants:
-            if id(variant) not in played:
-                played[id(variant)] = run_scenarios(store, [variant], seed, n, jobs, None, terminal.progress,
-                                                    note=note).summary["runs"][0]
-        rows = [(value, played[id(variant)]) for value, variant in variants]
+    run_ids, swept = compare(store, loaded, seed, n, jobs, sweep, terminal.progress,
+                             lambda comparison: _report(comparison, None), note)
+    points = None
+    if swept:
+        key, rows = swept
         terminal.console.print(terminal.sweep_table(key, loaded[0].name, rows))
-        swept = (key, [SweepPoint(loaded[0].name, value, summary["run_id"]) for value, summary in rows])
-    return build_report(store, run_ids, out_dir, swept)
+        points = (key, [SweepPoint(loaded[0].name, value, summary["run_id"]) for value, summary in rows])
+    return build_report(store, [*stored, *run_ids], out_dir, points)
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -557,7 +500,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> None:
-    from sim.bench import bench
+    from sim.runs.bench import bench
 
     bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"))
 

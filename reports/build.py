@@ -14,13 +14,13 @@ from typing import Any
 
 import attrs
 
-from sim.calibration import Calibration, calibrate
 from sim.colours import family
 from sim.errors import UserError
-from sim.projections import outcome_row, timeline
-from sim.results import OutcomeWriter, Tally, summary_document
-from sim.runner import run_scenario, stored_prefix
+from sim.runs.calibration import Calibration, calibrate
+from sim.runs.runner import run_scenario, stored_prefix
 from sim.store import DocketStore, Run
+from sim.views.projections import outcome_row, timeline
+from sim.views.results import OutcomeWriter, Tally, summary_document
 
 HISTORICAL_KIND = "historical"
 

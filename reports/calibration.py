@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reports import charts
-from sim.calibration import MONTH, Calibration, inside_band
+from sim.runs.calibration import MONTH, Calibration, inside_band
 
 
 def chart_stages(c: Calibration) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """Charts of simulated outcomes: one function per chart, each answering one question, each returning a Figure.
 
-Plain data in (outcome rows of `sim.projections.outcome_row`, summary dicts of `sim.results.Tally.summary`,
-docket entries of `sim.projections.entries`), a `matplotlib.figure.Figure` out. Figures are made
+Plain data in (outcome rows of `sim.views.projections.outcome_row`, summary dicts of `sim.views.results.Tally.summary`,
+docket entries of `sim.views.projections.entries`), a `matplotlib.figure.Figure` out. Figures are made
 without pyplot, on an Agg canvas, so no global state is kept and they are garbage collected. Each
 scenario keeps its colour in every chart and every report (`sim.colours`: taken from its name), legends
 show each scenario's title (`titles`, name -> title; the name where none is given), and every chart's
@@ -34,7 +34,7 @@ from sim import __version__
 from sim.colours import palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
-from sim.projections import LEVELS
+from sim.views.projections import LEVELS
 
 Row = Mapping[str, Any]
 RowsByScenario = Mapping[str, Sequence[Row]]

@@ -19,11 +19,11 @@ from matplotlib.figure import Figure
 from reports import charts, measures
 from reports.calibration import chart_stages
 from sim import __version__
-from sim.calibration import Calibration, inside_band
 from sim.colours import colour, palette
 from sim.domain import countries
-from sim.projections import LEVELS
+from sim.runs.calibration import Calibration, inside_band
 from sim.scenario import Scenario
+from sim.views.projections import LEVELS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 Row = Mapping[str, Any]
@@ -255,7 +255,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
     `sweep`: None or {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]},
     optionally with "measure_label" (the swept value's unit); `calibration`: the stage durations of one run
-    against the real case (`sim.calibration`), or None.
+    against the real case (`sim.runs.calibration`), or None.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """The measures of time to disclosure, named once: the terminal tables, the HTML report and the charts
-say the same words. See `sim.results` for what each counts.
+say the same words. See `sim.views.results` for what each counts.
 
 >>> within(730)
 'P(disclosed within 2 years)'
@@ -7,7 +7,7 @@ say the same words. See `sim.results` for what each counts.
 
 from __future__ import annotations
 
-from sim.results import HORIZON_DAYS, WITHIN_DAYS
+from sim.views.results import HORIZON_DAYS, WITHIN_DAYS
 
 P_DISCLOSED = "P(disclosed)"
 MEDIAN = "median days to disclosure, among disclosed matters"

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from reports import measures
 from sim.literal import printable
-from sim.projections import LEVELS
+from sim.views.projections import LEVELS
 
 console = Console(width=None if sys.stdout.isatty() else 160)
 
@@ -140,7 +140,7 @@ def sweep_table(key: str, scenario: str, points: list[tuple[str, dict[str, Any]]
 
 
 def keys_lines(keys: list[Any], value_width: int = 40) -> list[str]:
-    """A scenario's settable keys (`sim.authoring.Key`), one line each so that grep finds them: key, type,
+    """A scenario's settable keys (`sim.runs.authoring.Key`), one line each so that grep finds them: key, type,
     value now (long text shortened), the file that sets it, and its source or assumption."""
     def short(text: str) -> str:
         text = " ".join(text.split())

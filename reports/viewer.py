@@ -1,7 +1,7 @@
 """The docket viewer: one self-contained HTML page of a matter, for teaching (`docket --format html`).
 
 Built from projections of the stored events alone: the docket sheets (`docket_sheets`, `timing_note`,
-`simulated_notice`), the narration and the deadlines running at each step (`sim.narrative.steps`: the
+`simulated_notice`), the narration and the deadlines running at each step (`sim.views.narrative.steps`: the
 matter's state folded once, the deadlines read from the aggregate, never computed here or in the page's
 script), and the court lanes of `sim.domain.ladder`. The per-step data travels as JSON inside a
 ``<script type="application/json">`` element (Jinja2's ``tojson`` escapes ``<``, ``>``, ``&`` and ``'``, so
@@ -25,9 +25,9 @@ from reports.html import TEMPLATES, breakable
 from sim import __version__
 from sim.domain.ladder import FORUMS, LANES, LEVEL, OUTSIDE, lane_of
 from sim.errors import Fault, UserError
-from sim.narrative import Step, long_date, running, steps
-from sim.projections import docket_sheets, docket_text, simulated_notice, timing_note, us_date
 from sim.store import DocketStore
+from sim.views.narrative import Step, long_date, running, steps
+from sim.views.projections import docket_sheets, docket_text, simulated_notice, timing_note, us_date
 
 # The lanes outside the courts, after the courts' own (sim.domain.ladder.FORUMS), as the page names them.
 FORUM_LANES = {"congress": "Congress", "foreign": "Foreign authority", OUTSIDE: "Outside the courts"}

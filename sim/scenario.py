@@ -883,3 +883,10 @@ def _shown(path: Path) -> str:
 
 def bundled_paths() -> list[Path]:
     return sorted(SCENARIO_DIR.glob("*.toml"))
+
+
+def renamed(scenario: Scenario, name: str, title: str) -> Scenario:
+    """The scenario under another name and title (kept in the data a run records, so reports show them)."""
+    about = {**scenario.tables.get("scenario", {}), "name": name, "title": title}
+    return attrs.evolve(scenario, scenario=attrs.evolve(scenario.scenario, name=name, title=title),
+                        tables={**scenario.tables, "scenario": about})

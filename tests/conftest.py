@@ -110,8 +110,8 @@ def popen(*args: str, cwd) -> subprocess.Popen:
 
 def interrupted_run(store_url, monkeypatch, n, crash_at, scenario="microsoft_ireland_stochastic", seed=6):
     """A run cut short at replication `crash_at` (as a crash would), in process: its id."""
-    from sim import runner
-    from sim.runner import record_run, stored_prefix
+    from sim.runs import runner
+    from sim.runs.runner import record_run, stored_prefix
 
     real = runner.simulate
 

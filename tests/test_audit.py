@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import scenario as scenarios
-from sim.audit import audit_events
 from sim.distributions import Fixed, Probability
 from sim.engine import simulate
-from sim.recipes import load_recipe
-from sim.runner import record_run, replication_seed, source_entries
+from sim.runs.audit import audit_events
+from sim.runs.recipes import load_recipe
+from sim.runs.runner import record_run, replication_seed, source_entries
 from sim.store import open_store
 from tests.conftest import ROOT, cli, variant
 

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import pytest
 
 import run
-from sim import authoring
 from sim import scenario as scenarios
-from sim.comparison import run_scenarios
+from sim.runs import authoring
+from sim.runs.comparison import run_scenarios
 from sim.store import open_store
 from tests.conftest import ROOT, cli
 

@@ -14,7 +14,7 @@ import pytest
 
 from reports import build
 from sim import scenario as scenarios
-from sim.runner import record_run, usable_jobs
+from sim.runs.runner import record_run, usable_jobs
 from sim.store import open_store
 from tests.conftest import ROOT, cli, popen
 

@@ -15,10 +15,10 @@ from reports import charts
 from reports.build import build_report
 from reports.calibration import chart_stages
 from sim import scenario as scenarios
-from sim.calibration import calibrate, inside_band
-from sim.runner import record_run
-from sim.stages import STAGE_KEYS, STAGES, stage_rows, write_stages
+from sim.runs.calibration import calibrate, inside_band
+from sim.runs.runner import record_run
 from sim.store import open_store
+from sim.views.stages import STAGE_KEYS, STAGES, stage_rows, write_stages
 from tests.conftest import cli
 
 # sources §1: warrant 2013-12-04, ruling 2014-04-25, affirmed 2014-07-31, amended notice 2014-09-10, panel

@@ -16,10 +16,10 @@ from matplotlib.text import Text
 
 from reports import charts
 from sim import scenario as scenarios
-from sim.comparison import run_scenarios
-from sim.projections import outcome_row, timeline
-from sim.runner import record_run, source_entries
+from sim.runs.comparison import run_scenarios
+from sim.runs.runner import record_run, source_entries
 from sim.store import open_store
+from sim.views.projections import outcome_row, timeline
 
 REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
            "cloud_act_executive_agreement", "provider_complies")

@@ -19,9 +19,9 @@ from matplotlib.text import Annotation
 from reports import charts
 from sim import __version__, colours
 from sim import scenario as scenarios
-from sim.comparison import run_scenarios
-from sim.projections import LEVELS, outcome_row, timeline
+from sim.runs.comparison import run_scenarios
 from sim.store import open_store
+from sim.views.projections import LEVELS, outcome_row, timeline
 
 SEED = 5
 N = 100

@@ -8,7 +8,7 @@ import re
 import pytest
 
 import run
-from sim.runner import RunInterrupted
+from sim.runs.runner import RunInterrupted
 from sim.store import open_store
 from tests.conftest import ROOT, cli
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sim.runner import stored_prefix
+from sim.runs.runner import stored_prefix
 from sim.store import open_store
 from tests.conftest import cli, interrupted_run, popen
 

@@ -10,11 +10,11 @@ import json
 import pytest
 
 from sim import scenario as scenarios
-from sim.audit import audit_events
 from sim.domain import countries
 from sim.engine import simulate
 from sim.errors import ScenarioError
-from sim.runner import replication_seed
+from sim.runs.audit import audit_events
+from sim.runs.runner import replication_seed
 from tests.conftest import cli, kinds
 
 UK_2023 = [("data.country", "United Kingdom"), ("scenario.start_date", "2023-03-01"),

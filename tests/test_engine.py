@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.audit import audit_events
 from sim.distributions import Probability
 from sim.domain.procedure import AFTER_DISPOSITION
 from sim.engine import simulate
-from sim.runner import replication_seed
+from sim.runs.audit import audit_events
+from sim.runs.runner import replication_seed
 from sim.scenario import AssumedAgreement, CertGrant
 from tests.conftest import kinds, variant
 
@@ -154,7 +154,7 @@ def test_an_order_not_to_notify_is_granted_with_the_warrant_and_extended_or_laps
 
 def test_the_new_steps_are_told_in_plain_english(historical):
     from sim.distributions import Fixed
-    from sim.narrative import tell
+    from sim.views.narrative import tell
 
     matter = simulate(variant(historical, nondisclosure={"sought": 1.0, "period": Fixed(90), "challenged": 1.0,
                                                          "challenge_after": Fixed(10), "extended": 0.0}), "t", 0, 0)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from sim.estimates import mean_interval, median_difference, quantile, quantile_ranks, wilson
+from sim.views.estimates import mean_interval, median_difference, quantile, quantile_ranks, wilson
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), [

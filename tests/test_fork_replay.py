@@ -15,10 +15,10 @@ import pytest
 
 from sim import scenario as scenarios
 from sim.engine.script import payload
-from sim.narrative import running
-from sim.projections import state
-from sim.runner import record_run, source_entries
+from sim.runs.runner import record_run, source_entries
 from sim.store import open_store
+from sim.views.narrative import running
+from sim.views.projections import state
 from tests.conftest import ROOT, cli, system_tool
 
 
@@ -163,8 +163,8 @@ def test_fork_needs_no_scenario_file_but_refuses_a_scenario_no_longer_loadable(t
 
 
 def test_an_interrupted_fork_resumes_to_the_same_outcomes(recorded, tmp_path, monkeypatch):
-    from sim import runner
-    from sim.runner import resume_run
+    from sim.runs import runner
+    from sim.runs.runner import resume_run
 
     _, url, matter_id, _ = recorded
     scenario = scenarios.with_settings(scenarios.load("microsoft_ireland_2013"), [("cloud_act.enacted", "never")])

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from sim.projections import docket_sheets, entries
-from sim.runner import record_run
+from sim.runs.runner import record_run
+from sim.views.projections import docket_sheets, entries
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,7 @@ def test_the_remand_follows_the_per_curiam(events):
 
 
 def test_the_audit_finds_nothing_on_the_record(events):
-    from sim.audit import audit_events
+    from sim.runs.audit import audit_events
 
     assert audit_events(events) == []
 

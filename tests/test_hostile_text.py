@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from sim.projections import OUTCOME_KEYS
-from sim.results import OutcomeWriter
+from sim.views.projections import OUTCOME_KEYS
+from sim.views.results import OutcomeWriter
 from tests.conftest import ROOT, cli
 
 HISTORICAL = (ROOT / "scenarios" / "microsoft_ireland_2013.toml").read_text()

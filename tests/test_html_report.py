@@ -14,9 +14,9 @@ from matplotlib.image import imread
 from reports import charts
 from reports.html import write_report
 from sim import scenario as scenarios
-from sim.comparison import run_scenarios
-from sim.projections import entries, outcome_row
+from sim.runs.comparison import run_scenarios
 from sim.store import open_store
+from sim.views.projections import entries, outcome_row
 from tests.conftest import system_tool
 
 SEED = 3

@@ -12,8 +12,8 @@ from sim.distributions import Fixed, Probability
 from sim.domain.matter import Matter
 from sim.domain.outcomes import AFTER_LOSS, ENDED
 from sim.engine import simulate
-from sim.narrative import ENDINGS, sentence, steps, tell
-from sim.runner import replication_seed
+from sim.runs.runner import replication_seed
+from sim.views.narrative import ENDINGS, sentence, steps, tell
 from tests.conftest import variant
 
 # Replications per scenario: enough for the rare paths (a petition returned unfiled, a rehearing turned

@@ -13,9 +13,9 @@ import pytest
 import run
 from reports import charts, terminal
 from reports.build import historical_entries
-from sim.projections import timeline
-from sim.runner import stored_prefix
+from sim.runs.runner import stored_prefix
 from sim.store import open_store
+from sim.views.projections import timeline
 from tests.conftest import cli, interrupted_run
 
 SWEEP = "foreign_authority.mlat_response_after.median"

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from sim import scenario as scenarios
-from sim.comparison import run_scenarios
-from sim.estimates import wilson
-from sim.projections import outcome_row
-from sim.results import HORIZON_DAYS
+from sim.runs.comparison import run_scenarios
 from sim.store import open_store
+from sim.views.estimates import wilson
+from sim.views.projections import outcome_row
+from sim.views.results import HORIZON_DAYS
 
 
 @contextmanager

@@ -13,9 +13,9 @@ import time
 import pytest
 
 from sim import scenario as scenarios
-from sim.projections import OUTCOME_KEYS, outcome_row
-from sim.runner import record_run, replication_seed
+from sim.runs.runner import record_run, replication_seed
 from sim.store import open_store
+from sim.views.projections import OUTCOME_KEYS, outcome_row
 from tests.conftest import ROOT, cli
 
 STOCHASTIC = "microsoft_ireland_stochastic"

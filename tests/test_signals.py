@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import stored_prefix
+from sim.runs.runner import stored_prefix
 from sim.store import open_store
 from tests.conftest import cli, popen
 
@@ -116,7 +116,7 @@ def test_a_dead_worker_ends_the_run_in_one_line_and_resume_finishes_it(tmp_path)
 
 PARTIAL_RESULT = """
 import struct, time
-from sim import runner
+from sim.runs import runner
 from sim.scenario import load
 scenario = load("cloud_act")
 try:

@@ -15,13 +15,13 @@ import pytest
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import JSONTranscoder, Mapper
 
-from sim import runner
 from sim.domain.matter import Matter
 from sim.domain.procedure import AFTER_DISPOSITION
-from sim.projections import entries
-from sim.runner import record_run
+from sim.runs import runner
+from sim.runs.runner import record_run
 from sim.scenario import bundled_paths, load
 from sim.store import DocketStore, Run, open_store
+from sim.views.projections import entries
 from tests.conftest import ROOT, cli
 
 
@@ -105,7 +105,7 @@ def test_run_provenance(memory_store, historical):
 def test_failed_replication_leaves_no_half_recorded_matter(store_url, monkeypatch):
     """Replication 100 of 150 crashes: what is stored is a prefix of whole matters, nothing of the
     crashed one, and the run stays unfinished (resumable)."""
-    from sim.runner import stored_prefix
+    from sim.runs.runner import stored_prefix
 
     memory_store = open_store(store_url, create=True)
     stochastic = load("microsoft_ireland_stochastic")

@@ -10,11 +10,11 @@ import pytest
 
 from sim import calendar
 from sim import scenario as scenarios
-from sim.audit import audit_events
 from sim.distributions import Fixed, Probability
 from sim.engine import simulate
-from sim.projections import entries, render_text
+from sim.runs.audit import audit_events
 from sim.scenario import CertGrant
+from sim.views.projections import entries, render_text
 from tests.conftest import kinds, variant
 
 NEVER = {"enacted": None}

@@ -17,10 +17,10 @@ import pytest
 from reports.viewer import matter_page, page
 from sim import scenario as scenarios
 from sim.domain.matter import Matter
-from sim.narrative import running
-from sim.projections import entries
-from sim.runner import record_run, source_entries
+from sim.runs.runner import record_run, source_entries
 from sim.store import open_store
+from sim.views.narrative import running
+from sim.views.projections import entries
 from tests.conftest import cli
 from tests.test_html_report import BROWSER_ARGS, _browser
 

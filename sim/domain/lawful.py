@@ -3,7 +3,7 @@ the docket header the law fixes, periods and their extensions and what lateness 
 courts' calendars, who may file what, and the labels that keep simulation apart from the record.
 
 The `Matter` aggregate refuses an entry with any problem (so the engine cannot write one), and the
-audit (`sim.audit`) folds stored events through the same checks, so a store edited by hand is caught.
+audit (`sim.runs.audit`) folds stored events through the same checks, so a store edited by hand is caught.
 Each problem is an `Unlawful` naming the rule and what was expected.
 """
 

@@ -6,20 +6,12 @@ stream draws its times and rulings. Today each matter builds its own courts; a c
 one set among many matters (and give each court its judges as SimPy resources).
 """
 
-from __future__ import annotations
-
 import datetime as dt
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from sim import calendar
 from sim.domain.ladder import LADDER, Level
-from sim.domain.matter import Matter
-
-if TYPE_CHECKING:
-    from sim.engine.proceeding import Proceeding
 
 
 @attrs.frozen
@@ -51,14 +43,6 @@ class SupremeCourt(Court):
     def opinion(self, argued: dt.date, earliest: dt.date) -> dt.date:
         return calendar.opinion_day(argued, earliest)
 
-    def judgment_issues(self, p: Proceeding) -> Generator[Any, Any, None]:
-        """Sup. Ct. R. 45.2, 45.3: the judgment issues 25 days after entry; a certified copy goes down."""
-        decided = dt.date.fromisoformat(p.matter.supreme_judgment_on or p.today)
-        yield from p.until("judgment_issued", lambda: calendar.deadline(decided, 25))
-        p.record(Matter.JudgmentIssued, "judgment_issued", "supreme",
-                 f"JUDGMENT ISSUED; a certified copy sent to the {p.matter.courts['circuit']['name']}.",
-                 actor="The Clerk")
-
     def order(self, day: dt.date) -> dt.date:
         """The Court's orders outside argued cases: business days, not in the summer recess (the Clerk
         and a Justice in chambers act on any business day: `sitting`)."""
@@ -66,6 +50,6 @@ class SupremeCourt(Court):
         return calendar.long_conference(day.year) if calendar.in_summer_recess(day) else day
 
 
-def courts_for(p: Proceeding) -> dict[str, Court]:
+def courts_for() -> dict[str, Court]:
     """The courts a matter comes before, one per level of the ladder."""
     return {level.key: (SupremeCourt if level.key == "supreme" else Court)(level) for level in LADDER}

@@ -11,6 +11,7 @@ import datetime as dt
 from sim import calendar
 from sim.domain.ladder import LEVEL, other
 from sim.domain.matter import Matter
+from sim.engine import mandates
 from sim.engine.courts import SupremeCourt
 from sim.engine.proceeding import Proceeding, Wait
 
@@ -90,7 +91,7 @@ def remand(p: Proceeding, level: str) -> Wait:
     if level == "supreme":
         supreme = p.courts["supreme"]
         assert isinstance(supreme, SupremeCourt)
-        yield from supreme.judgment_issues(p)
+        yield from mandates.judgment_issues(p)
         court = p.courts["circuit"]
         yield from p.wait("circuit_remand", court.actor, s.court_of_appeals.dismissal_after, court)
         p.record(Matter.OrderOnRemand, "circuit_remand", "circuit",

@@ -81,7 +81,7 @@ class Proceeding:
 
     def __attrs_post_init__(self) -> None:
         self.calendar = Calendar(self.scenario.scenario.start_date)
-        self.courts = courts_for(self)
+        self.courts = courts_for()
         self.streams = Streams(self.seed)
         self.enacted, self.closed, self.new_warrant = self.env.event(), self.env.event(), self.env.event()
         self.on_record = self.scenario.on_record and self.script is None

@@ -20,7 +20,7 @@ from sim.distributions import Probability
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES
-from sim.engine import amici, mootness
+from sim.engine import amici, mandates, mootness
 from sim.engine.courts import SupremeCourt
 from sim.engine.filings import meet
 from sim.engine.proceeding import Proceeding, Wait
@@ -323,6 +323,5 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", rule=authority("supreme_decision", doctrine),
              actor="The Court", disposition=disposition,
              doctrine=doctrine, prevailing=winner)
-    p.env.process(court.judgment_issues(p))
+    p.env.process(mandates.judgment_issues(p))
     return winner, "supreme"
-

@@ -14,13 +14,14 @@ from typing import Any
 
 import attrs
 
+from sim import scenario as scenarios
 from sim.engine import Fork
 from sim.errors import UserError
-from sim.projections import outcome_row
-from sim.results import OutcomeWriter, Tally, summary_document
-from sim.runner import Note, Row, RunResult, quiet, record_run, resume_run
+from sim.runs.runner import Note, Row, RunResult, quiet, record_run, resume_run
 from sim.scenario import Scenario
 from sim.store import DocketStore
+from sim.views.projections import outcome_row
+from sim.views.results import OutcomeWriter, Tally, summary_document
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]]
 
@@ -119,3 +120,32 @@ class _Rows:
 def _summary(runs: list[tuple[Scenario, RunResult, Tally]], seed: int) -> dict[str, Any]:
     tallies = [t for _, _, t in runs]
     return summary_document([(s.path, s.text_hash, t) for s, _, t in runs], tallies, seed)
+
+
+HISTORICAL = "microsoft_ireland_2013"  # the recorded case, shown beside every comparison
+Variants = list[tuple[str, Scenario]]  # a sweep's values, each with the scenario it plays
+Swept = tuple[str, list[tuple[str, dict[str, Any]]]]  # the swept key, each value with its run's summary
+
+
+def compare(store: DocketStore, loaded: list[Scenario], seed: int, n: int, jobs: int,
+            sweep: tuple[str, Variants] | None, progress: ProgressFactory, show: Callable[[Comparison], None],
+            note: Note = quiet) -> tuple[list[str], Swept | None]:
+    """Record the historical case (for its docket and timeline), run the scenarios (`show`n as they finish)
+    and the sweep's variants, each distinct scenario once; the run ids to report and the sweep's summaries."""
+    record_run(store, scenarios.load(HISTORICAL), seed=0, note=note)
+    run_ids: list[str] = []
+    played: dict[int, dict[str, Any]] = {}  # id of a scenario object -> its run's summary
+    if loaded:
+        comparison = run_scenarios(store, loaded, seed, n, jobs, None, progress, note=note)
+        show(comparison)
+        run_ids += [result.run_id for _, result, _ in comparison.runs]
+        summaries = comparison.summary["runs"]
+        played = {id(s): summary for (s, _, _), summary in zip(comparison.runs, summaries, strict=True)}
+    if not sweep:
+        return run_ids, None
+    key, variants = sweep
+    for _, variant in variants:
+        if id(variant) not in played:
+            played[id(variant)] = run_scenarios(store, [variant], seed, n, jobs, None, progress,
+                                                note=note).summary["runs"][0]
+    return run_ids, (key, [(value, played[id(variant)]) for value, variant in variants])

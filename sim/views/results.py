@@ -1,7 +1,7 @@
 """Run results: outcome rows streamed to `outcomes.csv`, tallies in compact arrays, `summary.json`.
 
 A tally keeps about six bytes per replication (not the replications themselves), so memory stays flat
-as -n grows; the estimates come from `sim.estimates`. Cells of outcomes.csv that a spreadsheet would
+as -n grows; the estimates come from `sim.views.estimates`. Cells of outcomes.csv that a spreadsheet would
 run as a formula are neutralised (see `csv_cell`).
 
 Time to disclosure is told three ways. The median and 90th percentile count only the matters that
@@ -26,8 +26,8 @@ import numpy as np
 
 from sim import __version__
 from sim.colours import palette
-from sim.estimates import capped, mean_interval, median_difference, quantile, wilson
-from sim.projections import LEVELS, OUTCOME_KEYS
+from sim.views.estimates import capped, mean_interval, median_difference, quantile, wilson
+from sim.views.projections import LEVELS, OUTCOME_KEYS
 
 WITHIN_DAYS = (365, 730)  # P(disclosed within one year, two years of the warrant)
 HORIZON_DAYS = 1825       # the restricted mean's horizon: five years, beyond the real case's 1,595 days

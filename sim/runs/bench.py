@@ -31,12 +31,12 @@ from eventsourcing.domain import Aggregate, event
 
 from sim.calendar import is_business_day
 from sim.domain.matter import Matter
-from sim.narrative import running
-from sim.runner import record_run
+from sim.runs.runner import record_run
 from sim.scenario import load
 from sim.specimen import START, Clerk, opened
 from sim.store import DocketStore, open_store
-from sim.store_url import parse
+from sim.store.url import parse
+from sim.views.narrative import running
 
 SCENARIO = "microsoft_ireland_stochastic"
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Calibration: each stage's simulated durations (median and 5-95% band) against the real case's interval
 and its percentile, beside the published statistics docs/sources.md gives (§5b, §8.4, §8.5), each
-labelled with its section. Read from stored events alone (`sim.stages`), one matter at a time.
+labelled with its section. Read from stored events alone (`sim.views.stages`), one matter at a time.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 import attrs
 import numpy as np
 
-from sim.audit import stored_matters
-from sim.estimates import percentile_of, quantile
-from sim.runner import stored_prefix
-from sim.stages import STAGES, stage_rows
+from sim.runs.audit import stored_matters
+from sim.runs.runner import stored_prefix
 from sim.store import DocketStore, Run
+from sim.views.estimates import percentile_of, quantile
+from sim.views.stages import STAGES, stage_rows
 
 MONTH = 365.25 / 12
 

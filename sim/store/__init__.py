@@ -1,6 +1,6 @@
 """The event store: an eventsourcing Application over SQLite (a file), PostgreSQL or POPO (memory).
 
-Store URLs (`sim.store_url`): ``sqlite:///PATH`` (relative to the current folder; ``sqlite:////abs/path``
+Store URLs (`sim.store.url`): ``sqlite:///PATH`` (relative to the current folder; ``sqlite:////abs/path``
 for an absolute one), ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`` and ``memory://``. Besides matters
 it holds `Run` aggregates (provenance of each run) and one `RunRegister` listing the runs in the order
 they started. Many processes may record into one store at once: the register retries its optimistic
@@ -34,13 +34,13 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import TopicError
 
-from sim import backends
-from sim.backends import Backend, fault, lock_path
 from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
 from sim.errors import Fault, StoreError
-from sim.locks import IN_USE, ProcessLocks, run_key
-from sim.store_url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
-from sim.transcoder import EventMapper, OrjsonTranscoder
+from sim.store import backends
+from sim.store.backends import Backend, fault, lock_path
+from sim.store.locks import IN_USE, ProcessLocks, run_key
+from sim.store.transcoder import EventMapper, OrjsonTranscoder
+from sim.store.url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "RunRegister", "open_store",
            "recording", "store_url"]
@@ -185,11 +185,11 @@ class DocketStore(Application):
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Matter: 100}
 
     def construct_mapper(self) -> Mapper[UUID]:
-        """The library's mapper, quicker for docket entries (`sim.transcoder.EventMapper`)."""
+        """The library's mapper, quicker for docket entries (`sim.store.transcoder.EventMapper`)."""
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=EventMapper)
 
     def construct_transcoder(self) -> Transcoder:
-        """The library's JSON transcodings, written by orjson (`sim.transcoder`)."""
+        """The library's JSON transcodings, written by orjson (`sim.store.transcoder`)."""
         transcoder = OrjsonTranscoder()
         self.register_transcodings(transcoder)
         return transcoder

@@ -31,13 +31,13 @@ import attrs
 from eventsourcing.persistence import PersistenceError
 
 from sim import interrupts
-from sim.backends import fault
 from sim.domain.matter import matter_id
 from sim.engine import Fork, simulate
 from sim.errors import Fault, UserError
-from sim.projections import outcome_row
 from sim.scenario import Scenario, from_data, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
+from sim.store.backends import fault
+from sim.views.projections import outcome_row
 
 Row = dict[str, Any]
 # A commit waits for the disk (an fsync: about 15 ms here, a sixth of a `--jobs 1` run's time when groups

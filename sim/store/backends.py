@@ -20,8 +20,8 @@ from urllib.parse import quote
 import attrs
 
 from sim.errors import Fault, StoreError
-from sim.locks import TABLES, AdvisoryLocks, FileLocks, Locks, ProcessLocks
-from sim.store_url import Location
+from sim.store.locks import TABLES, AdvisoryLocks, FileLocks, Locks, ProcessLocks
+from sim.store.url import Location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EVENT_COLUMNS = ["originator_id", "originator_version", "topic", "state"]
