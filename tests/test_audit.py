@@ -35,6 +35,7 @@ def lawful(scenario, n: int, fork=None) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", scenarios.bundled_paths(), ids=lambda p: p.stem)
 def test_every_bundled_scenario_is_lawful_at_2000_replications(path):
     loaded = scenarios.load(str(path))
@@ -48,6 +49,7 @@ def historical_matter():
     return store, result.matter_ids[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
 def test_every_what_if_recipes_fork_is_lawful_at_2000_replications(path, historical_matter):
     store, matter_id = historical_matter
@@ -110,6 +112,7 @@ def edit(path: Path, matter_id: str, event: str, change) -> tuple[int, dict]:
     return seq, data
 
 
+@pytest.mark.slow
 def test_audit_passes_a_lawful_store_and_names_what_it_read(recorded):
     folder, url, run_ids = recorded
     done = cli("audit", *run_ids, "--store", url, cwd=folder)
@@ -121,6 +124,7 @@ def test_audit_passes_a_lawful_store_and_names_what_it_read(recorded):
     assert latest.returncode == 0 and document["matters"] == 30 and document["findings"] == []
 
 
+@pytest.mark.slow
 def test_audit_catches_a_ruling_moved_to_a_sunday(recorded):
     folder, url, run_ids = recorded
     matter_id = open_store(url).run(run_ids[0]).matter_ids()[0]
@@ -138,6 +142,7 @@ def test_audit_catches_a_ruling_moved_to_a_sunday(recorded):
     assert done.stdout.strip().splitlines()[-1].startswith("audit: 1 matters, ")
 
 
+@pytest.mark.slow
 def test_audit_catches_a_deleted_extension_order(recorded):
     folder, url, run_ids = recorded
     matter_id = str(open_store(url).run(run_ids[0]).matter_ids()[0])
@@ -160,6 +165,7 @@ def test_audit_catches_a_deleted_extension_order(recorded):
     (["not-a-run"], "unknown run id"), ([], "RUN_ID... or --latest"),
     (["--format", "xml", "--latest"], "invalid choice"),
 ])
+@pytest.mark.slow
 def test_bad_audit_requests(recorded, args, message):
     folder, url, _ = recorded
     done = cli("audit", *args, "--store", url, cwd=folder)

@@ -568,6 +568,7 @@ STORE_COMMANDS = {
     *((fault, command) for fault in ("text", "foreign_sqlite") for command in ("docket_latest", "run")),
     *((fault, "docket_latest") for fault in ("random_bytes", "foreign_event_store", "corrupt_sqlite")),
 ])
+@pytest.mark.slow
 def test_store_file_that_is_not_a_docketsim_store(tmp_path: Path, fault: str, command: str) -> None:
     STORE_FAULTS[fault](tmp_path / "bad.sqlite")
     check_bad(tmp_path, [*STORE_COMMANDS[command], "--store", "sqlite:///bad.sqlite"], ("bad.sqlite",))
@@ -602,12 +603,14 @@ def test_unreadable_store_file(tmp_path: Path, store_copy: tuple[str, str, str],
         (tmp_path / "store.sqlite").chmod(0o644)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
 @pytest.mark.parametrize("command", ["docket_latest", "run"])
 def test_store_file_that_fails_to_read(tmp_path: Path, command: str) -> None:
     check_bad(tmp_path, [*STORE_COMMANDS[command], "--store", "sqlite:////proc/self/mem"], ("/proc/self/mem",))
 
 
+@pytest.mark.slow
 def test_run_store_in_missing_folder(tmp_path: Path) -> None:
     check_bad(tmp_path, ["run", NAME, "--store", "sqlite:///nowhere/s.sqlite"], ("nowhere",))
 
@@ -616,11 +619,13 @@ def test_run_store_in_missing_folder(tmp_path: Path) -> None:
 BAD_URLS = ["postgres://x", "foo", "sqlite:///", "sqlite://store.sqlite", "memory:/"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", BAD_URLS)
 def test_unknown_store_scheme_run(tmp_path: Path, url: str) -> None:
     check_bad(tmp_path, ["run", NAME, "--store", url], (url,))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["postgres://x", "foo"])
 def test_unknown_store_scheme_docket(tmp_path: Path, url: str) -> None:
     check_bad(tmp_path, ["docket", "--latest", "--store", url], (url,))
@@ -653,6 +658,7 @@ def test_bad_flag(tmp_path: Path, name: str) -> None:
     check_bad(tmp_path, args, needles)
 
 
+@pytest.mark.slow
 def test_bad_flag_does_not_touch_existing_store(tmp_path: Path, store_copy: tuple[str, str, str]) -> None:
     url, _, _ = store_copy
     check_bad(tmp_path, ["run", NAME, "--seed", "-1", "--store", url], ("--seed",))
@@ -810,6 +816,7 @@ def check_mutated(data: dict[str, Any]) -> None:
 
 @settings(max_examples=200, deadline=None, report_multiple_bugs=False,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(mutated(ANY_KEYS, ANY_VALUES))
 def test_parse_mutated_scenario(data: dict[str, Any]) -> None:
     check_mutated(data)
@@ -817,6 +824,7 @@ def test_parse_mutated_scenario(data: dict[str, Any]) -> None:
 
 @settings(max_examples=200, deadline=None, report_multiple_bugs=False,
           suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
 @given(mutated(FLAT_KEYS, FLAT_VALUES))
 def test_parse_mutated_scenario_without_line_breaks(data: dict[str, Any]) -> None:
     """The same, with no line breaks in generated strings and keys, so that a failure of the

@@ -56,6 +56,7 @@ def _report_peak(store, run_id, out, monkeypatch) -> int:
         tracemalloc.stop()
 
 
+@pytest.mark.slow
 def test_report_memory_does_not_grow_with_the_replications(tmp_path, monkeypatch):
     """Rows stream from the store to outcomes.csv and the tallies (they used to be kept: 1.3 KB each)."""
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}", create=True)
@@ -100,6 +101,7 @@ def test_a_symlink_loop(tmp_path):
 
 @pytest.mark.parametrize("nesting", ["x = " + "[" * 50_000 + "]" * 50_000, "x = " + "[" * 20 + "]" * 20,
                                      "x = " + "{ a = " * 30 + "1" + " }" * 30])
+@pytest.mark.slow
 def test_a_deeply_nested_file(tmp_path, nesting):
     (tmp_path / "deep.toml").write_text(nesting + "\n")
     one_line_2(cli("validate", "deep.toml", cwd=tmp_path, timeout=30), "deep.toml", "nest more than")

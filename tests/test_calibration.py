@@ -36,6 +36,7 @@ def calibrated():
     return store, calibrate(store, store.run(simulated.run_id), store.run(historical.run_id)), historical
 
 
+@pytest.mark.slow
 def test_the_real_cases_stages_from_its_stored_events(calibrated):
     store, _, historical = calibrated
     rows = stage_rows(store.matter_events(historical.matter_ids[0]))
@@ -84,6 +85,7 @@ def test_the_chart_shows_where_the_real_case_falls(calibrated):
     assert len(ticks) == len(STAGES) and ticks[0].startswith("Magistrate judge")
 
 
+@pytest.mark.slow
 def test_the_report_has_a_calibration_section(calibrated, tmp_path):
     store, c, _ = calibrated
     index = build_report(store, [c.run_id], tmp_path)
@@ -109,6 +111,7 @@ def test_write_stages_streams_rows_in_every_format():
     assert json.loads(empty.getvalue()) == []
 
 
+@pytest.mark.slow
 def test_stages_and_calibrate_on_the_command_line(tmp_path):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     assert cli("run", "microsoft_ireland_2013", "--store", url, cwd=tmp_path).returncode == 0
@@ -137,6 +140,7 @@ def test_stages_and_calibrate_on_the_command_line(tmp_path):
     (["calibrate", "no_such_scenario", "-n", "2"], "unknown scenario"),
     (["calibrate", "-n", "0"], "expected a whole number"),
 ])
+@pytest.mark.slow
 def test_bad_stages_and_calibrate_requests(tmp_path, args, message):
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"
     assert cli("run", "microsoft_ireland_2013", "--store", url, cwd=tmp_path).returncode == 0

@@ -104,6 +104,7 @@ def few(rows: dict, count: int) -> dict:
     return dict(list(rows.items())[:count])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [1, 3, 10])
 @pytest.mark.parametrize("kind", ["time_to_disclosure", "how_matters_end", "how_far"])
 def test_result_charts_keep_their_text_apart_and_inside(played, kind, count):
@@ -134,6 +135,7 @@ def test_sensitivity_keeps_its_text_apart_and_inside(played, values):
     assert layout_problems(fig) == []
 
 
+@pytest.mark.slow
 def test_timelines_keep_their_labels_apart_and_inside(played):
     *_, timelines = played
     for name, matter in timelines.items():

@@ -301,6 +301,7 @@ def test_case_timeline_of_a_simulated_replication(three):
     assert "no docket entries" in all_text(empty)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [1, 8])
 def test_charts_stay_readable_with_one_and_with_eight_scenarios(count, three, eight):
     rows = dict(list(rows_of(three).items())[:1]) if count == 1 else rows_of(eight)
@@ -327,6 +328,7 @@ def test_charts_stay_readable_with_one_and_with_eight_scenarios(count, three, ei
         assert_frame(fig, list(rows))
 
 
+@pytest.mark.slow
 def test_save_writes_a_png_and_an_svg(tmp_path, three):
     png, svg = charts.save(charts.how_far(rows_of(three)), tmp_path / "out", "how-far")
     assert png == tmp_path / "out" / "how-far.png" and svg == tmp_path / "out" / "how-far.svg"
@@ -339,6 +341,7 @@ def test_save_writes_a_png_and_an_svg(tmp_path, three):
     assert again[0].read_bytes() == png.read_bytes() and again[1].read_bytes() == svg.read_bytes()
 
 
+@pytest.mark.slow
 def test_scenario_text_with_dollar_signs_is_shown_as_written(three, tmp_path):
     """A `$` pair in a name would be parsed as mathtext (and `$\\frac$` would fail to draw)."""
     name = r"costs $\frac$ more"

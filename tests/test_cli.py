@@ -135,6 +135,7 @@ def test_readme_example_output_folders_are_ignored_by_git():
     assert "/what-ifs/" in (ROOT / ".gitignore").read_text().splitlines()  # anchored: scenarios/what-ifs/ stays
 
 
+@pytest.mark.slow
 def test_replay_step_without_a_terminal_says_so_in_one_line(tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     assert cli("run", "microsoft_ireland_2013", "--store", url, cwd=tmp_path).returncode == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from sim import colours
 from sim import scenario as scenarios
 from tests.conftest import cli
@@ -43,6 +45,7 @@ def test_a_sweeps_runs_take_their_scenarios_colour():
         "microsoft_ireland_2013@27 cloud_act.enacted=never"
 
 
+@pytest.mark.slow
 def test_summary_json_records_the_same_colour_in_any_comparison(tmp_path):
     """location_rule first of two, then last of four: the same colour in both summaries."""
     runs = []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from sim.runs.runner import stored_prefix
 from sim.store import open_store
 from tests.conftest import cli, interrupted_run, popen
@@ -20,6 +22,7 @@ def finish(processes, timeout=300):
     return out
 
 
+@pytest.mark.slow
 def test_runs_started_together_all_finish_each_recorded_once(tmp_path, store_url):
     """Six `run` commands at once (four different runs, one of them twice, and a compare): every one
     finishes, every run is in the register once and finished."""
@@ -37,6 +40,7 @@ def test_runs_started_together_all_finish_each_recorded_once(tmp_path, store_url
                                                      "microsoft_ireland_2013"}
 
 
+@pytest.mark.slow
 def test_the_same_run_twice_at_once_waits_then_reports_the_same_outcomes(tmp_path, store_url):
     first = popen("run", STOCHASTIC, "-n", "1500", "--seed", "8", "--jobs", "2", "--out", "a", "--store", store_url,
                   cwd=tmp_path)
@@ -58,6 +62,7 @@ def test_the_same_run_twice_at_once_waits_then_reports_the_same_outcomes(tmp_pat
     assert len(open_store(store_url).register().run_ids) == 1
 
 
+@pytest.mark.slow
 def test_two_resumes_of_one_run_at_once_write_it_once(tmp_path, store_url, monkeypatch):
     run_id = interrupted_run(store_url, monkeypatch, 1200, 100)
     processes = [popen("run", "--resume", run_id, "--jobs", "1", "--out", name, "--store", store_url, cwd=tmp_path)
@@ -80,6 +85,7 @@ def test_two_resumes_of_one_run_at_once_write_it_once(tmp_path, store_url, monke
     assert whole.returncode == 0
 
 
+@pytest.mark.slow
 def test_rerunning_an_interrupted_command_resumes_it_saying_so(tmp_path, store_url, monkeypatch):
     interrupted_run(store_url, monkeypatch, 300, 50)
     again = cli("run", STOCHASTIC, "-n", "300", "--seed", "6", "--out", "again", "--store", store_url, cwd=tmp_path)

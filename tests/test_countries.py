@@ -115,6 +115,7 @@ def test_the_audit_checks_when_the_country_qualifies():
     assert found and found[0].event == "Opened" and "'2022-10-03'" in found[0].expected
 
 
+@pytest.mark.slow
 def test_run_and_compare_take_set(tmp_path):
     """The command contract: --set on run and compare, validated as in a file."""
     url = f"sqlite:///{tmp_path / 'store.sqlite'}"

@@ -4,6 +4,8 @@ that give neither."""
 
 from __future__ import annotations
 
+import pytest
+
 from sim import scenario as scenarios
 from tests.conftest import cli
 
@@ -24,6 +26,7 @@ def test_an_extending_file_changes_a_figure_s_distribution(tmp_path):
         ("LogNormal", 20.0, None, "slower objections")
 
 
+@pytest.mark.slow
 def test_a_replaced_figure_never_keeps_the_base_s_source(tmp_path):
     base = scenarios.load("microsoft_ireland_stochastic").foreign_authority.mlat_response_after
     assert base.source

@@ -86,6 +86,7 @@ def store_copy(tmp_path, recorded) -> tuple[str, str, str]:
     return "sqlite:///store/store.sqlite", run_id, matter_id
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_the_run_in_one_line_and_resume_completes_it_after_space_is_freed(tmp_path, can_mount):
     disk = tmp_path / "disk"
     disk.mkdir()
@@ -104,6 +105,7 @@ def test_a_full_disk_stops_the_run_in_one_line_and_resume_completes_it_after_spa
     assert (tmp_path / "resumed" / "outcomes.csv").read_bytes() == (tmp_path / "whole" / "outcomes.csv").read_bytes()
 
 
+@pytest.mark.slow
 def test_a_full_disk_under_report_out_is_one_line(tmp_path, store_copy, can_mount):
     url, run_id, _ = store_copy
     out = tmp_path / "out"
@@ -112,6 +114,7 @@ def test_a_full_disk_under_report_out_is_one_line(tmp_path, store_copy, can_moun
         one_line(cli("report", run_id, "--out", "out", "--store", url, cwd=tmp_path), 1, "No space left on device")
 
 
+@pytest.mark.slow
 def test_a_read_only_store_file_is_read_but_not_written(tmp_path, store_copy, can_mount):
     url, run_id, matter_id = store_copy
     with read_only(tmp_path / "store" / "store.sqlite"):
@@ -123,6 +126,7 @@ def test_a_read_only_store_file_is_read_but_not_written(tmp_path, store_copy, ca
         assert "microsoft_ireland_stochastic" in cli("runs", "--store", url, cwd=tmp_path).stdout
 
 
+@pytest.mark.slow
 def test_a_store_on_a_read_only_medium_is_read_but_not_written(tmp_path, store_copy, can_mount):
     url, run_id, matter_id = store_copy
     with read_only(tmp_path / "store"):
@@ -142,6 +146,7 @@ def _sql(url: str, statement: str, *params: object) -> None:
     con.close()
 
 
+@pytest.mark.slow
 def test_a_damaged_page_is_one_line_naming_the_store(tmp_path, store_copy):
     url, run_id, _ = store_copy
     path = tmp_path / "store" / "store.sqlite"
@@ -157,6 +162,7 @@ def test_a_damaged_page_is_one_line_naming_the_store(tmp_path, store_copy):
     ("topic", "sim.domain.matter:Matter.NoLongerAnEvent"),
     ("state", None),  # a docket date that no longer parses: set below
 ], ids=["json", "topic", "date"])
+@pytest.mark.slow
 def test_an_event_that_no_longer_decodes_names_the_matter_and_its_position(tmp_path, store_copy, column, value):
     url, _, matter_id = store_copy
     where = "originator_id = ? AND originator_version = 5"
@@ -174,6 +180,7 @@ def test_an_event_that_no_longer_decodes_names_the_matter_and_its_position(tmp_p
         one_line(cli(*args, "--store", url, cwd=tmp_path), 1, url, f"matter {matter_id}, event 5")
 
 
+@pytest.mark.slow
 def test_a_table_of_another_shape_is_refused_as_bad_input(tmp_path):
     con = sqlite3.connect(tmp_path / "other.sqlite")
     con.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, topic TEXT, "
@@ -185,6 +192,7 @@ def test_a_table_of_another_shape_is_refused_as_bad_input(tmp_path):
         one_line(cli(*args, "--store", "sqlite:///other.sqlite", cwd=tmp_path), 2, "not a docketsim store")
 
 
+@pytest.mark.slow
 def test_an_unreachable_server_is_one_line_without_the_password(tmp_path):
     url = "postgresql://docket:s3cret-Pa55@127.0.0.1:1/cases"
     for args in (["runs"], ["run", "cloud_act"]):
@@ -196,6 +204,7 @@ def test_an_unreachable_server_is_one_line_without_the_password(tmp_path):
     assert "s3cret" not in env_password.stderr + env_password.stdout
 
 
+@pytest.mark.slow
 def test_a_postgresql_table_of_another_shape_is_refused_as_bad_input(tmp_path, postgres_url):
     import psycopg
 
@@ -204,6 +213,7 @@ def test_a_postgresql_table_of_another_shape_is_refused_as_bad_input(tmp_path, p
     one_line(cli("run", "cloud_act", "--store", postgres_url, cwd=tmp_path), 2, "not a docketsim store")
 
 
+@pytest.mark.slow
 def test_postgresql_password_comes_from_the_url_or_pgpassword_and_is_never_shown(tmp_path, postgres_url):
     import psycopg
 

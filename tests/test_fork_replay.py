@@ -33,6 +33,7 @@ def recorded(tmp_path_factory):
     return folder, url, matter_id, open_store(url).matter_events(matter_id)
 
 
+@pytest.mark.slow
 def test_as_of_matches_the_rebuilt_state_at_every_version_boundary(recorded):
     _, url, matter_id, events = recorded
     store = open_store(url)
@@ -45,6 +46,7 @@ def test_as_of_matches_the_rebuilt_state_at_every_version_boundary(recorded):
         assert matter.last_day == events[expected - 1].sim_day
 
 
+@pytest.mark.slow
 def test_docket_as_of_shows_the_deadlines_then_running(recorded):
     folder, url, matter_id, _ = recorded
     done = cli("docket", matter_id, "--as-of", "2016-07-14", "--format", "json", "--store", url, cwd=folder)
@@ -83,6 +85,7 @@ def test_a_forks_prefix_is_identical_to_the_source(recorded):
         assert all(e.inherited is None for e in forked[cut:])
 
 
+@pytest.mark.slow
 def test_a_fork_after_the_last_entry_reproduces_the_source_outcome(recorded):
     folder, url, matter_id, events = recorded
     last = events[-1].originator_version
@@ -94,6 +97,7 @@ def test_a_fork_after_the_last_entry_reproduces_the_source_outcome(recorded):
         assert ",true,warrant,1602,supreme,dismissed as moot,true,true," in row
 
 
+@pytest.mark.slow
 def test_fork_without_the_cloud_act_after_en_banc_denial(recorded):
     """Never records the CLOUD Act; the Supreme Court decides in some replications."""
     folder, url, matter_id, _ = recorded
@@ -111,6 +115,7 @@ def test_fork_without_the_cloud_act_after_en_banc_denial(recorded):
     assert decided > 0
 
 
+@pytest.mark.slow
 def test_fork_supreme_court_doctrine_control(recorded):
     folder, url, matter_id, _ = recorded
     done = cli("fork", matter_id, "--as-of", "2017-01-24", "--set", "supreme_court.doctrine=control",
@@ -131,6 +136,7 @@ def test_fork_supreme_court_doctrine_control(recorded):
     (["--as-of", "2017-01-24", "--set", "nonsense"], "KEY=VALUE"),
     (["--as-of", "2018-03-25", "--set", "cloud_act.enacted=never"], "reproduces the copied entries"),
 ])
+@pytest.mark.slow
 def test_bad_fork_requests(recorded, args, message):
     folder, url, matter_id, _ = recorded
     before = (folder / "store.sqlite").read_bytes()
@@ -140,6 +146,7 @@ def test_bad_fork_requests(recorded, args, message):
     assert (folder / "store.sqlite").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_fork_needs_no_scenario_file_but_refuses_a_scenario_no_longer_loadable(tmp_path):
     """A run keeps its effective scenario: forking works with the file gone; a stored scenario that no
     longer validates is refused with one clear line."""
@@ -162,6 +169,7 @@ def test_fork_needs_no_scenario_file_but_refuses_a_scenario_no_longer_loadable(t
     assert failed.returncode == 2 and "no longer loadable" in failed.stderr and "provider" in failed.stderr
 
 
+@pytest.mark.slow
 def test_an_interrupted_fork_resumes_to_the_same_outcomes(recorded, tmp_path, monkeypatch):
     from sim.runs import runner
     from sim.runs.runner import resume_run
@@ -195,6 +203,7 @@ def test_an_interrupted_fork_resumes_to_the_same_outcomes(recorded, tmp_path, mo
     assert [r["days_to_disclosure"] for r in rows_resumed] == [r["days_to_disclosure"] for r in rows_whole]
 
 
+@pytest.mark.slow
 def test_replay_narrates_in_plain_english(recorded):
     folder, url, matter_id, _ = recorded
     done = cli("replay", matter_id, "--as-of", "2016-07-14", "--store", url, cwd=folder)
@@ -231,6 +240,7 @@ def terminal(command: str, cwd) -> Iterator[tuple[Callable[[], str], Callable[[s
         subprocess.run([tmux, "kill-session", "-t", session], capture_output=True)
 
 
+@pytest.mark.slow
 def test_replay_steps_with_enter_in_a_real_terminal(recorded):
     """tmux gives replay a real terminal: nothing more shows until Enter, q quits."""
     folder, url, matter_id, _ = recorded
@@ -245,6 +255,7 @@ def test_replay_steps_with_enter_in_a_real_terminal(recorded):
         assert "is served on" not in screen()
 
 
+@pytest.mark.slow
 def test_ctrl_d_at_the_step_prompt_ends_the_replay_quietly(recorded):
     folder, url, matter_id, _ = recorded
     command = f"{sys.executable} {ROOT / 'run.py'} replay {matter_id} --step --store {url}; echo ended $?; sleep 30"
@@ -258,6 +269,7 @@ def test_ctrl_d_at_the_step_prompt_ends_the_replay_quietly(recorded):
         assert "is served on" not in shown
 
 
+@pytest.mark.slow
 def test_a_bundled_recipe_forks_the_historical_matter(tmp_path):
     """One command: the historical matter is recorded if need be, then forked as the recipe says."""
     recipe = ROOT / "scenarios" / "what-ifs" / "no_cloud_act_after_en_banc.toml"
@@ -275,6 +287,7 @@ def test_a_bundled_recipe_forks_the_historical_matter(tmp_path):
     (("n = 2000", "n = 0"), "recipe.n: expected a number of replications"),
     (('"cloud_act.enacted" = "never"', '"cloud_act.no_such" = 1'), "--set cloud_act.no_such"),
 ])
+@pytest.mark.slow
 def test_bad_recipes(tmp_path, edit, message):
     text = (ROOT / "scenarios" / "what-ifs" / "no_cloud_act_after_en_banc.toml").read_text()
     assert edit[0] in text
@@ -290,6 +303,7 @@ def test_bad_recipes(tmp_path, edit, message):
     ["docket", "not-a-uuid", "--as-of", "2016-01-01"], ["replay", "not-a-uuid", "--as-of", "2016-01-01"],
     ["fork", "not-a-uuid", "--as-of", "2016-01-01"],
 ])
+@pytest.mark.slow
 def test_bad_replay_and_as_of_requests(recorded, args):
     folder, url, _, _ = recorded
     done = cli(*args, "--store", url, cwd=folder)

@@ -28,6 +28,7 @@ def hostile_historical(folder):
     return "hostile.toml"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["x[/y]", "[bold]x[/bold]", "a\u001b[31mb", "=HYPERLINK(1)", "name with spaces"])
 def test_a_scenario_name_must_be_an_identifier(tmp_path, name):
     (tmp_path / "bad.toml").write_text(HISTORICAL.replace('name = "microsoft_ireland_2013"',
@@ -50,6 +51,7 @@ def hostile_store(tmp_path_factory):
 
 @pytest.mark.parametrize("command", [["docket", "MATTER"], ["replay", "MATTER"], ["docket", "--latest", "--as-of",
                                                                                    "2016-07-20"]])
+@pytest.mark.slow
 def test_scenario_text_reaches_the_terminal_literally(hostile_store, command):
     folder, matter_id = hostile_store
     done = cli(*[matter_id if a == "MATTER" else a for a in command], "--store", "sqlite:///s.sqlite", cwd=folder)
@@ -60,6 +62,7 @@ def test_scenario_text_reaches_the_terminal_literally(hostile_store, command):
         assert "Chief Judge \\x1b]0;pwned\\x07 [/y] \\u202eeksreP" in done.stdout
 
 
+@pytest.mark.slow
 def test_fork_labels_with_markup_print_and_list_literally(hostile_store):
     """A --set value becomes part of the fork's name: markup in it neither crashes nor styles `run` or `runs`
     (a name like x[/y] used to break `runs` for that store for good)."""

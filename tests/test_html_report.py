@@ -108,6 +108,7 @@ EXPECTED_CHARTS = ("timeline-historical", "timeline-1-microsoft-ireland-stochast
                    "sensitivity-provider-refuses")
 
 
+@pytest.mark.slow
 def test_every_chart_is_written_as_png_and_svg_and_shown_on_the_page(report):
     out = report["out"]
     assert report["index"] == out / "index.html"
@@ -214,6 +215,7 @@ def _browser():
     return sync_playwright, chromium
 
 
+@pytest.mark.slow
 def test_the_report_opens_in_headless_chromium_from_disk(report, tmp_path):
     sync_playwright, chromium = _browser()
     problems: list[str] = []
@@ -245,6 +247,7 @@ def test_the_report_opens_in_headless_chromium_from_disk(report, tmp_path):
 
 
 
+@pytest.mark.slow
 def test_the_page_fits_a_phone_and_a_wide_screen_without_horizontal_overflow(report, tmp_path):
     """At 400 px the page scrolls only inside its wide tables; at 1,400 px nothing scrolls at all."""
     sync_playwright, chromium = _browser()
@@ -269,6 +272,7 @@ def test_the_page_fits_a_phone_and_a_wide_screen_without_horizontal_overflow(rep
     assert measured[1400]["clipped"] == [], "a table needs scrolling at 1,400 px"
 
 
+@pytest.mark.slow
 def test_a_report_of_runs_with_different_seeds_and_sizes_and_nothing_else(report, tmp_path):
     index = write_report(tmp_path, runs=report["runs"][:1], pairs=[], historical_entries=[], timelines={},
                          seed=[3, 4], n=[60, 40])

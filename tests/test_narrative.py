@@ -65,6 +65,7 @@ def told() -> dict[str, set[tuple[str, str]]]:
     return found
 
 
+@pytest.mark.slow
 def test_every_event_type_is_told(told):
     assert set(told) == set(Matter.ENTRY_TYPES), "an event type no run recorded, or one the domain lacks"
 

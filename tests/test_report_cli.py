@@ -31,6 +31,7 @@ def compared(tmp_path_factory):
     return folder, done
 
 
+@pytest.mark.slow
 def test_compare_prints_every_sweep_run_with_its_value_and_runs_the_base_value_once(compared):
     folder, done = compared
     store = open_store(f"sqlite:///{folder / 'docketsim.sqlite'}")
@@ -70,6 +71,7 @@ def test_compare_writes_the_report_and_prints_its_path(compared):
     assert len(rows) == 1 + 120 * 4  # two scenarios, two sweep points of their own (270 is location_rule's run)
 
 
+@pytest.mark.slow
 def test_report_rebuilds_from_the_store_alone(compared):
     """The same runs, reported again from the store (no scenario files needed), give the same figures."""
     folder, _ = compared
@@ -95,6 +97,7 @@ def test_report_rebuilds_from_the_store_alone(compared):
     (["report", "FIRST_RUN", "--out", "afile/sub"], "cannot create"),
     (["compare", "no_such_scenario"], "unknown scenario"),
 ])
+@pytest.mark.slow
 def test_bad_report_requests(compared, args, message):
     folder, _ = compared
     (folder / "afile").write_text("x")
@@ -141,6 +144,7 @@ def test_a_report_shows_the_case_as_recorded_not_a_fork_of_it(forked):
     assert charts.days_to_final_disposition(historical_entries(store)) == 1595
 
 
+@pytest.mark.slow
 def test_report_latest_reports_the_newest_run(forked, capsys):
     url, store, _ = forked
     assert run.main(["report", "--latest", "--out", "latest", "--store", url]) == 0
@@ -177,6 +181,7 @@ def test_report_needs_ids_or_latest(forked, capsys, args, message):
     url, *_ = forked
     assert run.main([*args, "--store", url]) == 2
     assert capsys.readouterr().err == f"run.py report: {message} (the newest run in the store)\n"
+@pytest.mark.slow
 def test_a_report_of_an_incomplete_run_says_how_many_were_stored(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     run_id = interrupted_run(url, monkeypatch, 200, 90, scenario="cloud_act")

@@ -34,6 +34,7 @@ def days(rows):
     return np.array([np.inf if r["days_to_disclosure"] is None else r["days_to_disclosure"] for r in rows])
 
 
+@pytest.mark.slow
 def test_shares_within_one_and_two_years_count_every_matter_with_wilson_intervals(compared):
     summary, rows = compared
     for s, scenario_rows in zip(summary["runs"], rows, strict=True):

@@ -27,6 +27,7 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+@pytest.mark.slow
 def test_outcomes_identical_whatever_the_number_of_workers(tmp_path):
     for jobs in ("1", "2"):
         done = cli("run", STOCHASTIC, "cloud_act", "-n", "300", "--seed", "11", "--jobs", jobs,
@@ -39,6 +40,7 @@ def test_outcomes_identical_whatever_the_number_of_workers(tmp_path):
     assert {r["scenario"] for r in rows} == {STOCHASTIC, "cloud_act"}
 
 
+@pytest.mark.slow
 def test_event_streams_identical_whatever_the_number_of_workers(tmp_path):
     scenario = scenarios.load(STOCHASTIC)
     streams = []
@@ -50,6 +52,7 @@ def test_event_streams_identical_whatever_the_number_of_workers(tmp_path):
     assert streams[0] == streams[1]
 
 
+@pytest.mark.slow
 def test_a_scenario_compared_with_itself_gives_zero_paired_differences(tmp_path):
     """Same parameters under another name: common random numbers make every pair identical."""
     (tmp_path / "twin.toml").write_text(
@@ -109,6 +112,7 @@ def _stored_matters(path) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["kill", "interrupt"])
 def test_resume_after_a_killed_or_interrupted_run_equals_an_uninterrupted_run(tmp_path, how):
     n = "4000"
@@ -149,6 +153,7 @@ def test_resume_after_a_killed_or_interrupted_run_equals_an_uninterrupted_run(tm
     ["run", STOCHASTIC, "--resume", "00000000-0000-0000-0000-000000000000"],
     ["run"],
 ])
+@pytest.mark.slow
 def test_bad_run_arguments(tmp_path, args):
     done = cli(*args, cwd=tmp_path)
     assert done.returncode == 2
@@ -167,6 +172,7 @@ def test_bad_run_arguments(tmp_path, args):
     ('objection_after = { dist = "uniform", low = 7, high = 14,',
      'objection_after = { dist = "triangular", low = 7, mode = 20, high = 14,', "government.objection_after.mode"),
 ])
+@pytest.mark.slow
 def test_impossible_figures_are_refused(tmp_path, old, new, key):
     text = (ROOT / "scenarios" / f"{STOCHASTIC}.toml").read_text()
     assert old in text

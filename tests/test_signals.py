@@ -53,6 +53,7 @@ def check_stop(done: tuple[int, str, str], store_url: str, status: int, cause: s
     assert int(found.group(2).replace(",", "")) == stored_prefix(store, run) and run.finished_at is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pauses", [[0.0], [0.0, 0.05], [0.0, 0.02, 0.04]], ids=["once", "twice", "thrice"])
 def test_ctrl_c_stops_within_a_second_with_the_count_stored(tmp_path, pauses):
     """A first Ctrl-C, or two or three in quick succession (a second one used to hang the run)."""
@@ -69,6 +70,7 @@ def test_ctrl_c_stops_within_a_second_with_the_count_stored(tmp_path, pauses):
     assert not children(os.getpid()) or process.pid not in children(os.getpid())
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_postgresql(tmp_path, postgres_url):
     process = popen("run", SCENARIO, "-n", "1000000", "--jobs", "2", "--store", postgres_url, cwd=tmp_path)
     wait_for_stored(postgres_url, 200)
@@ -79,6 +81,7 @@ def test_ctrl_c_on_postgresql(tmp_path, postgres_url):
     check_stop((process.returncode, stdout, stderr), postgres_url, 130, "interrupted; ")
 
 
+@pytest.mark.slow
 def test_sigterm_stops_like_ctrl_c(tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     process = popen("run", SCENARIO, "-n", "1000000", "--jobs", "2", "--store", url, cwd=tmp_path)
@@ -101,6 +104,7 @@ def test_ctrl_c_while_the_libraries_load_prints_one_line(tmp_path):
     assert process.returncode == 130 and stderr == "run.py: interrupted\n", stderr
 
 
+@pytest.mark.slow
 def test_a_dead_worker_ends_the_run_in_one_line_and_resume_finishes_it(tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     process = popen("run", SCENARIO, "-n", "6000", "--seed", "2", "--jobs", "2", "--store", url, cwd=tmp_path)
@@ -131,6 +135,7 @@ except KeyboardInterrupt:
 """
 
 
+@pytest.mark.slow
 def test_a_result_cut_off_by_a_dying_worker_does_not_hang_the_stop(tmp_path):
     """A worker ended while sending its result (about one SIGTERM in ten did this) left the pool's manager
     thread waiting for the rest of the message, and the run hung instead of stopping."""

@@ -31,6 +31,7 @@ def stream(store, matter_id):
             for e in store.matter_events(matter_id)]
 
 
+@pytest.mark.slow
 def test_reopen_store_from_new_processes(tmp_path, store_url):
     """One process records, another rebuilds the docket from the store alone; both agree with this one."""
     recorded = cli("run", "microsoft_ireland_2013", "--store", store_url, cwd=tmp_path)
@@ -45,6 +46,7 @@ def test_reopen_store_from_new_processes(tmp_path, store_url):
     assert len(here) == len(open_store(store_url).matter_events(matter_id)) - 1 > 30
 
 
+@pytest.mark.slow
 def test_sqlite_and_postgresql_stores_give_the_same_outcomes(tmp_path, postgres_url):
     """The same run recorded into each kind of store, by several workers, reads back the same."""
     for name, url in (("sqlite", "sqlite:///s.sqlite"), ("postgresql", postgres_url)):
@@ -60,6 +62,7 @@ def test_sqlite_and_postgresql_stores_give_the_same_outcomes(tmp_path, postgres_
     assert stream(a, matter) == stream(b, matter)
 
 
+@pytest.mark.slow
 def test_default_store_and_environment_override(tmp_path):
     assert cli("run", "microsoft_ireland_2013", cwd=tmp_path).returncode == 0
     assert (tmp_path / "docketsim.sqlite").exists()
@@ -102,6 +105,7 @@ def test_run_provenance(memory_store, historical):
     assert run.started_at <= run.finished_at
 
 
+@pytest.mark.slow
 def test_failed_replication_leaves_no_half_recorded_matter(store_url, monkeypatch):
     """Replication 100 of 150 crashes: what is stored is a prefix of whole matters, nothing of the
     crashed one, and the run stays unfinished (resumable)."""
@@ -146,6 +150,7 @@ def test_scenario_failing_at_run_time_writes_nothing(store_url, historical):
     assert store.recorder.max_notification_id() in (None, 0)
 
 
+@pytest.mark.slow
 def test_delete_run_removes_its_matters_snapshots_and_listing_and_frees_space(tmp_path, historical):
     """A real SQLite store: the run, its matters and their snapshots go, in the file too; other runs stay whole;
     the register keeps its history (a RunRemoved event); the same run can be recorded again."""

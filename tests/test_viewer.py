@@ -211,6 +211,7 @@ def test_hostile_text_is_shown_as_text(recorded):
 
 # The command line -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_docket_format_html_writes_the_page_to_stdout_or_to_a_file(recorded, tmp_path):
     url, matter_id = recorded["url"], recorded["ids"]["historical"]
     shown = cli("docket", matter_id, "--format", "html", "--store", url, cwd=tmp_path)
@@ -225,6 +226,7 @@ def test_docket_format_html_writes_the_page_to_stdout_or_to_a_file(recorded, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class.html"]  # no temporary file left
 
 
+@pytest.mark.slow
 def test_docket_format_html_as_of_a_date_holds_the_entries_then_on_record(recorded, tmp_path):
     url, matter_id = recorded["url"], recorded["ids"]["historical"]
     done = cli("docket", matter_id, "--format", "html", "--as-of", "2016-07-14", "--store", url, cwd=tmp_path)
@@ -242,6 +244,7 @@ def test_docket_format_html_as_of_a_date_holds_the_entries_then_on_record(record
     (["MATTER", "--format", "json", "--out", "page.html"], "give --format html with it", 2),
     (["MATTER", "--store", "sqlite:///missing.sqlite"], "no store file", 2),
 ])
+@pytest.mark.slow
 def test_bad_requests_are_one_line_and_write_nothing(recorded, tmp_path, args, message, status):
     url, matter_id = recorded["url"], recorded["ids"]["historical"]
     locked = tmp_path / "locked"
@@ -306,6 +309,7 @@ SHOWN = ("Array.from(document.querySelectorAll('#dockets [data-seq]')).filter(e 
 WIDTH = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
+@pytest.mark.slow
 def test_the_keys_and_buttons_step_through_the_docket(recorded, browser):
     steps = [s["seq"] for s in _data(_text(recorded, "historical"))["steps"]]
     opened, problems = _open(browser, recorded["pages"] / "historical.html")
@@ -357,6 +361,7 @@ def test_the_date_slider_shows_the_docket_as_of_that_day(recorded, browser):
     assert cursor.endswith("%") and float(cursor[:-1]) == pytest.approx(100 * (day - first).days / (last - first).days)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["historical", "fork", "hostile"])
 def test_the_page_fits_a_phone_and_a_wide_screen_and_loads_nothing_else(recorded, browser, name):
     measured = {}
