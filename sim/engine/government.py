@@ -110,9 +110,19 @@ def conclude(p: Proceeding, ended: str) -> Wait:
         lapsed = f" The time for {m.parties[last['party']]} to {last['action']} expired on {due.isoformat()}."
     else:
         yield from p.until("final_disposition", lambda: p.day)
+        rule = last_authority(p.matter)
     p.record(Matter.FinalDisposition, "final_disposition", "out_of_court", f"Final disposition: {ended}.{lapsed}",
              rule=rule, actor="", disposition=ended)
     p.closed.succeed()
+
+
+def last_authority(m: Matter) -> str | None:
+    """The citation of the step that ended a matter with no period for review left (its last entry): a
+    final disposition is not itself 28 U.S.C. 1291 (sources §11.4)."""
+    if not m.pending_events:
+        return None
+    cited = m.pending_events[-1].rule.split(": ")[0]  # type: ignore[attr-defined]
+    return f"{cited}: the last step on record; no further review is sought or available"
 
 
 def respond_to_legislation(p: Proceeding) -> Wait:
