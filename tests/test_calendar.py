@@ -81,7 +81,8 @@ def test_rules_with_periods_match_the_reference():
     """Periods in the rules table (docs/sources.md §5a, §8.6, §9.1)."""
     expected = {"objection": 14, "notice_of_appeal": 30, "notice_of_appeal_us": 60, "rehearing": 14,
                 "rehearing_us": 45, "mandate": 7, "cert_petition": 90, "cert_extension": 60,
-                "brief_in_opposition": 30, "distribution": 14, "judgment_issued": 25, "comity_motion": 14}
+                "brief_in_opposition": 30, "distribution": 14, "judgment_issued": 25, "comity_motion": 14,
+                "rehearing_2024": 14, "rehearing_us_2024": 45}  # FRAP 40 as amended 2024-12-01
     assert {key: rule.period_days for key, rule in RULES.items() if rule.period_days is not None} == expected
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from sim.domain import periods
 from sim.domain.matter import Matter
 from sim.domain.outcomes import disposition
-from sim.engine import foreign, mootness, nondisclosure, provider, review
+from sim.engine import filings, foreign, mootness, nondisclosure, provider, review
 from sim.engine.proceeding import Proceeding, Wait
 
 
@@ -143,7 +143,8 @@ def respond_to_legislation(p: Proceeding) -> Wait:
              f"New warrant served on {p.name('provider')}.", actor=p.matter.parties["government"])
     p.new_warrant.succeed()
     if litigating:
-        yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after)
+        yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after,
+                          filings.clerk(p, p.pending_level))
         if p.litigation is not None and p.litigation.is_alive:
             p.litigation.interrupt("new warrant")
 
@@ -151,7 +152,9 @@ def respond_to_legislation(p: Proceeding) -> Wait:
 def _letter(p: Proceeding) -> Wait:
     """While the warrant is in litigation, the United States tells the court where it is pending of the new
     law (the Solicitor General's letter of 2018-03-23, sources §1)."""
-    yield from p.wait("legislation_letter", "government", p.scenario.government.legislation_letter_after)
+    after = p.scenario.government.legislation_letter_after
+    yield from p.until("legislation_letter",  # docketed on the calendar of the court where the matter is
+                       lambda: filings.lands(p, p.pending_level, p.after(p.draw("government", after))))
     level = p.pending_level
     if p.closed.triggered or level is None or p.litigation is None or not p.litigation.is_alive \
             or "DismissedAsMoot" in p.matter.seen:

@@ -20,7 +20,7 @@ from sim.distributions import Probability
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES, in_force
-from sim.engine import amici, mandates, mootness
+from sim.engine import amici, mandates, merits, mootness
 from sim.engine.courts import SupremeCourt
 from sim.engine.filings import meet
 from sim.engine.proceeding import Proceeding, Wait
@@ -232,8 +232,8 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         yield from p.wait(step, side, p.litigant(side).brief_after)
         p.record(Matter.BriefFiled, step, "circuit", f"BRIEF for {label} {p.matter.parties[side]}, FILED.", party=side,
                  kind=f"brief for {label}")
-        if side == appellant:
-            amici.file(p, "circuit")
+        amici.file(p, "circuit", appellant) if side == appellant else None
+        amici.principal_brief(p, "circuit", side)
     yield from p.wait("circuit_argument", court.actor, coa.argument_after, court)
     p.record(Matter.HearingHeld, "circuit_argument", "circuit",
              f"ORAL ARGUMENT heard before {p.matter.judge('circuit')}.", kind="oral argument")
@@ -316,10 +316,9 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              actor="The Court", granted=granted)
     if not granted:
         return respondent, level
-    amici.file(p, "supreme")
     grant = p.day
-    yield from p.until("supreme_argument", lambda: court.argument(
-        grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after))))
+    yield from p.until("supreme_argument", merits.argument(p, petitioner, respondent, lambda: court.argument(
+        grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after)))))
     p.record(Matter.HearingHeld, "supreme_argument", "supreme", "ARGUED.", actor="The Court", kind="oral argument")
     argued = p.day
     yield from p.until("supreme_decision", lambda: court.opinion(
