@@ -49,7 +49,7 @@ def findings(events: list[Any]) -> Iterator[Finding]:
     opened, entries = events[0], events[1:]
     treaty = opened.parties.get("treaty", "")
     briefs: dict[tuple[str, str], tuple[str, str]] = {}  # (court, role) -> (party, date)
-    cited: set[str] = set()
+    last = ""  # the citation of the entry before
     granted: str | None = None
     for e in entries:
         name, seq = type(e).__name__, e.originator_version
@@ -66,10 +66,10 @@ def findings(events: list[Any]) -> Iterator[Finding]:
             briefs.setdefault((court, role), (e.party, e.date))
         if name == "AmicusBriefFiled" and e.counterfactual:
             yield from _amicus(e, seq, court, briefs)
-        found = _citation(e, name, treaty, cited)
+        found = _citation(e, name, treaty, last)
         if found:
             yield seq, e.date, name, CITATION, found
-        cited.add(e.rule.split(": ")[0])
+        last = e.rule.split(": ")[0]
 
 
 def _argument(seq: int, day: dt.date, granted: str | None) -> Iterator[Finding]:
@@ -108,13 +108,13 @@ def expected_citations(step: str, level: str, date: str, treaty: str = "") -> tu
     return tuple(RULES[in_force(key, level, date)].citation.format(treaty=treaty) for key in keys)
 
 
-def _citation(e: Any, name: str, treaty: str, cited: set[str]) -> str | None:
+def _citation(e: Any, name: str, treaty: str, last: str) -> str | None:
     rule: str = e.rule
-    if name == "FinalDisposition":
+    if name == "FinalDisposition":  # the step that ended the matter, or the period for review that ran
         head = rule.split(": ")[0]
-        if head in cited or any(head == c for c in _PERIOD_CITATIONS):
+        if head == last or head in _PERIOD_CITATIONS:
             return None
-        return f"the rule of the last step or of the period for review that ran, got {head!r}"
+        return f"{last!r} (the last step's) or the rule of a period for review, got {head!r}"
     allowed = expected_citations(e.step, e.court_level, e.date, treaty)
     if not allowed or any(rule.startswith(c) for c in allowed):
         return None

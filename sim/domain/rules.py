@@ -122,8 +122,8 @@ RULES: dict[str, Rule] = {
                          "when the time to file one expires", "sources §8.6, §9.1", period_days=14),
     "cert_decision": Rule("Sup. Ct. R. 15.5", "petition considered at conference; writ granted or denied",
                           "sources §8.6, §9.2"),
-    "supreme_argument": Rule("Sup. Ct. R. 28", "oral argument in a sitting of the Term (October to April)",
-                             "sources §9.2; Rule 28 not in docs/sources.md"),
+    "supreme_argument": Rule("Sup. Ct. R. 28", "oral argument on a Monday, Tuesday or Wednesday of a sitting of the "
+                             "Term (October to April)", "sources §9.2, §11.2; Rule 28 not in docs/sources.md"),
     "supreme_decision": Rule("Sup. Ct. R. 45.3", "opinion and judgment; no formal mandate to a federal court",
                              "sources §8.6"),
     "judgment_issued": Rule("Sup. Ct. R. 45.2, 45.3", "judgment issued 25 days after entry; a certified copy is "
@@ -153,10 +153,10 @@ RULES: dict[str, Rule] = {
     "mlat_execution": Rule("{treaty}", "requested state's central authority executes", "sources §4"),
     "mlat_withdrawn": Rule("{treaty}", "request withdrawn: the content is obtained otherwise", "sources §4"),
     # Amici, the foreign government, the government's letter on new legislation
-    "amicus_circuit": Rule("FRAP 29", "brief of an amicus curiae in the court of appeals",
-                           "sources §1 (the amici of 2014); FRAP 29 not in docs/sources.md"),
-    "amicus_supreme": Rule("Sup. Ct. R. 37", "brief of an amicus curiae in the Supreme Court",
-                           "sources §1 (the amici of 2017-18); Rule 37 not in docs/sources.md"),
+    "amicus_circuit": Rule("FRAP 29(a)(6)", "brief of an amicus curiae in the court of appeals, no later than 7 days "
+                           "after the principal brief of the party supported", "sources §1, §11.3"),
+    "amicus_supreme": Rule("Sup. Ct. R. 37.3(a)", "brief of an amicus curiae in the Supreme Court, within 7 days "
+                           "after the brief of the party supported", "sources §1, §11.3"),
     "legislation_letter": Rule("Pub. L. 115-141, Div. V",
                                "the United States informs the Court of the new law", "sources §1 (2018-03-23), §11.4"),
     "legislation_letter_circuit": Rule("FRAP 28(j); Pub. L. 115-141, Div. V",
