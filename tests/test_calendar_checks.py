@@ -207,3 +207,37 @@ def test_audit_names_a_grant_by_mid_january_argued_the_next_term():
     found = list(calendar_checks.findings([opened, E("CertDecided", 2, "2018-01-08", granted=True),
                                            E("HearingHeld", 3, "2018-10-02")]))
     assert [f[3] for f in found] == [calendar_checks.SAME_TERM]
+
+
+# Outcomes the law does not allow (issue 21) ---------------------------------------------------------
+
+def _replication(i: int) -> list[Any]:
+    return simulate(scenarios.load("microsoft_ireland_stochastic"), "t", i, replication_seed(11, i)).pending_events
+
+
+def test_a_warrant_served_before_the_cloud_act_is_not_decided_under_2713():
+    """Replications 1047 and 1748 (seed 11) had the Supreme Court decide the 2013 warrant under 18 U.S.C.
+    2713 days after enactment, with no new warrant: the courts judge it by 2703 as it stood."""
+    for i in (1047, 1748):
+        events = _replication(i)
+        enacted = next(e.date for e in events if type(e).__name__ == "LegislationEnacted")
+        served = next(e.date for e in events if type(e).__name__ == "WarrantServed")
+        assert served < enacted
+        decided = [e for e in events if type(e).__name__ in ("SupremeCourtDecided", "PanelDecided", "EnBancDecided")]
+        assert decided and all(e.doctrine != "statute" and "2713" not in e.rule for e in decided), i
+
+
+def test_no_extension_application_is_pending_when_the_matter_ends():
+    """Replication 90 (seed 11) ended with its Rule 13.5 application never ruled on: an application
+    pending when the matter is mooted is ruled on first."""
+    events = _replication(90)
+    pending: dict[str, str] = {}
+    for e in events:
+        name = type(e).__name__
+        if name == "ExtensionApplied":
+            pending[e.extends] = e.date
+        elif name == "TimeExtended":
+            pending.pop(e.extends)
+        elif name == "FinalDisposition":
+            assert pending == {}
+    assert any(type(e).__name__ == "TimeExtended" and e.extends == "cert_petition" for e in events)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import simpy
+
 from sim import calendar
 from sim.distributions import Duration
 from sim.domain.ladder import SOLICITOR_GENERAL
@@ -91,7 +93,12 @@ def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, 
             until = calendar.roll_back(min(until, due + dt.timedelta(days=ext.longest)))
     yield from p.until(app_step, lambda: applied)
     _apply(p, period, filer, app_step, until, planned=max(ordered, min(target, until)))
-    yield from p.until(order_step, lambda: ordered)
+    try:
+        yield from p.until(order_step, lambda: ordered)
+    except simpy.Interrupt:  # the matter is mooted meanwhile: the application is ruled on first
+        yield from p.until(order_step, lambda: ordered)
+        _grant(p, period, order_step)
+        raise
     _grant(p, period, order_step)
     extended = dt.date.fromisoformat(p.matter.due(period) or p.today)
     filed = max(p.day, min(target, extended))

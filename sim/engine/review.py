@@ -46,9 +46,17 @@ def decide(p: Proceeding, court: str, doctrine: Probability) -> tuple[str, str]:
     """The prevailing side and the doctrine applied. The draw is always made, so streams stay paired
     across regimes."""
     location = p.occurs(court, doctrine)
-    if p.law_in_force("18 U.S.C. 2713"):
+    if p.law_in_force("18 U.S.C. 2713") and not warrant_before_the_act(p):
         return "government", "statute"
     return ("provider", "location") if location else ("government", "control")
+
+
+def warrant_before_the_act(p: Proceeding) -> bool:
+    """True if the warrant in dispute was served before 18 U.S.C. 2713 was enacted: the courts judge it by
+    2703 as it stood, and the government's way to the statute is a new warrant, as in the record (§1,
+    §10.4; inferred: the sources give no court applying 2713 to an earlier warrant)."""
+    enacted, served = p.scenario.cloud_act.enacted, p.matter.served_on
+    return isinstance(enacted, dt.date) and served is not None and served < enacted.isoformat()
 
 
 def authority(rule_key: str, doctrine: str, date: str = "") -> str | None:
