@@ -193,9 +193,7 @@ def argument_day(granted: date, earliest: date, slot: int = 0) -> date:
     briefing to fit, Sup. Ct. R. 25); a later grant waits for the next Term, whose October to December
     sittings take the cases in the order granted (§11.2, assumption)."""
     term = argument_term(granted)
-    if term > (granted.year if granted.month >= 7 else granted.year - 1):
-        share = min(max((granted - date(granted.year, *GRANT_CUTOFF)).days / 166, 0.0), 1.0)  # to 30 June
-        earliest = max(earliest, first_monday_in_october(term) + timedelta(weeks=int(share * QUEUE_WEEKS)))
+    earliest = _in_turn(granted, earliest, term)
     days = [d for d in argument_days(term) if d >= earliest]
     if not days and term == argument_term(granted) and granted < argument_days(term)[-1]:
         days = [d for d in argument_days(term) if d > granted and in_same_sitting(d, argument_days(term)[-1])]
@@ -204,6 +202,15 @@ def argument_day(granted: date, earliest: date, slot: int = 0) -> date:
         days = [d for d in argument_days(term) if d >= earliest]
     sitting = [d for d in days if in_same_sitting(d, days[0])]
     return sitting[min(slot, len(sitting) - 1)]
+
+
+def _in_turn(granted: date, earliest: date, term: int) -> date:
+    """A grant after mid-January waits for the next Term, where it takes its turn: the later the grant
+    (to 30 June), the later in the first QUEUE_WEEKS weeks of the Term."""
+    if term == (granted.year if granted.month >= 7 else granted.year - 1):
+        return earliest
+    share = min(max((granted - date(granted.year, *GRANT_CUTOFF)).days / 166, 0.0), 1.0)
+    return max(earliest, first_monday_in_october(term) + timedelta(weeks=int(share * QUEUE_WEEKS)))
 
 
 def in_same_sitting(a: date, b: date) -> bool:

@@ -61,15 +61,20 @@ def findings(events: list[Any]) -> Iterator[Finding]:
             granted = e.date
         if name == "HearingHeld" and court == "supreme":
             yield from _argument(seq, day, granted)
-        role = PRINCIPAL.get((court, getattr(e, "kind", "")))
-        if name == "BriefFiled" and role is not None:
-            briefs.setdefault((court, role), (e.party, e.date))
+        _principal(e, name, court, briefs)
         if name == "AmicusBriefFiled" and e.counterfactual:
             yield from _amicus(e, seq, court, briefs)
         found = _citation(e, name, treaty, last)
         if found:
             yield seq, e.date, name, CITATION, found
         last = e.rule.split(": ")[0]
+
+
+def _principal(e: Any, name: str, court: str, briefs: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """Remember the first principal brief of each side at each court (party, date)."""
+    role = PRINCIPAL.get((court, getattr(e, "kind", ""))) if name == "BriefFiled" else None
+    if role is not None:
+        briefs.setdefault((court, role), (e.party, e.date))
 
 
 def _argument(seq: int, day: dt.date, granted: str | None) -> Iterator[Finding]:
