@@ -239,14 +239,17 @@ def in_force(key: str, level: str = "", date: str = "") -> str:
     return amended[1] if amended is not None and date >= amended[0] else key
 
 
-_DESCRIBED: dict[tuple[str, str, bool], str] = {}
+_DESCRIBED: dict[tuple[str, str], str | tuple[str, str, str]] = {}
 
 
 def describe(key: str, level: str, date: str) -> str:
-    """`Rule.describe` of the rule in force (remembered: every entry asks)."""
-    amended = AMENDED.get(AT_LEVEL.get((key, level), key))
-    memo = (key, level, amended is not None and date >= amended[0])
-    found = _DESCRIBED.get(memo)
+    """`Rule.describe` of the rule in force (remembered by key and court: every entry asks)."""
+    found = _DESCRIBED.get((key, level))
     if found is None:
-        found = _DESCRIBED[memo] = RULES[in_force(key, level, date)].describe()
-    return found
+        at = AT_LEVEL.get((key, level), key)
+        amended = AMENDED.get(at)
+        found = _DESCRIBED[(key, level)] = RULES[at].describe() if amended is None else \
+            (amended[0], RULES[at].describe(), RULES[amended[1]].describe())
+    if isinstance(found, str):
+        return found
+    return found[2] if date >= found[0] else found[1]
