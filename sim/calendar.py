@@ -1,5 +1,7 @@
 """Court calendars: simulated days to dates, periods rolled forward as FRAP 26(a)(1)(C) requires,
-the business days on which courts act, and the Supreme Court's Term (docs/sources.md §9.2, §9.4, §10).
+the business days on which courts act (FRAP 26(a)(6): federal holidays, days closed by executive order,
+New York's court holidays), and the Supreme Court's Term, sittings and argument days (docs/sources.md
+§9.2, §9.4, §10.1, §11).
 
 >>> cal = Calendar(date(2016, 7, 14))
 >>> cal.date_of(45)                       # FRAP 40(a)(1): 45 days lands on a Sunday...
@@ -24,6 +26,22 @@ GRANT_CUTOFF = (1, 15)         # grants after about mid-January are argued the n
 LAST_OPINION_DAY = (6, 30)     # opinions in argued cases by the end of June (§9.2)
 ARGUMENT_MONTHS = (10, 11, 12, 1, 2, 3, 4)  # sittings from October through April (§9.2)
 CONFERENCE_WEEKDAY = 4         # Friday: conferences modelled weekly on Fridays during the Term
+QUEUE_WEEKS = 12               # a grant after mid-January is argued in the first 12 weeks of the next Term
+ARGUMENT_WEEKDAYS = (0, 1, 2)  # Monday to Wednesday of a sitting week (§11.2)
+SITTING_WEEKS, SITTING_EVERY = 2, 4  # two-week sittings, one opening every four weeks from the Term's start
+                                     # (assumption: §11.2 gives two-week sittings October to April, not their days)
+
+# FRAP 26(a)(6)(B): other days declared holidays by the President (§11.1: the executive orders closing
+# federal offices the sources name; others are not in the sources and are not modelled).
+EXECUTIVE_ORDER_CLOSINGS = frozenset({date(2014, 12, 26), date(2015, 12, 24)})
+
+
+def new_york_holidays(year: int) -> frozenset[date]:
+    """FRAP 26(a)(6)(C): the New York holidays the sources name (§11.1), Lincoln's Birthday (12 February)
+    and Election Day (the Tuesday after the first Monday in November); the courts of the matter sit in
+    New York (S.D.N.Y., 2d Cir.)."""
+    first_monday = date(year, 11, 1) + timedelta(days=(7 - date(year, 11, 1).weekday()) % 7)
+    return frozenset({date(year, 2, 12), first_monday + timedelta(days=1)})
 
 
 @cache
@@ -32,18 +50,25 @@ def _federal_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.US(years=year, observed=True))
 
 
+def closed_days(year: int) -> frozenset[date]:
+    """Every weekday of `year` that is a legal holiday under FRAP 26(a)(6) (A), (B) and (C)."""
+    return _federal_holidays(year) | {d for d in EXECUTIVE_ORDER_CLOSINGS if d.year == year} \
+        | new_york_holidays(year)
+
+
 def is_legal_holiday(day: date) -> bool:
     """True if `day` is a federal legal holiday as FRAP 26(a)(6) counts them."""
     return day in _federal_holidays(day.year)
 
 
 def is_court_closed(day: date) -> bool:
-    """Saturday, Sunday or a legal holiday: a day on which a period cannot end (FRAP 26(a)(1)(C))."""
+    """Saturday, Sunday or a legal holiday: a day on which a period cannot end (FRAP 26(a)(1)(C)) and
+    the clerk's office is closed (FRAP 45(a)(2))."""
     if day.weekday() >= 5:
         return True
     found = _HOLIDAYS.get(day.year)
     if found is None:
-        found = _HOLIDAYS[day.year] = _federal_holidays(day.year)
+        found = _HOLIDAYS[day.year] = closed_days(day.year)
     return day in found
 
 
@@ -131,16 +156,68 @@ def argument_term(granted: date) -> int:
     return season if (granted.month, granted.day) <= GRANT_CUTOFF or granted.month >= 7 else season + 1
 
 
+def in_sitting(day: date) -> bool:
+    """A day of a week of argument: sittings of two weeks, one opening every four weeks from the first
+    Monday in October, from October through April (§11.2, assumption on which weeks)."""
+    if day.month not in ARGUMENT_MONTHS:
+        return False
+    term = day.year if day.month >= 10 else day.year - 1
+    return (day - first_monday_in_october(term)).days // 7 % SITTING_EVERY < SITTING_WEEKS
+
+
 def is_argument_day(day: date) -> bool:
-    return day.month in ARGUMENT_MONTHS and is_business_day(day)
+    """Monday to Wednesday of a sitting week, on a business day (§11.2)."""
+    return day.weekday() in ARGUMENT_WEEKDAYS and in_sitting(day) and is_business_day(day)
 
 
-def argument_day(granted: date, earliest: date) -> date:
-    """The first argument day on or after `earliest` in a sitting of the Term the grant allows."""
-    day = max(earliest, first_monday_in_october(argument_term(granted)))
-    while not is_argument_day(day):
-        day = first_monday_in_october(day.year) if day.month in (5, 6, 7, 8, 9) else day + timedelta(days=1)
-    return day
+def argument_days(term: int) -> tuple[date, ...]:
+    """Every argument day of the Term that opens in October `term`."""
+    return _argument_days(term)
+
+
+@cache
+def _argument_days(term: int) -> tuple[date, ...]:
+    day, last = first_monday_in_october(term), date(term + 1, 4, 30)
+    days = []
+    while day <= last:
+        if is_argument_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return tuple(days)
+
+
+def argument_day(granted: date, earliest: date, slot: int = 0) -> date:
+    """The argument day of a case granted on `granted` and ready on `earliest`: the `slot`-th day (0 to 5,
+    the Monday to Wednesday of the two weeks) of the first sitting from then in the Term the grant allows.
+    A grant by mid-January is argued that Term, in its last sitting if need be (the Clerk sets the
+    briefing to fit, Sup. Ct. R. 25); a later grant waits for the next Term, whose October to December
+    sittings take the cases in the order granted (§11.2, assumption)."""
+    term = argument_term(granted)
+    earliest = _in_turn(granted, earliest, term)
+    days = [d for d in argument_days(term) if d >= earliest]
+    if not days and term == argument_term(granted) and granted < argument_days(term)[-1]:
+        days = [d for d in argument_days(term) if d > granted and in_same_sitting(d, argument_days(term)[-1])]
+    while not days:
+        term += 1
+        days = [d for d in argument_days(term) if d >= earliest]
+    sitting = [d for d in days if in_same_sitting(d, days[0])]
+    return sitting[min(slot, len(sitting) - 1)]
+
+
+def _in_turn(granted: date, earliest: date, term: int) -> date:
+    """A grant after mid-January waits for the next Term, where it takes its turn: the later the grant
+    (to 30 June), the later in the first QUEUE_WEEKS weeks of the Term."""
+    if term == (granted.year if granted.month >= 7 else granted.year - 1):
+        return earliest
+    share = min(max((granted - date(granted.year, *GRANT_CUTOFF)).days / 166, 0.0), 1.0)
+    return max(earliest, first_monday_in_october(term) + timedelta(weeks=int(share * QUEUE_WEEKS)))
+
+
+def in_same_sitting(a: date, b: date) -> bool:
+    """True if `a` and `b` fall in the same two-week sitting."""
+    term = a.year if a.month >= 10 else a.year - 1
+    start = first_monday_in_october(term)
+    return (a - start).days // (7 * SITTING_EVERY) == (b - start).days // (7 * SITTING_EVERY)
 
 
 def opinion_deadline(argued: date) -> date:

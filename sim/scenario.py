@@ -517,8 +517,9 @@ class ForeignAuthority:
 
 @attrs.frozen
 class AmiciAt:
-    """Who files amicus briefs at one court's merits stage, and how many days after the appellant's
-    opening brief (court of appeals) or the grant of certiorari (Supreme Court)."""
+    """Who files amicus briefs at one court's merits stage, and how many days after the principal brief
+    of the party supported (the appellant's or petitioner's for a brief supporting neither party); at
+    most 7 count (FRAP 29(a)(6), Sup. Ct. R. 37.3(a))."""
 
     foreign_government: Probability = _field(_probability, doc=_P)
     supporting_provider: Probability = _field(_probability, doc=_P)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sim.calendar import (
     Calendar,
     argument_day,
+    argument_days,
     argument_term,
     deadline,
     first_monday_in_october,
@@ -36,8 +37,14 @@ CAL = Calendar(date(2013, 12, 4))
 FEDERAL = holidays.US(years=range(1989, 2043), observed=True)
 
 
+# FRAP 26(a)(6)(B) and (C), written out independently: the two executive-order closings in the
+# sources, Lincoln's Birthday, and Election Day (the first Tuesday after a Monday in November).
+OTHER = {date(2014, 12, 26), date(2015, 12, 24)}
+
+
 def closed(day: date) -> bool:
-    return day.weekday() >= 5 or day in FEDERAL
+    election = day.month == 11 and day.weekday() == 1 and 2 <= day.day <= 8
+    return day.weekday() >= 5 or day in FEDERAL or day in OTHER or (day.month, day.day) == (2, 12) or election
 
 
 def period(key: str) -> int:
@@ -74,7 +81,8 @@ def test_rules_with_periods_match_the_reference():
     """Periods in the rules table (docs/sources.md §5a, §8.6, §9.1)."""
     expected = {"objection": 14, "notice_of_appeal": 30, "notice_of_appeal_us": 60, "rehearing": 14,
                 "rehearing_us": 45, "mandate": 7, "cert_petition": 90, "cert_extension": 60,
-                "brief_in_opposition": 30, "distribution": 14, "judgment_issued": 25, "comity_motion": 14}
+                "brief_in_opposition": 30, "distribution": 14, "judgment_issued": 25, "comity_motion": 14,
+                "rehearing_2024": 14, "rehearing_us_2024": 45}  # FRAP 40 as amended 2024-12-01
     assert {key: rule.period_days for key, rule in RULES.items() if rule.period_days is not None} == expected
 
 
@@ -196,11 +204,39 @@ def test_a_case_granted_in_october_is_argued_that_term_and_decided_by_june():
     assert opinion_deadline(date(2018, 2, 27)) == date(2018, 6, 29)  # Saturday the 30th: the Friday before
 
 
-def test_a_grant_after_mid_january_is_argued_the_next_term():
-    granted = date(2017, 3, 6)
-    assert argument_term(granted) == 2017
-    argued = argument_day(granted, granted + timedelta(days=60))
-    assert argued == first_monday_in_october(2017)
+def test_a_grant_after_mid_january_is_argued_the_next_term_in_the_order_granted():
+    """Grants from mid-January to June fill the October to December sittings in the order granted,
+    not all the first Monday in October (sources §11.2, assumption)."""
+    assert argument_term(date(2017, 3, 6)) == 2017
+    january = argument_day(date(2017, 1, 20), date(2017, 5, 1))
+    march = argument_day(date(2017, 3, 6), date(2017, 5, 5))
+    june = argument_day(date(2017, 6, 26), date(2017, 10, 1))
+    assert first_monday_in_october(2017) <= january < march < june <= date(2017, 12, 31)
+
+
+def test_a_grant_by_mid_january_is_argued_that_term_even_if_briefing_would_run_past_april():
+    granted = date(2018, 1, 12)
+    argued = argument_day(granted, granted + timedelta(days=150))
+    assert date(2018, 4, 1) <= argued <= date(2018, 4, 30) and is_argument_day(argued)
+
+
+def test_arguments_are_monday_to_wednesday_of_two_week_sittings_every_four_weeks():
+    """OT2017 as the model sets it: sittings open 2 Oct, 30 Oct, 27 Nov, ... (the record's argument of
+    Tuesday 2018-02-27 falls in the sitting that opens on 19 February)."""
+    days = argument_days(2017)
+    assert days[0] == date(2017, 10, 2) and date(2018, 2, 27) in days
+    assert all(d.weekday() in (0, 1, 2) and is_business_day(d) for d in days)
+    assert date(2017, 10, 16) not in days and date(2017, 10, 5) not in days  # a recess week; a Thursday
+    assert len({argument_day(date(2017, 10, 16), date(2018, 2, 19), slot) for slot in range(6)}) == 5  # 19th closed
+
+
+def test_closed_days_include_executive_orders_and_new_york_holidays():
+    """FRAP 26(a)(6)(B): the executive-order closings of 2014-12-26 and 2015-12-24; (C): New York's
+    Lincoln's Birthday and Election Day (sources §11.1)."""
+    for day in (date(2014, 12, 26), date(2015, 12, 24), date(2015, 2, 12), date(2014, 11, 4), date(2016, 11, 8)):
+        assert is_court_closed(day) and not is_business_day(day), day
+    assert deadline(date(2014, 12, 12), 14) == date(2014, 12, 29)  # Friday the 26th closed: to Monday
+    assert not is_court_closed(date(2014, 12, 29)) and not is_court_closed(date(2015, 11, 2))
 
 
 @given(st.dates(date(2000, 1, 1), date(2040, 12, 31)), st.integers(0, 400))
@@ -208,7 +244,7 @@ def test_arguments_fall_in_a_sitting_and_opinions_within_the_term(granted, delay
     if in_summer_recess(granted):
         granted = long_conference(granted.year)
     argued = argument_day(granted, granted + timedelta(days=delay))
-    assert argued.month in (10, 11, 12, 1, 2, 3, 4) and is_business_day(argued)
+    assert argued.month in (10, 11, 12, 1, 2, 3, 4) and is_argument_day(argued) and argued.weekday() < 3
     assert argued >= first_monday_in_october(argument_term(granted))
     decided = opinion_day(argued, argued + timedelta(days=delay))
     assert argued <= decided <= opinion_deadline(argued) and is_business_day(decided)

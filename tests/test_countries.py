@@ -23,10 +23,11 @@ UK_2023 = [("data.country", "United Kingdom"), ("scenario.start_date", "2023-03-
 
 def test_the_table_holds_each_countrys_treaty_and_agreement_with_its_status():
     uk, australia, ireland = (countries.COUNTRIES[c] for c in ("United Kingdom", "Australia", "Ireland"))
-    assert uk.agreement.in_force == "2022-10-03" and uk.agreement.status == "CONFIRMED" and uk.mlat is None
+    assert uk.agreement.in_force == "2022-10-03" and uk.agreement.status == "CONFIRMED"
     assert australia.agreement.in_force == "2024-01-31" and "UNCONFIRMED" in australia.agreement.describe()
     assert ireland.agreement is None and ireland.mlat.in_force == "2009-08-11" and "TIAS 13137" in ireland.treaty
-    assert "not in docketsim's sources" in uk.treaty
+    assert uk.treaty == "US-UK Mutual Legal Assistance Treaty (1994), in force 1996"  # sources §11.4
+    assert uk.mlat.signed == "1994" and "not in docketsim's sources" in countries.COUNTRIES["Canada"].treaty
     assert countries.qualifying_foreign_government("United Kingdom", "2022-10-03")
     assert not countries.qualifying_foreign_government("United Kingdom", "2022-10-02")
     assert not countries.qualifying_foreign_government("Ireland", "2030-01-01")
@@ -103,8 +104,7 @@ def test_the_mlat_route_cites_the_countrys_treaty():
     rule = {m.parties["foreign_state"]: next(e.rule for e in m.pending_events if type(e).__name__ == "MLATRequestSent")
             for m in (ireland, uk)}
     assert rule["Ireland"].startswith("US-Ireland MLAT (TIAS 13137), in force 2009-08-11")
-    assert "mutual legal assistance with the United Kingdom (the treaty is not in docketsim's sources)" in rule[
-        "United Kingdom"]
+    assert "US-UK Mutual Legal Assistance Treaty (1994), in force 1996" in rule["United Kingdom"]
 
 
 def test_the_audit_checks_when_the_country_qualifies():

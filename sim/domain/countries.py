@@ -89,11 +89,15 @@ def _text(table: dict[str, Any], key: str, where: str, required: bool = True) ->
 
 
 def _date(table: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
+    """A date, or a year alone where the sources give no day (the US-UK MLAT: 1994, in force 1996)."""
     value = table.get(key)
     if value is None and not required:
         return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2100:
+        return str(value)
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise _Bad(f"{where}.{key}", f"expected a date YYYY-MM-DD, got {value!r}")
+        raise _Bad(f"{where}.{key}", f"expected a date YYYY-MM-DD (or a year where the sources give no day), "
+                   f"got {value!r}")
     return value.isoformat()
 
 

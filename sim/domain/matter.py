@@ -22,7 +22,7 @@ from sim.calendar import deadline
 from sim.domain import ladder, laws, periods
 from sim.domain.lawful import problems
 from sim.domain.procedure import OutOfOrder, Unlawful
-from sim.domain.rules import RULES
+from sim.domain.rules import RULES, in_force
 
 MATTER_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/matter")
 EVENT_FORMAT = 3  # the shape of stored events; a store of another format is refused (sim.store). 3: amici, 2705(b)
@@ -288,7 +288,8 @@ class Matter(Aggregate):
                     trigger = opening.trigger(self, matter)
                     matter.deadlines[opening.period] = {
                         "period": opening.period, "party": opening.party(self, matter), "action": period.action,
-                        "rule": RULES[rule].citation, "trigger": trigger, "opened_seq": self.originator_version,
+                        "rule": RULES[in_force(rule, "", trigger)].citation, "trigger": trigger,
+                        "opened_seq": self.originator_version,
                         "due": deadline(dt.date.fromisoformat(trigger), RULES[rule].period_days or 0).isoformat(),
                         "extended_to": None}
 

@@ -59,9 +59,9 @@ RULES: dict[str, Rule] = {
                           "sources §8.1"),
     "comity_untimely": Rule("18 U.S.C. 2703(h)(2)(A)", "a motion filed after 14 days from service, with no "
                             "agreement or extension, is out of time", "sources §8.1, §9.1"),
-    "common_law_comity": Rule("18 U.S.C. 2703(h)(2)(A) (last sentence); common-law comity",
-                              "a comity challenge for a country that is not a qualifying foreign government",
-                              "sources §3"),
+    "common_law_comity": Rule("Pub. L. 115-141, div. V, § 103(c) (note to 18 U.S.C. 2703); common-law comity",
+                              "a comity challenge for a country that is not a qualifying foreign government, "
+                              "preserved by the CLOUD Act's rule of construction", "sources §3, §11.4"),
     "common_law_comity_ruling": Rule("18 U.S.C. 2713; common-law comity",
                                      "disclosure regardless of location unless comity outweighs it", "sources §3"),
     # Review by the district judge
@@ -103,7 +103,7 @@ RULES: dict[str, Rule] = {
     "rehearing_untimely": Rule("FRAP 40(a)(1); Sup. Ct. R. 13.3",
                                "a petition out of time is denied and does not restart the time for certiorari",
                                "sources §8.6, §9.1"),
-    "en_banc_vote": Rule("FRAP 35(a) (now FRAP 40(c))",
+    "en_banc_vote": Rule("FRAP 35(a)",
                          "majority of the active, non-disqualified judges; en banc is not favored", "sources §5a"),
     "mandate": Rule("FRAP 41(b)", "7 days after the time to petition for rehearing expires or after denial",
                     "sources §8.6, §9.1", period_days=7),
@@ -122,8 +122,8 @@ RULES: dict[str, Rule] = {
                          "when the time to file one expires", "sources §8.6, §9.1", period_days=14),
     "cert_decision": Rule("Sup. Ct. R. 15.5", "petition considered at conference; writ granted or denied",
                           "sources §8.6, §9.2"),
-    "supreme_argument": Rule("Sup. Ct. R. 28", "oral argument in a sitting of the Term (October to April)",
-                             "sources §9.2; Rule 28 not in docs/sources.md"),
+    "supreme_argument": Rule("Sup. Ct. R. 28", "oral argument on a Monday, Tuesday or Wednesday of a sitting of the "
+                             "Term (October to April)", "sources §9.2, §11.2; Rule 28 not in docs/sources.md"),
     "supreme_decision": Rule("Sup. Ct. R. 45.3", "opinion and judgment; no formal mandate to a federal court",
                              "sources §8.6"),
     "judgment_issued": Rule("Sup. Ct. R. 45.2, 45.3", "judgment issued 25 days after entry; a certified copy is "
@@ -138,7 +138,9 @@ RULES: dict[str, Rule] = {
                         "sources §9.6"),
     "motion_withdraw": Rule("U.S. Const. art. III", "no live controversy: motion to dismiss the proceeding as moot",
                             "sources §9.6"),
-    "response": Rule("Sup. Ct. R. 21", "response to a motion", _GENERAL),
+    "response": Rule("Sup. Ct. R. 21", "response to a motion in the Supreme Court", _GENERAL),
+    "response_circuit": Rule("FRAP 27(a)(3)", "response to a motion in the court of appeals", "sources §11.4"),
+    "response_below": Rule("U.S. Const. art. III", "response to the motion to dismiss as moot", "sources §9.6"),
     "dismissal_moot": Rule("United States v. Munsingwear, Inc., 340 U.S. 36 (1950)",
                            "judgment vacated; remanded with instructions to dismiss as moot", "sources §1, §9.6"),
     "dismissal_moot_below": Rule("U.S. Const. art. III",
@@ -151,12 +153,20 @@ RULES: dict[str, Rule] = {
     "mlat_execution": Rule("{treaty}", "requested state's central authority executes", "sources §4"),
     "mlat_withdrawn": Rule("{treaty}", "request withdrawn: the content is obtained otherwise", "sources §4"),
     # Amici, the foreign government, the government's letter on new legislation
-    "amicus_circuit": Rule("FRAP 29", "brief of an amicus curiae in the court of appeals",
-                           "sources §1 (the amici of 2014); FRAP 29 not in docs/sources.md"),
-    "amicus_supreme": Rule("Sup. Ct. R. 37", "brief of an amicus curiae in the Supreme Court",
-                           "sources §1 (the amici of 2017-18); Rule 37 not in docs/sources.md"),
-    "legislation_letter": Rule("Pub. L. 115-141, Div. V; 28 U.S.C. 518(a)",
-                               "the United States informs the court of the new law", "sources §1 (2018-03-23), §9.3"),
+    "amicus_circuit": Rule("FRAP 29(a)(6)", "brief of an amicus curiae in the court of appeals, no later than 7 days "
+                           "after the principal brief of the party supported", "sources §1, §11.3"),
+    "amicus_supreme": Rule("Sup. Ct. R. 37.3(a)", "brief of an amicus curiae in the Supreme Court, within 7 days "
+                           "after the brief of the party supported", "sources §1, §11.3"),
+    "legislation_letter": Rule("Pub. L. 115-141, Div. V",
+                               "the United States informs the Court of the new law", "sources §1 (2018-03-23), §11.4"),
+    "legislation_letter_circuit": Rule("FRAP 28(j); Pub. L. 115-141, Div. V",
+                                       "letter to the court of appeals citing new authority", "sources §11.4"),
+    "legislation_letter_below": Rule("Pub. L. 115-141, Div. V", "the United States informs the court of the new law",
+                                     "sources §1, §11.4"),
+    # The Supreme Court's merits briefing (Rule 25)
+    "merits_brief": Rule("Sup. Ct. R. 25", "briefs on the merits: the petitioner's within 45 days of the grant, the "
+                         "respondent's 30 days after, the reply 30 days after that, or as the Clerk sets",
+                         "sources §11.3"),
     # Orders not to notify
     "nondisclosure": Rule("18 U.S.C. 2705(b)", "the provider is not to notify any other person of the warrant, "
                           "for such period as the court deems appropriate", "sources §3, §9.7"),
@@ -165,7 +175,31 @@ RULES: dict[str, Rule] = {
     "nondisclosure_lapsed": Rule("18 U.S.C. 2705(b)", "the order's period has run and was not extended",
                                  "sources §9.7"),
     # The matter's end: the rule that made the last ruling final, or this one when no review was open
-    "final_disposition": Rule("28 U.S.C. 1291", "no further review is sought or available", "sources §1"),
+    "final_disposition": Rule("(the rule of the last order, or of the period for review that ran)",
+                              "no further review is sought or available", "sources §10.4, §11.4"),
+    # Rule 40 as amended on 2024-12-01 (Rule 35 merged into it): cited for entries from that day on
+    "rehearing_2024": Rule("FRAP 40 (as amended 2024-12-01)", "14 days after entry of judgment", "sources §5a, §11.4",
+                           period_days=14),
+    "rehearing_us_2024": Rule("FRAP 40 (as amended 2024-12-01)", "45 days when the United States is a party",
+                              "sources §5a, §11.4", period_days=45),
+    "rehearing_untimely_2024": Rule("FRAP 40 (as amended 2024-12-01); Sup. Ct. R. 13.3",
+                                    "a petition out of time is denied and does not restart the time for certiorari",
+                                    "sources §8.6, §9.1, §11.4"),
+    "en_banc_vote_2024": Rule("FRAP 40(c)", "majority of the active, non-disqualified judges; en banc is not favored",
+                              "sources §5a, §11.4"),
+}
+
+# A rule that differs by court: (key, level) -> the table's key for that court.
+AT_LEVEL: dict[tuple[str, str], str] = {
+    **{("response", level): "response_circuit" for level in ("circuit", "en_banc")},
+    **{("response", level): "response_below" for level in ("magistrate", "district")},
+    **{("legislation_letter", level): "legislation_letter_circuit" for level in ("circuit", "en_banc")},
+    **{("legislation_letter", level): "legislation_letter_below" for level in ("magistrate", "district")},
+}
+
+# A rule amended: key -> (the first day of the new text, the table's key for it).
+AMENDED: dict[str, tuple[str, str]] = {
+    key: ("2024-12-01", f"{key}_2024") for key in ("rehearing", "rehearing_us", "rehearing_untimely", "en_banc_vote")
 }
 
 
@@ -195,3 +229,27 @@ def comity_analysis(state: str) -> str:
 def rule(key: str) -> Rule:
     """The rule for a step; a KeyError here is a programming error, not bad input."""
     return RULES[key]
+
+
+def in_force(key: str, level: str = "", date: str = "") -> str:
+    """The table's key for rule `key` as the court at `level` applies it, in its text in force on `date`
+    (ISO): FRAP 27(a)(3) for a response in the court of appeals, FRAP 40 as amended from 2024-12-01."""
+    key = AT_LEVEL.get((key, level), key)
+    amended = AMENDED.get(key)
+    return amended[1] if amended is not None and date >= amended[0] else key
+
+
+_DESCRIBED: dict[tuple[str, str], str | tuple[str, str, str]] = {}
+
+
+def describe(key: str, level: str, date: str) -> str:
+    """`Rule.describe` of the rule in force (remembered by key and court: every entry asks)."""
+    found = _DESCRIBED.get((key, level))
+    if found is None:
+        at = AT_LEVEL.get((key, level), key)
+        amended = AMENDED.get(at)
+        found = _DESCRIBED[(key, level)] = RULES[at].describe() if amended is None else \
+            (amended[0], RULES[at].describe(), RULES[amended[1]].describe())
+    if isinstance(found, str):
+        return found
+    return found[2] if date >= found[0] else found[1]

@@ -73,6 +73,7 @@ STEPS: dict[str, str] = {
     "nondisclosure_ruling": "nondisclosure_challenge",
     "nondisclosure_lapsed": "nondisclosure_lapsed",
     **{f"{level}_{who}": f"amicus_{level}" for level in AMICUS_LEVELS for who in AMICI},
+    **{f"merits_{who}": "merits_brief" for who in ("petitioner", "respondent", "reply")},
     **{f"{key}_extension_application": p.extension.rule for key, p in PERIODS.items()},
     **{f"{key}_extension": p.extension.rule for key, p in PERIODS.items()},
 }

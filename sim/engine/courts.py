@@ -38,7 +38,9 @@ class SupremeCourt(Court):
         return calendar.next_conference(day)
 
     def argument(self, granted: dt.date, earliest: dt.date) -> dt.date:
-        return calendar.argument_day(granted, earliest)
+        """Monday to Wednesday of a sitting week; which of the sitting's six days follows from the day the
+        case is ready (spread without a draw of its own, so every stream is used as before)."""
+        return calendar.argument_day(granted, earliest, slot=earliest.toordinal() % 6)
 
     def opinion(self, argued: dt.date, earliest: dt.date) -> dt.date:
         return calendar.opinion_day(argued, earliest)

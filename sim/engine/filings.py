@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import simpy
+
 from sim import calendar
 from sim.distributions import Duration
 from sim.domain.ladder import SOLICITOR_GENERAL
 from sim.domain.matter import Matter
 from sim.domain.periods import PERIODS
+from sim.engine.courts import Court
 from sim.engine.proceeding import Proceeding, Wait
 
 # Where an extension of each period is docketed, and whose stream times the order.
@@ -26,6 +29,19 @@ GRANTOR_NAME = {"circuit_justice": "Circuit Justice", "clerk": "Clerk"}
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
+
+
+def clerk(p: Proceeding, level: str | None) -> Court | None:
+    """The court on whose calendar a party's filing at `level` lands: the Supreme Court's Clerk dockets on
+    business days (paper filings until November 2017, Sup. Ct. R. 29.2); below, electronic filing
+    (CM/ECF) is open every day, so a filing there may bear a weekend date (docs/sources.md §11.1)."""
+    return p.courts["supreme"] if level == "supreme" else None
+
+
+def lands(p: Proceeding, level: str | None, day: dt.date) -> dt.date:
+    """The day a filing made on `day` at `level` is docketed."""
+    court = clerk(p, level)
+    return court.sitting(day) if court else day
 
 
 def _us(day: dt.date | str) -> str:
@@ -77,7 +93,12 @@ def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, 
             until = calendar.roll_back(min(until, due + dt.timedelta(days=ext.longest)))
     yield from p.until(app_step, lambda: applied)
     _apply(p, period, filer, app_step, until, planned=max(ordered, min(target, until)))
-    yield from p.until(order_step, lambda: ordered)
+    try:
+        yield from p.until(order_step, lambda: ordered)
+    except simpy.Interrupt:  # the matter is mooted meanwhile: the application is ruled on first
+        yield from p.until(order_step, lambda: ordered)
+        _grant(p, period, order_step)
+        raise
     _grant(p, period, order_step)
     extended = dt.date.fromisoformat(p.matter.due(period) or p.today)
     filed = max(p.day, min(target, extended))

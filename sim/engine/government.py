@@ -8,7 +8,7 @@ import datetime as dt
 from sim.domain import periods
 from sim.domain.matter import Matter
 from sim.domain.outcomes import disposition
-from sim.engine import foreign, mootness, nondisclosure, provider, review
+from sim.engine import filings, foreign, mootness, nondisclosure, provider, review
 from sim.engine.proceeding import Proceeding, Wait
 
 
@@ -110,9 +110,19 @@ def conclude(p: Proceeding, ended: str) -> Wait:
         lapsed = f" The time for {m.parties[last['party']]} to {last['action']} expired on {due.isoformat()}."
     else:
         yield from p.until("final_disposition", lambda: p.day)
+        rule = last_authority(p.matter)
     p.record(Matter.FinalDisposition, "final_disposition", "out_of_court", f"Final disposition: {ended}.{lapsed}",
              rule=rule, actor="", disposition=ended)
     p.closed.succeed()
+
+
+def last_authority(m: Matter) -> str | None:
+    """The citation of the step that ended a matter with no period for review left (its last entry): a
+    final disposition is not itself 28 U.S.C. 1291 (sources §11.4)."""
+    if not m.pending_events:
+        return None
+    cited = m.pending_events[-1].rule.split(": ")[0]  # type: ignore[attr-defined]
+    return f"{cited}: the last step on record; no further review is sought or available"
 
 
 def respond_to_legislation(p: Proceeding) -> Wait:
@@ -133,7 +143,8 @@ def respond_to_legislation(p: Proceeding) -> Wait:
              f"New warrant served on {p.name('provider')}.", actor=p.matter.parties["government"])
     p.new_warrant.succeed()
     if litigating:
-        yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after)
+        yield from p.wait("mootness_motion", "government", s.government.mootness_motion_after,
+                          filings.clerk(p, p.pending_level))
         if p.litigation is not None and p.litigation.is_alive:
             p.litigation.interrupt("new warrant")
 
@@ -141,7 +152,9 @@ def respond_to_legislation(p: Proceeding) -> Wait:
 def _letter(p: Proceeding) -> Wait:
     """While the warrant is in litigation, the United States tells the court where it is pending of the new
     law (the Solicitor General's letter of 2018-03-23, sources §1)."""
-    yield from p.wait("legislation_letter", "government", p.scenario.government.legislation_letter_after)
+    after = p.scenario.government.legislation_letter_after
+    yield from p.until("legislation_letter",  # docketed on the calendar of the court where the matter is
+                       lambda: filings.lands(p, p.pending_level, p.after(p.draw("government", after))))
     level = p.pending_level
     if p.closed.triggered or level is None or p.litigation is None or not p.litigation.is_alive \
             or "DismissedAsMoot" in p.matter.seen:

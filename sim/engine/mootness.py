@@ -11,7 +11,7 @@ import datetime as dt
 from sim import calendar
 from sim.domain.ladder import LEVEL, other
 from sim.domain.matter import Matter
-from sim.engine import mandates
+from sim.engine import filings, mandates
 from sim.engine.courts import SupremeCourt
 from sim.engine.proceeding import Proceeding, Wait
 
@@ -50,7 +50,7 @@ def dismiss(p: Proceeding) -> Wait:
              f"{asks}, filed by {by}: a new warrant under 18 U.S.C. 2703 and 2713 leaves no live dispute.",
              rule_key=rule_key, party=mover, motion_id=MOTION_ID, kind=kind)
     responder = other(mover)
-    yield from p.wait("mootness_response", responder, p.litigant(responder).response_after)
+    yield from p.wait("mootness_response", responder, p.litigant(responder).response_after, filings.clerk(p, level))
     p.record(Matter.BriefFiled, "mootness_response", level,
              f"RESPONSE of {p.name(responder)}: does not oppose; agrees there is no live dispute.",
              party=responder, kind="response to motion")

@@ -20,7 +20,7 @@ from sim.calendar import Calendar
 from sim.distributions import Duration, Probability
 from sim.domain import ladder
 from sim.domain.matter import Matter
-from sim.domain.rules import RULES
+from sim.domain.rules import describe
 from sim.domain.steps import STEPS
 from sim.engine.courts import Court, courts_for
 from sim.engine.script import Divergence, Script
@@ -31,7 +31,6 @@ from sim.text import tidy
 # Each draws from its own stream; side tracks (amici, the foreign government, 2705(b) orders) from theirs.
 ACTORS = ("government", "provider", *ladder.COURT_ACTORS, "congress", "foreign_authority", "foreign_government",
           "amici", "nondisclosure")
-DESCRIPTIONS = {key: rule.describe() for key, rule in RULES.items()}
 
 
 def actor_stream(seed: int, actor: str) -> random.Random:
@@ -196,7 +195,7 @@ class Proceeding:
             if approximate:
                 text += " [date approximate]"
             fields.update(step=step, sim_day=now, approximate=approximate, text=text, inherited=None,
-                          rule=rule or DESCRIPTIONS[rule_key or STEPS[step]])
+                          rule=rule or describe(rule_key or STEPS[step], level, today))
             self.matter.record(event_class, fields, level=level, date=today, actor=actor, party=party,
                                entry_at_least=pin.entry if pin else None, numbered_on=numbered_on)
         if level in ladder.LEVEL and event_class.MOVES:

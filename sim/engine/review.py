@@ -19,8 +19,8 @@ import simpy
 from sim.distributions import Probability
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
-from sim.domain.rules import RULES
-from sim.engine import amici, mandates, mootness
+from sim.domain.rules import RULES, in_force
+from sim.engine import amici, mandates, merits, mootness
 from sim.engine.courts import SupremeCourt
 from sim.engine.filings import meet
 from sim.engine.proceeding import Proceeding, Wait
@@ -46,16 +46,25 @@ def decide(p: Proceeding, court: str, doctrine: Probability) -> tuple[str, str]:
     """The prevailing side and the doctrine applied. The draw is always made, so streams stay paired
     across regimes."""
     location = p.occurs(court, doctrine)
-    if p.law_in_force("18 U.S.C. 2713"):
+    if p.law_in_force("18 U.S.C. 2713") and not warrant_before_the_act(p):
         return "government", "statute"
     return ("provider", "location") if location else ("government", "control")
 
 
-def authority(rule_key: str, doctrine: str) -> str | None:
-    """The rule a ruling rests on: under 18 U.S.C. 2713 the statute is cited with the rule of the court."""
+def warrant_before_the_act(p: Proceeding) -> bool:
+    """True if the warrant in dispute was served before 18 U.S.C. 2713 was enacted: the courts judge it by
+    2703 as it stood, and the government's way to the statute is a new warrant, as in the record (§1,
+    §10.4; inferred: the sources give no court applying 2713 to an earlier warrant)."""
+    enacted, served = p.scenario.cloud_act.enacted, p.matter.served_on
+    return isinstance(enacted, dt.date) and served is not None and served < enacted.isoformat()
+
+
+def authority(rule_key: str, doctrine: str, date: str = "") -> str | None:
+    """The rule a ruling rests on: under 18 U.S.C. 2713 the statute is cited with the rule of the court
+    (in its text in force on `date`)."""
     if doctrine != "statute":
         return None
-    rule = RULES[rule_key]
+    rule = RULES[in_force(rule_key, "", date)]
     return f"{rule.citation}; 18 U.S.C. 2713: {rule.summary}"
 
 
@@ -69,6 +78,11 @@ def filer(p: Proceeding, side: str, level: str) -> str:
     in the Supreme Court (28 U.S.C. 518(a))."""
     name = p.name(side)
     return f"the {SOLICITOR_GENERAL} for {name}" if side == "government" and level == "supreme" else name
+
+
+def signed(side: str) -> str:
+    """Who signs a brief of the United States in the Supreme Court (28 U.S.C. 518(a))."""
+    return f", by the {SOLICITOR_GENERAL}" if side == "government" else ""
 
 
 def litigate(p: Proceeding) -> Wait:
@@ -117,8 +131,8 @@ def _magistrate(p: Proceeding) -> Wait:
             p.record(Matter.ComityMotionFiled, "comity_challenge", "magistrate",
                      f"MOTION to quash the warrant on grounds of international comity, filed by {provider}: "
                      f"disclosure would conflict with the laws of {p.matter.parties['foreign_state_called']}, which "
-                     "is not a qualifying foreign government (a common-law challenge, preserved by 18 U.S.C. "
-                     "2703(h)(2)(A)).",
+                     "is not a qualifying foreign government (a common-law challenge, preserved by the CLOUD Act's "
+                     "rule of construction, Pub. L. 115-141, div. V, § 103(c)).",
                      party="provider", period=None, motion_id="comity-1", qualifying_foreign_government=False)
         else:
             kind, mover = "vacate", "provider"
@@ -226,8 +240,8 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         yield from p.wait(step, side, p.litigant(side).brief_after)
         p.record(Matter.BriefFiled, step, "circuit", f"BRIEF for {label} {p.matter.parties[side]}, FILED.", party=side,
                  kind=f"brief for {label}")
-        if side == appellant:
-            amici.file(p, "circuit")
+        amici.file(p, "circuit", appellant) if side == appellant else None
+        amici.principal_brief(p, "circuit", side)
     yield from p.wait("circuit_argument", court.actor, coa.argument_after, court)
     p.record(Matter.HearingHeld, "circuit_argument", "circuit",
              f"ORAL ARGUMENT heard before {p.matter.judge('circuit')}.", kind="oral argument")
@@ -265,7 +279,8 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         winner, doctrine = decide(p, court.actor, coa.doctrine)
         disposition = "panel decision adhered to" if winner == previous else "panel decision vacated"
         p.record(Matter.EnBancDecided, "en_banc_decision", "en_banc",
-                 f"EN BANC OPINION: {disposition}; {REASONS[doctrine]}.", rule=authority("en_banc_vote", doctrine),
+                 f"EN BANC OPINION: {disposition}; {REASONS[doctrine]}.",
+                 rule=authority("en_banc_vote", doctrine, p.today),
                  disposition=disposition, doctrine=doctrine,
                  prevailing=winner)
         level = "en_banc"
@@ -290,7 +305,7 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
                               p.litigant(respondent).opposition_after, lapse=True)
     if opposed:
         p.record(Matter.BriefFiled, "brief_in_opposition", "supreme",
-                 f"BRIEF of respondent {filer(p, respondent, 'supreme')} in opposition filed.", party=respondent,
+                 f"BRIEF of respondent {p.name(respondent)} in opposition{signed(respondent)} filed.", party=respondent,
                  kind="brief in opposition", period="brief_in_opposition")
         earliest = p.after(14)
         note = ""
@@ -309,10 +324,9 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              actor="The Court", granted=granted)
     if not granted:
         return respondent, level
-    amici.file(p, "supreme")
     grant = p.day
-    yield from p.until("supreme_argument", lambda: court.argument(
-        grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after))))
+    yield from p.until("supreme_argument", merits.argument(p, petitioner, respondent, lambda: court.argument(
+        grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after)))))
     p.record(Matter.HearingHeld, "supreme_argument", "supreme", "ARGUED.", actor="The Court", kind="oral argument")
     argued = p.day
     yield from p.until("supreme_decision", lambda: court.opinion(

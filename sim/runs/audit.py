@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 from eventsourcing.domain import OriginatorVersionError
 
+from sim.domain import calendar_checks
 from sim.domain.lawful import opening, problems
 from sim.domain.matter import Matter
 from sim.engine.script import payload
@@ -49,6 +50,7 @@ def audit_events(events: list[Any]) -> list[Finding]:
         for problem in problems(matter, type(event), payload(event) | {"inherited": event.inherited}):
             found.append(Finding(matter_id, seq, event.date, name, problem.rule, problem.expected))
         matter = _apply(event, matter, found)
+    found += [Finding(matter_id, *f) for f in calendar_checks.findings(events)]  # sources §11
     if matter.disposition is None:
         found.append(Finding(matter_id, matter.version, matter.last_date, "(end)", "sources §9.6",
                              "a final disposition at the end of the matter"))
