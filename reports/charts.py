@@ -274,10 +274,16 @@ def _lane(entry: Row) -> str:
     return lane if lane in dict(LANES) else "out_of_court"
 
 
+SUPREME_DISPOSITIONS = ("SupremeCourtDecided", "DismissedAsMoot")
+
+
 def days_to_final_disposition(entries: Sequence[Row]) -> int | None:
-    """Days from a matter's first docket entry (the warrant application) to its final disposition; None if
-    it has none. For the real case: 1,595 (2013-12-04 to 2018-04-17), the one day count every report uses."""
-    final = next((e for e in entries if e["event"] == "FinalDisposition"), None)
+    """Days from a matter's first docket entry (the warrant application) to its disposition: the Supreme
+    Court's, where it decided the matter (the judgment's issue and the orders on remand follow it), else
+    the final disposition; None if it has none. For the real case: 1,595 (2013-12-04 to the per curiam of
+    2018-04-17), the one day count every report uses."""
+    final = next((e for e in entries if e["event"] in SUPREME_DISPOSITIONS and e["court_level"] == "supreme"),
+                 None) or next((e for e in entries if e["event"] == "FinalDisposition"), None)
     if not entries or final is None:
         return None
     return (dt.date.fromisoformat(final["date"]) - dt.date.fromisoformat(entries[0]["date"])).days

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim import calendar
-from sim.domain import countries, ladder, laws, periods
+from sim.domain import countries, jurisdiction, ladder, laws, periods
 from sim.domain.procedure import AFTER_DISPOSITION, MOOTNESS_MOTIONS, OutOfOrder, Unlawful, requirement
 
 APPROXIMATE = "[date approximate]"
@@ -142,6 +142,13 @@ def _distribution(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> 
 
 
 def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    owed = jurisdiction.still_owed(m)
+    if owed:
+        out.append(Unlawful(name, "FRAP 41(b); Sup. Ct. R. 45.3 (sources §9.6, §10.4)",
+                            f"the end only once every judgment and mandate has come down: {' and '.join(owed)} first"))
+    if m.sanction_running:
+        out.append(Unlawful(name, "Shillitani v. United States (sources §9.3, §10.2)",
+                            "coercive contempt ended (compliance and ContemptPurged) before the end"))
     if m.late:
         out.append(Unlawful(name, "sources §9.1", f"the consequence of the late {', '.join(m.late)} first"))
     running = [d for d in m.running(f["date"]) if d["period"] in periods.REVIEW]
@@ -252,6 +259,35 @@ def _judgment_issued(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) 
         out.append(Unlawful(name, "Sup. Ct. R. 45.2", f"25 days after entry of the judgment: {due}"))
 
 
+def _mandate(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    due = jurisdiction.mandate_due(m)
+    if due is not None and f["date"] < due:
+        out.append(Unlawful(name, "FRAP 41(b) (sources §8.6, §10.1)", f"no earlier than {due}, 7 days after the "
+                            "time to petition for rehearing expired or a timely petition was denied"))
+
+
+def _contempt(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    """Contempt enforcing a magistrate judge's order waits for the time to object, or the ruling on an
+    objection (Fed. R. Crim. P. 59(a); sources §10.2)."""
+    due = m.due("objection")
+    if due is not None and f["date"] <= due:
+        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §10.2)", f"after the time to object ran out "
+                            f"({due}) or an objection was decided"))
+    elif m.seen.get("ObjectionFiled", 0) > m.seen.get("ObjectionRuled", 0):
+        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §10.2)", "the ruling on the pending objection"))
+
+
+# District-court acts that need the case there (a notice of appeal divests it; the mandate returns it).
+CONFINED = frozenset({"MotionRuled", "ObjectionRuled", "HearingHeld", "ContemptHeld", "ContemptPurged"})
+
+
+def _where(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if f["court_level"] in ("magistrate", "district") and name in CONFINED and m.holding != "district":
+        out.append(Unlawful(name, "Griggs v. Provident Consumer Discount Co. (sources §10.1)",
+                            f"the district court to act only in aid of the appeal while the {m.holding} court "
+                            "holds the case"))
+
+
 def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     party = f["party"]
     if party not in ladder.PARTIES:
@@ -266,7 +302,8 @@ def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
              "NondisclosureChallenged": "provider"}.get(name)
     if name == "MotionFiled":
         kind = f["kind"]
-        mover = {"vacate": "provider", "compel": "government", "lift_stay": "government"}.get(kind)
+        mover = {"vacate": "provider", "compel": "government", "lift_stay": "government",
+                 "contempt": "government"}.get(kind)
         if kind in MOOTNESS_MOTIONS:
             decided = m.last_decision
             if kind == "vacate_moot" and decided is None:
@@ -342,17 +379,21 @@ Check = Callable[[Any, str, dict[str, Any], list[Unlawful]], None]
 CHECKS: dict[str, tuple[Check, ...]] = {
     "ExtensionApplied": (_application,),
     "TimeExtended": (_extension,),
-    "ObjectionRuled": (_consequence("objection", lambda f: f["disposition"] == "overruled as untimely"),),
+    "ObjectionRuled": (_consequence("objection", lambda f: f["disposition"] == "overruled as untimely"), _where),
     "ComityMotionRuled": (_consequence("comity_motion", lambda f: f["disposition"] == "denied as untimely"),),
     "RehearingDecided": (_consequence("rehearing", lambda f: bool(f["untimely"])),),
     "PanelDecided": (_panel,),
     "AppealDismissed": (_dismissal,),
     "PetitionDistributed": (_distribution,),
     "CertDecided": (_conference,),
-    "HearingHeld": (_argument,),
     "SupremeCourtDecided": (_decision,),
     "DismissedAsMoot": (_decision,),
     "JudgmentIssued": (_judgment_issued,),
+    "MandateIssued": (_mandate,),
+    "ContemptHeld": (_contempt, _where),
+    "MotionRuled": (_where,),
+    "HearingHeld": (_argument, _where),
+    "ContemptPurged": (_where,),
     "FinalDisposition": (_final,),
     "ComityMotionFiled": (_agreement,),
     "AmicusBriefFiled": (_amicus,),

@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from sim.calendar import deadline
-from sim.domain import ladder, laws, periods
+from sim.domain import jurisdiction, ladder, laws, periods
 from sim.domain.lawful import problems
 from sim.domain.procedure import OutOfOrder, Unlawful
 from sim.domain.rules import RULES
@@ -93,6 +93,11 @@ class Matter(Aggregate):
         self.disclosed_route: str | None = None
         self.disposition: str | None = None
         self.disposed_on: str | None = None
+        self.decisions: dict[str, str] = {}            # level -> the side that prevailed there last
+        self.holding = "district"                      # the court that holds the case (sim.domain.jurisdiction)
+        self.owed: set[str] = set()                    # what must still come down: mandate, judgment, orders on remand
+        self.mandate: dict[str, Any] | None = None     # the mandate owed: rehearing_until, denied_on, stayed
+        self.sanction_running = False                  # coercive contempt until compliance and purging
 
     @staticmethod
     def create_id(run_id: str, scenario: str, replication: int) -> UUID:  # type: ignore[override]
@@ -281,6 +286,9 @@ class Matter(Aggregate):
                     matter.deadlines.pop(key, None)
                     matter.applications.pop(key, None)
             self.apply_to(matter)
+            follow = jurisdiction.FOLLOWS.get(name)
+            if follow is not None:
+                follow(self, matter)
             for opening in periods.OPENS.get(name, ()):
                 if opening.applies(self, matter):
                     period = periods.PERIODS[opening.period]
@@ -404,6 +412,7 @@ class Matter(Aggregate):
         def apply_to(self, matter: Matter) -> None:
             matter.late.pop("objection", None)
             matter.last_decision = {"level": "district", "prevailing": self.prevailing}
+            matter.decisions["district"] = self.prevailing
             if self.final_order:
                 matter.appealable_order = "ObjectionRuled"
 
@@ -419,10 +428,18 @@ class Matter(Aggregate):
             matter.motions[self.motion_id]["disposition"] = "granted"
 
     class ContemptHeld(Entry):
+        """Civil contempt on a motion or order to show cause (pending, of kind "contempt"), which it grants."""
+
         sanctions: str
 
         def apply_to(self, matter: Matter) -> None:
             matter.appealable_order = "ContemptHeld"
+            for motion in matter.motions.values():
+                if motion["kind"] == "contempt" and motion["disposition"] is None:
+                    motion["disposition"] = "granted"
+
+    class ContemptPurged(Entry):
+        """The contemnor has complied: the court purges the contempt and the coercive sanctions end."""
 
     # Court of appeals ------------------------------------------------------------------------
     class NoticeOfAppealFiled(Filing):

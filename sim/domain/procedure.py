@@ -6,7 +6,10 @@ be recorded now. It reads only the matter's state, so it holds on a rebuilt matt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
+
+from sim.domain import jurisdiction
 
 
 class Unlawful(Exception):
@@ -44,6 +47,10 @@ class MatterState(Protocol):
     statutes_in_force: list[str]
     applications: dict[str, dict[str, Any]]
     nondisclosure: dict[str, Any] | None
+    holding: str
+    owed: set[str]
+    mandate: dict[str, Any] | None
+    sanction_running: bool
 
     @property
     def pending_motions(self) -> dict[str, str]: ...
@@ -68,9 +75,7 @@ PREREQUISITES: dict[str, tuple[str, ...]] = {
     "PetitionReturned": ("PanelDecided",),
     "PetitionDistributed": ("CertPetitioned",),
     "CertDecided": ("PetitionDistributed",),
-    "JudgmentIssued": ("SupremeCourtDecided", "DismissedAsMoot"),
-    "MandateIssued": ("PanelDecided", "EnBancDecided", "DismissedAsMoot"),
-    "OrderOnRemand": ("JudgmentIssued", "MandateIssued"),
+    "ContemptPurged": ("ContemptHeld",),
     "MLATRequestExecuted": ("MLATRequestSent",),
     "MLATRequestRefused": ("MLATRequestSent",),
     "MLATRequestWithdrawn": ("MLATRequestSent",),
@@ -88,12 +93,14 @@ MOTION_PREREQUISITES: dict[str, tuple[str, ...]] = {
     "lift_stay": ("StayGranted",),
     "vacate_moot": ("NewWarrantIssued",),
     "dismiss_moot": ("NewWarrantIssued",),
+    "contempt": ("ProductionRefused",),
+    jurisdiction.STAY_MOTION: ("PanelDecided", "EnBancDecided", "DismissedAsMoot"),
 }
 MOOTNESS_MOTIONS = ("vacate_moot", "dismiss_moot")
 
 # Events that dispose of a pending motion, and the kinds of motion they need (None: any kind).
 RULINGS: dict[str, tuple[str, ...] | None] = {
-    "MotionRuled": ("vacate", "compel"),
+    "MotionRuled": ("vacate", "compel", jurisdiction.STAY_MOTION),
     "DismissedAsMoot": MOOTNESS_MOTIONS,
     "ComityMotionRuled": ("comity",),
     "StayLifted": ("lift_stay",),
@@ -103,8 +110,9 @@ RULINGS: dict[str, tuple[str, ...] | None] = {
 ORDER_NOT_TO_NOTIFY = frozenset({"NondisclosureOrdered", "NondisclosureChallenged", "NondisclosureRuled",
                                  "NondisclosureLapsed"})
 
-# What may follow a final disposition: production, and the ministerial steps of a remand.
-AFTER_DISPOSITION = ("DataDisclosed", "JudgmentIssued", "MandateIssued", "OrderOnRemand")
+# What may follow a final disposition: production (the end waits for every judgment, mandate and
+# order on remand, sources §10.4).
+AFTER_DISPOSITION = ("DataDisclosed",)
 
 
 def _missing(seen: dict[str, int], needed: tuple[str, ...]) -> str | None:
@@ -127,6 +135,8 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
             return f"a known motion kind (got {kind!r})"
         if kind == "lift_stay" and not matter.stayed:
             return "StayGranted (a stay in effect)"
+        if kind == jurisdiction.STAY_MOTION and (matter.mandate is None or matter.mandate["stayed"]):
+            return "a judgment of the court of appeals whose mandate has not issued (FRAP 41(d))"
         return _missing(seen, MOTION_PREREQUISITES[kind])
     if event in RULINGS:
         kinds = RULINGS[event]
@@ -147,6 +157,11 @@ def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str 
         return "CertDecided (certiorari granted)"
     if event == "TimeExtended" and fields["extends"] not in matter.applications:
         return f"ExtensionApplied (an application to extend {fields['extends']}, still pending)"
+    owed = OWED.get(event)
+    if owed is not None:
+        missing = owed(matter, fields)
+        if missing:
+            return missing
     if event in ORDER_NOT_TO_NOTIFY:
         missing = _order_not_to_notify(matter.nondisclosure, event, fields)
         if missing:
@@ -181,3 +196,41 @@ def _order_not_to_notify(order: dict[str, Any] | None, event: str, fields: dict[
     if event == "NondisclosureRuled" and (order is None or not order["challenged"]):
         return "NondisclosureChallenged (a challenge still pending)"
     return None
+
+
+def _judgment_owed(matter: MatterState, fields: dict[str, Any]) -> str | None:
+    if jurisdiction.JUDGMENT in matter.owed:
+        return None
+    return "SupremeCourtDecided or DismissedAsMoot (a judgment to issue)"
+
+
+def _mandate_owed(matter: MatterState, fields: dict[str, Any]) -> str | None:
+    if jurisdiction.MANDATE not in matter.owed or matter.mandate is None:
+        return "a judgment of the court of appeals whose mandate has not issued"
+    return "CertDecided (the mandate is stayed pending certiorari, FRAP 41(d))" if matter.mandate["stayed"] else None
+
+
+def _remand_owed(matter: MatterState, fields: dict[str, Any]) -> str | None:
+    return jurisdiction.remand_missing(matter, "circuit" if fields["court_level"] in ("circuit", "en_banc")
+                                       else "district")
+
+
+def _contempt_moved(matter: MatterState, fields: dict[str, Any]) -> str | None:
+    """Civil contempt only on a motion or an order to show cause, and in a court that holds the case
+    with nothing still to come down (sources §10.1, §10.2)."""
+    if "contempt" not in matter.pending_motions.values():
+        return "MotionFiled (contempt: a motion or an order to show cause, still pending)"
+    if matter.holding != "district" or matter.owed:
+        return " and ".join(jurisdiction.still_owed(matter)) or "MandateIssued (the case back in the district court)"
+    return None
+
+
+def _sanction_running(matter: MatterState, fields: dict[str, Any]) -> str | None:
+    return None if matter.sanction_running else "ContemptHeld (coercive sanctions running)"
+
+
+# Events whose place in the order depends on where the case is and what must still come down.
+OWED: dict[str, Callable[[MatterState, dict[str, Any]], str | None]] = {
+    "JudgmentIssued": _judgment_owed, "MandateIssued": _mandate_owed, "OrderOnRemand": _remand_owed,
+    "ContemptHeld": _contempt_moved, "ContemptPurged": _sanction_running,
+}

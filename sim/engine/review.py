@@ -17,6 +17,7 @@ import datetime as dt
 import simpy
 
 from sim.distributions import Probability
+from sim.domain.jurisdiction import STAY_MOTION
 from sim.domain.ladder import SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES
@@ -98,8 +99,28 @@ def _review(p: Proceeding) -> Wait:
     loser = other(winner)
     petitions = p.occurs(loser, p.litigant(loser).petitions_cert)
     if level == "district" or not petitions:
+        if level != "district":
+            mandates.descend(p, mandates.mandate(p))
         return winner, level
-    return (yield from _certiorari(p, loser, winner, level))
+    yield from _stay_mandate(p, loser)
+    winner, level = yield from _certiorari(p, loser, winner, level)
+    if level != "supreme":  # certiorari denied, or the petition returned: the mandate issues (FRAP 41(d)(4))
+        mandates.descend(p, mandates.mandate(p))
+    return winner, level
+
+
+def _stay_mandate(p: Proceeding, petitioner: str) -> Wait:
+    """FRAP 41(d): the party that will petition for certiorari moves to stay the mandate; the court
+    of appeals stays it pending the petition (the per curiam of 2018 could still vacate the contempt
+    finding, so the mandate had not been carried out: sources §9.6, §9.8)."""
+    court = p.courts["circuit"]
+    p.record(Matter.MotionFiled, "mandate_stay_motion", "circuit",
+             f"MOTION to stay the mandate pending a petition for a writ of certiorari, filed by {p.name(petitioner)}.",
+             party=petitioner, motion_id="stay_mandate-1", kind=STAY_MOTION)
+    yield from p.until("mandate_stay", lambda: court.sitting(p.after(1)))
+    p.record(Matter.MotionRuled, "mandate_stay", "circuit",
+             "ORDER GRANTING the motion: the mandate is STAYED pending the petition for a writ of certiorari.",
+             motion_id="stay_mandate-1", disposition="granted")
 
 
 def _magistrate(p: Proceeding) -> Wait:
@@ -198,7 +219,12 @@ def _contempt(p: Proceeding) -> Wait:
         yield from p.wait("stay_lifted", court.actor, s.district_court.lift_stay_ruling_after, court)
         p.record(Matter.StayLifted, "stay_lifted", "district", "ORDER granting the motion: the stay is lifted.",
                  motion_id="lift_stay-1")
-    yield from p.wait("contempt", court.actor, s.district_court.contempt_after, court)
+    yield from p.wait("contempt_motion", court.actor, s.district_court.contempt_after, court)
+    p.record(Matter.MotionFiled, "contempt_motion", "district",
+             f"STIPULATION of the parties and proposed order: {p.name('provider')} to be held in civil contempt for "
+             "declining to produce the content, so that the order may be appealed.", party="government",
+             motion_id="contempt-1", kind="contempt")
+    yield from p.until("contempt", lambda: p.day)
     p.record(Matter.ContemptHeld, "contempt", "district",
              f"ORDER holding {p.name('provider')} in civil contempt on the parties' stipulation for declining to "
              "produce the content; no sanctions while the appeal proceeds. The order is final and appealable.",
@@ -323,5 +349,5 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", rule=authority("supreme_decision", doctrine),
              actor="The Court", disposition=disposition,
              doctrine=doctrine, prevailing=winner)
-    p.env.process(mandates.judgment_issues(p))
+    mandates.descend(p, mandates.supreme_remand(p))
     return winner, "supreme"
