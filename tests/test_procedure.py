@@ -100,7 +100,8 @@ def assert_accepted(matter: Matter, event: str, **kwargs: Any) -> None:
 
 SERVED: list[Step] = [("WarrantApplied", {}), ("WarrantIssued", {}), ("WarrantServed", {})]
 REFUSED: list[Step] = [*SERVED, ("ProductionRefused", {})]
-CONTEMPT: list[Step] = [*REFUSED, ("ContemptHeld", {})]
+CONTEMPT: list[Step] = [*REFUSED, ("MotionFiled", {"party": "government", "motion_id": "c1", "kind": "contempt"}),
+                        ("ContemptHeld", {})]
 APPEALED: list[Step] = [*CONTEMPT, ("NoticeOfAppealFiled", {})]
 JUDGMENT: list[Step] = [*APPEALED, ("PanelDecided", {})]
 CERT_SOUGHT: list[Step] = [*JUDGMENT, ("CertPetitioned", {})]
@@ -170,7 +171,8 @@ def test_event_refused_without_prerequisite_and_accepted_with_it(event, needed):
 
 @pytest.mark.parametrize(("kind", "needed", "party"),
                          [("vacate", "WarrantServed", "provider"), ("compel", "ProductionRefused", "government"),
-                          ("lift_stay", "StayGranted", "government")], ids=lambda value: value)
+                          ("lift_stay", "StayGranted", "government"), ("contempt", "ProductionRefused", "government")],
+                         ids=lambda value: value)
 def test_motion_refused_without_prerequisite_and_accepted_with_it(kind, needed, party):
     """Each motion kind needs its own prerequisite on record, and is made by its own side."""
     assert set(MOTION_PREREQUISITES) >= {kind}
@@ -204,7 +206,7 @@ def test_ruling_on_a_motion_never_filed_is_refused_and_a_ruled_motion_is_no_long
 
 
 def test_appeal_refused_without_appealable_order_accepted_after_contempt():
-    matter = play(opened(), REFUSED)
+    matter = play(opened(), CONTEMPT[:-1])
     assert_refused(matter, "NoticeOfAppealFiled", "ContemptHeld")
     record(matter, "ContemptHeld")
     assert_accepted(matter, "NoticeOfAppealFiled")
@@ -439,9 +441,9 @@ def test_sim_day_going_backwards_is_refused():
 
 def test_entry_numbers_are_counted_per_docket_and_a_pin_may_skip_ahead():
     matter = play(opened(), CONTEMPT)
-    assert matter.last_entry == {"1:13-mj-02814": 3}
+    assert matter.last_entry == {"1:13-mj-02814": 4}
     Clerk(matter).enter(Matter.NoticeOfAppealFiled, party="provider", entry_at_least=5)
-    assert matter.last_entry == {"1:13-mj-02814": 3, "13-2985": 5}
+    assert matter.last_entry == {"1:13-mj-02814": 4, "13-2985": 5}
 
 
 def test_lanes_come_from_the_ladder():
