@@ -159,12 +159,7 @@ def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
 
 
 def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], derived: bool = False) -> None:
-    period = f["period"]
-    needed = periods.MEETS.get(name)
-    if name == "ComityMotionFiled" and not f["qualifying_foreign_government"]:
-        needed = None
-    if name == "BriefFiled" and period is None:
-        needed = None
+    period, needed = f["period"], periods.period_met(name, f)
     if period != needed:
         out.append(Unlawful(name, "sources §9.1", f"period {needed!r}, got {period!r}"))
         return
@@ -184,10 +179,9 @@ def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], de
     if f["party"] != opened["party"]:
         out.append(Unlawful(name, opened["rule"], f"filed by {opened['party']}, who may "
                             f"{opened['action']}, got {f['party']}"))
-    if not expected["timely"] and name == "CertPetitioned":
-        out.append(Unlawful(name, "Sup. Ct. R. 13.2", f"never docketed out of time (due {expected['deadline']})"))
-    if not expected["timely"] and period == "brief_in_opposition":
-        out.append(Unlawful(name, "Sup. Ct. R. 15.3, 15.5", f"filed by {expected['deadline']} or not at all"))
+    refused = periods.PERIODS[period].refused_late
+    if not expected["timely"] and refused is not None:
+        out.append(Unlawful(name, refused[0], refused[1].format(deadline=expected["deadline"])))
 
 
 def _application(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:

@@ -42,6 +42,7 @@ class Period:
     rules: tuple[str, str]
     late: str
     extension: Extension
+    refused_late: tuple[str, str] | None = None  # a filing the clerk never takes out of time: (rule, expected)
 
     def rule(self, united_states_party: bool) -> str:
         return self.rules[1] if united_states_party else self.rules[0]
@@ -62,10 +63,11 @@ PERIODS: dict[str, Period] = {p.key: p for p in (
            Extension("rehearing_extension", "court_of_appeals")),
     Period("cert_petition", "petition for a writ of certiorari", ("cert_petition",) * 2,
            "not filed (Sup. Ct. R. 13.2): the judgment below stands",
-           Extension("cert_extension", "circuit_justice", longest=60, apply_before=10)),
+           Extension("cert_extension", "circuit_justice", longest=60, apply_before=10),
+           ("Sup. Ct. R. 13.2", "never docketed out of time (due {deadline})")),
     Period("brief_in_opposition", "file a brief in opposition", ("brief_in_opposition",) * 2,
            "not filed: the petition is distributed when the time expires (Sup. Ct. R. 15.5)",
-           Extension("bio_extension", "clerk")),
+           Extension("bio_extension", "clerk"), ("Sup. Ct. R. 15.3, 15.5", "filed by {deadline} or not at all")),
 )}
 
 
@@ -112,6 +114,16 @@ MEETS: dict[str, str] = {
     "ComityMotionFiled": "comity_motion", "ObjectionFiled": "objection", "NoticeOfAppealFiled": "notice_of_appeal",
     "RehearingPetitioned": "rehearing", "CertPetitioned": "cert_petition", "BriefFiled": "brief_in_opposition",
 }
+
+
+def period_met(name: str, fields: dict[str, Any]) -> str | None:
+    """The period a filing of kind `name` must meet: a 2703(h)(2) motion only for a qualifying foreign
+    government (a common-law comity motion meets none), a brief only as a brief in opposition."""
+    if name == "ComityMotionFiled" and not fields["qualifying_foreign_government"]:
+        return None
+    if name == "BriefFiled" and fields["period"] is None:
+        return None
+    return MEETS.get(name)
 
 
 CLOSING = frozenset({"FinalDisposition", "DismissedAsMoot", "PetitionDistributed"})  # besides filings

@@ -121,64 +121,76 @@ def _missing(seen: dict[str, int], needed: tuple[str, ...]) -> str | None:
 
 
 def requirement(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
-    """The prerequisite `event` lacks on `matter`, described by event name, or None if it may follow."""
-    seen = matter.seen
+    """The prerequisite `event` lacks on `matter`, described by event name, or None if it may follow:
+    first what must be on record (`PREREQUISITES`), then the event's own conditions (`CONDITIONS`)."""
     if event in PREREQUISITES:
-        missing = _missing(seen, PREREQUISITES[event])
+        missing = _missing(matter.seen, PREREQUISITES[event])
         if missing:
             return missing
-    if event == "MotionFiled":
-        kind = fields["kind"]
-        if kind not in MOTION_PREREQUISITES:
-            return f"a known motion kind (got {kind!r})"
-        if kind == "lift_stay" and not matter.stayed:
-            return "StayGranted (a stay in effect)"
-        if kind == jurisdiction.STAY_MOTION and (matter.mandate is None or matter.mandate["stayed"]):
-            return "a judgment of the court of appeals whose mandate has not issued (FRAP 41(d))"
-        return _missing(seen, MOTION_PREREQUISITES[kind])
-    if event in RULINGS:
-        kinds = RULINGS[event]
-        pending = matter.pending_motions.get(fields["motion_id"])
-        if pending is None or (kinds is not None and pending not in kinds):
-            label = "ComityMotionFiled" if kinds == ("comity",) else f"MotionFiled ({' or '.join(kinds or ())})"
-            return f"{label} for motion {fields['motion_id']!r}, still pending"
-    if event == "ComityMotionFiled" and fields["qualifying_foreign_government"] \
-            and "18 U.S.C. 2703(h)" not in matter.statutes_in_force:
-        return "LegislationEnacted (18 U.S.C. 2703(h) in force)"
-    if event == "StayLifted" and not matter.stayed:
-        return "StayGranted (a stay in effect)"
-    if event == "NoticeOfAppealFiled" and matter.appealable_order is None:
-        return "ContemptHeld or a final ObjectionRuled (an appealable order)"
-    if event == "EnBancDecided" and not matter.en_banc_granted:
-        return "RehearingDecided (rehearing en banc granted)"
-    if event == "SupremeCourtDecided" and not matter.cert_granted:
-        return "CertDecided (certiorari granted)"
-    if event == "TimeExtended" and fields["extends"] not in matter.applications:
-        return f"ExtensionApplied (an application to extend {fields['extends']}, still pending)"
-    owed = OWED.get(event)
-    if owed is not None:
-        missing = owed(matter, fields)
+    for condition in CONDITIONS.get(event, ()):
+        missing = condition(matter, event, fields)
         if missing:
             return missing
-    if event in ORDER_NOT_TO_NOTIFY:
-        missing = _order_not_to_notify(matter.nondisclosure, event, fields)
-        if missing:
-            return missing
-    if event in ("BriefFiled", "HearingHeld", "AmicusBriefFiled"):
-        level = fields["court_level"]
-        if level in ("circuit", "en_banc"):
-            return _missing(seen, ("NoticeOfAppealFiled",))
-        if level == "supreme":
-            if event == "HearingHeld" and not matter.cert_granted:
-                return "CertDecided (certiorari granted)"
-            return _missing(seen, ("CertPetitioned",))
-    if event == "DataDisclosed":
-        route = fields["route"]
-        if route == "mlat" and matter.mlat_outcome != "executed":
-            return "MLATRequestExecuted"
-        if route == "warrant" and not matter.warrants_served:
-            return "WarrantServed"
     return None
+
+
+Condition = Callable[[MatterState, str, dict[str, Any]], "str | None"]
+
+
+def _motion(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+    kind = fields["kind"]
+    if kind not in MOTION_PREREQUISITES:
+        return f"a known motion kind (got {kind!r})"
+    if kind == "lift_stay" and not matter.stayed:
+        return "StayGranted (a stay in effect)"
+    if kind == jurisdiction.STAY_MOTION and (matter.mandate is None or matter.mandate["stayed"]):
+        return "a judgment of the court of appeals whose mandate has not issued (FRAP 41(d))"
+    return _missing(matter.seen, MOTION_PREREQUISITES[kind])
+
+
+def _ruling(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+    kinds = RULINGS[event]
+    pending = matter.pending_motions.get(fields["motion_id"])
+    if pending is None or (kinds is not None and pending not in kinds):
+        label = "ComityMotionFiled" if kinds == ("comity",) else f"MotionFiled ({' or '.join(kinds or ())})"
+        return f"{label} for motion {fields['motion_id']!r}, still pending"
+    return None
+
+
+def _state(test: Callable[[MatterState, dict[str, Any]], bool], missing: str) -> Condition:
+    """A condition on the matter's state: `missing` unless `test` holds."""
+    def condition(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+        return None if test(matter, fields) else missing.format(**fields)
+    return condition
+
+
+def _court_has_case(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+    """Briefs, hearings and amicus briefs above the district court need the case there."""
+    level = fields["court_level"]
+    if level in ("circuit", "en_banc"):
+        return _missing(matter.seen, ("NoticeOfAppealFiled",))
+    if level == "supreme":
+        if event == "HearingHeld" and not matter.cert_granted:
+            return "CertDecided (certiorari granted)"
+        return _missing(matter.seen, ("CertPetitioned",))
+    return None
+
+
+def _disclosure(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+    route = fields["route"]
+    if route == "mlat" and matter.mlat_outcome != "executed":
+        return "MLATRequestExecuted"
+    if route == "warrant" and not matter.warrants_served:
+        return "WarrantServed"
+    return None
+
+
+def _not_to_notify(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+    return _order_not_to_notify(matter.nondisclosure, event, fields)
+
+
+def _owed(matter: MatterState, event: str, fields: dict[str, Any]) -> str | None:
+    return OWED[event](matter, fields)
 
 
 def _order_not_to_notify(order: dict[str, Any] | None, event: str, fields: dict[str, Any]) -> str | None:
@@ -231,4 +243,26 @@ def _sanction_running(matter: MatterState, fields: dict[str, Any]) -> str | None
 OWED: dict[str, Callable[[MatterState, dict[str, Any]], str | None]] = {
     "JudgmentIssued": _judgment_owed, "MandateIssued": _mandate_owed, "OrderOnRemand": _remand_owed,
     "ContemptHeld": _contempt_moved, "ContemptPurged": _sanction_running,
+}
+
+
+_STAYED = _state(lambda m, f: m.stayed, "StayGranted (a stay in effect)")
+# Each event's own conditions, beyond what must be on record.
+CONDITIONS: dict[str, tuple[Condition, ...]] = {
+    "MotionFiled": (_motion,),
+    **{name: (_ruling,) for name in RULINGS if name != "StayLifted"},
+    "StayLifted": (_ruling, _STAYED),
+    "ComityMotionFiled": (_state(lambda m, f: not f["qualifying_foreign_government"]
+                                 or "18 U.S.C. 2703(h)" in m.statutes_in_force,
+                                 "LegislationEnacted (18 U.S.C. 2703(h) in force)"),),
+    "NoticeOfAppealFiled": (_state(lambda m, f: m.appealable_order is not None,
+                                   "ContemptHeld or a final ObjectionRuled (an appealable order)"),),
+    "EnBancDecided": (_state(lambda m, f: m.en_banc_granted, "RehearingDecided (rehearing en banc granted)"),),
+    "SupremeCourtDecided": (_state(lambda m, f: m.cert_granted, "CertDecided (certiorari granted)"),),
+    "TimeExtended": (_state(lambda m, f: f["extends"] in m.applications,
+                            "ExtensionApplied (an application to extend {extends}, still pending)"),),
+    **{name: (_owed,) for name in OWED},
+    **{name: (_not_to_notify,) for name in ORDER_NOT_TO_NOTIFY},
+    **{name: (_court_has_case,) for name in ("BriefFiled", "HearingHeld", "AmicusBriefFiled")},
+    "DataDisclosed": (_disclosure,),
 }
