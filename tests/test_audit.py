@@ -209,7 +209,7 @@ def test_audit_names_a_deleted_mandate(descents, tmp_path):
         db.execute("DELETE FROM stored_events WHERE originator_id = ? AND originator_version = ?",
                    (matter_id.replace("-", ""), seq))
 
-    seq, _ = edit(path, matter_id, "MandateIssued", delete)
+    edit(path, matter_id, "MandateIssued", delete)
     found = audited(path, matter_id)
     assert any(f.event == "OrderOnRemand" and "MandateIssued" in f.expected for f in found), found
     assert any(f.event == "FinalDisposition" and "FRAP 41(b)" in f.rule and "MandateIssued" in f.expected
