@@ -249,7 +249,7 @@ def test_case_timeline_of_the_historical_case(historical_entries):
     for expected in ("Motion ruled: denied 25 Apr 2014", "Objection ruled: affirmed 31 Jul 2014",
                      "Panel decision: reversed 14 Jul 2016", "Rehearing: denied 24 Jan 2017",
                      "Certiorari: granted 16 Oct 2017", "CLOUD Act enacted 23 Mar 2018",
-                     "Final disposition: dismissed as moot 17 Apr 2018", "Data disclosed 24 Apr 2018"):
+                     "Final disposition: dismissed as moot 12 Jun 2018", "Data disclosed 24 Apr 2018"):
         assert expected in labels
     bars = [p for c in ax.containers for p in c.patches]
     assert len(bars) == 5  # magistrate, district, circuit, Supreme Court, Congress: no MLAT in the real case

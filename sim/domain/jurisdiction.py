@@ -55,9 +55,9 @@ def _owe_mandate(matter: Any, on: str, remand: bool) -> None:
     rehearing; a remand also owes the district court's order."""
     until = deadline(dt.date.fromisoformat(on), rehearing_days(matter)).isoformat()
     matter.mandate = {"rehearing_until": until, "denied_on": None, "stayed": False}
-    matter.owed.add(MANDATE)
+    matter.owed[MANDATE] = True
     if remand:
-        matter.owed.add("district")
+        matter.owed["district"] = True
 
 
 def _notice(event: Any, matter: Any) -> None:
@@ -80,8 +80,8 @@ def _rehearing(event: Any, matter: Any) -> None:
     if matter.mandate is not None and not event.granted and not event.untimely:
         matter.mandate["denied_on"] = event.date
     if event.granted:
-        matter.owed.discard(MANDATE)
-        matter.owed.discard("district")
+        matter.owed.pop(MANDATE, None)
+        matter.owed.pop("district", None)
         matter.mandate = None
 
 
@@ -105,13 +105,13 @@ def _stay_ends(event: Any, matter: Any) -> None:
 
 
 def _mandate(event: Any, matter: Any) -> None:
-    matter.owed.discard(MANDATE)
+    matter.owed.pop(MANDATE, None)
     matter.mandate = None
     matter.holding = "district"
 
 
 def _supreme(event: Any, matter: Any) -> None:
-    matter.owed.update((JUDGMENT, "circuit", "district"))
+    matter.owed.update(dict.fromkeys((JUDGMENT, "circuit", "district"), True))
 
 
 def _moot(event: Any, matter: Any) -> None:
@@ -123,15 +123,15 @@ def _moot(event: Any, matter: Any) -> None:
 
 
 def _judgment(event: Any, matter: Any) -> None:
-    matter.owed.discard(JUDGMENT)
+    matter.owed.pop(JUDGMENT, None)
     matter.holding = "circuit"
 
 
 def _on_remand(event: Any, matter: Any) -> None:
     lane = "circuit" if event.court_level in ("circuit", "en_banc") else "district"
-    matter.owed.discard(lane)
+    matter.owed.pop(lane, None)
     if lane == "circuit":  # the court of appeals' order on the Supreme Court's judgment sends its mandate down
-        matter.owed.discard(MANDATE)
+        matter.owed.pop(MANDATE, None)
         matter.mandate = None
     matter.holding = "district"
 

@@ -95,7 +95,7 @@ class Matter(Aggregate):
         self.disposed_on: str | None = None
         self.decisions: dict[str, str] = {}            # level -> the side that prevailed there last
         self.holding = "district"                      # the court that holds the case (sim.domain.jurisdiction)
-        self.owed: set[str] = set()                    # what must still come down: mandate, judgment, orders on remand
+        self.owed: dict[str, bool] = {}                # what must still come down: mandate, judgment, orders on remand
         self.mandate: dict[str, Any] | None = None     # the mandate owed: rehearing_until, denied_on, stayed
         self.sanction_running = False                  # coercive contempt until compliance and purging
 

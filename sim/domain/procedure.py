@@ -48,7 +48,7 @@ class MatterState(Protocol):
     applications: dict[str, dict[str, Any]]
     nondisclosure: dict[str, Any] | None
     holding: str
-    owed: set[str]
+    owed: dict[str, bool]
     mandate: dict[str, Any] | None
     sanction_running: bool
 
