@@ -10,8 +10,9 @@ import pytest
 
 from sim.domain.ladder import LADDER, LANES, counsel, docket_number
 from sim.domain.matter import Matter
-from sim.domain.periods import OPENS, PERIODS
+from sim.domain.periods import PERIODS
 from sim.domain.procedure import MOTION_PREREQUISITES, PREREQUISITES, RULINGS, OutOfOrder, Unlawful
+from sim.domain.registry import OPENS
 from sim.specimen import PARTIES, START, Clerk, opened
 from sim.store import open_store
 
@@ -536,3 +537,16 @@ def test_the_provider_challenges_a_2705b_order_and_the_court_rules_once():
     assert matter.nondisclosure["ended"] is True
     assert_refused(matter, "NondisclosureRuled", "a challenge still pending", day=30)
     assert_refused(matter, "NondisclosureLapsed", "in force", day=91)
+
+
+def test_every_entry_class_is_declared_once_in_the_registry_and_the_tables_derive_from_it():
+    """A kind of docket step is declared in one place (sim.domain.registry): legal order, the periods it
+    opens and meets, who files it, where it moves the case and its stage all read that declaration."""
+    from sim.domain import registry
+    from sim.views import stages
+
+    assert set(registry.KINDS) == set(Matter.ENTRY_TYPES)
+    assert PREREQUISITES is registry.PREREQUISITES and stages._ENDS is registry.STAGE_ENDS
+    assert {name for name, kind in registry.KINDS.items() if kind.meets} == \
+        {name for name, cls in Matter.ENTRY_TYPES.items() if cls.KIND == "filing" and registry.MEETS.get(name)}
+    assert all(Matter.ENTRY_TYPES[name].KIND == "filing" for name in registry.MEETS)

@@ -1,4 +1,4 @@
-"""Where the case is, and what must still come down (docs/sources.md §10.1, §9.6, §10.4).
+"""Where the case is, and what must still come down (docs/sources.md §9.6, §9.8, §10.4).
 
 A notice of appeal gives the case to the court of appeals (the district court keeps only what aids
 the appeal or is collateral to it); the court of appeals' mandate returns it (FRAP 41(b): 7 days after
@@ -7,15 +7,15 @@ whichever is later); in the Supreme Court the judgment issues 25 days after entr
 the Clerk sends it to the court below (R. 45.3), after which the court of appeals and then the district
 court act on remand, each by order on its own docket.
 
-`FOLLOWS` says, per event, how it moves the case and what it leaves owed; the `Matter` applies it to
-its own state (`holding`, `owed`, `mandate`), so the engine, the audit and the narration read one
-answer. Coercive civil contempt runs until the contemnor complies and the court purges it (§10.2).
+Each event's function here says how it moves the case and what it leaves owed (declared per event
+in `sim.domain.registry`); the `Matter` applies it to its own state (`holding`, `owed`, `mandate`),
+so the engine, the audit and the narration read one answer. Coercive civil contempt runs until the
+contemnor complies and the court purges it (§9.8).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sim.calendar import deadline
@@ -60,23 +60,23 @@ def _owe_mandate(matter: Any, on: str, remand: bool) -> None:
         matter.owed["district"] = True
 
 
-def _notice(event: Any, matter: Any) -> None:
+def notice(event: Any, matter: Any) -> None:
     matter.holding = "circuit"
 
 
-def _dismissed(event: Any, matter: Any) -> None:
+def dismissed(event: Any, matter: Any) -> None:
     matter.holding = "district"
 
 
-def _panel(event: Any, matter: Any) -> None:
+def panel(event: Any, matter: Any) -> None:
     _owe_mandate(matter, event.date, event.disposition != "affirmed")
 
 
-def _en_banc(event: Any, matter: Any) -> None:
+def en_banc(event: Any, matter: Any) -> None:
     _owe_mandate(matter, event.date, event.prevailing != matter.decisions.get("district"))
 
 
-def _rehearing(event: Any, matter: Any) -> None:
+def rehearing(event: Any, matter: Any) -> None:
     if matter.mandate is not None and not event.granted and not event.untimely:
         matter.mandate["denied_on"] = event.date
     if event.granted:
@@ -85,49 +85,49 @@ def _rehearing(event: Any, matter: Any) -> None:
         matter.mandate = None
 
 
-def _extended(event: Any, matter: Any) -> None:
+def extended(event: Any, matter: Any) -> None:
     if event.extends == "rehearing" and matter.mandate is not None:
         matter.mandate["rehearing_until"] = event.extended_to
 
 
-def _stay(event: Any, matter: Any) -> None:
+def stay(event: Any, matter: Any) -> None:
     """FRAP 41(d): the mandate stayed pending the petition for certiorari."""
     if matter.motions[event.motion_id]["kind"] == STAY_MOTION and event.disposition == "granted" \
             and matter.mandate is not None:
         matter.mandate["stayed"] = True
 
 
-def _stay_ends(event: Any, matter: Any) -> None:
+def stay_ends(event: Any, matter: Any) -> None:
     """FRAP 41(d)(4): certiorari denied (or the petition not filed), the stayed mandate issues at once."""
     if matter.mandate is not None and matter.mandate["stayed"] and not getattr(event, "granted", False):
         matter.mandate["stayed"] = False
         matter.mandate["released_on"] = event.date
 
 
-def _mandate(event: Any, matter: Any) -> None:
+def mandate(event: Any, matter: Any) -> None:
     matter.owed.pop(MANDATE, None)
     matter.mandate = None
     matter.holding = "district"
 
 
-def _supreme(event: Any, matter: Any) -> None:
+def supreme(event: Any, matter: Any) -> None:
     matter.owed.update(dict.fromkeys((JUDGMENT, "circuit", "district"), True))
 
 
-def _moot(event: Any, matter: Any) -> None:
+def moot(event: Any, matter: Any) -> None:
     level = event.court_level
     if level == "supreme":
-        _supreme(event, matter)
+        supreme(event, matter)
     elif level in ("circuit", "en_banc"):
         _owe_mandate(matter, event.date, True)
 
 
-def _judgment(event: Any, matter: Any) -> None:
+def judgment(event: Any, matter: Any) -> None:
     matter.owed.pop(JUDGMENT, None)
     matter.holding = "circuit"
 
 
-def _on_remand(event: Any, matter: Any) -> None:
+def on_remand(event: Any, matter: Any) -> None:
     lane = "circuit" if event.court_level in ("circuit", "en_banc") else "district"
     matter.owed.pop(lane, None)
     if lane == "circuit":  # the court of appeals' order on the Supreme Court's judgment sends its mandate down
@@ -136,22 +136,15 @@ def _on_remand(event: Any, matter: Any) -> None:
     matter.holding = "district"
 
 
-def _contempt(event: Any, matter: Any) -> None:
+def contempt(event: Any, matter: Any) -> None:
     if event.sanctions != NO_SANCTIONS:
         matter.sanction_running = True
 
 
-def _purged(event: Any, matter: Any) -> None:
+def purged(event: Any, matter: Any) -> None:
     matter.sanction_running = False
 
 
-FOLLOWS: dict[str, Callable[[Any, Any], None]] = {
-    "NoticeOfAppealFiled": _notice, "AppealDismissed": _dismissed, "PanelDecided": _panel,
-    "EnBancDecided": _en_banc, "RehearingDecided": _rehearing, "TimeExtended": _extended,
-    "MandateIssued": _mandate, "SupremeCourtDecided": _supreme, "DismissedAsMoot": _moot,
-    "JudgmentIssued": _judgment, "OrderOnRemand": _on_remand, "ContemptHeld": _contempt,
-    "ContemptPurged": _purged, "MotionRuled": _stay, "CertDecided": _stay_ends, "PetitionReturned": _stay_ends,
-}
 
 
 def still_owed(matter: Any) -> list[str]:

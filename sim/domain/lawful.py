@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim import calendar
-from sim.domain import countries, jurisdiction, ladder, laws, periods
+from sim.domain import countries, jurisdiction, ladder, laws, periods, registry
 from sim.domain.procedure import AFTER_DISPOSITION, MOOTNESS_MOTIONS, OutOfOrder, Unlawful, requirement
 
 APPROXIMATE = "[date approximate]"
@@ -159,7 +159,7 @@ def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
 
 
 def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], derived: bool = False) -> None:
-    period, needed = f["period"], periods.period_met(name, f)
+    period, needed = f["period"], registry.period_met(name, f)
     if period != needed:
         out.append(Unlawful(name, "sources §9.1", f"period {needed!r}, got {period!r}"))
         return
@@ -292,8 +292,7 @@ def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
         out.append(Unlawful(name, "sources §1, §9.3", "an amicus brief, and only that, filed by an amicus curiae or "
                             f"the foreign government (got {party})"))
         return
-    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider", "NondisclosureSought": "government",
-             "NondisclosureChallenged": "provider"}.get(name)
+    mover = registry.FILED_BY.get(name)
     if name == "MotionFiled":
         kind = f["kind"]
         mover = {"vacate": "provider", "compel": "government", "lift_stay": "government",

@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from sim.calendar import deadline
-from sim.domain import jurisdiction, ladder, laws, periods
+from sim.domain import ladder, laws, periods, registry
 from sim.domain.lawful import problems
 from sim.domain.procedure import OutOfOrder, Unlawful
 from sim.domain.rules import RULES
@@ -193,7 +193,7 @@ class Matter(Aggregate):
         else:
             header["entry_number"] = None
         if event_class.KIND == "filing":
-            default = None if event_class is Matter.BriefFiled else periods.MEETS.get(event_class.__name__)
+            default = None if event_class is Matter.BriefFiled else registry.MEETS.get(event_class.__name__)
             period = fields.pop("period", default)
             header.update(party=party, **self.timeliness(period, date))
             actor = actor or self.parties[party or "government"]
@@ -286,10 +286,10 @@ class Matter(Aggregate):
                     matter.deadlines.pop(key, None)
                     matter.applications.pop(key, None)
             self.apply_to(matter)
-            follow = jurisdiction.FOLLOWS.get(name)
+            follow = registry.FOLLOWS.get(name)
             if follow is not None:
                 follow(self, matter)
-            for opening in periods.OPENS.get(name, ()):
+            for opening in registry.OPENS.get(name, ()):
                 if opening.applies(self, matter):
                     period = periods.PERIODS[opening.period]
                     rule = period.rule(matter.united_states_party)

@@ -2,8 +2,9 @@
 which day), what closes it, how it may be extended, and what lateness means (docs/sources.md §5a,
 §8.6, §9.1).
 
-The `Matter` aggregate applies `OPENS` and `closes` in its own state, so the engine, the narration,
-`docket --as-of` and the audit all read deadlines from the aggregate and nothing computes one twice.
+The `Matter` aggregate applies the openings each event declares (`sim.domain.registry`) and `closes`
+in its own state, so the engine, the narration, `docket --as-of` and the audit all read deadlines from
+the aggregate and nothing computes one twice.
 
 >>> PERIODS["cert_petition"].extension.longest, PERIODS["cert_petition"].extension.apply_before
 (60, 10)
@@ -82,48 +83,17 @@ class Opening:
     applies: Callable[[Any, Any], bool] = lambda event, state: True
 
 
-def _loser_of_motion(event: Any, state: Any) -> str:
+def loser_of_motion(event: Any, state: Any) -> str:
     mover = state.motions[event.motion_id]["party"]
     return other(mover) if event.disposition in ("granted", "quashed", "modified") else mover
 
 
-def _loser(event: Any, state: Any) -> str:
+def loser(event: Any, state: Any) -> str:
     return other(event.prevailing)
 
 
-def _comity_motion_open(event: Any, state: Any) -> bool:
+def comity_motion_open(event: Any, state: Any) -> bool:
     return "18 U.S.C. 2703(h)" in state.statutes_in_force and state.qualifying_foreign_government(event.date)
-
-
-# Event -> the periods it opens.
-OPENS: dict[str, tuple[Opening, ...]] = {
-    "WarrantServed": (Opening("comity_motion", lambda e, s: "provider", applies=_comity_motion_open),),
-    "MotionRuled": (Opening("objection", _loser_of_motion, applies=lambda e, s: e.court_level == "magistrate"),),
-    "ComityMotionRuled": (Opening("objection", _loser_of_motion),),
-    "ObjectionRuled": (Opening("notice_of_appeal", lambda e, s: "government", applies=lambda e, s: e.final_order),),
-    "ContemptHeld": (Opening("notice_of_appeal", lambda e, s: "provider"),),
-    "PanelDecided": (Opening("rehearing", _loser), Opening("cert_petition", _loser)),
-    "RehearingDecided": (Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
-                                 applies=lambda e, s: not e.granted and not e.untimely),),
-    "EnBancDecided": (Opening("cert_petition", _loser),),
-    "CertPetitioned": (Opening("brief_in_opposition", lambda e, s: other(e.party)),),
-}
-
-# Filing event -> the period it meets (BriefFiled meets one only as a brief in opposition).
-MEETS: dict[str, str] = {
-    "ComityMotionFiled": "comity_motion", "ObjectionFiled": "objection", "NoticeOfAppealFiled": "notice_of_appeal",
-    "RehearingPetitioned": "rehearing", "CertPetitioned": "cert_petition", "BriefFiled": "brief_in_opposition",
-}
-
-
-def period_met(name: str, fields: dict[str, Any]) -> str | None:
-    """The period a filing of kind `name` must meet: a 2703(h)(2) motion only for a qualifying foreign
-    government (a common-law comity motion meets none), a brief only as a brief in opposition."""
-    if name == "ComityMotionFiled" and not fields["qualifying_foreign_government"]:
-        return None
-    if name == "BriefFiled" and fields["period"] is None:
-        return None
-    return MEETS.get(name)
 
 
 CLOSING = frozenset({"FinalDisposition", "DismissedAsMoot", "PetitionDistributed"})  # besides filings

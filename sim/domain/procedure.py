@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from sim.domain import jurisdiction
+from sim.domain import jurisdiction, registry
 
 
 class Unlawful(Exception):
@@ -56,33 +56,8 @@ class MatterState(Protocol):
     def pending_motions(self) -> dict[str, str]: ...
 
 
-# Event -> events of which at least one must already be on record.
-PREREQUISITES: dict[str, tuple[str, ...]] = {
-    "WarrantIssued": ("WarrantApplied",),
-    "WarrantServed": ("WarrantIssued", "NewWarrantIssued"),
-    "DomesticDataProduced": ("WarrantServed",),
-    "ProductionRefused": ("WarrantServed",),
-    "ComityMotionFiled": ("WarrantServed",),
-    "ObjectionFiled": ("MotionRuled", "ComityMotionRuled"),
-    "ObjectionRuled": ("ObjectionFiled",),
-    "PanelDecided": ("NoticeOfAppealFiled",),
-    "AppealDismissed": ("NoticeOfAppealFiled",),
-    "RehearingPetitioned": ("PanelDecided",),
-    "RehearingDecided": ("RehearingPetitioned",),
-    "EnBancDecided": ("RehearingDecided",),
-    "CertPetitioned": ("PanelDecided",),
-    "PetitionReturned": ("PanelDecided",),
-    "PetitionDistributed": ("CertPetitioned",),
-    "CertDecided": ("PetitionDistributed",),
-    "MLATRequestExecuted": ("MLATRequestSent",),
-    "MLATRequestRefused": ("MLATRequestSent",),
-    "MLATRequestWithdrawn": ("MLATRequestSent",),
-    "NondisclosureSought": ("WarrantApplied",),
-    "NondisclosureOrdered": ("NondisclosureSought",),
-    "NondisclosureChallenged": ("NondisclosureOrdered",),
-    "NondisclosureRuled": ("NondisclosureChallenged",),
-    "NondisclosureLapsed": ("NondisclosureOrdered",),
-}
+# Event -> events of which at least one must already be on record (declared in the registry).
+PREREQUISITES = registry.PREREQUISITES
 
 # Motion kinds and what must be on record before each is filed.
 MOTION_PREREQUISITES: dict[str, tuple[str, ...]] = {
