@@ -18,7 +18,7 @@ import simpy
 
 from sim.distributions import Probability
 from sim.domain.jurisdiction import STAY_MOTION
-from sim.domain.ladder import SOLICITOR_GENERAL, other
+from sim.domain.ladder import LADDER, SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES
 from sim.engine import amici, mandates, mootness
@@ -84,29 +84,42 @@ def litigate(p: Proceeding) -> Wait:
 
 
 def _review(p: Proceeding) -> Wait:
-    winner = yield from _magistrate(p)
-    loser = other(winner)
-    if not p.occurs(loser, p.litigant(loser).objects):
-        return winner, "magistrate"
+    """Up `LADDER`: from the magistrate judge's ruling, each level a losing party may take the matter to
+    (`Level.sought_by`), in turn. The loser's choice is drawn at each rung the matter reached, even when
+    the level below closed the way up (a waived objection, a dismissed appeal), so streams stay paired."""
+    winner, level, open_above = (yield from _magistrate(p)), "magistrate", True
+    for above in (rung for rung in LADDER if rung.sought_by):
+        loser = other(winner)
+        seeks = p.occurs(loser, getattr(p.litigant(loser), above.sought_by or ""))
+        if not (open_above and seeks):
+            if level in ("circuit", "en_banc"):
+                mandates.descend(p, mandates.mandate(p))
+            return winner, level
+        winner, level, open_above = yield from UP[above.key](p, loser, winner, level)
+    return winner, level
+
+
+def _to_district(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
+    """Fed. R. Crim. P. 59(a): a late objection waives review above."""
     winner, waived = yield from _district(p, loser, winner)
-    loser = other(winner)
-    appeals = p.occurs(loser, p.litigant(loser).appeals)
-    if waived or not appeals:
-        return winner, "district"
+    return winner, "district", not waived
+
+
+def _to_circuit(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
+    """The provider reaches an appealable order through contempt; a dismissed appeal goes no further."""
     if loser == "provider":
         yield from _contempt(p)
     winner, level = yield from _appeal(p, loser, winner)
-    loser = other(winner)
-    petitions = p.occurs(loser, p.litigant(loser).petitions_cert)
-    if level == "district" or not petitions:
-        if level != "district":
-            mandates.descend(p, mandates.mandate(p))
-        return winner, level
+    return winner, level, level != "district"
+
+
+def _to_supreme(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
+    """The mandate stayed pending the petition (FRAP 41(d)); on denial, or a petition returned, it issues."""
     yield from _stay_mandate(p, loser)
     winner, level = yield from _certiorari(p, loser, winner, level)
     if level != "supreme":  # certiorari denied, or the petition returned: the mandate issues (FRAP 41(d)(4))
         mandates.descend(p, mandates.mandate(p))
-    return winner, level
+    return winner, level, False
 
 
 def _stay_mandate(p: Proceeding, petitioner: str) -> Wait:
@@ -351,3 +364,7 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              doctrine=doctrine, prevailing=winner)
     mandates.descend(p, mandates.supreme_remand(p))
     return winner, "supreme"
+
+
+# How the matter goes up to each level a party may take it to (the engine walks `LADDER`).
+UP = {"district": _to_district, "circuit": _to_circuit, "supreme": _to_supreme}
