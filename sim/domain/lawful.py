@@ -147,7 +147,7 @@ def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
         out.append(Unlawful(name, "FRAP 41(b); Sup. Ct. R. 45.3 (sources §9.6, §10.4)",
                             f"the end only once every judgment and mandate has come down: {' and '.join(owed)} first"))
     if m.sanction_running:
-        out.append(Unlawful(name, "Shillitani v. United States (sources §9.3, §10.2)",
+        out.append(Unlawful(name, "Shillitani v. United States (sources §9.3, §9.8)",
                             "coercive contempt ended (compliance and ContemptPurged) before the end"))
     if m.late:
         out.append(Unlawful(name, "sources §9.1", f"the consequence of the late {', '.join(m.late)} first"))
@@ -256,19 +256,19 @@ def _judgment_issued(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) 
 def _mandate(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     due = jurisdiction.mandate_due(m)
     if due is not None and f["date"] < due:
-        out.append(Unlawful(name, "FRAP 41(b) (sources §8.6, §10.1)", f"no earlier than {due}, 7 days after the "
+        out.append(Unlawful(name, "FRAP 41(b) (sources §8.6, §9.8)", f"no earlier than {due}, 7 days after the "
                             "time to petition for rehearing expired or a timely petition was denied"))
 
 
 def _contempt(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     """Contempt enforcing a magistrate judge's order waits for the time to object, or the ruling on an
-    objection (Fed. R. Crim. P. 59(a); sources §10.2)."""
+    objection (Fed. R. Crim. P. 59(a); sources §9.8)."""
     due = m.due("objection")
     if due is not None and f["date"] <= due:
-        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §10.2)", f"after the time to object ran out "
+        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §9.8)", f"after the time to object ran out "
                             f"({due}) or an objection was decided"))
     elif m.seen.get("ObjectionFiled", 0) > m.seen.get("ObjectionRuled", 0):
-        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §10.2)", "the ruling on the pending objection"))
+        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §9.8)", "the ruling on the pending objection"))
 
 
 # District-court acts that need the case there (a notice of appeal divests it; the mandate returns it).
@@ -277,7 +277,7 @@ CONFINED = frozenset({"MotionRuled", "ObjectionRuled", "HearingHeld", "ContemptH
 
 def _where(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     if f["court_level"] in ("magistrate", "district") and name in CONFINED and m.holding != "district":
-        out.append(Unlawful(name, "Griggs v. Provident Consumer Discount Co. (sources §10.1)",
+        out.append(Unlawful(name, "Griggs v. Provident Consumer Discount Co. (sources §9.8)",
                             f"the district court to act only in aid of the appeal while the {m.holding} court "
                             "holds the case"))
 

@@ -202,7 +202,7 @@ def _remand_owed(matter: MatterState, fields: dict[str, Any]) -> str | None:
 
 def _contempt_moved(matter: MatterState, fields: dict[str, Any]) -> str | None:
     """Civil contempt only on a motion or an order to show cause, and in a court that holds the case
-    with nothing still to come down (sources §10.1, §10.2)."""
+    with nothing still to come down (sources §9.8)."""
     if "contempt" not in matter.pending_motions.values():
         return "MotionFiled (contempt: a motion or an order to show cause, still pending)"
     if matter.holding != "district" or matter.owed:

@@ -1,4 +1,4 @@
-"""Judgments and mandates going down, and the orders on remand that follow them (sources §9.6, §10.1).
+"""Judgments and mandates going down, and the orders on remand that follow them (sources §9.6, §9.8).
 
 The court of appeals' mandate issues on the day FRAP 41(b) gives (`sim.domain.jurisdiction.mandate_due`),
 unless stayed pending a petition for certiorari (41(d)), when it issues at once on the denial; the
