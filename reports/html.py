@@ -201,8 +201,9 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
             scenario="historical record", colour=colour("microsoft_ireland_2013")),
             "The real case, court by court: each bar runs from the first to the last docket entry before that "
             f"court; diamonds mark rulings and other key events. {historical_days:,} days passed from the warrant "
-            "(4 December 2013) to the final disposition, the dismissal as moot (17 April 2018); the e-mails were "
-            "produced after it (the record gives no exact date).", "case")
+            "(4 December 2013) to the Supreme Court's disposition, the per curiam dismissing as moot (17 April 2018); "
+            "the dismissal on remand and the e-mails' production came after it (the record gives no exact date).",
+            "case")
     for i, (name, entries) in enumerate(timelines.items()):
         if entries:
             shown.add(f"timeline-{i + 1}-{_slug(name)}", charts.case_timeline(
@@ -212,8 +213,8 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
     shown.add("time-to-disclosure", charts.time_to_disclosure(rows, historical_days, seed=seed, titles=titles),
               "Share of replications in which the content had been disclosed by each day after the warrant. "
               "Where a curve levels off is the share ever disclosed; the legend gives the share never "
-              f"disclosed. The dashed line marks the real case's {historical_days:,} days from the warrant to its "
-              "final disposition: not a disclosure date, since the e-mails were produced after it.")
+              f"disclosed. The dashed line marks the real case's {historical_days:,} days from the warrant to the "
+              "Supreme Court's disposition: not a disclosure date, since the e-mails were produced after it.")
     shown.add("how-matters-end", charts.how_matters_end(rows, seed=seed, titles=titles),
               "How the replications ended: disclosure by warrant, by MLAT request, under an executive agreement, "
               "or under a new warrant once the law changed (the 2018 path); or no disclosure at all.")

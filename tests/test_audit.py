@@ -170,3 +170,113 @@ def test_bad_audit_requests(recorded, args, message):
     folder, url, _ = recorded
     done = cli("audit", *args, "--store", url, cwd=folder)
     assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+# Jurisdiction, mandates, remands, contempt and the end, in a store edited by hand ----------------
+
+@pytest.fixture(scope="module")
+def descents(tmp_path_factory):
+    """A real SQLite store: the historical matter, control_rule (coercive contempt after a magistrate
+    judge's order) and the stochastic scenario (mandates), recorded in-process."""
+    path = tmp_path_factory.mktemp("descents") / "store.sqlite"
+    store = open_store(f"sqlite:///{path}", create=True)
+    ids = {name: record_run(store, scenarios.load(name), seed=4, replications=3).matter_ids
+           for name in ("microsoft_ireland_2013", "control_rule", "microsoft_ireland_stochastic")}
+    return path, ids
+
+
+def audited(path: Path, matter_id: str) -> list:
+    return audit_events(open_store(f"sqlite:///{path}").matter_events(str(matter_id)))
+
+
+def doctored(original: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "doctored.sqlite"
+    copy.write_bytes(original.read_bytes())
+    return copy
+
+
+def rewrite(db, matter_id: str, seq: int, data: dict) -> None:
+    db.execute("UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = ?",
+               (json.dumps(data).encode(), str(matter_id).replace("-", ""), seq))
+
+
+def test_the_doctored_stores_are_lawful_before_the_doctoring(descents):
+    path, ids = descents
+    assert [f.describe() for name in ids for m in ids[name] for f in audited(path, m)] == []
+
+
+def test_audit_names_a_deleted_mandate(descents, tmp_path):
+    """Delete the court of appeals' mandate: the order on remand below, and the end, lack it (FRAP 41(b))."""
+    path, ids = descents
+    matter_id = str(ids["microsoft_ireland_stochastic"][2])
+    path = doctored(path, tmp_path)
+
+    def delete(db, seq, data):
+        db.execute("DELETE FROM stored_events WHERE originator_id = ? AND originator_version = ?",
+                   (matter_id.replace("-", ""), seq))
+
+    edit(path, matter_id, "MandateIssued", delete)
+    found = audited(path, matter_id)
+    assert any(f.event == "OrderOnRemand" and "MandateIssued" in f.expected for f in found), found
+    assert any(f.event == "FinalDisposition" and "FRAP 41(b)" in f.rule and "MandateIssued" in f.expected
+               for f in found), found
+
+
+def test_audit_names_a_contempt_order_moved_inside_the_objection_period(descents, tmp_path):
+    """Move the motion for contempt and the contempt order to days inside Rule 59(a)'s 14 days after
+    the magistrate judge's order: the audit names Rule 59(a)."""
+    path, ids = descents
+    matter_id = str(ids["control_rule"][2])
+    path = doctored(path, tmp_path)
+    events = open_store(f"sqlite:///{path}").matter_events(matter_id)
+    ruled = next(e for e in events if type(e).__name__ == "MotionRuled" and e.court_level == "magistrate")
+    start = dt.date.fromisoformat(ruled.date)
+    for event, days in (("MotionFiled", 2), ("ContemptHeld", 3)):
+        def move(db, seq, data, days=days):
+            day = start + dt.timedelta(days=days)
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+            data["date"], data["sim_day"] = day.isoformat(), ruled.sim_day + (day - start).days
+            rewrite(db, matter_id, seq, data)
+        if event == "MotionFiled":  # the motion for contempt, the matter's second MotionFiled
+            seq = next(e.originator_version for e in events if type(e).__name__ == "MotionFiled"
+                       and e.kind == "contempt")
+            data = json.loads(sqlite3.connect(path).execute(
+                "SELECT state FROM stored_events WHERE originator_id = ? AND originator_version = ?",
+                (matter_id.replace("-", ""), seq)).fetchone()[0])
+            with sqlite3.connect(path) as db:
+                move(db, seq, data)
+        else:
+            edit(path, matter_id, event, move)
+    found = audited(path, matter_id)
+    assert any(f.event == "ContemptHeld" and "Fed. R. Crim. P. 59(a)" in f.rule for f in found), found
+
+
+def test_audit_names_a_disposition_dated_before_the_judgment_issued(descents, tmp_path):
+    """Date the historical matter's final disposition (after the remand) back to the day after the per
+    curiam, before the Supreme Court's judgment issued: the audit names what is still to come down."""
+    path, ids = descents
+    matter_id = str(ids["microsoft_ireland_2013"][0])
+    path = doctored(path, tmp_path)
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM stored_events WHERE originator_id = ? AND topic = ?",
+                   (matter_id.replace("-", ""), "sim.domain.matter:Matter.JudgmentIssued"))
+    found = audited(path, matter_id)
+    assert any(f.event == "FinalDisposition" and "JudgmentIssued" in f.expected for f in found), found
+
+
+def test_audit_names_a_disposition_moved_back_to_the_per_curiam(descents, tmp_path):
+    """Date the historical matter's final disposition on the day of the per curiam: it comes before the
+    judgment issued and the orders on remand recorded ahead of it, and the audit says so."""
+    path, ids = descents
+    matter_id = str(ids["microsoft_ireland_2013"][0])
+    path = doctored(path, tmp_path)
+
+    def back(db, seq, data):
+        data["date"], data["sim_day"] = "2018-04-17", 1595
+        rewrite(db, matter_id, seq, data)
+
+    seq, _ = edit(path, matter_id, "FinalDisposition", back)
+    found = audited(path, matter_id)
+    assert any(f.seq == seq and f.event == "FinalDisposition" and "would come before" in f.expected
+               for f in found), found

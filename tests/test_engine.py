@@ -51,7 +51,13 @@ def test_control_rule_and_refusal_end_in_contempt_sanctions(historical):
                        provider={"complies_after_loss": 0.0, "petitions_rehearing": 0.0, "petitions_cert": 0.0})
     matter = simulate(scenario, "t", 0, 0)
     assert kinds(matter).count("ContemptHeld") == 2
-    assert matter.disposition == "contempt sanctions" and matter.disclosed_route is None
+    # coercive contempt runs until compliance (sources §9.8): the provider produces, the contempt is purged,
+    # and only then does the matter end, after the mandate returned the case to the district court
+    names = kinds(matter)
+    assert names.index("MandateIssued") < names.index("MotionFiled", names.index("PanelDecided")) \
+        < len(names) - 1 - names[::-1].index("ContemptHeld") < names.index("ContemptPurged")
+    assert matter.disposition == "contempt sanctions" and matter.disclosed_route == "warrant"
+    assert names[-1] == "FinalDisposition" and not matter.sanction_running
 
 
 def test_comity_motion_under_2703h_with_a_qualifying_foreign_government(historical):

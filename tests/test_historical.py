@@ -64,11 +64,28 @@ def test_outcomes_of_the_rulings(events):
     assert by_type["DataDisclosed"][0].route == "warrant"
 
 
-def test_warrant_to_final_disposition_is_1595_days(events):
-    """sources §1: warrant to final disposition, 1,595 days."""
+def test_warrant_to_the_supreme_courts_disposition_is_1595_days_and_the_end_follows_the_remand(events):
+    """sources §1: warrant to the per curiam, 1,595 days (the named key date); sources §9.6: the dismissal
+    itself happens on remand, so the final disposition follows the district court's order on remand."""
+    per_curiam = next(e for e in events if type(e).__name__ == "DismissedAsMoot")
+    assert per_curiam.sim_day == 1595 and per_curiam.court_level == "supreme"
+    assert dt.date.fromisoformat(per_curiam.date) - dt.date(2013, 12, 4) == dt.timedelta(days=1595)
     final = next(e for e in events if type(e).__name__ == "FinalDisposition")
-    assert final.sim_day == 1595
-    assert dt.date.fromisoformat(final.date) - dt.date(2013, 12, 4) == dt.timedelta(days=1595)
+    last_remand = [e for e in events if type(e).__name__ == "OrderOnRemand"][-1]
+    assert last_remand.court_level == "district" and final.date >= last_remand.date and final.approximate
+
+
+def test_the_mandate_is_stayed_pending_certiorari_and_the_contempt_follows_a_stipulation(events):
+    """FRAP 41(d): the Second Circuit's judgment was not carried out before the per curiam (sources §9.8);
+    the contempt order follows the parties' stipulation of the same day (sources §8.3)."""
+    names = [type(e).__name__ for e in events]
+    assert "MandateIssued" not in names
+    stay = [e for e in events if type(e).__name__ == "MotionRuled" and e.court_level == "circuit"]
+    assert len(stay) == 1 and stay[0].approximate and "STAYED" in stay[0].text
+    motion = next(e for e in events if type(e).__name__ == "MotionFiled" and e.kind == "contempt")
+    held = next(e for e in events if type(e).__name__ == "ContemptHeld")
+    assert motion.date == held.date == "2014-09-08" and names.index("MotionFiled", names.index("StayLifted")) \
+        < names.index("ContemptHeld")
 
 
 def test_judges_and_captions_on_the_sheets(events):
@@ -203,7 +220,7 @@ def test_the_substance_a_class_discusses(events):
     concurrence; the en banc 4-4 with the dissenters; the consensual stay; the Solicitor General's letter
     on the CLOUD Act; and no order under 2705(b), which the sources do not show."""
     rows = entries(events)
-    text = {r["event"]: r["description"] for r in rows}
+    text = {r["event"]: r["description"] for r in reversed(rows)}  # the first of each kind
     assert "'a hybrid: part search warrant and part subpoena'" in text["MotionRuled"] and "2703(g)" in \
         text["MotionRuled"]
     assert "REVERSED, VACATED and REMANDED" in text["PanelDecided"]

@@ -10,8 +10,9 @@ import pytest
 
 from sim.domain.ladder import LADDER, LANES, counsel, docket_number
 from sim.domain.matter import Matter
-from sim.domain.periods import OPENS, PERIODS
+from sim.domain.periods import PERIODS
 from sim.domain.procedure import MOTION_PREREQUISITES, PREREQUISITES, RULINGS, OutOfOrder, Unlawful
+from sim.domain.registry import OPENS
 from sim.specimen import PARTIES, START, Clerk, opened
 from sim.store import open_store
 
@@ -100,7 +101,8 @@ def assert_accepted(matter: Matter, event: str, **kwargs: Any) -> None:
 
 SERVED: list[Step] = [("WarrantApplied", {}), ("WarrantIssued", {}), ("WarrantServed", {})]
 REFUSED: list[Step] = [*SERVED, ("ProductionRefused", {})]
-CONTEMPT: list[Step] = [*REFUSED, ("ContemptHeld", {})]
+CONTEMPT: list[Step] = [*REFUSED, ("MotionFiled", {"party": "government", "motion_id": "c1", "kind": "contempt"}),
+                        ("ContemptHeld", {})]
 APPEALED: list[Step] = [*CONTEMPT, ("NoticeOfAppealFiled", {})]
 JUDGMENT: list[Step] = [*APPEALED, ("PanelDecided", {})]
 CERT_SOUGHT: list[Step] = [*JUDGMENT, ("CertPetitioned", {})]
@@ -170,7 +172,8 @@ def test_event_refused_without_prerequisite_and_accepted_with_it(event, needed):
 
 @pytest.mark.parametrize(("kind", "needed", "party"),
                          [("vacate", "WarrantServed", "provider"), ("compel", "ProductionRefused", "government"),
-                          ("lift_stay", "StayGranted", "government")], ids=lambda value: value)
+                          ("lift_stay", "StayGranted", "government"), ("contempt", "ProductionRefused", "government")],
+                         ids=lambda value: value)
 def test_motion_refused_without_prerequisite_and_accepted_with_it(kind, needed, party):
     """Each motion kind needs its own prerequisite on record, and is made by its own side."""
     assert set(MOTION_PREREQUISITES) >= {kind}
@@ -204,7 +207,7 @@ def test_ruling_on_a_motion_never_filed_is_refused_and_a_ruled_motion_is_no_long
 
 
 def test_appeal_refused_without_appealable_order_accepted_after_contempt():
-    matter = play(opened(), REFUSED)
+    matter = play(opened(), CONTEMPT[:-1])
     assert_refused(matter, "NoticeOfAppealFiled", "ContemptHeld")
     record(matter, "ContemptHeld")
     assert_accepted(matter, "NoticeOfAppealFiled")
@@ -439,9 +442,9 @@ def test_sim_day_going_backwards_is_refused():
 
 def test_entry_numbers_are_counted_per_docket_and_a_pin_may_skip_ahead():
     matter = play(opened(), CONTEMPT)
-    assert matter.last_entry == {"1:13-mj-02814": 3}
+    assert matter.last_entry == {"1:13-mj-02814": 4}
     Clerk(matter).enter(Matter.NoticeOfAppealFiled, party="provider", entry_at_least=5)
-    assert matter.last_entry == {"1:13-mj-02814": 3, "13-2985": 5}
+    assert matter.last_entry == {"1:13-mj-02814": 4, "13-2985": 5}
 
 
 def test_lanes_come_from_the_ladder():
@@ -534,3 +537,16 @@ def test_the_provider_challenges_a_2705b_order_and_the_court_rules_once():
     assert matter.nondisclosure["ended"] is True
     assert_refused(matter, "NondisclosureRuled", "a challenge still pending", day=30)
     assert_refused(matter, "NondisclosureLapsed", "in force", day=91)
+
+
+def test_every_entry_class_is_declared_once_in_the_registry_and_the_tables_derive_from_it():
+    """A kind of docket step is declared in one place (sim.domain.registry): legal order, the periods it
+    opens and meets, who files it, where it moves the case and its stage all read that declaration."""
+    from sim.domain import registry
+    from sim.views import stages
+
+    assert set(registry.KINDS) == set(Matter.ENTRY_TYPES)
+    assert PREREQUISITES is registry.PREREQUISITES and stages._ENDS is registry.STAGE_ENDS
+    assert {name for name, kind in registry.KINDS.items() if kind.meets} == \
+        {name for name, cls in Matter.ENTRY_TYPES.items() if cls.KIND == "filing" and registry.MEETS.get(name)}
+    assert all(Matter.ENTRY_TYPES[name].KIND == "filing" for name in registry.MEETS)

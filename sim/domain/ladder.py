@@ -29,7 +29,9 @@ class Level:
     """One rung: `lane` is the docket it sits on (the magistrate judge's orders are entered on the
     district court's docket), `table` the scenario's [courts.*] table, `acts` the actor whose stream
     decides there, `leaves_by` the deadlines by which a losing party takes the matter up, and
-    `moot_order` the level that decides a mootness motion made while the matter is here."""
+    `moot_order` the level that decides a mootness motion made while the matter is here, and
+    `sought_by` the litigant's choice (a `sim.scenario.Litigant` probability) to take a matter up to
+    this level from the one below (None: reached within the level below, as rehearing en banc)."""
 
     key: str
     lane: str
@@ -38,16 +40,18 @@ class Level:
     acts: str
     leaves_by: tuple[str, ...]
     moot_order: str
+    sought_by: str | None = None
 
 
 LADDER: tuple[Level, ...] = (
     Level("magistrate", "district", "Magistrate judge", "district", "magistrate", ("objection",), "district"),
-    Level("district", "district", "District court", "district", "district_court", ("notice_of_appeal",), "district"),
+    Level("district", "district", "District court", "district", "district_court", ("notice_of_appeal",), "district",
+          "objects"),
     Level("circuit", "circuit", "Court of appeals", "circuit", "court_of_appeals",
-          ("rehearing", "cert_petition"), "circuit"),
+          ("rehearing", "cert_petition"), "circuit", "appeals"),
     Level("en_banc", "circuit", "Court of appeals (en banc)", "circuit", "court_of_appeals", ("cert_petition",),
           "circuit"),
-    Level("supreme", "supreme", "Supreme Court", "supreme", "supreme_court", (), "supreme"),
+    Level("supreme", "supreme", "Supreme Court", "supreme", "supreme_court", (), "supreme", "petitions_cert"),
 )
 LEVEL: dict[str, Level] = {level.key: level for level in LADDER}
 COURT_LEVELS: tuple[str, ...] = tuple(LEVEL)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sim import calendar
-from sim.domain import countries, ladder, laws, periods
+from sim.domain import countries, jurisdiction, ladder, laws, periods, registry
 from sim.domain.procedure import AFTER_DISPOSITION, MOOTNESS_MOTIONS, OutOfOrder, Unlawful, requirement
 
 APPROXIMATE = "[date approximate]"
@@ -142,6 +142,13 @@ def _distribution(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> 
 
 
 def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    owed = jurisdiction.still_owed(m)
+    if owed:
+        out.append(Unlawful(name, "FRAP 41(b); Sup. Ct. R. 45.3 (sources §9.6, §10.4)",
+                            f"the end only once every judgment and mandate has come down: {' and '.join(owed)} first"))
+    if m.sanction_running:
+        out.append(Unlawful(name, "Shillitani v. United States (sources §9.3, §9.8)",
+                            "coercive contempt ended (compliance and ContemptPurged) before the end"))
     if m.late:
         out.append(Unlawful(name, "sources §9.1", f"the consequence of the late {', '.join(m.late)} first"))
     running = [d for d in m.running(f["date"]) if d["period"] in periods.REVIEW]
@@ -152,12 +159,7 @@ def _final(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
 
 
 def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], derived: bool = False) -> None:
-    period = f["period"]
-    needed = periods.MEETS.get(name)
-    if name == "ComityMotionFiled" and not f["qualifying_foreign_government"]:
-        needed = None
-    if name == "BriefFiled" and period is None:
-        needed = None
+    period, needed = f["period"], registry.period_met(name, f)
     if period != needed:
         out.append(Unlawful(name, "sources §9.1", f"period {needed!r}, got {period!r}"))
         return
@@ -177,10 +179,9 @@ def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], de
     if f["party"] != opened["party"]:
         out.append(Unlawful(name, opened["rule"], f"filed by {opened['party']}, who may "
                             f"{opened['action']}, got {f['party']}"))
-    if not expected["timely"] and name == "CertPetitioned":
-        out.append(Unlawful(name, "Sup. Ct. R. 13.2", f"never docketed out of time (due {expected['deadline']})"))
-    if not expected["timely"] and period == "brief_in_opposition":
-        out.append(Unlawful(name, "Sup. Ct. R. 15.3, 15.5", f"filed by {expected['deadline']} or not at all"))
+    refused = periods.PERIODS[period].refused_late
+    if not expected["timely"] and refused is not None:
+        out.append(Unlawful(name, refused[0], refused[1].format(deadline=expected["deadline"])))
 
 
 def _application(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
@@ -252,6 +253,35 @@ def _judgment_issued(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) 
         out.append(Unlawful(name, "Sup. Ct. R. 45.2", f"25 days after entry of the judgment: {due}"))
 
 
+def _mandate(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    due = jurisdiction.mandate_due(m)
+    if due is not None and f["date"] < due:
+        out.append(Unlawful(name, "FRAP 41(b) (sources §8.6, §9.8)", f"no earlier than {due}, 7 days after the "
+                            "time to petition for rehearing expired or a timely petition was denied"))
+
+
+def _contempt(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    """Contempt enforcing a magistrate judge's order waits for the time to object, or the ruling on an
+    objection (Fed. R. Crim. P. 59(a); sources §9.8)."""
+    due = m.due("objection")
+    if due is not None and f["date"] <= due:
+        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §9.8)", f"after the time to object ran out "
+                            f"({due}) or an objection was decided"))
+    elif m.seen.get("ObjectionFiled", 0) > m.seen.get("ObjectionRuled", 0):
+        out.append(Unlawful(name, "Fed. R. Crim. P. 59(a) (sources §9.8)", "the ruling on the pending objection"))
+
+
+# District-court acts that need the case there (a notice of appeal divests it; the mandate returns it).
+CONFINED = frozenset({"MotionRuled", "ObjectionRuled", "HearingHeld", "ContemptHeld", "ContemptPurged"})
+
+
+def _where(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    if f["court_level"] in ("magistrate", "district") and name in CONFINED and m.holding != "district":
+        out.append(Unlawful(name, "Griggs v. Provident Consumer Discount Co. (sources §9.8)",
+                            f"the district court to act only in aid of the appeal while the {m.holding} court "
+                            "holds the case"))
+
+
 def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     party = f["party"]
     if party not in ladder.PARTIES:
@@ -262,11 +292,11 @@ def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
         out.append(Unlawful(name, "sources §1, §9.3", "an amicus brief, and only that, filed by an amicus curiae or "
                             f"the foreign government (got {party})"))
         return
-    mover = {"WarrantApplied": "government", "ComityMotionFiled": "provider", "NondisclosureSought": "government",
-             "NondisclosureChallenged": "provider"}.get(name)
+    mover = registry.FILED_BY.get(name)
     if name == "MotionFiled":
         kind = f["kind"]
-        mover = {"vacate": "provider", "compel": "government", "lift_stay": "government"}.get(kind)
+        mover = {"vacate": "provider", "compel": "government", "lift_stay": "government",
+                 "contempt": "government"}.get(kind)
         if kind in MOOTNESS_MOTIONS:
             decided = m.last_decision
             if kind == "vacate_moot" and decided is None:
@@ -342,17 +372,21 @@ Check = Callable[[Any, str, dict[str, Any], list[Unlawful]], None]
 CHECKS: dict[str, tuple[Check, ...]] = {
     "ExtensionApplied": (_application,),
     "TimeExtended": (_extension,),
-    "ObjectionRuled": (_consequence("objection", lambda f: f["disposition"] == "overruled as untimely"),),
+    "ObjectionRuled": (_consequence("objection", lambda f: f["disposition"] == "overruled as untimely"), _where),
     "ComityMotionRuled": (_consequence("comity_motion", lambda f: f["disposition"] == "denied as untimely"),),
     "RehearingDecided": (_consequence("rehearing", lambda f: bool(f["untimely"])),),
     "PanelDecided": (_panel,),
     "AppealDismissed": (_dismissal,),
     "PetitionDistributed": (_distribution,),
     "CertDecided": (_conference,),
-    "HearingHeld": (_argument,),
     "SupremeCourtDecided": (_decision,),
     "DismissedAsMoot": (_decision,),
     "JudgmentIssued": (_judgment_issued,),
+    "MandateIssued": (_mandate,),
+    "ContemptHeld": (_contempt, _where),
+    "MotionRuled": (_where,),
+    "HearingHeld": (_argument, _where),
+    "ContemptPurged": (_where,),
     "FinalDisposition": (_final,),
     "ComityMotionFiled": (_agreement,),
     "AmicusBriefFiled": (_amicus,),

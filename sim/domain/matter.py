@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from sim.calendar import deadline
-from sim.domain import ladder, laws, periods
+from sim.domain import ladder, laws, periods, registry
 from sim.domain.lawful import problems
 from sim.domain.procedure import OutOfOrder, Unlawful
 from sim.domain.rules import RULES, in_force
@@ -93,6 +93,11 @@ class Matter(Aggregate):
         self.disclosed_route: str | None = None
         self.disposition: str | None = None
         self.disposed_on: str | None = None
+        self.decisions: dict[str, str] = {}            # level -> the side that prevailed there last
+        self.holding = "district"                      # the court that holds the case (sim.domain.jurisdiction)
+        self.owed: dict[str, bool] = {}                # what must still come down: mandate, judgment, orders on remand
+        self.mandate: dict[str, Any] | None = None     # the mandate owed: rehearing_until, denied_on, stayed
+        self.sanction_running = False                  # coercive contempt until compliance and purging
 
     @staticmethod
     def create_id(run_id: str, scenario: str, replication: int) -> UUID:  # type: ignore[override]
@@ -188,7 +193,7 @@ class Matter(Aggregate):
         else:
             header["entry_number"] = None
         if event_class.KIND == "filing":
-            default = None if event_class is Matter.BriefFiled else periods.MEETS.get(event_class.__name__)
+            default = None if event_class is Matter.BriefFiled else registry.MEETS.get(event_class.__name__)
             period = fields.pop("period", default)
             header.update(party=party, **self.timeliness(period, date))
             actor = actor or self.parties[party or "government"]
@@ -281,7 +286,10 @@ class Matter(Aggregate):
                     matter.deadlines.pop(key, None)
                     matter.applications.pop(key, None)
             self.apply_to(matter)
-            for opening in periods.OPENS.get(name, ()):
+            follow = registry.FOLLOWS.get(name)
+            if follow is not None:
+                follow(self, matter)
+            for opening in registry.OPENS.get(name, ()):
                 if opening.applies(self, matter):
                     period = periods.PERIODS[opening.period]
                     rule = period.rule(matter.united_states_party)
@@ -405,6 +413,7 @@ class Matter(Aggregate):
         def apply_to(self, matter: Matter) -> None:
             matter.late.pop("objection", None)
             matter.last_decision = {"level": "district", "prevailing": self.prevailing}
+            matter.decisions["district"] = self.prevailing
             if self.final_order:
                 matter.appealable_order = "ObjectionRuled"
 
@@ -420,10 +429,18 @@ class Matter(Aggregate):
             matter.motions[self.motion_id]["disposition"] = "granted"
 
     class ContemptHeld(Entry):
+        """Civil contempt on a motion or order to show cause (pending, of kind "contempt"), which it grants."""
+
         sanctions: str
 
         def apply_to(self, matter: Matter) -> None:
             matter.appealable_order = "ContemptHeld"
+            for motion in matter.motions.values():
+                if motion["kind"] == "contempt" and motion["disposition"] is None:
+                    motion["disposition"] = "granted"
+
+    class ContemptPurged(Entry):
+        """The contemnor has complied: the court purges the contempt and the coercive sanctions end."""
 
     # Court of appeals ------------------------------------------------------------------------
     class NoticeOfAppealFiled(Filing):

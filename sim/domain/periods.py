@@ -2,8 +2,9 @@
 which day), what closes it, how it may be extended, and what lateness means (docs/sources.md §5a,
 §8.6, §9.1).
 
-The `Matter` aggregate applies `OPENS` and `closes` in its own state, so the engine, the narration,
-`docket --as-of` and the audit all read deadlines from the aggregate and nothing computes one twice.
+The `Matter` aggregate applies the openings each event declares (`sim.domain.registry`) and `closes`
+in its own state, so the engine, the narration, `docket --as-of` and the audit all read deadlines from
+the aggregate and nothing computes one twice.
 
 >>> PERIODS["cert_petition"].extension.longest, PERIODS["cert_petition"].extension.apply_before
 (60, 10)
@@ -42,6 +43,7 @@ class Period:
     rules: tuple[str, str]
     late: str
     extension: Extension
+    refused_late: tuple[str, str] | None = None  # a filing the clerk never takes out of time: (rule, expected)
 
     def rule(self, united_states_party: bool) -> str:
         return self.rules[1] if united_states_party else self.rules[0]
@@ -62,10 +64,11 @@ PERIODS: dict[str, Period] = {p.key: p for p in (
            Extension("rehearing_extension", "court_of_appeals")),
     Period("cert_petition", "petition for a writ of certiorari", ("cert_petition",) * 2,
            "not filed (Sup. Ct. R. 13.2): the judgment below stands",
-           Extension("cert_extension", "circuit_justice", longest=60, apply_before=10)),
+           Extension("cert_extension", "circuit_justice", longest=60, apply_before=10),
+           ("Sup. Ct. R. 13.2", "never docketed out of time (due {deadline})")),
     Period("brief_in_opposition", "file a brief in opposition", ("brief_in_opposition",) * 2,
            "not filed: the petition is distributed when the time expires (Sup. Ct. R. 15.5)",
-           Extension("bio_extension", "clerk")),
+           Extension("bio_extension", "clerk"), ("Sup. Ct. R. 15.3, 15.5", "filed by {deadline} or not at all")),
 )}
 
 
@@ -80,38 +83,17 @@ class Opening:
     applies: Callable[[Any, Any], bool] = lambda event, state: True
 
 
-def _loser_of_motion(event: Any, state: Any) -> str:
+def loser_of_motion(event: Any, state: Any) -> str:
     mover = state.motions[event.motion_id]["party"]
     return other(mover) if event.disposition in ("granted", "quashed", "modified") else mover
 
 
-def _loser(event: Any, state: Any) -> str:
+def loser(event: Any, state: Any) -> str:
     return other(event.prevailing)
 
 
-def _comity_motion_open(event: Any, state: Any) -> bool:
+def comity_motion_open(event: Any, state: Any) -> bool:
     return "18 U.S.C. 2703(h)" in state.statutes_in_force and state.qualifying_foreign_government(event.date)
-
-
-# Event -> the periods it opens.
-OPENS: dict[str, tuple[Opening, ...]] = {
-    "WarrantServed": (Opening("comity_motion", lambda e, s: "provider", applies=_comity_motion_open),),
-    "MotionRuled": (Opening("objection", _loser_of_motion, applies=lambda e, s: e.court_level == "magistrate"),),
-    "ComityMotionRuled": (Opening("objection", _loser_of_motion),),
-    "ObjectionRuled": (Opening("notice_of_appeal", lambda e, s: "government", applies=lambda e, s: e.final_order),),
-    "ContemptHeld": (Opening("notice_of_appeal", lambda e, s: "provider"),),
-    "PanelDecided": (Opening("rehearing", _loser), Opening("cert_petition", _loser)),
-    "RehearingDecided": (Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
-                                 applies=lambda e, s: not e.granted and not e.untimely),),
-    "EnBancDecided": (Opening("cert_petition", _loser),),
-    "CertPetitioned": (Opening("brief_in_opposition", lambda e, s: other(e.party)),),
-}
-
-# Filing event -> the period it meets (BriefFiled meets one only as a brief in opposition).
-MEETS: dict[str, str] = {
-    "ComityMotionFiled": "comity_motion", "ObjectionFiled": "objection", "NoticeOfAppealFiled": "notice_of_appeal",
-    "RehearingPetitioned": "rehearing", "CertPetitioned": "cert_petition", "BriefFiled": "brief_in_opposition",
-}
 
 
 CLOSING = frozenset({"FinalDisposition", "DismissedAsMoot", "PetitionDistributed"})  # besides filings

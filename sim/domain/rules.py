@@ -83,6 +83,11 @@ RULES: dict[str, Rule] = {
                      "under 28 U.S.C. 1291", "sources §1, §9.3"),
     "contempt_sanctions": Rule("18 U.S.C. 401; the court's inherent power",
                                "coercive civil contempt: sanctions until the contemnor complies", "sources §9.3"),
+    "contempt_motion": Rule("18 U.S.C. 401; the court's inherent power",
+                            "notice and an opportunity to be heard before civil contempt: a motion or an order to "
+                            "show cause", "sources §9.8"),
+    "contempt_purged": Rule("18 U.S.C. 401; Shillitani v. United States, 384 U.S. 364 (1966)",
+                            "coercive contempt ends when the contemnor complies", "sources §9.3, §9.8"),
     # Court of appeals
     "notice_of_appeal": Rule("FRAP 4(a)(1)(A)", "30 days after entry of the order appealed from",
                              "sources §5a", period_days=30),
@@ -107,6 +112,8 @@ RULES: dict[str, Rule] = {
                          "majority of the active, non-disqualified judges; en banc is not favored", "sources §5a"),
     "mandate": Rule("FRAP 41(b)", "7 days after the time to petition for rehearing expires or after denial",
                     "sources §8.6, §9.1", period_days=7),
+    "stay_mandate": Rule("FRAP 41(d)", "the mandate stayed pending a petition for certiorari; on its denial the "
+                         "mandate issues at once", "sources §8.6, §9.8"),
     # Supreme Court
     "cert_petition": Rule("Sup. Ct. R. 13.1, 13.3", "90 days after judgment or after denial of rehearing",
                           "sources §8.6", period_days=90),

@@ -8,7 +8,7 @@ import datetime as dt
 from sim.domain import periods
 from sim.domain.matter import Matter
 from sim.domain.outcomes import disposition
-from sim.engine import filings, foreign, mootness, nondisclosure, provider, review
+from sim.engine import filings, foreign, mandates, mootness, nondisclosure, provider, review
 from sim.engine.proceeding import Proceeding, Wait
 
 
@@ -31,9 +31,9 @@ def pursue(p: Proceeding) -> Wait:
     p.litigation = p.env.process(review.litigate(p))
     winner, _level = yield p.litigation
     if winner == "mooted":
-        yield from conclude(p, "dismissed as moot")
-        p.env.process(mootness.remand(p, p.matter.motions[mootness.MOTION_ID]["level"]))
+        mandates.descend(p, mootness.remand(p, p.matter.motions[mootness.MOTION_ID]["level"]))
         yield from provider.comply(p, "under the new warrant")
+        yield from conclude(p, "dismissed as moot")
     elif winner == "government":
         complies = p.occurs("provider", s.provider.complies_after_loss)
         if complies or p.new_warrant.triggered:
@@ -41,14 +41,41 @@ def pursue(p: Proceeding) -> Wait:
                                        "under the warrant, as the courts have ordered")
             yield from conclude(p, "warrant enforced")
         else:
-            court = p.courts["district"]
-            yield from p.wait("contempt_sanctions", court.actor, s.district_court.contempt_after, court)
-            p.record(Matter.ContemptHeld, "contempt_sanctions", "district",
-                     f"ORDER holding {p.name('provider')} in civil contempt with coercive sanctions until it produces "
-                     "the content.", sanctions="coercive fines until compliance")
+            yield from coercive_contempt(p)
             yield from conclude(p, "contempt sanctions")
     else:
         yield from after_loss(p, "warrant vacated")
+
+
+def coercive_contempt(p: Proceeding) -> Wait:
+    """The provider still refuses once the case is back in the district court: the government moves for
+    an order to show cause (after the time to object to the magistrate judge's order, Fed. R. Crim. P.
+    59(a)); the district judge holds it in contempt with coercive fines; it complies, and the contempt is
+    purged (sources §9.8)."""
+    s, m, court = p.scenario, p.matter, p.courts["district"]
+    yield from mandates.settled(p)
+    objection = m.due("objection")
+
+    def motion_day() -> dt.date:
+        day = p.after(p.draw(court.actor, s.district_court.contempt_after))
+        if objection is not None:
+            day = max(day, dt.date.fromisoformat(objection) + dt.timedelta(days=1))
+        return court.sitting(day)
+
+    yield from p.until("contempt_sanctions_motion", motion_day)
+    motion_id = f"contempt-{sum(1 for x in m.motions.values() if x['kind'] == 'contempt') + 1}"
+    p.record(Matter.MotionFiled, "contempt_sanctions_motion", "district",
+             f"MOTION for an order to show cause why {p.name('provider')} should not be held in civil contempt for "
+             "declining to produce the content, filed by " + p.name("government") + ".", party="government",
+             motion_id=motion_id, kind="contempt")
+    yield from p.wait("contempt_sanctions", court.actor, s.district_court.hearing_after, court)
+    p.record(Matter.ContemptHeld, "contempt_sanctions", "district",
+             f"ORDER holding {p.name('provider')} in civil contempt with coercive sanctions until it produces "
+             "the content.", sanctions="coercive fines until compliance")
+    yield from provider.comply(p, "under the warrant, to purge the contempt")
+    yield from p.until("contempt_purged", lambda: court.sitting(p.day))
+    p.record(Matter.ContemptPurged, "contempt_purged", "district",
+             f"ORDER: {p.name('provider')} has complied; the contempt is PURGED and the sanctions end.")
 
 
 def obtain_warrant(p: Proceeding) -> Wait:
@@ -100,6 +127,7 @@ def conclude(p: Proceeding, ended: str) -> Wait:
     """Record the final disposition once no period for review still runs (the day after the last one
     lapsed), citing what made the matter final."""
     m = p.matter
+    yield from mandates.settled(p)
     running = [d for d in m.running(p.today) if d["period"] in periods.REVIEW]
     rule, lapsed = None, ""
     if running:

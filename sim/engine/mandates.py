@@ -1,18 +1,79 @@
-"""Judgments and mandates going down: the Supreme Court's judgment issued to the court below."""
+"""Judgments and mandates going down, and the orders on remand that follow them (sources §9.6, §9.8).
+
+The court of appeals' mandate issues on the day FRAP 41(b) gives (`sim.domain.jurisdiction.mandate_due`),
+unless stayed pending a petition for certiorari (41(d)), when it issues at once on the denial; the
+Supreme Court's judgment issues 25 days after entry (R. 45.2) and the courts below act on it (R. 45.3).
+Each descent is a process of its own; the matter ends only once every one has settled (`settled`).
+"""
 
 import datetime as dt
 from collections.abc import Generator
 from typing import Any
 
+import simpy
+
 from sim import calendar
+from sim.domain import jurisdiction
 from sim.domain.matter import Matter
-from sim.engine.proceeding import Proceeding
+from sim.engine.proceeding import Proceeding, Wait
 
 
-def judgment_issues(p: Proceeding) -> Generator[Any, Any, None]:
+def descend(p: Proceeding, process: Generator[Any, Any, None]) -> None:
+    """Start a descent (a mandate, a judgment and its remands) the end of the matter waits for."""
+    p.descending.append(p.env.process(process))
+
+
+def settled(p: Proceeding) -> Wait:
+    """Wait until every judgment, mandate and order on remand under way has been entered."""
+    while True:
+        running = [process for process in p.descending if process.is_alive]
+        if not running:
+            return
+        yield simpy.AllOf(p.env, running)
+
+
+def judgment_issues(p: Proceeding) -> Wait:
     """Sup. Ct. R. 45.2, 45.3: the judgment issues 25 days after entry; a certified copy goes down."""
     decided = dt.date.fromisoformat(p.matter.supreme_judgment_on or p.today)
     yield from p.until("judgment_issued", lambda: calendar.deadline(decided, 25))
     p.record(Matter.JudgmentIssued, "judgment_issued", "supreme",
              f"JUDGMENT ISSUED; a certified copy sent to the {p.matter.courts['circuit']['name']}.",
              actor="The Clerk")
+
+
+def mandate(p: Proceeding) -> Wait:
+    """FRAP 41(b): the mandate of the judgment now owed issues on its day (none while stayed, none if
+    a later judgment replaced it); then the district court acts on a remand."""
+    owed = p.matter.mandate
+    if owed is None:
+        return
+    due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)
+    yield from p.until("mandate", lambda: max(due, p.day))
+    if p.matter.mandate is not owed or owed["stayed"] or p.closed.triggered:
+        return
+    p.record(Matter.MandateIssued, "mandate", "circuit", "MANDATE ISSUED.", actor="The Clerk")
+    yield from on_remand(p, "district", "ORDER on the mandate of the Court of Appeals: proceedings in conformity "
+                                        "with its judgment.")
+
+
+def on_remand(p: Proceeding, lane: str, text: str, action: str = "proceedings in conformity with the judgment") \
+        -> Wait:
+    """The court on `lane` acts on the judgment or mandate from above, if a remand is owed there."""
+    if lane not in p.matter.owed:
+        return
+    s = p.scenario
+    court = p.courts[lane]
+    table = s.court_of_appeals if lane == "circuit" else s.district_court
+    yield from p.wait(f"{lane}_remand", court.actor, table.dismissal_after, court)
+    p.record(Matter.OrderOnRemand, f"{lane}_remand", lane, text, action=action)
+
+
+def supreme_remand(p: Proceeding) -> Wait:
+    """After the Supreme Court's decision: its judgment issues, the court of appeals acts on it (and its
+    mandate goes down), then the district court."""
+    yield from judgment_issues(p)
+    yield from on_remand(p, "circuit", "ORDER on the judgment of the Supreme Court: the case is REMANDED to the "
+                                       "district court for proceedings in conformity with it; the mandate issues "
+                                       "forthwith.")
+    yield from on_remand(p, "district", "ORDER on remand: proceedings in conformity with the judgment of the "
+                                        "Supreme Court.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sim import calendar
+from sim.domain import jurisdiction
 from sim.domain.ladder import LEVEL, other
 from sim.domain.matter import Matter
 from sim.engine import filings, mandates
@@ -87,25 +87,16 @@ def dismiss(p: Proceeding) -> Wait:
 def remand(p: Proceeding, level: str) -> Wait:
     """After a vacatur above the district court: the judgment or mandate goes down and the district
     court dismisses on remand."""
-    s, m = p.scenario, p.matter
     if level == "supreme":
-        supreme = p.courts["supreme"]
-        assert isinstance(supreme, SupremeCourt)
         yield from mandates.judgment_issues(p)
-        court = p.courts["circuit"]
-        yield from p.wait("circuit_remand", court.actor, s.court_of_appeals.dismissal_after, court)
-        p.record(Matter.OrderOnRemand, "circuit_remand", "circuit",
-                 "ORDER on remand from the Supreme Court: the district court's orders are VACATED and the case "
-                 "REMANDED with directions to dismiss as moot.", action="vacated and remanded")
-    elif level == "circuit":
-        decided = p.day
-        rehearing = 45 if m.united_states_party else 14
-        expires = calendar.deadline(decided, rehearing)
-        yield from p.until("mandate", lambda: calendar.deadline(expires, 7))
+        yield from mandates.on_remand(p, "circuit", "ORDER on remand from the Supreme Court: the district court's "
+                                      "orders are VACATED and the case REMANDED with directions to dismiss as moot.",
+                                      action="vacated and remanded")
+    elif level in ("circuit", "en_banc"):
+        due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)
+        yield from p.until("mandate", lambda: max(due, p.day))
         p.record(Matter.MandateIssued, "mandate", "circuit", "MANDATE ISSUED.", actor="The Clerk")
     else:
         return
-    court = p.courts["district"]
-    yield from p.wait("district_remand", court.actor, s.district_court.dismissal_after, court)
-    p.record(Matter.OrderOnRemand, "district_remand", "district",
-             "ORDER on remand: the proceeding is DISMISSED as moot.", action="dismissed as moot")
+    yield from mandates.on_remand(p, "district", "ORDER on remand: the proceeding is DISMISSED as moot.",
+                                  action="dismissed as moot")

@@ -75,6 +75,7 @@ class Proceeding:
     copying: bool = attrs.field(init=False)             # a fork's source entries may remain to copy
     pending_level: str | None = None
     litigation: simpy.Process | None = None
+    descending: list[simpy.Process] = attrs.Factory(list)  # judgments, mandates, remands under way (mandates)
     seeking_content: bool = False  # the warrant is gone and the government still seeks the content
     _today: tuple[int, dt.date, str] = (-1, dt.date.min, "")
 

@@ -17,7 +17,8 @@ import datetime as dt
 import simpy
 
 from sim.distributions import Probability
-from sim.domain.ladder import SOLICITOR_GENERAL, other
+from sim.domain.jurisdiction import STAY_MOTION
+from sim.domain.ladder import LADDER, SOLICITOR_GENERAL, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES, in_force
 from sim.engine import amici, mandates, merits, mootness
@@ -97,23 +98,56 @@ def litigate(p: Proceeding) -> Wait:
 
 
 def _review(p: Proceeding) -> Wait:
-    winner = yield from _magistrate(p)
-    loser = other(winner)
-    if not p.occurs(loser, p.litigant(loser).objects):
-        return winner, "magistrate"
+    """Up `LADDER`: from the magistrate judge's ruling, each level a losing party may take the matter to
+    (`Level.sought_by`), in turn. The loser's choice is drawn at each rung the matter reached, even when
+    the level below closed the way up (a waived objection, a dismissed appeal), so streams stay paired."""
+    winner, level, open_above = (yield from _magistrate(p)), "magistrate", True
+    for above in (rung for rung in LADDER if rung.sought_by):
+        loser = other(winner)
+        seeks = p.occurs(loser, getattr(p.litigant(loser), above.sought_by or ""))
+        if not (open_above and seeks):
+            if level in ("circuit", "en_banc"):
+                mandates.descend(p, mandates.mandate(p))
+            return winner, level
+        winner, level, open_above = yield from UP[above.key](p, loser, winner, level)
+    return winner, level
+
+
+def _to_district(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
+    """Fed. R. Crim. P. 59(a): a late objection waives review above."""
     winner, waived = yield from _district(p, loser, winner)
-    loser = other(winner)
-    appeals = p.occurs(loser, p.litigant(loser).appeals)
-    if waived or not appeals:
-        return winner, "district"
+    return winner, "district", not waived
+
+
+def _to_circuit(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
+    """The provider reaches an appealable order through contempt; a dismissed appeal goes no further."""
     if loser == "provider":
         yield from _contempt(p)
     winner, level = yield from _appeal(p, loser, winner)
-    loser = other(winner)
-    petitions = p.occurs(loser, p.litigant(loser).petitions_cert)
-    if level == "district" or not petitions:
-        return winner, level
-    return (yield from _certiorari(p, loser, winner, level))
+    return winner, level, level != "district"
+
+
+def _to_supreme(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
+    """The mandate stayed pending the petition (FRAP 41(d)); on denial, or a petition returned, it issues."""
+    yield from _stay_mandate(p, loser)
+    winner, level = yield from _certiorari(p, loser, winner, level)
+    if level != "supreme":  # certiorari denied, or the petition returned: the mandate issues (FRAP 41(d)(4))
+        mandates.descend(p, mandates.mandate(p))
+    return winner, level, False
+
+
+def _stay_mandate(p: Proceeding, petitioner: str) -> Wait:
+    """FRAP 41(d): the party that will petition for certiorari moves to stay the mandate; the court
+    of appeals stays it pending the petition (the per curiam of 2018 could still vacate the contempt
+    finding, so the mandate had not been carried out: sources §9.6, §9.8)."""
+    court = p.courts["circuit"]
+    p.record(Matter.MotionFiled, "mandate_stay_motion", "circuit",
+             f"MOTION to stay the mandate pending a petition for a writ of certiorari, filed by {p.name(petitioner)}.",
+             party=petitioner, motion_id="stay_mandate-1", kind=STAY_MOTION)
+    yield from p.until("mandate_stay", lambda: court.sitting(p.after(1)))
+    p.record(Matter.MotionRuled, "mandate_stay", "circuit",
+             "ORDER GRANTING the motion: the mandate is STAYED pending the petition for a writ of certiorari.",
+             motion_id="stay_mandate-1", disposition="granted")
 
 
 def _magistrate(p: Proceeding) -> Wait:
@@ -212,7 +246,12 @@ def _contempt(p: Proceeding) -> Wait:
         yield from p.wait("stay_lifted", court.actor, s.district_court.lift_stay_ruling_after, court)
         p.record(Matter.StayLifted, "stay_lifted", "district", "ORDER granting the motion: the stay is lifted.",
                  motion_id="lift_stay-1")
-    yield from p.wait("contempt", court.actor, s.district_court.contempt_after, court)
+    yield from p.wait("contempt_motion", court.actor, s.district_court.contempt_after, court)
+    p.record(Matter.MotionFiled, "contempt_motion", "district",
+             f"STIPULATION of the parties and proposed order: {p.name('provider')} to be held in civil contempt for "
+             "declining to produce the content, so that the order may be appealed.", party="government",
+             motion_id="contempt-1", kind="contempt")
+    yield from p.until("contempt", lambda: p.day)
     p.record(Matter.ContemptHeld, "contempt", "district",
              f"ORDER holding {p.name('provider')} in civil contempt on the parties' stipulation for declining to "
              "produce the content; no sanctions while the appeal proceeds. The order is final and appealable.",
@@ -337,5 +376,9 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", rule=authority("supreme_decision", doctrine),
              actor="The Court", disposition=disposition,
              doctrine=doctrine, prevailing=winner)
-    p.env.process(mandates.judgment_issues(p))
+    mandates.descend(p, mandates.supreme_remand(p))
     return winner, "supreme"
+
+
+# How the matter goes up to each level a party may take it to (the engine walks `LADDER`).
+UP = {"district": _to_district, "circuit": _to_circuit, "supreme": _to_supreme}

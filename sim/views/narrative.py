@@ -100,7 +100,10 @@ MOTIONS = {"vacate": "asks the magistrate judge to vacate the warrant as to the 
            "compel": "asks the court to order the provider to hand over the e-mails",
            "lift_stay": "asks the court to lift the stay",
            "vacate_moot": "asks the court to vacate the ruling below now that the dispute is moot",
-           "dismiss_moot": "asks the court to dismiss the proceeding as moot"}
+           "dismiss_moot": "asks the court to dismiss the proceeding as moot",
+           "contempt": "asks the court to hold the provider in contempt for not handing over the e-mails",
+           "stay_mandate": "asks the court of appeals to hold back its mandate while it asks the Supreme Court "
+                           "to take the case"}
 BRIEFS = {"response to objection": "answers the objection", "brief for appellant": "files its opening brief",
           "brief for appellee": "files its answering brief", "brief in opposition": "files a brief opposing review",
           "response to motion": "answers that it does not oppose the motion",
@@ -152,7 +155,9 @@ def sentence(e: Any, m: Matter) -> str:
         "ProductionRefused": lambda: f"{prov} refuses to hand over the e-mails themselves: {e.reason}.",
         "NewWarrantIssued": lambda: f"{gov} obtains a new warrant under the amended statute.",
         "MotionFiled": lambda: f"{by} {MOTIONS.get(e.kind, 'files a motion')}.",
-        "MotionRuled": lambda: f"{e.actor} {'grants' if e.disposition == 'granted' else 'denies'} the motion.",
+        "MotionRuled": lambda: f"{e.actor} {'grants' if e.disposition == 'granted' else 'denies'} the motion"
+                               + (": the mandate waits for the Supreme Court." if m.motions.get(e.motion_id, {}).get(
+                                   "kind") == "stay_mandate" and e.disposition == "granted" else "."),
         "BriefFiled": lambda: f"{by} {BRIEFS.get(e.kind, 'files a brief')}.",
         "HearingHeld": lambda: HEARINGS.get(e.court_level, "The court hears the parties."),
         "ExtensionApplied": lambda: f"{by} asks for more time, until {e.until}.",
@@ -189,6 +194,7 @@ def sentence(e: Any, m: Matter) -> str:
                                        f"appeals' judgment: {_party(m, e.prevailing)} prevails.",
         "JudgmentIssued": lambda: "The Supreme Court's judgment issues and goes down to the court of appeals.",
         "MandateIssued": lambda: "The court of appeals sends its mandate down to the district court.",
+        "ContemptPurged": lambda: f"{prov} has complied, so the court ends the contempt and its fines.",
         "OrderOnRemand": lambda: f"{COURTS.get(e.court_level, 'The court')} "
                                  f"{REMANDS.get(e.action, 'carries out the judgment from above')}.",
         "LegislationEnacted": lambda: "Congress passes, and the President signs, the CLOUD Act: providers must "

@@ -28,15 +28,14 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from sim.domain import registry
+
 STAGES = ("magistrate", "district", "circuit", "rehearing", "certiorari", "merits", "mlat", "total")
 STAGE_KEYS = ("matter_id", "replication", "stage", "start", "end", "days")
 COURT_STAGES = STAGES[:6]
 
-# Event -> (stage it starts, stage it ends); a start is kept only the first time.
-_ENDS = {"ObjectionRuled": "district", "PanelDecided": "circuit", "AppealDismissed": "circuit",
-         "RehearingDecided": "rehearing", "CertDecided": "certiorari", "SupremeCourtDecided": "merits",
-         "MLATRequestExecuted": "mlat", "MLATRequestRefused": "mlat", "FinalDisposition": "total"}
-_REACHED_BY = {"ObjectionFiled": "district", "RehearingPetitioned": "rehearing"}
+# Event -> the stage it starts, reaches or ends (declared in the registry).
+_STARTS, _REACHED_BY, _ENDS = registry.STAGE_STARTS, registry.STAGE_REACHED, registry.STAGE_ENDS
 
 
 def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
@@ -56,12 +55,8 @@ def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
             end["magistrate"] = start["district"] = date
         elif name in _REACHED_BY:
             reached.add(_REACHED_BY[name])
-        elif name == "NoticeOfAppealFiled":
-            start.setdefault("circuit", date)
-        elif name == "CertPetitioned":
-            start["certiorari"] = date
-        elif name == "MLATRequestSent":
-            start["mlat"] = date
+        elif name in _STARTS:
+            start.setdefault(_STARTS[name], date)
         elif name == "DismissedAsMoot":
             for stage in COURT_STAGES:
                 if stage in start and stage not in end and stage in reached:
