@@ -34,6 +34,7 @@ from sim import __version__
 from sim.colours import palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
+from sim.outputs import naming
 from sim.views.projections import LEVELS
 
 Row = Mapping[str, Any]
@@ -224,8 +225,9 @@ def save(fig: Figure, out_dir: str | Path, stem: str) -> tuple[Path, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{stem}.png", out / f"{stem}.svg"
-    fig.savefig(png, dpi=150, facecolor="white")
-    with rc_context({"svg.hashsalt": f"docketsim/{stem}"}):  # the same chart gives the same bytes
+    with naming(png):
+        fig.savefig(png, dpi=150, facecolor="white")
+    with naming(svg), rc_context({"svg.hashsalt": f"docketsim/{stem}"}):  # the same chart gives the same bytes
         fig.savefig(svg, facecolor="white", metadata={"Date": None})
     return png, svg
 
