@@ -34,7 +34,7 @@ def kind(path: Path) -> str | None:
     """What is at `path` without following a link: None if nothing, "a regular file", "a FIFO", ..."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return next((name for test, name in _KINDS if test(mode)), "a regular file")
 

@@ -112,7 +112,7 @@ def test_the_resume_hint_keeps_the_store_it_was_given(tmp_path, monkeypatch, cap
 def test_the_demo_hint_shows_the_historical_docket(tmp_path, monkeypatch, capsys):
     """The hint printed after the historical docket brings that docket back (not the newest run's)."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(run, "_compare", lambda *args, **kwargs: tmp_path / "docketsim-report" / "index.html")
+    monkeypatch.setattr(run, "_compare", lambda store, loaded, seed, n, jobs, out_dir, *rest: out_dir / "index.html")
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     code, out, _ = main(capsys, "demo", "--store", url)
     assert code == 0
