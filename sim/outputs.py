@@ -215,7 +215,8 @@ def _inside(path: Path, folder: Path) -> bool:
 @contextmanager
 def folder(out: str | None) -> Iterator[Folder | None]:
     """The output folder of `--out DIR` (None without it): written whole when the block ends, discarded if
-    it raises. A write that fails names the file in the folder it was meant for."""
+    it raises. A write that fails (or a run it stops: the exception's `cause`) names the file in the folder
+    it was meant for."""
     if out is None:
         yield None
         return
@@ -229,5 +230,10 @@ def folder(out: str | None) -> Iterator[Folder | None]:
                 raise
             name = target.final(Path(e.filename)) if _inside(Path(e.filename), target.work) else e.filename
             raise Fault(f"--out {out}: cannot write {name} ({e.strerror or e})") from None
+        except Exception as e:  # a run stopped by a failed write names the file where it was meant to go
+            cause = getattr(e, "cause", None)
+            if isinstance(cause, str):
+                e.cause = cause.replace(str(target.work), str(target.path))  # type: ignore[attr-defined]
+            raise
     finally:
         target.discard()
