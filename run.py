@@ -131,9 +131,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_keys(args: argparse.Namespace) -> None:
     loaded = scenarios.load(args.scenario)
     listed = authoring.keys(loaded)
-    print(f"{loaded.name} ({loaded.path}): {len(listed)} keys. Change one with --set KEY=VALUE (fork), "
-          "--sweep KEY=V1,V2,... (compare), or in a scenario that extends this one (python run.py new NAME "
-          f"--from {args.scenario}).")
+    print(printable(f"{loaded.name} ({loaded.path}): {len(listed)} keys. Change one with --set KEY=VALUE (fork), "
+                    "--sweep KEY=V1,V2,... (compare), or in a scenario that extends this one (python run.py new "
+                    f"NAME --from {args.scenario})."))
     for line in terminal.keys_lines(listed):
         print(line)
 

@@ -34,6 +34,7 @@ from sim import __version__
 from sim.colours import palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
+from sim.literal import drawable
 from sim.outputs import naming
 from sim.views.projections import LEVELS
 
@@ -79,12 +80,13 @@ def ending(row: Row) -> str:
 
 # Shared frame: figure, question, footer ------------------------------------------------------------
 def plain(text: str) -> str:
-    """Text from a scenario shown as written: a `$` would otherwise start matplotlib's mathtext.
+    """Text from a scenario shown as written: a `$` would otherwise start matplotlib's mathtext; control
+    characters, which no font draws, are dropped (`sim.literal.drawable`).
 
-    >>> plain("costs $5 or $6")
+    >>> plain("costs $5 or $6\\x1b")
     'costs \\\\$5 or \\\\$6'
     """
-    return str(text).replace("$", r"\$")
+    return drawable(str(text)).replace("$", r"\$")
 
 
 _MEASURE = TextToPath()
