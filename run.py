@@ -151,12 +151,12 @@ def cmd_new(args: argparse.Namespace) -> None:
     text = authoring.draft(name, base, extends, args.base)
     scenarios.parse(text, str(out), out.parent)  # it validates as written, or nothing is written
     outputs.write_new(str(out), text)
-    print(f"wrote {out}: scenario {name}, extending {base.name}. Next:")
+    print(printable(f"wrote {out}: scenario {name}, extending {base.name}. Next:"))
     for step in (f"edit {out} (the keys most often changed are listed, commented out)",
                  f"python run.py keys {out}          # every key you can set, with its value and source",
                  f"python run.py validate {out}",
                  f"python run.py compare {args.base} {out} -n 1000 --out report/"):
-        print(f"  {step}")
+        print(printable(f"  {step}"))
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -194,14 +194,14 @@ def _report(comparison: Comparison, out_dir: Path | None) -> None:
         if len(result.matter_ids) > len(shown):
             where = f"{out_dir / 'outcomes.csv'} lists them all" if out_dir is not None else \
                 "--out DIR writes them all to DIR/outcomes.csv"
-            print(f"... and {len(result.matter_ids) - len(shown):,} more matters ({where})")
+            print(printable(f"... and {len(result.matter_ids) - len(shown):,} more matters ({where})"))
     if comparison.summary["n"] > 1 or len(comparison.runs) > 1:
         for run in comparison.summary["runs"]:
             terminal.console.print(terminal.summary_table(run))
         if comparison.summary["paired_differences"]:
             terminal.console.print(terminal.paired_table(comparison.summary["paired_differences"]))
     if out_dir is not None:
-        print(f"wrote {out_dir / 'outcomes.csv'} and {out_dir / 'summary.json'}")
+        print(printable(f"wrote {out_dir / 'outcomes.csv'} and {out_dir / 'summary.json'}"))
 
 
 def cmd_runs(args: argparse.Namespace) -> None:
@@ -264,7 +264,8 @@ def cmd_docket(args: argparse.Namespace) -> None:
             sys.stdout.write(page)
             return
         path = outputs.write_file(args.out, page)
-        print(f"wrote {path}: open it in a browser ({path.resolve().as_uri()}); arrow keys step through the docket")
+        print(printable(f"wrote {path}: open it in a browser ({path.resolve().as_uri()}); arrow keys step through "
+                        "the docket"))
         return
     if args.as_of is None:
         events = store.matter_events(matter_id)
@@ -392,7 +393,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
             assert folder is not None
             index = folder.final(_compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n),
                                           folder.work, sweep, args.note, stored))
-    print(index)
+    print(printable(str(index)))
 
 
 def _sweep(text: str, base: scenarios.Scenario) -> tuple[str, Variants]:
@@ -436,7 +437,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         for line in incomplete(store, run_ids):
             print(printable(line))
         index = folder.final(build_report(store, run_ids, folder.work))
-    print(index)
+    print(printable(str(index)))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -486,7 +487,7 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
             written = [folder.final(path) for path in write_calibration(report, folder.work)]
     if folder is not None:
         for path in written:
-            print(f"wrote {path}")
+            print(printable(f"wrote {path}"))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -497,10 +498,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
         result = record_run(store, historical, seed=0, note=args.note)
         print(printable_lines(render_text(store.matter_events(result.matter_ids[0]))), end="")
         again = f"python run.py docket {result.matter_ids[0]}" + (f" --store {args.store}" if args.store else "")
-        print(f"\nrun {result.run_id}; see this docket again with: {again}\n")
+        print("\n" + printable(f"run {result.run_id}; see this docket again with: {again}") + "\n")
         index = folder.final(_compare(store, regimes, 0, DEMO_N, usable_jobs(None, DEMO_N), folder.work, None,
                                       args.note))
-    print(f"report: {index}")
+    print(printable(f"report: {index}"))
 
 
 def cmd_bench(args: argparse.Namespace) -> None:

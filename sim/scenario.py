@@ -870,6 +870,9 @@ def _mark_changed_figure(data: dict[str, Any], parts: list[str], setting: str) -
 
 def resolve(name_or_path: str) -> Path:
     """A bundled scenario's name, or a path to a TOML file."""
+    if not name_or_path.strip():
+        names = ", ".join(p.stem for p in bundled_paths())
+        raise ScenarioError(repr(name_or_path), "", f"an empty scenario name; expected a TOML path or one of {names}")
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
         return candidate
