@@ -13,6 +13,7 @@ where it was told to write. An `OSError` that names no file is given the name of
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import stat
@@ -51,14 +52,13 @@ def naming(path: Path | str) -> Iterator[None]:
 
 
 def _is_environment(error: OSError) -> bool:
-    import errno
-
     return errno.errorcode.get(error.errno or 0, "") in _ENVIRONMENT
 
 
 def _fault_or_input(flag: str, what: str, error: OSError) -> Exception:
-    reason = error.strerror or str(error)
-    return Fault(f"{flag}: {what} ({reason})") if _is_environment(error) else UserError(f"{flag}: {what} ({reason})")
+    """A fault of the environment (exit 1) for a read-only, full or forbidden place; else bad input (exit 2)."""
+    kind_of_error = Fault if _is_environment(error) else UserError
+    return kind_of_error(f"{flag}: {what} ({error.strerror or error})")
 
 
 # A single file ---------------------------------------------------------------------------------------------
