@@ -37,7 +37,7 @@ from eventsourcing.persistence import PersistenceError
 
 from reports import terminal
 from reports.build import SweepPoint, build_report, incomplete, run_label, sweep_values
-from sim import interrupts
+from sim import interrupts, outputs
 from sim import scenario as scenarios
 from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
@@ -45,7 +45,7 @@ from sim.literal import printable, printable_lines
 from sim.runs import authoring
 from sim.runs.audit import audit, stored_matters
 from sim.runs.calibration import calibrate
-from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
+from sim.runs.comparison import HISTORICAL, Comparison, Variants, compare, resume, run_scenarios
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
 from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
@@ -131,9 +131,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_keys(args: argparse.Namespace) -> None:
     loaded = scenarios.load(args.scenario)
     listed = authoring.keys(loaded)
-    print(f"{loaded.name} ({loaded.path}): {len(listed)} keys. Change one with --set KEY=VALUE (fork), "
-          "--sweep KEY=V1,V2,... (compare), or in a scenario that extends this one (python run.py new NAME "
-          f"--from {args.scenario}).")
+    print(printable(f"{loaded.name} ({loaded.path}): {len(listed)} keys. Change one with --set KEY=VALUE (fork), "
+                    "--sweep KEY=V1,V2,... (compare), or in a scenario that extends this one (python run.py new "
+                    f"NAME --from {args.scenario})."))
     for line in terminal.keys_lines(listed):
         print(line)
 
@@ -142,22 +142,21 @@ def cmd_new(args: argparse.Namespace) -> None:
     name = authoring.check_name(args.name)
     base = scenarios.load(args.base)
     out = Path(args.out or f"{name}.toml")
-    if out.exists():
+    outputs.check_file(str(out), "scenario.toml")
+    if outputs.kind(out) is not None:
         raise UserError(f"{out}: already exists; choose another --out (nothing was written)")
-    if not out.parent.is_dir():
-        raise UserError(f"--out {out}: folder {out.parent} does not exist")
     bundled = scenarios.SCENARIO_DIR / f"{args.base}.toml"
     extends = args.base if bundled.exists() and not Path(args.base).exists() else \
         os.path.relpath(Path(args.base).resolve(), out.parent.resolve())
     text = authoring.draft(name, base, extends, args.base)
     scenarios.parse(text, str(out), out.parent)  # it validates as written, or nothing is written
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out}: scenario {name}, extending {base.name}. Next:")
+    outputs.write_new(str(out), text)
+    print(printable(f"wrote {out}: scenario {name}, extending {base.name}. Next:"))
     for step in (f"edit {out} (the keys most often changed are listed, commented out)",
                  f"python run.py keys {out}          # every key you can set, with its value and source",
                  f"python run.py validate {out}",
                  f"python run.py compare {args.base} {out} -n 1000 --out report/"):
-        print(f"  {step}")
+        print(printable(f"  {step}"))
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -165,20 +164,23 @@ def cmd_run(args: argparse.Namespace) -> None:
         if args.scenarios or args.set:
             raise UserError("give scenarios (with any --set) or --resume RUN_ID, not both")
         open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
-        with recording(args.store) as store:
-            out_dir = check_out_dir(args.out)
-            comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), out_dir, terminal.progress,
+        with recording(args.store) as store, outputs.folder(args.out) as folder:
+            comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), _work(folder), terminal.progress,
                                 args.note)
     else:
         if not args.scenarios:
             raise UserError("name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         settings = [_setting(text) for text in args.set or []]
         loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios]
-        with recording(args.store) as store:
-            out_dir = check_out_dir(args.out)
-            comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir,
-                                       terminal.progress, note=args.note)
-    _report(comparison, out_dir)
+        with recording(args.store) as store, outputs.folder(args.out) as folder:
+            comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n),
+                                       _work(folder), terminal.progress, note=args.note)
+    _report(comparison, folder.path if folder else None)
+
+
+def _work(folder: outputs.Folder | None) -> Path | None:
+    """Where the writers write (a temporary folder moved into place at the end), or None without --out."""
+    return folder.work if folder else None
 
 
 def _report(comparison: Comparison, out_dir: Path | None) -> None:
@@ -192,14 +194,14 @@ def _report(comparison: Comparison, out_dir: Path | None) -> None:
         if len(result.matter_ids) > len(shown):
             where = f"{out_dir / 'outcomes.csv'} lists them all" if out_dir is not None else \
                 "--out DIR writes them all to DIR/outcomes.csv"
-            print(f"... and {len(result.matter_ids) - len(shown):,} more matters ({where})")
+            print(printable(f"... and {len(result.matter_ids) - len(shown):,} more matters ({where})"))
     if comparison.summary["n"] > 1 or len(comparison.runs) > 1:
         for run in comparison.summary["runs"]:
             terminal.console.print(terminal.summary_table(run))
         if comparison.summary["paired_differences"]:
             terminal.console.print(terminal.paired_table(comparison.summary["paired_differences"]))
     if out_dir is not None:
-        print(f"wrote {out_dir / 'outcomes.csv'} and {out_dir / 'summary.json'}")
+        print(printable(f"wrote {out_dir / 'outcomes.csv'} and {out_dir / 'summary.json'}"))
 
 
 def cmd_runs(args: argparse.Namespace) -> None:
@@ -261,8 +263,9 @@ def cmd_docket(args: argparse.Namespace) -> None:
         if args.out is None:
             sys.stdout.write(page)
             return
-        path = viewer.write(page, args.out)
-        print(f"wrote {path}: open it in a browser ({path.resolve().as_uri()}); arrow keys step through the docket")
+        path = outputs.write_file(args.out, page)
+        print(printable(f"wrote {path}: open it in a browser ({path.resolve().as_uri()}); arrow keys step through "
+                        "the docket"))
         return
     if args.as_of is None:
         events = store.matter_events(matter_id)
@@ -386,11 +389,11 @@ def cmd_compare(args: argparse.Namespace) -> None:
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
-        out_dir = check_out_dir(args.out)
-        assert out_dir is not None
-        index = _compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir, sweep,
-                         args.note, stored)
-    print(index)
+        with outputs.folder(args.out) as folder:
+            assert folder is not None
+            index = folder.final(_compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n),
+                                          folder.work, sweep, args.note, stored))
+    print(printable(str(index)))
 
 
 def _sweep(text: str, base: scenarios.Scenario) -> tuple[str, Variants]:
@@ -429,11 +432,12 @@ def cmd_report(args: argparse.Namespace) -> None:
     run_ids = [store.latest_run_id()] if args.latest else args.run_ids
     for run_id in run_ids:
         store.run(run_id)  # an unknown id fails here, before anything is written
-    out_dir = check_out_dir(args.out)
-    assert out_dir is not None
-    for line in incomplete(store, run_ids):
-        print(printable(line))
-    print(build_report(store, run_ids, out_dir))
+    with outputs.folder(args.out) as folder:
+        assert folder is not None
+        for line in incomplete(store, run_ids):
+            print(printable(line))
+        index = folder.final(build_report(store, run_ids, folder.work))
+    print(printable(str(index)))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -471,32 +475,33 @@ def cmd_stages(args: argparse.Namespace) -> None:
 
 def cmd_calibrate(args: argparse.Namespace) -> None:
     scenario = scenarios.load(args.scenario)
-    with recording(args.store) as store:
-        out_dir = check_out_dir(args.out)
+    with recording(args.store) as store, outputs.folder(args.out) as folder:
         historical = record_run(store, scenarios.load(HISTORICAL), seed=0, note=args.note)
         (_, result, _), = run_scenarios(store, [scenario], args.seed, args.n, usable_jobs(args.jobs, args.n), None,
                                         terminal.progress, note=args.note).runs
         report = calibrate(store, store.run(result.run_id), store.run(historical.run_id))
-    terminal.console.print(terminal.calibration_table(report))
-    if out_dir is not None:
-        from reports.calibration import write_calibration  # matplotlib only when a chart is drawn
+        terminal.console.print(terminal.calibration_table(report))
+        if folder is not None:
+            from reports.calibration import write_calibration  # matplotlib only when a chart is drawn
 
-        for path in write_calibration(report, out_dir):
-            print(f"wrote {path}")
+            written = [folder.final(path) for path in write_calibration(report, folder.work)]
+    if folder is not None:
+        for path in written:
+            print(printable(f"wrote {path}"))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     historical = scenarios.load(HISTORICAL)
     regimes = [scenarios.load(name) for name in DEMO_REGIMES]
-    with recording(args.store) as store:
-        out_dir = check_out_dir(DEMO_OUT)
-        assert out_dir is not None
+    with recording(args.store) as store, outputs.folder(DEMO_OUT) as folder:
+        assert folder is not None
         result = record_run(store, historical, seed=0, note=args.note)
         print(printable_lines(render_text(store.matter_events(result.matter_ids[0]))), end="")
         again = f"python run.py docket {result.matter_ids[0]}" + (f" --store {args.store}" if args.store else "")
-        print(f"\nrun {result.run_id}; see this docket again with: {again}\n")
-        index = _compare(store, regimes, 0, DEMO_N, usable_jobs(None, DEMO_N), out_dir, None, args.note)
-    print(f"report: {index}")
+        print("\n" + printable(f"run {result.run_id}; see this docket again with: {again}") + "\n")
+        index = folder.final(_compare(store, regimes, 0, DEMO_N, usable_jobs(None, DEMO_N), folder.work, None,
+                                      args.note))
+    print(printable(f"report: {index}"))
 
 
 def cmd_bench(args: argparse.Namespace) -> None:

@@ -48,8 +48,18 @@ def run_label(store: DocketStore, run: Run) -> str:
             source = f"matter {source_id[:8]} (no longer in the store), after entry {seq}"
         return f"fork of {source}" + (f": {changes}" if changes else "")
     if changes and family(run.scenario) != run.scenario:
-        return f"sweep: {changes}"
+        return f"{'sweep' if _swept(run) else 'set'}: {changes}"
     return changes
+
+
+def _swept(run: Run) -> bool:
+    """A run of one value of `compare --sweep KEY=...`: named "NAME [KEY=VALUE]" and titled "... (KEY = VALUE)"
+    for its last setting (a run of `--set KEY=VALUE` keeps its scenario's title)."""
+    if not run.settings:
+        return False
+    key, value = run.settings[-1]
+    title = str(run.scenario_data.get("scenario", {}).get("title", ""))
+    return run.scenario.endswith(f" [{key}={value}]") and title.endswith(f" ({key} = {value})")
 
 
 def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:

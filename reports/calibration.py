@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reports import charts
+from sim.outputs import naming
 from sim.runs.calibration import MONTH, Calibration, inside_band
 
 
@@ -37,12 +38,14 @@ def calibration_rows(c: Calibration) -> list[dict[str, Any]]:
 def write_calibration(c: Calibration, out_dir: Path) -> list[Path]:
     """calibration.csv, calibration.json and the chart (PNG and SVG) in `out_dir`."""
     rows = calibration_rows(c)
-    with (out_dir / "calibration.csv").open("w", newline="", encoding="utf-8") as f:
+    table = out_dir / "calibration.csv"
+    with naming(table), table.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=CALIBRATION_KEYS)
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in row.items()} for row in rows)
     document = {"scenario": c.scenario, "run_id": c.run_id, "n": c.n, "seed": c.seed, "stages": rows}
-    (out_dir / "calibration.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    with naming(out_dir / "calibration.json"):
+        (out_dir / "calibration.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     figure = charts.where_the_real_case_falls(chart_stages(c), scenario=c.scenario, n=c.n, seed=c.seed)
     png, svg = charts.save(figure, out_dir, "where-the-real-case-falls")
     return [out_dir / "calibration.csv", out_dir / "calibration.json", png, svg]

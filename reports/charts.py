@@ -34,6 +34,8 @@ from sim import __version__
 from sim.colours import palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
+from sim.literal import drawable
+from sim.outputs import naming
 from sim.views.projections import LEVELS
 
 Row = Mapping[str, Any]
@@ -79,12 +81,13 @@ def ending(row: Row) -> str:
 
 # Shared frame: figure, question, footer ------------------------------------------------------------
 def plain(text: str) -> str:
-    """Text from a scenario shown as written: a `$` would otherwise start matplotlib's mathtext.
+    """Text from a scenario shown as written: a `$` would otherwise start matplotlib's mathtext; control
+    characters, which no font draws, are dropped (`sim.literal.drawable`).
 
-    >>> plain("costs $5 or $6")
+    >>> plain("costs $5 or $6\\x1b")
     'costs \\\\$5 or \\\\$6'
     """
-    return str(text).replace("$", r"\$")
+    return drawable(str(text)).replace("$", r"\$")
 
 
 _MEASURE = TextToPath()
@@ -225,8 +228,9 @@ def save(fig: Figure, out_dir: str | Path, stem: str) -> tuple[Path, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{stem}.png", out / f"{stem}.svg"
-    fig.savefig(png, dpi=150, facecolor="white")
-    with rc_context({"svg.hashsalt": f"docketsim/{stem}"}):  # the same chart gives the same bytes
+    with naming(png):
+        fig.savefig(png, dpi=150, facecolor="white")
+    with naming(svg), rc_context({"svg.hashsalt": f"docketsim/{stem}"}):  # the same chart gives the same bytes
         fig.savefig(svg, facecolor="white", metadata={"Date": None})
     return png, svg
 

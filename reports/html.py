@@ -21,6 +21,7 @@ from reports.calibration import chart_stages
 from sim import __version__
 from sim.colours import colour, palette
 from sim.domain import countries
+from sim.outputs import naming
 from sim.runs.calibration import Calibration, inside_band
 from sim.scenario import Scenario
 from sim.views.projections import LEVELS
@@ -278,5 +279,6 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries],
         calibration=_calibration(calibration))
     index = out / "index.html"
-    index.write_text(page, encoding="utf-8")
+    with naming(index):
+        index.write_text(page, encoding="utf-8")
     return index

@@ -147,7 +147,7 @@ def keys_lines(keys: list[Any], value_width: int = 40) -> list[str]:
         return text if len(text) <= value_width else text[:value_width - 1] + "\u2026"
 
     rows = [("KEY", "TYPE", "VALUE", "SET IN", "SOURCE OR ASSUMPTION"),
-            *((k.path, k.kind, short(k.shown), k.set_in, k.basis) for k in keys)]
+            *(tuple(map(printable, (k.path, k.kind, short(k.shown), k.set_in, k.basis))) for k in keys)]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     widths[1] = min(widths[1], 16)  # a long type (a choice's words) pushes its own line, not every line
     return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]).rstrip()

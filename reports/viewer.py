@@ -13,10 +13,7 @@ The page loads nothing: no file, font or script outside itself.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -24,7 +21,7 @@ import jinja2
 from reports.html import TEMPLATES, breakable
 from sim import __version__
 from sim.domain.ladder import FORUMS, LANES, LEVEL, OUTSIDE, lane_of
-from sim.errors import Fault, UserError
+from sim.errors import UserError
 from sim.store import DocketStore
 from sim.views.narrative import Step, long_date, running, steps
 from sim.views.projections import docket_sheets, docket_text, simulated_notice, timing_note, us_date
@@ -157,38 +154,3 @@ def matter_page(store: DocketStore, matter_id: str, as_of: dt.date | None = None
         if source is not None and as_of is not None:
             source = [source[0], *(e for e in source[1:] if e.date <= as_of.isoformat())]
     return page(events, source)
-
-
-def _mode(path: Path) -> int:
-    """The permissions a page written to `path` gets: those of the file it replaces, else the umask's."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write(text: str, out: str) -> Path:
-    """Write the page to `out` whole or not at all (a temporary file in the same folder, then renamed);
-    a folder or a missing folder is bad input; a folder not writable or a full disk a fault (one line each)."""
-    path = Path(out)
-    if path.is_dir():
-        raise UserError(f"--out {out}: is a folder; give a file name, e.g. {path / 'docket.html'}")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UserError(f"--out {out}: folder {folder} does not exist")
-    handle, temporary = None, None
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            handle = None
-            f.write(text)
-        os.chmod(temporary, _mode(path))
-        os.replace(temporary, path)
-    except OSError as e:
-        if handle is not None:
-            os.close(handle)
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
-        raise Fault(f"--out {out}: cannot write the page ({e.strerror or e})") from None
-    return path

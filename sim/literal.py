@@ -31,3 +31,13 @@ def printable(text: str) -> str:
 def printable_lines(text: str) -> str:
     """`text` with its line breaks kept and every other control character escaped."""
     return _UNSAFE_KEEPING_LINES.sub(_escape, text)
+
+
+def drawable(text: str) -> str:
+    """`text` for a chart: line breaks kept, every other control character and direction override dropped
+    (a font has no glyph for them; the page shows the text as it is written, escaped).
+
+    >>> drawable("Title \\x1b[31mred\\r\\nnext")
+    'Title [31mred\\nnext'
+    """
+    return _UNSAFE_KEEPING_LINES.sub("", text)

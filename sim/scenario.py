@@ -7,6 +7,7 @@ got "soon"``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -42,6 +43,9 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_FILE_BYTES = 1 << 20  # a scenario is a few kilobytes; anything near a mebibyte is not one
 MAX_DEPTH = 8             # tables and lists nest at most 4 deep in a scenario
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+# Assumption: the dates a scenario may give. The calendar is the modern federal courts'; a matter runs for
+# years, and a date near the end of the proleptic calendar (year 9999) overflows the simulation clock.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 DOCTRINES = ("location", "control")
 IN_FORCE = "in_force"  # cloud_act.enacted: already law when the warrant is applied for
 
@@ -114,14 +118,17 @@ def _flag(value: Any) -> bool:
 
 @_kind("date")
 def _date(value: Any) -> dt.date:
+    day = None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise _Invalid("", f"expected a date YYYY-MM-DD, got {_show(value)}")
+        day = value
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value)
+    if day is None:
+        raise _Invalid("", f"expected a date YYYY-MM-DD, got {_show(value)}")
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise _Invalid("", f"expected a date from {EARLIEST_DATE} to {LATEST_DATE}, got {day}")
+    return day
 
 
 def _number(value: Any, what: str, low: float = 0.0, high: float | None = None) -> float:
@@ -766,12 +773,18 @@ def from_data(data: dict[str, Any], shown: str, text_hash: str = "") -> Scenario
     return attrs.evolve(loaded, text_hash=text_hash, path=shown, tables=data)
 
 
-def setting_value(text: str) -> Any:
-    """A --set value: a TOML value (2018-03-23, 0.4, true, "x", { p = 0.3 }) or else a bare word."""
+def setting_value(text: str, shown: str = "--set") -> Any:
+    """A --set value: a TOML value (2018-03-23, 0.4, true, "x", { p = 0.3 }) or else a bare word; one
+    nesting deeper than a scenario may is refused (`shown` names the setting)."""
     try:
-        return tomllib.loads(f"v = {text}")["v"]
+        value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        value = None
+    if value is None or _depth(value) > MAX_DEPTH:
+        raise ScenarioError(shown, "", f"the value nests more than {MAX_DEPTH} deep; expected a scenario value")
+    return value
 
 
 _TABLES = frozenset(f.name for f in attrs.fields(Scenario) if f.metadata.get("parse"))
@@ -794,7 +807,7 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str
                 raise ScenarioError(f"{flag} {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
                                     f"scenario; expected one of {known}")
             table = table[part]
-        table[parts[-1]] = setting_value(text)
+        table[parts[-1]] = setting_value(text, f"{flag} {key}")
         _mark_changed_figure(data, parts, f"{flag} {key}={text}")
         try:
             loaded = _load_table(Scenario, data)  # after each setting, so an error names it
@@ -858,6 +871,9 @@ def _mark_changed_figure(data: dict[str, Any], parts: list[str], setting: str) -
 
 def resolve(name_or_path: str) -> Path:
     """A bundled scenario's name, or a path to a TOML file."""
+    if not name_or_path.strip():
+        names = ", ".join(p.stem for p in bundled_paths())
+        raise ScenarioError(repr(name_or_path), "", f"an empty scenario name; expected a TOML path or one of {names}")
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
         return candidate

@@ -133,3 +133,28 @@ def test_the_readme_walks_an_analyst_through_new_keys_run_and_compare():
     readme = (ROOT / "README.md").read_text()
     for command in ("python run.py new ", "python run.py keys ", "python run.py validate ", "python run.py compare "):
         assert command in readme
+
+
+@pytest.mark.parametrize("title", ["Back\\slash", 'Three """ quotes', "Escape \x1b[31mred\x1b[0m", "Delete \x7f",
+                                   "Line\nbreak", 'Quote " and \\" both'])
+def test_new_from_a_file_with_any_title_writes_valid_toml(tmp_path, monkeypatch, title):
+    """The base's title goes into the new file's description: escaped, so the file is valid TOML and loads."""
+    monkeypatch.chdir(tmp_path)
+    base = tmp_path / "odd.toml"
+    base.write_text(f'[scenario]\nextends = "cloud_act"\nname = "odd"\ntitle = {authoring.toml_value(title)}\n',
+                    encoding="utf-8")
+    assert scenarios.load(str(base)).scenario.title == title
+    assert run.main(["new", "mine", "--from", str(base)]) == 0
+    written = (tmp_path / "mine.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(written)
+    assert title in data["scenario"]["description"]
+    assert scenarios.plays_alike(scenarios.load("mine.toml"), scenarios.load(str(base)))
+
+
+def test_a_new_scenario_name_over_64_characters_is_bad_input(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert run.main(["new", "a" * 300]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "at most 64" in err
+    assert list(tmp_path.iterdir()) == []
+    assert run.main(["new", "a" * 64]) == 0 and (tmp_path / f"{'a' * 64}.toml").is_file()

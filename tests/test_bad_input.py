@@ -903,3 +903,38 @@ def test_engine_on_the_early_pin_raises_a_user_error() -> None:
     """The CLI case above, in-process: the engine reports the pin as a ScenarioError."""
     with pytest.raises(ScenarioError, match=r"pins\.magistrate_ruling"):
         simulate(scenarios.parse(EARLY_PIN, "early.toml"), "run", 0, 0)
+
+
+def _main(capsys, *args: str) -> tuple[int, str]:
+    """run.py in this process: exit status and stderr."""
+    import run
+
+    code = run.main(list(args))
+    return code, capsys.readouterr().err
+
+
+def test_a_set_value_nested_2000_deep_is_one_line(capsys) -> None:
+    deep = "{a=" * 2000 + "1" + "}" * 2000
+    for command in ("run", "compare"):
+        code, err = _main(capsys, command, "cloud_act", "--set", f"provider.refuses={deep}", "--store", "memory://")
+        assert code == 2 and err.count("\n") == 1, err[-300:]
+        assert "--set provider.refuses: the value nests more than 8 deep" in err
+
+
+@pytest.mark.parametrize("day", ["9999-12-01", "0001-01-01", "2200-01-01", "1899-12-31"])
+def test_a_date_outside_the_calendar_is_refused_by_validate_and_run_alike(tmp_path: Path, capsys, day: str) -> None:
+    path = tmp_path / "late.toml"
+    path.write_text(f'[scenario]\nextends = "cloud_act"\nname = "late"\nstart_date = {day}\n')
+    range_ = "expected a date from 1900-01-01 to 2199-12-31"
+    for args in (["validate", str(path)], ["run", str(path), "--store", "memory://"],
+                 ["run", "cloud_act", "--set", f"scenario.start_date={day}", "--store", "memory://"]):
+        code, err = _main(capsys, *args)
+        assert code == 2 and err.count("\n") == 1, err[-300:]
+        assert "scenario.start_date" in err and range_ in err, err
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2199-12-31"])
+def test_the_calendar_s_first_and_last_days_play(capsys, day: str) -> None:
+    code, err = _main(capsys, "run", "microsoft_ireland_stochastic", "-n", "5", "--set", f"scenario.start_date={day}",
+                      "--store", "memory://")
+    assert code == 0, err

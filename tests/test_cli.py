@@ -112,7 +112,7 @@ def test_the_resume_hint_keeps_the_store_it_was_given(tmp_path, monkeypatch, cap
 def test_the_demo_hint_shows_the_historical_docket(tmp_path, monkeypatch, capsys):
     """The hint printed after the historical docket brings that docket back (not the newest run's)."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(run, "_compare", lambda *args, **kwargs: tmp_path / "docketsim-report" / "index.html")
+    monkeypatch.setattr(run, "_compare", lambda store, loaded, seed, n, jobs, out_dir, *rest: out_dir / "index.html")
     url = f"sqlite:///{tmp_path / 'd.sqlite'}"
     code, out, _ = main(capsys, "demo", "--store", url)
     assert code == 0
@@ -143,3 +143,22 @@ def test_replay_step_without_a_terminal_says_so_in_one_line(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == ("run.py replay: --step waits for Enter and needs a terminal (stdin and stdout); without "
                            "--step the events print one after another (--delay S paces them)\n")
+
+
+@pytest.mark.parametrize("command", [["keys"], ["validate"], ["run", "--store", "memory://"]])
+def test_an_empty_scenario_name_is_named_as_such(capsys, command):
+    code, _, err = main(capsys, command[0], "", *command[1:])
+    assert code == 2 and err.count("\n") == 1 and "an empty scenario name" in err, err
+    assert "is a directory" not in err
+
+
+def test_runs_labels_a_run_with_set_as_set_and_a_sweep_run_as_sweep(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    assert main(capsys, "run", "provider_complies", "--set", "provider.refuses=0.9", "--store", url)[0] == 0
+    assert main(capsys, "compare", "provider_complies", "-n", "2", "--sweep", "provider.refuses=0.2",
+                "--out", str(tmp_path / "r"), "--store", url)[0] == 0
+    code, out, _ = main(capsys, "runs", "--store", url)
+    assert code == 0
+    lines = " ".join(out.split())
+    assert "set: provider.refuses=0.9" in lines and "sweep: provider.refuses=0.9" not in lines, out
+    assert "sweep: provider.refuses=0.2" in lines, out

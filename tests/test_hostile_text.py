@@ -88,3 +88,42 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path, cell):
         (read,) = list(csv.DictReader(f))
     assert read["scenario"] == read["final_disposition"] == "'" + cell
     assert read["replication"] == "0" and read["days_to_disclosure"] == "" and read["disclosed"] == "true"
+
+
+OSC8 = "\\u001b]8;;http://evil.example\\u001b\\\\click\\u001b]8;;\\u001b\\\\"
+
+
+def _with_a_linked_source(folder):
+    """The hostile historical scenario, with an OSC-8 hyperlink and colours in a figure's source."""
+    name = hostile_historical(folder)
+    text = (folder / name).read_text()
+    first = text.index('source = "')
+    text = text[:first] + f'source = "\\u001b[35m{OSC8}' + text[first + len('source = "'):]
+    (folder / name).write_text(text)
+    return name
+
+
+def test_keys_shows_every_cell_and_the_header_as_text(tmp_path, capsys):
+    import run
+
+    name = _with_a_linked_source(tmp_path)
+    assert run.main(["keys", str(tmp_path / name)]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in RAW), "a control character reached the terminal"
+    assert "\\x1b]8;;http://evil.example" in out and "\\x1b[35m" in out
+
+
+@pytest.mark.slow
+def test_charts_drop_control_characters_and_draw_no_missing_glyph(tmp_path, capsys, recwarn):
+    import run
+
+    name = _with_a_linked_source(tmp_path)
+    code = run.main(["compare", str(tmp_path / name), "provider_complies", "-n", "3", "--out", str(tmp_path / "r"),
+                     "--store", "memory://"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    warned = [str(w.message) for w in recwarn]
+    assert not [w for w in warned if "Glyph" in w or "missing from" in w], warned
+    assert not any(c in out + err for c in RAW)
+    svg = "".join(p.read_text() for p in (tmp_path / "r").glob("*.svg"))
+    assert "Pwned" in svg and not any(c in svg for c in RAW)

@@ -142,3 +142,31 @@ def test_a_result_cut_off_by_a_dying_worker_does_not_hang_the_stop(tmp_path):
     done = subprocess.run([sys.executable, "-c", PARTIAL_RESULT], cwd=Path(__file__).parent.parent,
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and done.stdout == "stopped\n", done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_while_a_resume_rebuilds_its_stored_rows_names_the_resume(tmp_path, monkeypatch, number):
+    """The resume rebuilds the rows of the replications already stored (into outcomes.csv) before it plays
+    the rest; a signal then is sent once that file has grown past its first rows, well before the end."""
+    from tests.conftest import interrupted_run
+
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    run_id = interrupted_run(url, monkeypatch, n=3000, crash_at=2990, scenario="provider_complies")
+    stored = stored_prefix(open_store(url), open_store(url).run(run_id))
+    process = popen("run", "--resume", run_id, "--jobs", "1", "--out", "out", "--store", url, cwd=tmp_path)
+    deadline = time.monotonic() + 60
+    rows = []
+    while time.monotonic() < deadline and process.poll() is None:
+        rows = list((tmp_path / "out").glob(".docketsim-writing-*/outcomes.csv"))
+        if rows and rows[0].stat().st_size > 16_000:
+            break
+        time.sleep(0.005)
+    assert rows and process.poll() is None, "the rebuild was not seen"
+    rebuilt = rows[0].read_text().count("\n") - 1
+    process.send_signal(number)
+    stdout, stderr = process.communicate(timeout=60)
+    assert rebuilt < stored, "the signal came after the rebuild"
+    check_stop((process.returncode, stdout, stderr), url, 128 + number, "interrupted; ")
+    assert f"{stored:,} of 3,000 replications stored whole" in stderr
+    assert not (tmp_path / "out" / "outcomes.csv").exists()  # no half-written outputs in the folder

@@ -22,9 +22,10 @@ import attrs
 from sim import scenario as scenarios
 from sim.distributions import Provenance
 from sim.errors import UserError
+from sim.literal import printable
 from sim.scenario import Scenario, kind_of
 
-NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")  # at most 64, as a scenario's name (sim.scenario.NAME)
 DEFAULT_BASE = "microsoft_ireland_stochastic"
 # The keys most often changed: regime (route, law, doctrines), the provider's stance, the courts' appetite
 # for review, and the foreign authority.
@@ -57,7 +58,8 @@ def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+        # a JSON string is a TOML basic string once DEL, which TOML also wants escaped, is
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, dt.date):
@@ -166,7 +168,7 @@ def check_name(name: str) -> str:
     """A new scenario's name: letters, digits and underscores, starting with a letter; not a bundled name."""
     if not NAME.fullmatch(name):
         raise UserError(f"{name!r}: expected a scenario name of letters, digits and underscores, starting with a "
-                        "letter (e.g. my_regime)")
+                        "letter, at most 64 (e.g. my_regime)")
     if name in {p.stem for p in scenarios.bundled_paths()}:
         raise UserError(f"{name!r} is a bundled scenario's name; choose another")
     return name
@@ -190,9 +192,7 @@ def draft(name: str, base: Scenario, extends: str, base_arg: str) -> str:
         f"name = {toml_value(name)}",
         f"title = {toml_value(f'{name}: a variant of {base.name}')}",
         'kind = "regime"',
-        'description = """',
-        f"What this scenario changes in {base.name} ({base.scenario.title}), and why.",
-        '"""',
+        f"description = {toml_value(f'What this scenario changes in {base.name} ({base.scenario.title}), and why.')}",
     ]
     tables: dict[str, list[str]] = {}  # each table once: TOML refuses a table given twice
     for path in COMMON:
@@ -202,4 +202,4 @@ def draft(name: str, base: Scenario, extends: str, base_arg: str) -> str:
         tables.setdefault(where, []).extend([f"# {leaf}: {key.expects}. Now: {now}", f"# {leaf} = {key.value}"])
     for where, body in tables.items():
         lines += ["", f"[{where}]", *body]
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) if line.startswith("#") else line for line in lines) + "\n"

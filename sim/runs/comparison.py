@@ -6,7 +6,6 @@ to DIR/outcomes.csv, and summarizes each run and the paired differences against 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
@@ -16,7 +15,6 @@ import attrs
 
 from sim import scenario as scenarios
 from sim.engine import Fork
-from sim.errors import UserError
 from sim.runs.runner import Note, Row, RunResult, quiet, record_run, resume_run
 from sim.scenario import Scenario
 from sim.store import DocketStore
@@ -30,22 +28,6 @@ ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int, int
 class Comparison:
     runs: list[tuple[Scenario, RunResult, Tally]]
     summary: dict[str, Any]
-
-
-def check_out_dir(out: str | None) -> Path | None:
-    """The output folder, created if need be; a clear error if it is a file or not writable."""
-    if out is None:
-        return None
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise UserError(f"--out {out}: is a file, expected a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"--out {out}: cannot create the folder ({e.strerror})") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UserError(f"--out {out}: the folder is not writable")
-    return path
 
 
 OnRow = Callable[[Row], None]

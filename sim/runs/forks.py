@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from sim import outputs
 from sim import scenario as scenarios
 from sim.engine.script import ForkImpossible
 from sim.errors import UserError
-from sim.runs.comparison import Comparison, ProgressFactory, check_out_dir, run_scenarios
+from sim.runs.comparison import Comparison, ProgressFactory, run_scenarios
 from sim.runs.runner import Note, run_scenario, source_entries, usable_jobs
 from sim.store import DocketStore
 
@@ -40,10 +41,11 @@ def fork(store: DocketStore, matter_id: str, after_entry: int | None, as_of: dt.
         (f": {', '.join(f'{k} = {v}' for k, v in settings)}" if settings else "")
     scenario = scenarios.renamed(scenario, label, title)
     copied = source_entries(store, matter_id, seq)
-    out_dir = check_out_dir(out)
     try:
-        return run_scenarios(store, [scenario], seed, n, usable_jobs(jobs, n), out_dir, progress,
-                             fork=copied, note=note), out_dir
+        with outputs.folder(out) as folder:
+            comparison = run_scenarios(store, [scenario], seed, n, usable_jobs(jobs, n),
+                                       folder.work if folder else None, progress, fork=copied, note=note)
+        return comparison, folder.path if folder else None
     except ForkImpossible as e:
         raise UserError(f"no play of the changed scenario reproduces the copied entries ({e}); "
                         "fork earlier, or change something that comes later") from None

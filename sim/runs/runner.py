@@ -242,10 +242,13 @@ def _carry_on(store: DocketStore, run: Run, jobs: int, on_row: Callable[[Row], N
     scenario = run_scenario(run)
     stored = stored_prefix(store, run)
     ids = run.matter_ids()
-    for i in range(stored):
-        if on_row:
-            on_row(outcome_row(store.matter_events(ids[i])))
-    fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
+    try:  # a signal while the stored rows are rebuilt stops the resume as one while it writes does
+        for i in range(stored):
+            if on_row:
+                on_row(outcome_row(store.matter_events(ids[i])))
+        fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
+    except KeyboardInterrupt:
+        raise RunInterrupted(str(run.id), stored, run.replications) from None
     with _replications(scenario, str(run.id), run.seed, stored, run.replications, jobs, store.mapper,
                        fork) as stream:
         _write(store, run, [], stream, stored, on_row, on_progress)

@@ -26,6 +26,7 @@ import numpy as np
 
 from sim import __version__
 from sim.colours import palette
+from sim.outputs import naming
 from sim.views.estimates import capped, mean_interval, median_difference, quantile, wilson
 from sim.views.projections import LEVELS, OUTCOME_KEYS
 
@@ -200,27 +201,32 @@ class OutcomeWriter:
     """Writes outcome rows to DIR/outcomes.csv as they come, and DIR/summary.json at the end."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self.file = (out_dir / "outcomes.csv").open("w", newline="", encoding="utf-8")
-        self.csv = csv.DictWriter(self.file, fieldnames=OUTCOME_KEYS)
-        self.csv.writeheader()
+        self.out_dir, self.path = out_dir, out_dir / "outcomes.csv"
+        with naming(self.path):
+            self.file = self.path.open("w", newline="", encoding="utf-8")
+            self.csv = csv.DictWriter(self.file, fieldnames=OUTCOME_KEYS)
+            self.csv.writeheader()
 
     def write(self, row: dict[str, Any]) -> None:
-        self.csv.writerow({k: csv_cell(row[k]) for k in OUTCOME_KEYS})
+        with naming(self.path):
+            self.csv.writerow({k: csv_cell(row[k]) for k in OUTCOME_KEYS})
 
     def close(self) -> None:
-        self.file.close()
+        with naming(self.path):
+            self.file.close()
 
     def summary(self, document: dict[str, Any], scenario_files: list[str]) -> None:
         """summary.json, and a copy of each scenario file still where the run found it (a run resumed from
         another folder keeps its effective scenario in the store, and summary.json names it)."""
-        (self.out_dir / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        with naming(self.out_dir / "summary.json"):
+            (self.out_dir / "summary.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         found = [path for path in scenario_files if Path(path).is_file()]
         copies = self.out_dir / "scenarios"
         if found:
             copies.mkdir(exist_ok=True)
         for path in found:
-            shutil.copyfile(path, copies / Path(path).name)
+            with naming(copies / Path(path).name):
+                shutil.copyfile(path, copies / Path(path).name)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
