@@ -56,6 +56,11 @@ def text(value: Any) -> Text:
     return Text(printable(str(value)))
 
 
+def lines(values: list[str]) -> Text:
+    """A table cell of several lines, each shown literally (a line break inside one is made visible)."""
+    return Text("\n".join(printable(str(v)) for v in values))
+
+
 def n_text(s: dict[str, Any]) -> str:
     """'5,000', or for an incomplete run '6,272 stored of 20,000 requested'."""
     requested = s.get("n_requested", s["n"])
@@ -164,8 +169,9 @@ def calibration_table(c: Any) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for s in c.stages:
         band = "n/a" if s.low is None else f"{s.low:,.0f}-{s.high:,.0f}"
-        published = "\n".join(f"{p.text} ({p.section}): {answer}" for p, answer in s.published)
+        published = [f"{p.text} ({p.section}): {answer}" for p, answer in s.published]
         table.add_row(*map(text, (s.stage, f"{s.n:,} ({s.share:.0%})", "n/a" if s.median is None else
                                   f"{s.median:,.0f}", band, "-" if s.historical is None else f"{s.historical:,}",
-                                  "-" if s.percentile is None else f"{s.percentile:.0f}", published or "-")))
+                                  "-" if s.percentile is None else f"{s.percentile:.0f}")),
+                      lines(published or ["-"]))
     return table
