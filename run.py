@@ -42,7 +42,7 @@ from sim import scenario as scenarios
 from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
-from sim.runs import authoring
+from sim.runs import authoring, ids
 from sim.runs.audit import audit, stored_matters
 from sim.runs.calibration import calibrate
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
@@ -53,7 +53,7 @@ from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store.backends import fault
 from sim.store.url import hide_password
 from sim.views.narrative import running, tell
-from sim.views.projections import entries, render_text
+from sim.views.projections import entries, render_text, replay_notice
 from sim.views.stages import stage_rows, write_stages
 
 CALIBRATED = "microsoft_ireland_stochastic"
@@ -164,7 +164,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios or args.set:
             raise UserError("give scenarios (with any --set) or --resume RUN_ID, not both")
-        open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
+        args.resume = ids.run_id(open_store(args.store), args.resume)  # a missing store or unknown run fails here
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
             comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), out_dir, terminal.progress,
@@ -220,7 +220,7 @@ def cmd_runs(args: argparse.Namespace) -> None:
 def _delete_runs(store: Any, run_ids: list[str]) -> None:
     """Delete runs whole (matters, snapshots, the run's record); refuse, before deleting anything, an
     unknown id or a run that other runs fork from (unless those go too)."""
-    runs = [store.run(run_id) for run_id in dict.fromkeys(run_ids)]
+    runs = [store.run(ids.run_id(store, run_id)) for run_id in dict.fromkeys(run_ids)]
     going = {str(run.id) for run in runs}
     matters = {str(m): run for run in runs for m in run.matter_ids()}
     for other in store.runs():
@@ -246,7 +246,7 @@ def _bytes(count: int) -> str:
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
     if args.latest == bool(args.matter_id):
         raise UserError("give either a MATTER_ID or --latest")
-    return store.latest_matter_id() if args.latest else args.matter_id
+    return store.latest_matter_id() if args.latest else ids.matter_id(store, args.matter_id)
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
@@ -308,6 +308,7 @@ def cmd_replay(args: argparse.Namespace) -> None:
     if args.step and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("--step waits for Enter and needs a terminal (stdin and stdout); without --step the "
                         "events print one after another (--delay S paces them)")
+    print(printable(replay_notice(events[0])) + "\n", flush=True)
     if args.step:
         print("Enter: next event, q then Enter (or Ctrl-D): quit\n")
     for _, told in tell(events):
@@ -345,7 +346,7 @@ def cmd_fork(args: argparse.Namespace) -> None:
     settings = [_setting(text) for text in args.set or []]
     open_store(args.store)  # a missing store fails here, before a new file would be made
     with recording(args.store) as store:
-        _report(*fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
+        _report(*fork(store, ids.matter_id(store, args.matter_id), args.after_entry, args.as_of, settings, args.n or 1,
                       args.seed or 0, args.jobs, args.out, terminal.progress, args.note))
 
 
@@ -367,10 +368,12 @@ def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
 
 
 def _is_run_id(text: str) -> bool:
+    """A run id in full, or what can only be the start of one (hex digits, not a scenario's name or file)."""
     try:
         UUID(text)
     except ValueError:
-        return False
+        return len(text) >= ids.MIN_PREFIX and all(c in "0123456789abcdef-" for c in text.lower()) and \
+            not Path(text).exists() and not (scenarios.SCENARIO_DIR / f"{text}.toml").exists()
     return True
 
 
@@ -384,8 +387,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
     with recording(args.store) as store:
-        for run_id in stored:
-            store.run(run_id)  # an unknown run id fails here, before anything is recorded
+        stored = [ids.run_id(store, run_id) for run_id in stored]  # an unknown one fails before anything runs
         out_dir = check_out_dir(args.out)
         assert out_dir is not None
         index = _compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir, sweep,
@@ -426,9 +428,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_IDs or --latest (the newest run in the store)")
-    run_ids = [store.latest_run_id()] if args.latest else args.run_ids
-    for run_id in run_ids:
-        store.run(run_id)  # an unknown id fails here, before anything is written
+    run_ids = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
     out_dir = check_out_dir(args.out)
     assert out_dir is not None
     for line in incomplete(store, run_ids):
@@ -441,8 +441,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_ID... or --latest")
-    ids = [store.latest_run_id()] if args.latest else args.run_ids
-    runs = [store.run(run_id) for run_id in ids]  # an unknown id fails here, before any output
+    chosen = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
+    runs = [store.run(run_id) for run_id in chosen]  # an unknown id fails here, before any output
     found: list[dict[str, Any]] = []
 
     def report(finding: Any) -> None:
@@ -453,7 +453,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     tally = audit(stored_matters(store, runs, stored_prefix), report)
     if args.format == "json":
-        print(json.dumps({"runs": ids, **attrs.asdict(tally), "findings": found}, indent=2))
+        print(json.dumps({"runs": chosen, **attrs.asdict(tally), "findings": found}, indent=2))
     else:
         print(f"audit: {tally.summary()}")
     return 1 if tally.violations else 0
@@ -464,7 +464,7 @@ def cmd_stages(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     if args.latest == bool(args.run_id):
         raise UserError("give a RUN_ID or --latest (the newest run in the store)")
-    run = store.run(store.latest_run_id() if args.latest else args.run_id)
+    run = store.run(store.latest_run_id() if args.latest else ids.run_id(store, args.run_id))
     write_stages((stage_rows(events) for events in stored_matters(store, [run], stored_prefix)), args.format,
                  sys.stdout)
 
