@@ -14,7 +14,8 @@ from typing import Any
 
 import attrs
 
-from sim.colours import family
+from sim import scenario as scenarios
+from sim.colours import family, ordered
 from sim.errors import UserError
 from sim.runs.calibration import Calibration, calibrate
 from sim.runs.runner import run_scenario, stored_prefix
@@ -50,6 +51,25 @@ def run_label(store: DocketStore, run: Run) -> str:
     if changes and family(run.scenario) != run.scenario:
         return f"sweep: {changes}"
     return changes
+
+
+def report_names(runs: list[Run]) -> dict[str, str]:
+    """Each run's name in a report (run id -> name): its scenario's, unless another run of the report has
+    that name too (say a file that sets `name = "location_rule"` beside the bundled one); then each after
+    the first is told apart by its run id, so that no two runs share a label or a colour."""
+    names: dict[str, str] = {}
+    for run in runs:
+        name = run.scenario
+        names[str(run.id)] = name if name not in names.values() else f"{name} (run {str(run.id)[:8]})"
+    return names
+
+
+def in_report_order(runs: list[Run]) -> list[Run]:
+    """The runs as a report shows them: each scenario's variants together, in the order of their swept value
+    (`sim.colours.ordered`); the first is the baseline of the paired differences."""
+    by_name = {run.scenario: run for run in reversed(runs)}  # the first run of a name
+    rest = [run for run in runs if by_name[run.scenario] is not run]
+    return [by_name[name] for name in ordered(run.scenario for run in runs)] + rest
 
 
 def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:
@@ -99,11 +119,14 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     point_ids = [p.run_id for p in sweep[1]] if sweep else []
     runs = [store.run(run_id) for run_id in dict.fromkeys([*run_ids, *point_ids])]
     sweep_ids = set(point_ids) - set(run_ids)
+    runs = [run for run in in_report_order(runs) if str(run.id) not in sweep_ids] + \
+        [run for run in runs if str(run.id) in sweep_ids]
+    names = report_names(runs)
     tallies: dict[str, Tally] = {}
     writer = OutcomeWriter(out_dir)
     try:
         for run in runs:
-            tally = Tally(str(run.id), run.scenario, run.seed, run.replications)
+            tally = Tally(str(run.id), names[str(run.id)], run.seed, run.replications)
             for row in stored_rows(store, run):
                 writer.write(row)
                 tally.add(row)
@@ -111,7 +134,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     finally:
         writer.close()
     shown = [run for run in runs if str(run.id) not in sweep_ids]
-    gathered = [{"scenario": run_scenario(run), "summary": tallies[str(run.id)].summary(),
+    gathered = [{"scenario": _named(run_scenario(run), names[str(run.id)]), "summary": tallies[str(run.id)].summary(),
                  "rows": tallies[str(run.id)].rows()} for run in shown]
     timelines = {}
     for run, g in zip(shown, gathered, strict=True):
@@ -136,6 +159,10 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
                         historical_entries=_docket_of(store, historical), timelines=timelines, seed=seed,
                         n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg,
                         calibration=calibration_of(store, runs, historical))
+
+
+def _named(scenario: scenarios.Scenario, name: str) -> scenarios.Scenario:
+    return scenario if scenario.name == name else scenarios.renamed(scenario, name, scenario.scenario.title)
 
 
 def incomplete(store: DocketStore, run_ids: list[str]) -> list[str]:

@@ -31,7 +31,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from reports import measures
 from sim import __version__
-from sim.colours import palette
+from sim.colours import OUTCOMES, palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
 from sim.views.projections import LEVELS
@@ -50,8 +50,7 @@ Titles = Mapping[str, str] | None
 # How a matter ends ----------------------------------------------------------------------------
 ENDINGS = ("disclosed via warrant", "disclosed via MLAT", "disclosed via new warrant after legislation",
            "not disclosed", "mooted")
-ENDING_COLOURS = dict(zip(ENDINGS, ("#332288", "#88ccee", "#ddcc77", "#cc6677", "#aaaaaa"),
-                          strict=True))  # Paul Tol's "muted" scheme: distinct from the scenario colours
+ENDING_COLOURS = dict(zip(ENDINGS, OUTCOMES, strict=True))  # a palette no scenario's colour comes from
 _ROUTES = {"warrant": ENDINGS[0], "mlat": ENDINGS[1]}
 
 

@@ -79,3 +79,49 @@ def test_a_too_short_or_unknown_prefix_is_refused_in_one_line(command, stored):
         status, _, err = command("docket", given, "--store", url)
         assert status == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
         assert f"unknown matter id {given!r}" in err
+
+
+# 19.2: two runs never share a label; a sweep's runs in the order of the swept value -------------------------
+@pytest.mark.slow
+def test_a_file_named_like_a_bundled_scenario_is_not_compared_against_itself(tmp_path):
+    import json
+
+    from reports.build import build_report
+    from tests.conftest import ROOT
+
+    mine = tmp_path / "mine.toml"
+    parent = ROOT / "scenarios" / "microsoft_ireland_stochastic.toml"
+    text = (ROOT / "scenarios" / "location_rule.toml").read_text().replace(
+        'extends = "microsoft_ireland_stochastic"', f'extends = "{parent}"')
+    mine.write_text(text.replace('route = "mlat"', 'route = "warrant"'))
+    store = open_store("memory://")
+    bundled = record_run(store, scenarios.load("location_rule"), seed=1, replications=4)
+    own = record_run(store, scenarios.load(str(mine)), seed=1, replications=4)
+    (tmp_path / "report").mkdir()
+    build_report(store, [bundled.run_id, own.run_id], tmp_path / "report")
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text())
+    labels = [r["scenario"] for r in summary["runs"]]
+    assert labels == ["location_rule", f"location_rule (run {own.run_id[:8]})"]
+    assert len({r["colour"] for r in summary["runs"]}) == 2
+    assert summary["paired_differences"][0]["scenario"] == labels[1]
+
+
+@pytest.mark.slow
+def test_a_sweep_rebuilt_from_its_run_ids_is_ordered_by_the_swept_value(tmp_path):
+    import json
+
+    from reports.build import build_report
+
+    store = open_store("memory://")
+    base = scenarios.load("location_rule")
+    ids = []
+    for value in ("270", "120", "400"):
+        key = "foreign_authority.mlat_response_after.median"
+        variant = scenarios.renamed(scenarios.with_settings(base, [(key, value)]), f"location_rule [{key}={value}]",
+                                    base.scenario.title)
+        ids.append(record_run(store, variant, seed=1, replications=3).run_id)
+    (tmp_path / "report").mkdir()
+    build_report(store, ids, tmp_path / "report")
+    runs = json.loads((tmp_path / "report" / "summary.json").read_text())["runs"]
+    assert [r["scenario"].split("=")[1] for r in runs] == ["120]", "270]", "400]"]
+    assert len({r["colour"] for r in runs}) == 3
