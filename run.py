@@ -49,6 +49,7 @@ from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir,
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
 from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
+from sim.runs.validation import validate
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store.backends import fault
 from sim.store.url import hide_password
@@ -110,19 +111,19 @@ def cmd_scenarios(args: argparse.Namespace) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check every file given; each bad one gets its line on stderr, and the status is 2 if any was bad."""
+    """Check every file given as running it would (`sim.runs.validation`); each bad one gets its line on
+    stderr, and the status is 2 if any was bad."""
     bad = 0
     for name in args.files:
         try:
-            loaded = scenarios.load(name)
+            verdict = validate(name)
         except UserError as e:
             print(f"run.py validate: {e}", file=sys.stderr)
             bad += 1
             continue
-        undocumented = loaded.undocumented()
-        print(f"{printable(loaded.path)}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
-        for key in undocumented:
-            print(f"{printable(loaded.path)}: {key}: no source or assumption given", file=sys.stderr)
+        print(f"{printable(verdict.path)}: ok ({printable(verdict.summary)})")
+        for key in verdict.undocumented:
+            print(f"{printable(verdict.path)}: {key}: no source or assumption given", file=sys.stderr)
     if bad and len(args.files) > 1:
         print(f"run.py validate: {bad} of {len(args.files)} files are not valid scenarios", file=sys.stderr)
     return 2 if bad else 0

@@ -125,3 +125,26 @@ def test_a_sweep_rebuilt_from_its_run_ids_is_ordered_by_the_swept_value(tmp_path
     runs = json.loads((tmp_path / "report" / "summary.json").read_text())["runs"]
     assert [r["scenario"].split("=")[1] for r in runs] == ["120]", "270]", "400]"]
     assert len({r["colour"] for r in runs}) == 3
+
+
+# 19.11: validate gives run's verdict --------------------------------------------------------------------------
+def test_validate_refuses_a_historical_kind_that_run_would_refuse(command, tmp_path, monkeypatch):
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "scenarios" / "location_rule.toml").read_text()
+    (tmp_path / "hist.toml").write_text(text.replace('name = "location_rule"', 'name = "hist"\nkind = "historical"'))
+    status, out, err = command("validate", "hist.toml")
+    assert status == 2 and out == ""
+    assert err.startswith("run.py validate: hist.toml: pins.") and "pins every step it records" in err
+    status, _, run_err = command("run", "hist.toml", "--store", "memory://")
+    assert status == 2 and run_err.removeprefix("run.py run: ") == err.removeprefix("run.py validate: ")
+
+
+def test_validate_accepts_the_bundled_what_if_recipes(command):
+    from tests.conftest import ROOT
+
+    recipes = sorted(str(p) for p in (ROOT / "scenarios" / "what-ifs").glob("*.toml"))
+    status, out, err = command("validate", *recipes)
+    assert status == 0, err
+    assert out.count(": ok (what-if recipe: fork of microsoft_ireland_2013 as of ") == len(recipes) == 3
