@@ -148,3 +148,28 @@ def test_validate_accepts_the_bundled_what_if_recipes(command):
     status, out, err = command("validate", *recipes)
     assert status == 0, err
     assert out.count(": ok (what-if recipe: fork of microsoft_ireland_2013 as of ") == len(recipes) == 3
+
+
+# 19.10: a fork refused in what the user did and what to do -----------------------------------------------------
+ENGINE_WORDS = r"\b[A-Z][a-z]+[A-Z][A-Za-z]*\b|\b[a-z]+_[a-z_]+\b \(|day \d"  # WarrantIssued, (warrant_issued, day 0
+
+
+@pytest.mark.slow  # a refused fork tries up to 4,096 plays
+@pytest.mark.parametrize(("as_of", "change", "says"), [
+    ("2019-01-01", "cloud_act.enacted=never", "the matter's last entry is of 2018-06-12 (entry 54): nothing is left "
+                                              "to play after 2019-01-01; fork at a date before 2018-06-12"),
+    ("2018-04-01", "cloud_act.enacted=never", "the change (cloud_act.enacted = never) alters what happened on or "
+                                              "before the fork point (2018-03-30), which a fork keeps as recorded: "
+                                              "under it the legislation of 2018-03-23 does not happen as recorded; "
+                                              "fork at a date before 2018-03-23"),
+    ("2014-06-01", "government.route=mlat", "a fork cannot change how the matter began: run the changed scenario "
+                                            "on its own"),
+])
+def test_a_fork_that_cannot_be_played_says_why_in_the_users_words(command, stored, as_of, change, says):
+    import re
+
+    url, historical, _ = stored
+    status, _, err = command("fork", historical.matter_ids[0], "--as-of", as_of, "--set", change, "--store", url)
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert says in err
+    assert not re.search(ENGINE_WORDS, err), err
