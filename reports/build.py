@@ -122,11 +122,13 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     runs = [run for run in in_report_order(runs) if str(run.id) not in sweep_ids] + \
         [run for run in runs if str(run.id) in sweep_ids]
     names = report_names(runs)
+    single = {str(run.matter_ids()[0]): str(run.id) for run in runs if run.replications == 1}
     tallies: dict[str, Tally] = {}
     writer = OutcomeWriter(out_dir)
     try:
         for run in runs:
-            tally = Tally(str(run.id), names[str(run.id)], run.seed, run.replications)
+            source = single.get((run.fork or {}).get("matter_id", ""))  # a fork of a matter in the report
+            tally = Tally(str(run.id), names[str(run.id)], run.seed, run.replications, source)
             for row in stored_rows(store, run):
                 writer.write(row)
                 tally.add(row)

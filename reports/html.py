@@ -72,14 +72,22 @@ TIMING = {"p_disclosed": "P(disclosed), %", **{k: v.replace(")", "), %") for k, 
           "p90_days": "90th percentile days, among disclosed matters"}
 
 
+ONE_PATH = "deterministic: every replication identical"
+
+
 def _timing(s: Mapping[str, Any]) -> list[str]:
-    """A summary's disclosure measures, in the order of `TIMING`."""
+    """A summary's disclosure measures, in the order of `TIMING` (for one path, its values alone)."""
+    if s.get("deterministic"):
+        return ["n/a" if s[key]["estimate"] is None else (_points if key in SHARES else _days)(s[key]["estimate"])
+                for key in TIMING]
     return [_interval(s[key], _points if key in SHARES else _days) for key in TIMING]
 
 
 def _summary_row(name: str, s: Mapping[str, Any], colour: str) -> dict[str, Any]:
     requested = s.get("n_requested", s["n"])
     n = f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
+    if s.get("deterministic"):
+        n = f"one path ({ONE_PATH}: {n})"
     return {"name": name, "colour": colour, "n": n, "timing": _timing(s),
             "reached": [_percent(s["reached"][level]) for level in LEVELS],
             "held_in_contempt": _percent(s["p_held_in_contempt"]),
@@ -96,9 +104,15 @@ PAIRED = {"p_disclosed": "Change in P(disclosed), percentage points",
 def _pair_row(p: Mapping[str, Any]) -> dict[str, Any]:
     if "note" in p:
         return {"name": p["scenario"], "note": p["note"]}
-    return {"name": p["scenario"], "note": "",
-            "changes": [_interval(p[key], (lambda x: f"{x * 100:+.1f}") if key in SHARES else
-                                  (lambda x: f"{x:+,.0f}"), " to ") for key in PAIRED]}
+    def show(key: str) -> Callable[[float], str]:
+        return (lambda x: f"{x * 100:+.1f}") if key in SHARES else (lambda x: f"{x:+,.0f}")
+
+    name = p["scenario"] + (" (paired with the fork's source matter)" if p.get("paired_with", "").startswith(
+        "the fork's") else "")
+    if p.get("deterministic"):
+        return {"name": f"{name}: one path each ({ONE_PATH})", "note": "",
+                "changes": ["n/a" if p[key]["estimate"] is None else show(key)(p[key]["estimate"]) for key in PAIRED]}
+    return {"name": name, "note": "", "changes": [_interval(p[key], show(key), " to ") for key in PAIRED]}
 
 
 def _sweep_rows(sweep: Mapping[str, Any]) -> list[dict[str, Any]]:

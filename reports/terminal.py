@@ -43,6 +43,10 @@ def progress(label: str, total: int) -> Iterator[Any]:
         yield update
 
 
+def _one(e: dict[str, Any], fmt: str) -> str:
+    return "n/a" if e["estimate"] is None else format(e["estimate"], fmt)
+
+
 def _interval(e: dict[str, Any], fmt: str) -> str:
     if e["estimate"] is None:
         return "n/a"
@@ -67,18 +71,28 @@ def n_text(s: dict[str, Any]) -> str:
     return f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
 
 
+ONE_PATH = "deterministic: every replication identical"
+
+
 def summary_table(s: dict[str, Any]) -> Table:
-    """One run's estimates with 95% intervals."""
-    table = Table(title=text(f"{s['scenario']}  (n = {n_text(s)}, seed {s['seed']})"), title_justify="left",
+    """One run's estimates with 95% intervals; a run whose replications are all identical is one path:
+    its values, no interval."""
+    one = bool(s.get("deterministic"))
+    about = f"one path, {ONE_PATH}: n = {n_text(s)}" if one else f"n = {n_text(s)}"
+    table = Table(title=text(f"{s['scenario']}  ({about}, seed {s['seed']})"), title_justify="left",
                   caption=text(f"run {s['run_id']}"), caption_justify="left")
     table.add_column("measure")
-    table.add_column("estimate  [95% interval]", justify="right")
-    table.add_row(measures.P_DISCLOSED, _interval(s["p_disclosed"], ".3f"))
+    table.add_column("value (one path)" if one else "estimate  [95% interval]", justify="right")
+
+    def shown(e: dict[str, Any], fmt: str) -> str:
+        return _one(e, fmt) if one else _interval(e, fmt)
+
+    table.add_row(measures.P_DISCLOSED, shown(s["p_disclosed"], ".3f"))
     for key, label in measures.WITHIN.items():
-        table.add_row(label, _interval(s[key], ".3f"))
-    table.add_row(measures.RESTRICTED_MEAN, _interval(s["restricted_mean_days"], ".0f"))
-    table.add_row(measures.MEDIAN, _interval(s["median_days"], ".0f"))
-    table.add_row(measures.P90, _interval(s["p90_days"], ".0f"))
+        table.add_row(label, shown(s[key], ".3f"))
+    table.add_row(measures.RESTRICTED_MEAN, shown(s["restricted_mean_days"], ".0f"))
+    table.add_row(measures.MEDIAN, shown(s["median_days"], ".0f"))
+    table.add_row(measures.P90, shown(s["p90_days"], ".0f"))
     for level in LEVELS:
         table.add_row(f"share reaching {level.replace('_', ' ')}", f"{s['reached'][level]:.3f}")
     table.add_row("share ending in contempt sanctions", f"{s['p_ended_in_contempt']:.3f}")
@@ -107,6 +121,9 @@ def paired_table(pairs: list[dict[str, Any]]) -> Table:
     for p in pairs:
         if "note" in p:
             table.add_row(text(p["scenario"]), text(p["note"]), *[""] * (len(columns) - 1))
+        elif p.get("deterministic"):
+            table.add_row(text(f"{p['scenario']} (one path each: {ONE_PATH})"),
+                          *(_one(p[key], fmt) for key, (_, fmt) in columns.items()))
         else:
             table.add_row(text(p["scenario"]), *(_interval(p[key], fmt) for key, (_, fmt) in columns.items()))
     return table

@@ -173,3 +173,90 @@ def test_a_fork_that_cannot_be_played_says_why_in_the_users_words(command, store
     assert status == 2 and len(err.strip().splitlines()) == 1, err
     assert says in err
     assert not re.search(ENGINE_WORDS, err), err
+
+
+# 19.8 / 21.7: deterministic runs are one path; forks paired with their source; recipes say what forks do -------
+@pytest.fixture(scope="module")
+def what_ifs():
+    """The historical matter and two recipes' forks (5 replications each) in one memory store."""
+    import contextlib
+
+    from sim.runs.forks import fork
+    from sim.runs.recipes import load_recipe
+    from tests.conftest import ROOT
+
+    @contextlib.contextmanager
+    def silent(label, total):
+        yield lambda done, total: None
+
+    store = open_store("memory://")
+    historical = record_run(store, scenarios.load("microsoft_ireland_2013"), seed=0)
+    forks = {}
+    for name in ("supreme_court_control", "no_cloud_act_after_en_banc"):
+        recipe = load_recipe(str(ROOT / "scenarios" / "what-ifs" / f"{name}.toml"))
+        comparison, _ = fork(store, historical.matter_ids[0], None, recipe.as_of, list(recipe.set), 5, recipe.seed, 1,
+                             None, silent, lambda _: None, recipe.title)
+        forks[name] = (recipe, comparison)
+    return store, historical, forks
+
+
+def test_a_run_whose_replications_are_identical_is_reported_as_one_path(what_ifs):
+    from rich.console import Console
+
+    from reports import terminal
+
+    _, _, forks = what_ifs
+    summary = forks["supreme_court_control"][1].summary["runs"][0]
+    assert summary["deterministic"] is True and summary["n"] == 5
+    console = Console(width=200, record=True, file=__import__("io").StringIO())
+    console.print(terminal.summary_table(summary))
+    shown = console.export_text()
+    assert "one path, deterministic: every replication identical" in shown
+    assert "95% interval" not in shown and "[1651, 1651]" not in shown and "1651" in shown
+    assert forks["no_cloud_act_after_en_banc"][1].summary["runs"][0]["deterministic"] is False  # the Court's coin
+
+
+def test_a_stochastic_run_is_still_a_sample(stored):
+    import contextlib
+
+    from sim.runs.comparison import run_scenarios
+
+    @contextlib.contextmanager
+    def silent(label, total):
+        yield lambda done, total: None
+
+    comparison = run_scenarios(open_store("memory://"), [scenarios.load("microsoft_ireland_stochastic")], 1, 20, 1,
+                               None, silent)
+    assert comparison.summary["runs"][0]["deterministic"] is False
+
+
+@pytest.mark.slow
+def test_the_what_if_report_pairs_each_fork_with_its_source_matter(what_ifs, tmp_path):
+    import json
+
+    from reports.build import build_report
+
+    store, historical, forks = what_ifs
+    ids = [historical.run_id, *(comparison.runs[0][1].run_id for _, comparison in forks.values())]
+    build_report(store, ids, tmp_path)
+    pairs = json.loads((tmp_path / "summary.json").read_text())["paired_differences"]
+    assert [p.get("note") for p in pairs] == [None, None]  # paired, not "not paired"
+    assert all(p["paired_with"] == "the fork's source matter" for p in pairs)
+    control, en_banc = pairs
+    assert control["deterministic"] and control["restricted_mean_days"]["low"] is None
+    assert not en_banc["deterministic"] and en_banc["p_disclosed"]["low"] is not None
+    page = (tmp_path / "index.html").read_text()
+    assert "one path each (deterministic: every replication identical)" in page
+
+
+def test_the_en_banc_recipe_says_only_what_its_forks_do(what_ifs):
+    store, _, forks = what_ifs
+    recipe, comparison = forks["no_cloud_act_after_en_banc"]
+    text = " ".join(recipe.description.split())
+    assert "keeps its recorded date (2017-06-23)" in text
+    assert "other days than the recorded 2017-10-16 and 2018-02-27" in text
+    for matter_id in comparison.runs[0][1].matter_ids:
+        dates = {(type(e).__name__, e.date) for e in store.matter_events(matter_id)[1:]}
+        assert ("CertPetitioned", "2017-06-23") in dates
+        assert ("CertDecided", "2017-10-16") not in dates
+        assert not any(name == "HearingHeld" and day == "2018-02-27" for name, day in dates)
