@@ -479,6 +479,10 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
                                         terminal.progress, note=args.note).runs
         report = calibrate(store, store.run(result.run_id), store.run(historical.run_id))
     terminal.console.print(terminal.calibration_table(report))
+    if not any(stage.n for stage in report.stages if stage.stage not in ("mlat", "total")):
+        print(f"{printable(report.scenario)}: no simulated matter came before a court, so only the whole (and any "
+              "MLAT request) can be set beside the real case; calibrate a scenario that goes to court, e.g. "
+              f"{CALIBRATED}")
     if out_dir is not None:
         from reports.calibration import write_calibration  # matplotlib only when a chart is drawn
 

@@ -99,14 +99,24 @@ def historical_run(store: DocketStore) -> Run | None:
     return None
 
 
-def calibration_of(store: DocketStore, runs: list[Run], historical: Run | None) -> Calibration | None:
-    """The calibration of the report's first stochastic run (else its first simulated run) against the
-    historical run; None when either is missing."""
+def calibration_of(store: DocketStore, runs: list[Run], historical: Run | None,
+                   tallies: dict[str, Tally] | None = None) -> tuple[Calibration | None, str]:
+    """The calibration against the historical run of the report's first stochastic run that goes to court
+    (else its first simulated run that does), and a note: why there is none, when there is none. A run
+    none of whose matters comes before a court (say the location rule's MLAT route) has no stage to set
+    beside the real case's but the whole, so it is never the one calibrated."""
     simulated = [r for r in runs if r.scenario_data.get("scenario", {}).get("kind") != HISTORICAL_KIND]
-    stochastic = [r for r in simulated if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
     if not simulated or historical is None:
-        return None
-    return calibrate(store, (stochastic or simulated)[0], historical)
+        return None, ""
+    summaries = {run_id: tally.summary() for run_id, tally in (tallies or {}).items()}
+    to_court = [r for r in simulated if str(r.id) not in summaries or summaries[str(r.id)]["reached"]["magistrate"]]
+    if not to_court:
+        names = ", ".join(dict.fromkeys(r.scenario for r in simulated))
+        return None, (f"No calibration: no simulated matter of this report comes before a court ({names}), so "
+                      "none has the real case's stages to set beside its own. Add a scenario that goes to court, "
+                      "e.g. microsoft_ireland_stochastic.")
+    stochastic = [r for r in to_court if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
+    return calibrate(store, (stochastic or to_court)[0], historical), ""
 
 
 def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
@@ -157,10 +167,11 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
         sweep_arg = {"key": key, "points": [(p.value, tallies[p.run_id].summary()) for p in points],
                      "scenario": points[0].scenario}
     historical = historical_run(store)  # found once: its docket and the calibration's real case
+    calibration, calibration_note = calibration_of(store, runs, historical, tallies)
     return write_report(out_dir, runs=gathered, pairs=summary["paired_differences"],
                         historical_entries=_docket_of(store, historical), timelines=timelines, seed=seed,
                         n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg,
-                        calibration=calibration_of(store, runs, historical))
+                        calibration=calibration, calibration_note=calibration_note)
 
 
 def _named(scenario: scenarios.Scenario, name: str) -> scenarios.Scenario:

@@ -34,6 +34,7 @@ from sim import __version__
 from sim.colours import OUTCOMES, palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
+from sim.runs.calibration import percentile_words
 from sim.views.projections import LEVELS
 
 Row = Mapping[str, Any]
@@ -658,16 +659,6 @@ STAGE_NAMES = {"magistrate": "Magistrate judge\n(warrant to ruling)",
                "total": "Whole matter\n(warrant to disposition)"}
 
 
-def ordinal(k: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ...
-
-    >>> [ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 43, 100)]
-    ['1st', '2nd', '3rd', '11th', '12th', '13th', '22nd', '43rd', '100th']
-    """
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
-
-
 def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: str, n: int, seed: Seed = None,
                               colour: str = INK) -> Figure:
     """One row per stage: the simulated 5-95% band and median of its days, the real case's interval with its
@@ -684,8 +675,10 @@ def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: 
     lo, hi = max(1.0, min(values, default=10) * 0.6), max(values, default=1000) * 2.2
     ax.set_xlim(lo, hi)
     for yi, s in zip(y, stages, strict=True):
-        if s["median"] is None:
-            ax.text(lo * 1.15, yi, "not reached in the simulation", va="center", fontsize=8.5, color="0.45")
+        if s["median"] is None:  # no band to set the real case in: said in words, with no marker over them
+            real = "" if s["historical"] is None else f" (the real case: {s['historical']:,} days)"
+            ax.text(lo * 1.15, yi, f"not reached in the simulation{real}", va="center", fontsize=8.5, color="0.45")
+            continue
         else:
             ax.barh(yi, max(s["high"], 1) - max(s["low"], 1), left=max(s["low"], 1), height=0.42, color=colour,
                     alpha=0.35, edgecolor=colour)
@@ -697,7 +690,7 @@ def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: 
         if s["historical"] is not None:
             real = max(s["historical"], 1)
             ax.scatter([real], [yi], marker="D", s=58, color="black", zorder=5)
-            where = "" if s["percentile"] is None else f", {ordinal(round(s['percentile']))} percentile"
+            where = "" if s["percentile"] is None else f", {percentile_words(s['percentile'], ordinal=True)}"
             ax.annotate(f"{s['historical']:,} days{where}", (real, yi), xytext=(7, -11), textcoords="offset points",
                         fontsize=8, bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
     ax.set_yticks(y, [STAGE_NAMES.get(s["stage"], s["stage"]) for s in stages], fontsize=8.5)

@@ -21,7 +21,7 @@ from reports.calibration import chart_stages
 from sim import __version__
 from sim.colours import colour, palette
 from sim.domain import countries
-from sim.runs.calibration import Calibration, inside_band
+from sim.runs.calibration import Calibration, inside_band, percentile_words
 from sim.scenario import Scenario
 from sim.views.projections import LEVELS
 
@@ -169,7 +169,7 @@ def _calibration(c: Calibration | None) -> dict[str, Any] | None:
                      "median": "n/a" if s.median is None else _days(s.median),
                      "band": "n/a" if s.low is None else f"{_days(s.low)}\u2013{_days(s.high)}",
                      "historical": "\u2014" if s.historical is None else _days(s.historical),
-                     "percentile": "\u2014" if s.percentile is None else f"{s.percentile:.0f}",
+                     "percentile": percentile_words(s.percentile),
                      "inside": {True: "yes", False: "no", None: "\u2014"}[inside],
                      "published": [{"text": p.text, "section": p.section, "simulated": answer}
                                    for p, answer in s.published]})
@@ -260,7 +260,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
                  sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None,
-                 calibration: Calibration | None = None) -> Path:
+                 calibration: Calibration | None = None, calibration_note: str = "") -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
@@ -269,7 +269,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
     `sweep`: None or {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]},
     optionally with "measure_label" (the swept value's unit); `calibration`: the stage durations of one run
-    against the real case (`sim.runs.calibration`), or None.
+    against the real case (`sim.runs.calibration`), or None; `calibration_note`: why there is none.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -289,7 +289,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
         scenarios=[dict(_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs],
         docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries],
-        calibration=_calibration(calibration))
+        calibration=_calibration(calibration), calibration_note=calibration_note)
     index = out / "index.html"
     index.write_text(page, encoding="utf-8")
     return index

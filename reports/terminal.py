@@ -19,6 +19,7 @@ from rich.text import Text
 
 from reports import measures
 from sim.literal import printable
+from sim.runs.calibration import percentile_words
 from sim.views.projections import LEVELS
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -189,6 +190,6 @@ def calibration_table(c: Any) -> Table:
         published = [f"{p.text} ({p.section}): {answer}" for p, answer in s.published]
         table.add_row(*map(text, (s.stage, f"{s.n:,} ({s.share:.0%})", "n/a" if s.median is None else
                                   f"{s.median:,.0f}", band, "-" if s.historical is None else f"{s.historical:,}",
-                                  "-" if s.percentile is None else f"{s.percentile:.0f}")),
+                                  "-" if s.percentile is None else percentile_words(s.percentile))),
                       lines(published or ["-"]))
     return table

@@ -260,3 +260,62 @@ def test_the_en_banc_recipe_says_only_what_its_forks_do(what_ifs):
         assert ("CertPetitioned", "2017-06-23") in dates
         assert ("CertDecided", "2017-10-16") not in dates
         assert not any(name == "HearingHeld" and day == "2018-02-27" for name, day in dates)
+
+
+# 19.9: calibrate a scenario that goes to court, or say why there is none ------------------------------------------
+@pytest.fixture(scope="module")
+def location_and_stochastic():
+    store = open_store("memory://")
+    historical = record_run(store, scenarios.load("microsoft_ireland_2013"), seed=0)
+    location = record_run(store, scenarios.load("location_rule"), seed=1, replications=8)
+    stochastic = record_run(store, scenarios.load("microsoft_ireland_stochastic"), seed=1, replications=8)
+    return store, historical, location, stochastic
+
+
+def _tallies(store, runs):
+    from reports.build import stored_rows
+    from sim.views.results import Tally
+
+    tallies = {}
+    for run in runs:
+        tally = tallies[str(run.id)] = Tally(str(run.id), run.scenario, run.seed, run.replications)
+        for row in stored_rows(store, run):
+            tally.add(row)
+    return tallies
+
+
+def test_a_report_calibrates_the_scenario_that_goes_to_court_not_the_first(location_and_stochastic):
+    from reports.build import calibration_of
+
+    store, historical, location, stochastic = location_and_stochastic
+    runs = [store.run(location.run_id), store.run(stochastic.run_id)]
+    calibration, note = calibration_of(store, runs, store.run(historical.run_id), _tallies(store, runs))
+    assert calibration is not None and calibration.scenario == "microsoft_ireland_stochastic" and note == ""
+
+
+def test_a_report_of_scenarios_that_never_reach_court_says_why_there_is_no_calibration(location_and_stochastic):
+    from reports.build import calibration_of
+
+    store, historical, location, _ = location_and_stochastic
+    runs = [store.run(location.run_id)]
+    calibration, note = calibration_of(store, runs, store.run(historical.run_id), _tallies(store, runs))
+    assert calibration is None
+    assert note.startswith("No calibration: no simulated matter of this report comes before a court (location_rule)")
+
+
+def test_a_stage_not_reached_has_no_marker_over_its_words_and_no_100th_percentile(location_and_stochastic):
+    from reports import charts
+    from reports.calibration import chart_stages
+    from sim.runs.calibration import calibrate
+
+    store, historical, location, _ = location_and_stochastic
+    c = calibrate(store, store.run(location.run_id), store.run(historical.run_id))
+    fig = charts.where_the_real_case_falls(chart_stages(c), scenario=c.scenario, n=c.n, seed=c.seed)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "not reached in the simulation (the real case: 142 days)" in texts
+    diamonds = [p for p in ax.collections if p.get_paths() and len(p.get_offsets()) == 1
+                and p.get_facecolor()[0][:3].tolist() == [0.0, 0.0, 0.0]]
+    assert len(diamonds) == 1  # only the total, which location_rule's matters do reach
+    assert not any("100th percentile" in t for t in texts)
+    assert any("longer than every simulated" in t for t in texts)
