@@ -297,7 +297,7 @@ def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", see
     elif entries:
         span_text += f", {(max(days) - min(days)).days:,} days from the first entry to the last (no final disposition)"
     fig, chart, ax = _frame(7.6, TIMELINE_QUESTION, [scenario] if scenario else [], span_text, seed)
-    ax.set_title(plain(title), fontsize=10.5, loc="left")
+    ax.set_title(fit(title, 10.5, LINE - 110), fontsize=10.5, loc="left")  # the lane names take ~110 points
     y_of = {code: len(LANES) - 1 - i for i, (code, _) in enumerate(LANES)}
     ax.set_yticks(list(y_of.values()), [name for _, name in LANES])
     ax.set_ylim(-0.75, len(LANES) - 0.25)

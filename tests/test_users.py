@@ -277,9 +277,9 @@ def _tallies(store, runs):
     from sim.views.results import Tally
 
     tallies = {}
-    for run in runs:
-        tally = tallies[str(run.id)] = Tally(str(run.id), run.scenario, run.seed, run.replications)
-        for row in stored_rows(store, run):
+    for one in runs:
+        tally = tallies[str(one.id)] = Tally(str(one.id), one.scenario, one.seed, one.replications)
+        for row in stored_rows(store, one):
             tally.add(row)
     return tallies
 
