@@ -21,6 +21,29 @@ if __name__ == "__main__":  # Ctrl-C while the libraries load: one line, no trac
     for _number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(_number, _stopped_while_starting)
 
+# What pyproject.toml's dependencies provide (import names), checked before any is imported.
+REQUIRED = ("eventsourcing", "simpy", "attrs", "matplotlib", "holidays", "rich", "numpy", "jinja2", "orjson")
+INSTALL = "python3 -m venv .venv && .venv/bin/pip install -e .   then run: .venv/bin/python run.py ..."
+
+
+def _unready() -> str | None:
+    """Why this Python cannot run docketsim (too old, or packages missing), with how to set it up; or None."""
+    import importlib.util
+    import sys
+
+    if sys.version_info < (3, 11):  # noqa: UP036 - an older python3 is told so, not given a traceback
+        return f"docketsim needs Python 3.11 or newer, this is {sys.version.split()[0]} ({sys.executable})"
+    missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
+    if missing:
+        return f"this Python ({sys.executable}) lacks {', '.join(missing)}; install docketsim's environment: {INSTALL}"
+    return None
+
+
+_UNREADY = _unready() if __name__ == "__main__" else None
+if _UNREADY:
+    os.write(2, f"run.py: {_UNREADY}\n".encode())
+    os._exit(1)
+
 import argparse
 import contextlib
 import datetime as dt
@@ -215,7 +238,7 @@ def cmd_runs(args: argparse.Namespace) -> None:
     if not rows:
         print("no runs in the store")
         return
-    terminal.console.print(terminal.runs_table(rows))
+    terminal.console.print(terminal.runs_table(rows, terminal.console.width))
 
 
 def _delete_runs(store: Any, run_ids: list[str]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
@@ -135,16 +135,36 @@ def _when(stamp: str) -> str:
     return stamp[:19].replace("T", " ") if stamp[:4].isdigit() else stamp
 
 
-def runs_table(rows: list[dict[str, Any]]) -> Table:
-    """The runs in the store: id, scenario, label (a fork's source and changes, a sweep's key and value)..."""
+RUN_COLUMNS = ("run id", "scenario", "label", "n", "seed", "started", "finished")
+
+
+def runs_table(rows: list[dict[str, Any]], width: int | None = None) -> Table | Group:
+    """The runs in the store: id, scenario, label (a fork's source and changes, a sweep's key and value)...
+    Words are never cut: each column is at least as wide as its longest word, and where the terminal
+    (`width` columns) cannot hold such a table, each run is a block of its own lines."""
+    cells = [tuple(map(str, (r["run_id"], r["scenario"], r["label"], f"{r['n']:,}", r["seed"], _when(r["started"]),
+                             _when(r["finished"])))) for r in rows]
+    widest = [max([len(word) for row in cells for word in row[i].split()] + [len(RUN_COLUMNS[i])])
+              for i in range(len(RUN_COLUMNS))]
+    for i in (0, 5, 6):  # an id, a date and time, "incomplete (n stored)": never wrapped
+        widest[i] = max([len(row[i]) for row in cells] + [len(RUN_COLUMNS[i])])
+    needed = sum(widest) + 3 * len(RUN_COLUMNS) + 1
+    if width is not None and needed > width:
+        return Group(*(_run_block(row) for row in cells))
     table = Table(title="Runs in the store", title_justify="left")
-    for column in ("run id", "scenario", "label", "n", "seed", "started", "finished"):
-        table.add_column(column, justify="right" if column in ("n", "seed") else "left",
-                         no_wrap=column == "run id", overflow="fold")
-    for r in rows:
-        table.add_row(*map(text, (r["run_id"], r["scenario"], r["label"], f"{r['n']:,}", r["seed"],
-                                  _when(r["started"]), _when(r["finished"]))))
+    for i, column in enumerate(RUN_COLUMNS):
+        table.add_column(column, justify="right" if column in ("n", "seed") else "left", min_width=widest[i],
+                         no_wrap=column in ("run id", "started", "finished"))
+    for row in cells:
+        table.add_row(*map(text, row))
     return table
+
+
+def _run_block(row: tuple[str, ...]) -> Text:
+    run_id, scenario, label, n, seed, started, finished = row
+    lines = [f"run {run_id}", f"  scenario {scenario}", *([f"  {label}"] if label else []),
+             f"  n {n}, seed {seed}", f"  started {started}, finished {finished}", ""]
+    return Text("\n".join(printable(line) for line in lines))
 
 
 def sweep_table(key: str, scenario: str, points: list[tuple[str, dict[str, Any]]]) -> Table:

@@ -319,3 +319,66 @@ def test_a_stage_not_reached_has_no_marker_over_its_words_and_no_100th_percentil
     assert len(diamonds) == 1  # only the total, which location_rule's matters do reach
     assert not any("100th percentile" in t for t in texts)
     assert any("longer than every simulated" in t for t in texts)
+
+
+# 19.13: smaller things ---------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_run_py_under_a_python_without_the_packages_says_how_to_install_them(tmp_path):
+    """`python3 run.py` outside the environment printed a traceback; -S -I leaves out every installed package."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-S", "-I", str(ROOT / "run.py"), "scenarios"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "lacks eventsourcing" in done.stderr
+    assert "pip install -e ." in done.stderr
+
+
+def test_the_readme_has_no_placeholder_and_says_the_keys_replay_takes():
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert not re.search(r"^[A-Z][A-Z_]{5,}$", readme, re.M)  # a line such as CALIBRATION_TABLE left to fill
+    prompt = "Enter: next event, q then Enter (or Ctrl-D): quit"
+    assert prompt in (ROOT / "run.py").read_text(encoding="utf-8")
+    assert "q then Enter, or Ctrl-D, to quit" in readme and "q or Ctrl-D to quit" not in readme
+
+
+def test_the_readme_gives_every_default_out_folder(command):
+    """`compare` and `report` write into report/ by default: the README says so where it shows them."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in readme.splitlines():
+        if line.startswith(("| `python run.py compare", "| `python run.py report")):
+            assert "default `report/`" in line, line
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_runs_never_cuts_a_word(width):
+    """`runs` folded "supreme_court.doctrine=control" into "...=contro" and "l", and dates into "2026-12-0" and "6"."""
+    import io
+
+    from rich.console import Console
+
+    from reports import terminal
+
+    rows = [{"run_id": "d0b0cdaa-06b6-5cc0-9009-e218b9e293c8",
+             "scenario": "microsoft_ireland_2013@42 cloud_act.enacted=never supreme_court.doctrine=control",
+             "label": "fork of microsoft_ireland_2013 matter b4fc5edf, after entry 42 (2018-02-27): "
+                      "cloud_act.enacted=never, supreme_court.doctrine=control",
+             "n": 2000, "seed": 3, "started": "2026-12-06T08:36:15+00:00", "finished": "incomplete (1,024 stored)"},
+            {"run_id": "5065b141-27e8-538f-99cb-071c90fbe41b", "scenario": "microsoft_ireland_2013", "label": "",
+             "n": 1, "seed": 0, "started": "2026-12-06T08:24:16+00:00", "finished": "2026-12-06T08:24:16+00:00"}]
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(terminal.runs_table(rows, width))
+    shown = console.export_text()
+    words = {w.strip(",") for r in rows for key in ("scenario", "label") for w in r[key].split()}
+    for word in [*words, "2026-12-06 08:36:15", "incomplete (1,024 stored)", rows[0]["run_id"]]:
+        assert word in shown, (word, shown)
+    assert all(len(line) <= width for line in shown.splitlines())
