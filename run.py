@@ -387,8 +387,20 @@ def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
     if not settings:
         return scenario
     changed = scenarios.with_settings(scenario, settings)
+    if changed.data.country != scenario.data.country:  # another matter than the one these judges sat on
+        changed = scenarios.with_settings(changed, _generic_judges(changed))
+    shown = ", ".join(f"{k} = {v}" for k, v in settings)
     return scenarios.renamed(changed, f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]",
-                    changed.scenario.title)
+                             f"{changed.scenario.title} (changed: {shown})")
+
+
+def _generic_judges(scenario: Any) -> list[tuple[str, str]]:
+    """Settings that name no real judge: with the data in another country the matter is not the one the
+    scenario's judges decided (as `cloud_act_executive_agreement` names none)."""
+    district = scenario.tables.get("courts", {}).get("district", {}).get("short", "district court")
+    return [("courts.magistrate_judge", f"a Magistrate Judge of the {district}"),
+            ("courts.district.judge", f"a District Judge of the {district}"),
+            ("courts.circuit.judge", "a panel of Circuit Judges")]
 
 
 def _is_run_id(text: str) -> bool:
@@ -577,7 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("docket", help="PACER-style docket sheets of a recorded matter")
     _matter_flags(p)
     p.add_argument("--format", choices=("text", "json", "html"), default="text",
-                   help="html: one page to open from disk, stepping through the docket (the viewer)")
+                   help="json: an array of the entries; with --as-of an object {as_of, entries (that array), "
+                        "open_deadlines}; html: one page to open from disk, stepping through the docket (the viewer)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
     p.add_argument("--out", metavar="FILE", help="with --format html: write the page to FILE (default: stdout)")
     _store_flag(p)
@@ -594,7 +607,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("fork", help="continue a recorded matter from one of its entries, with changes")
     p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
     p.add_argument("--recipe", metavar="FILE", help="a what-if recipe (scenarios/what-ifs/*.toml)")
-    p.add_argument("--after-entry", type=_whole(1), metavar="ENTRY", help="the last entry (seq) to copy")
+    p.add_argument("--after-entry", type=_whole(1), metavar="SEQ",
+                   help="copy the matter's entries up to SEQ, the matter's own numbering: the `seq` of `docket "
+                        "--format json`, not the # column of a court's docket sheet (each court numbers its own)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="copy the entries on or before DATE")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a scenario key (repeatable)")
     p.add_argument("-n", type=_whole(1), default=None, help="replications (default 1, or the recipe's)")

@@ -382,3 +382,42 @@ def test_runs_never_cuts_a_word(width):
     for word in [*words, "2026-12-06 08:36:15", "incomplete (1,024 stored)", rows[0]["run_id"]]:
         assert word in shown, (word, shown)
     assert all(len(line) <= width for line in shown.splitlines())
+
+
+def test_a_changed_country_keeps_no_real_judge_and_says_what_changed(command, tmp_path):
+    """`--set data.country=...` kept the base title and the judges who sat on the real (Irish) matter."""
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    status, _, err = command("run", "microsoft_ireland_stochastic", "--set", "data.country=United Kingdom",
+                             "--store", url)
+    assert status == 0, err
+    status, out, err = command("docket", "--latest", "--store", url)
+    assert status == 0, err
+    header = " ".join(out.split("=" * 10)[0].split())
+    assert "(changed: data.country = United Kingdom)" in header
+    for real in ("Francis", "Preska", "Lynch and Carney"):
+        assert real not in out
+    assert "Assigned to: a District Judge of the S.D.N.Y." in out
+
+
+def test_the_help_says_which_numbering_after_entry_takes_and_both_json_shapes():
+    commands = run.build_parser().commands
+    flat = " ".join(commands["fork"].format_help().split())
+    assert "`seq` of `docket --format json`, not the # column of a court's docket sheet" in flat
+    flat = " ".join(commands["docket"].format_help().split())
+    assert "json: an array of the entries; with --as-of an object {as_of, entries (that array), open_deadlines}" \
+        in flat
+
+
+def test_as_of_json_shape_is_the_one_the_readme_gives(command, stored):
+    import json
+
+    from tests.conftest import ROOT
+
+    url, historical, _ = stored
+    _, plain, _ = command("docket", historical.matter_ids[0], "--format", "json", "--store", url)
+    _, dated, _ = command("docket", historical.matter_ids[0], "--format", "json", "--as-of", "2016-07-14",
+                          "--store", url)
+    assert isinstance(json.loads(plain), list)
+    assert set(json.loads(dated)) == {"as_of", "entries", "open_deadlines"}
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert 'with `--as-of DATE` it prints an object instead: `{"as_of": DATE, "entries":' in readme

@@ -21,7 +21,7 @@ def fork(store: DocketStore, matter_id: str, after_entry: int | None, as_of: dt.
     the output folder (made once the fork is known to be possible)."""
     source = store.matter_events(matter_id)
     if (after_entry is None) == (as_of is None):
-        raise UserError("give exactly one of --after-entry ENTRY or --as-of DATE")
+        raise UserError("give exactly one of --after-entry SEQ or --as-of DATE")
     last = source[-1].originator_version
     if as_of is not None:
         ended = dt.date.fromisoformat(source[-1].date)
@@ -32,8 +32,8 @@ def fork(store: DocketStore, matter_id: str, after_entry: int | None, as_of: dt.
     else:
         seq = after_entry
         if not 2 <= seq <= last:
-            raise UserError(f"--after-entry {seq} is outside the matter: its entries run from 2 to {last} "
-                            "(the `seq` of `docket --format json`)")
+            raise UserError(f"--after-entry {seq} is outside the matter: its entries run from 2 to {last} in the "
+                            "matter's own numbering (the `seq` of `docket --format json`, not a docket sheet's #)")
     base = run_scenario(store.run(source[0].run_id))
     scenario = scenarios.with_settings(base, settings)
     if scenario.scenario.start_date.isoformat() != source[0].start_date:
