@@ -283,6 +283,17 @@ def days_to_final_disposition(entries: Sequence[Row]) -> int | None:
     return (dt.date.fromisoformat(final["date"]) - dt.date.fromisoformat(entries[0]["date"])).days
 
 
+def _first_step(entries: Sequence[Row]) -> str:
+    """What a matter's day count starts from: the warrant where it began with one, else its first entry (a
+    matter on the treaty route has no warrant).
+
+    >>> _first_step([{"event": "WarrantApplied"}]), _first_step([{"event": "MLATRequestSent"}])
+    ('the warrant', 'the first entry (no warrant was sought)')
+    """
+    return "the warrant" if entries and entries[0]["event"].startswith("Warrant") else \
+        "the first entry (no warrant was sought)"
+
+
 def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", seed: Seed = None,
                   colour: str = INK) -> Figure:
     """Where the matter stood, and when: one lane per court (en banc in the circuit's lane), a bar from
@@ -293,7 +304,7 @@ def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", see
     span_text = f"1 matter, {len(entries)} docket entries"
     final = days_to_final_disposition(entries)
     if final is not None:
-        span_text += f", {final:,} days from the warrant to final disposition"
+        span_text += f", {final:,} days from {_first_step(entries)} to final disposition"
     elif entries:
         span_text += f", {(max(days) - min(days)).days:,} days from the first entry to the last (no final disposition)"
     fig, chart, ax = _frame(7.6, TIMELINE_QUESTION, [scenario] if scenario else [], span_text, seed)

@@ -421,3 +421,32 @@ def test_as_of_json_shape_is_the_one_the_readme_gives(command, stored):
     assert set(json.loads(dated)) == {"as_of", "entries", "open_deadlines"}
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert 'with `--as-of DATE` it prints an object instead: `{"as_of": DATE, "entries":' in readme
+
+
+def test_a_timeline_without_a_warrant_does_not_count_from_one():
+    from reports import charts
+    from sim.views.projections import timeline
+
+    store = open_store("memory://")
+    result = record_run(store, scenarios.load("location_rule"), seed=1, replications=1)
+    entries = timeline(store.matter_events(result.matter_ids[0]))
+    assert entries[0]["event"] == "MLATRequestSent"
+    fig = charts.case_timeline(entries, "location rule", scenario="location_rule", seed=1)
+    said = " ".join(" ".join(t.get_text() for t in sub.texts) for sub in fig.subfigs).replace("\n", " ")
+    assert "days from the first entry (no warrant was sought) to final disposition" in said
+    assert "from the warrant" not in said
+
+
+def test_the_viewers_lane_axis_marks_every_year_of_the_matter(stored):
+    """The lane axis of the historical matter (2013-12-04 to 2018) showed 2013, 2015, ... but not 2014, whose
+    first of January fell too near the start to be centred on its mark."""
+    import re
+
+    from reports import viewer
+
+    url, historical, _ = stored
+    page = viewer.matter_page(open_store(url), historical.matter_ids[0])
+    axis = page.split('<div class="axis"')[1].split("</div>")[0]
+    shown = [int(y) for y in re.findall(r">(\d{4})</span>", axis)]
+    assert shown == list(range(2014, 2019))
+    assert 'class="start" style="left: 1.' in axis  # 2014 set inside from its mark, near the start
