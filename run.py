@@ -21,6 +21,29 @@ if __name__ == "__main__":  # Ctrl-C while the libraries load: one line, no trac
     for _number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(_number, _stopped_while_starting)
 
+# What pyproject.toml's dependencies provide (import names), checked before any is imported.
+REQUIRED = ("eventsourcing", "simpy", "attrs", "matplotlib", "holidays", "rich", "numpy", "jinja2", "orjson")
+INSTALL = "python3 -m venv .venv && .venv/bin/pip install -e .   then run: .venv/bin/python run.py ..."
+
+
+def _unready() -> str | None:
+    """Why this Python cannot run docketsim (too old, or packages missing), with how to set it up; or None."""
+    import importlib.util
+    import sys
+
+    if sys.version_info < (3, 11):  # noqa: UP036 - an older python3 is told so, not given a traceback
+        return f"docketsim needs Python 3.11 or newer, this is {sys.version.split()[0]} ({sys.executable})"
+    missing = [name for name in REQUIRED if importlib.util.find_spec(name) is None]
+    if missing:
+        return f"this Python ({sys.executable}) lacks {', '.join(missing)}; install docketsim's environment: {INSTALL}"
+    return None
+
+
+_UNREADY = _unready() if __name__ == "__main__" else None
+if _UNREADY:
+    os.write(2, f"run.py: {_UNREADY}\n".encode())
+    os._exit(1)
+
 import argparse
 import contextlib
 import datetime as dt
@@ -42,18 +65,19 @@ from sim import scenario as scenarios
 from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
-from sim.runs import authoring
+from sim.runs import authoring, ids
 from sim.runs.audit import audit, stored_matters
 from sim.runs.calibration import calibrate
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, compare, resume, run_scenarios
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
 from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
+from sim.runs.validation import validate
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store.backends import fault
 from sim.store.url import hide_password
 from sim.views.narrative import running, tell
-from sim.views.projections import entries, render_text
+from sim.views.projections import entries, render_text, replay_notice
 from sim.views.stages import stage_rows, write_stages
 
 CALIBRATED = "microsoft_ireland_stochastic"
@@ -110,19 +134,19 @@ def cmd_scenarios(args: argparse.Namespace) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check every file given; each bad one gets its line on stderr, and the status is 2 if any was bad."""
+    """Check every file given as running it would (`sim.runs.validation`); each bad one gets its line on
+    stderr, and the status is 2 if any was bad."""
     bad = 0
     for name in args.files:
         try:
-            loaded = scenarios.load(name)
+            verdict = validate(name)
         except UserError as e:
             print(f"run.py validate: {e}", file=sys.stderr)
             bad += 1
             continue
-        undocumented = loaded.undocumented()
-        print(f"{printable(loaded.path)}: ok ({loaded.name}: {sum(1 for _ in loaded.figures())} figures)")
-        for key in undocumented:
-            print(f"{printable(loaded.path)}: {key}: no source or assumption given", file=sys.stderr)
+        print(f"{printable(verdict.path)}: ok ({printable(verdict.summary)})")
+        for key in verdict.undocumented:
+            print(f"{printable(verdict.path)}: {key}: no source or assumption given", file=sys.stderr)
     if bad and len(args.files) > 1:
         print(f"run.py validate: {bad} of {len(args.files)} files are not valid scenarios", file=sys.stderr)
     return 2 if bad else 0
@@ -163,7 +187,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios or args.set:
             raise UserError("give scenarios (with any --set) or --resume RUN_ID, not both")
-        open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
+        args.resume = ids.run_id(open_store(args.store), args.resume)  # a missing store or unknown run fails here
         with recording(args.store) as store, outputs.folder(args.out) as folder:
             comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), _work(folder), terminal.progress,
                                 args.note)
@@ -216,13 +240,13 @@ def cmd_runs(args: argparse.Namespace) -> None:
     if not rows:
         print("no runs in the store")
         return
-    terminal.console.print(terminal.runs_table(rows))
+    terminal.console.print(terminal.runs_table(rows, terminal.console.width))
 
 
 def _delete_runs(store: Any, run_ids: list[str]) -> None:
     """Delete runs whole (matters, snapshots, the run's record); refuse, before deleting anything, an
     unknown id or a run that other runs fork from (unless those go too)."""
-    runs = [store.run(run_id) for run_id in dict.fromkeys(run_ids)]
+    runs = [store.run(ids.run_id(store, run_id)) for run_id in dict.fromkeys(run_ids)]
     going = {str(run.id) for run in runs}
     matters = {str(m): run for run in runs for m in run.matter_ids()}
     for other in store.runs():
@@ -248,7 +272,7 @@ def _bytes(count: int) -> str:
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
     if args.latest == bool(args.matter_id):
         raise UserError("give either a MATTER_ID or --latest")
-    return store.latest_matter_id() if args.latest else args.matter_id
+    return store.latest_matter_id() if args.latest else ids.matter_id(store, args.matter_id)
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
@@ -311,6 +335,7 @@ def cmd_replay(args: argparse.Namespace) -> None:
     if args.step and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("--step waits for Enter and needs a terminal (stdin and stdout); without --step the "
                         "events print one after another (--delay S paces them)")
+    print(printable(replay_notice(events[0])) + "\n", flush=True)
     if args.step:
         print("Enter: next event, q then Enter (or Ctrl-D): quit\n")
     for _, told in tell(events):
@@ -348,7 +373,7 @@ def cmd_fork(args: argparse.Namespace) -> None:
     settings = [_setting(text) for text in args.set or []]
     open_store(args.store)  # a missing store fails here, before a new file would be made
     with recording(args.store) as store:
-        _report(*fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
+        _report(*fork(store, ids.matter_id(store, args.matter_id), args.after_entry, args.as_of, settings, args.n or 1,
                       args.seed or 0, args.jobs, args.out, terminal.progress, args.note))
 
 
@@ -365,15 +390,29 @@ def _changed(scenario: Any, settings: list[tuple[str, str]]) -> Any:
     if not settings:
         return scenario
     changed = scenarios.with_settings(scenario, settings)
+    if changed.data.country != scenario.data.country:  # another matter than the one these judges sat on
+        changed = scenarios.with_settings(changed, _generic_judges(changed))
+    shown = ", ".join(f"{k} = {v}" for k, v in settings)
     return scenarios.renamed(changed, f"{scenario.name} [{', '.join(f'{k}={v}' for k, v in settings)}]",
-                    changed.scenario.title)
+                             f"{changed.scenario.title} (changed: {shown})")
+
+
+def _generic_judges(scenario: Any) -> list[tuple[str, str]]:
+    """Settings that name no real judge: with the data in another country the matter is not the one the
+    scenario's judges decided (as `cloud_act_executive_agreement` names none)."""
+    district = scenario.tables.get("courts", {}).get("district", {}).get("short", "district court")
+    return [("courts.magistrate_judge", f"a Magistrate Judge of the {district}"),
+            ("courts.district.judge", f"a District Judge of the {district}"),
+            ("courts.circuit.judge", "a panel of Circuit Judges")]
 
 
 def _is_run_id(text: str) -> bool:
+    """A run id in full, or what can only be the start of one (hex digits, not a scenario's name or file)."""
     try:
         UUID(text)
     except ValueError:
-        return False
+        return len(text) >= ids.MIN_PREFIX and all(c in "0123456789abcdef-" for c in text.lower()) and \
+            not Path(text).exists() and not (scenarios.SCENARIO_DIR / f"{text}.toml").exists()
     return True
 
 
@@ -387,8 +426,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
     with recording(args.store) as store:
-        for run_id in stored:
-            store.run(run_id)  # an unknown run id fails here, before anything is recorded
+        stored = [ids.run_id(store, run_id) for run_id in stored]  # an unknown one fails before anything runs
         with outputs.folder(args.out) as folder:
             assert folder is not None
             index = folder.final(_compare(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n),
@@ -429,9 +467,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_IDs or --latest (the newest run in the store)")
-    run_ids = [store.latest_run_id()] if args.latest else args.run_ids
-    for run_id in run_ids:
-        store.run(run_id)  # an unknown id fails here, before anything is written
+    run_ids = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
     with outputs.folder(args.out) as folder:
         assert folder is not None
         for line in incomplete(store, run_ids):
@@ -445,8 +481,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_ID... or --latest")
-    ids = [store.latest_run_id()] if args.latest else args.run_ids
-    runs = [store.run(run_id) for run_id in ids]  # an unknown id fails here, before any output
+    chosen = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
+    runs = [store.run(run_id) for run_id in chosen]  # an unknown id fails here, before any output
     found: list[dict[str, Any]] = []
 
     def report(finding: Any) -> None:
@@ -457,7 +493,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     tally = audit(stored_matters(store, runs, stored_prefix), report)
     if args.format == "json":
-        print(json.dumps({"runs": ids, **attrs.asdict(tally), "findings": found}, indent=2))
+        print(json.dumps({"runs": chosen, **attrs.asdict(tally), "findings": found}, indent=2))
     else:
         print(f"audit: {tally.summary()}")
     return 1 if tally.violations else 0
@@ -468,7 +504,7 @@ def cmd_stages(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     if args.latest == bool(args.run_id):
         raise UserError("give a RUN_ID or --latest (the newest run in the store)")
-    run = store.run(store.latest_run_id() if args.latest else args.run_id)
+    run = store.run(store.latest_run_id() if args.latest else ids.run_id(store, args.run_id))
     write_stages((stage_rows(events) for events in stored_matters(store, [run], stored_prefix)), args.format,
                  sys.stdout)
 
@@ -481,6 +517,10 @@ def cmd_calibrate(args: argparse.Namespace) -> None:
                                         terminal.progress, note=args.note).runs
         report = calibrate(store, store.run(result.run_id), store.run(historical.run_id))
         terminal.console.print(terminal.calibration_table(report))
+        if not any(stage.n for stage in report.stages if stage.stage not in ("mlat", "total")):
+            print(f"{printable(report.scenario)}: no simulated matter came before a court, so only the whole (and "
+                  "any MLAT request) can be set beside the real case; calibrate a scenario that goes to court, e.g. "
+                  f"{CALIBRATED}")
         if folder is not None:
             from reports.calibration import write_calibration  # matplotlib only when a chart is drawn
 
@@ -554,7 +594,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("docket", help="PACER-style docket sheets of a recorded matter")
     _matter_flags(p)
     p.add_argument("--format", choices=("text", "json", "html"), default="text",
-                   help="html: one page to open from disk, stepping through the docket (the viewer)")
+                   help="json: an array of the entries; with --as-of an object {as_of, entries (that array), "
+                        "open_deadlines}; html: one page to open from disk, stepping through the docket (the viewer)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
     p.add_argument("--out", metavar="FILE", help="with --format html: write the page to FILE (default: stdout)")
     _store_flag(p)
@@ -571,7 +612,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("fork", help="continue a recorded matter from one of its entries, with changes")
     p.add_argument("matter_id", nargs="?", metavar="MATTER_ID")
     p.add_argument("--recipe", metavar="FILE", help="a what-if recipe (scenarios/what-ifs/*.toml)")
-    p.add_argument("--after-entry", type=_whole(1), metavar="ENTRY", help="the last entry (seq) to copy")
+    p.add_argument("--after-entry", type=_whole(1), metavar="SEQ",
+                   help="copy the matter's entries up to SEQ, the matter's own numbering: the `seq` of `docket "
+                        "--format json`, not the # column of a court's docket sheet (each court numbers its own)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="copy the entries on or before DATE")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change a scenario key (repeatable)")
     p.add_argument("-n", type=_whole(1), default=None, help="replications (default 1, or the recipe's)")

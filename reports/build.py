@@ -14,7 +14,8 @@ from typing import Any
 
 import attrs
 
-from sim.colours import family
+from sim import scenario as scenarios
+from sim.colours import family, ordered
 from sim.errors import UserError
 from sim.runs.calibration import Calibration, calibrate
 from sim.runs.runner import run_scenario, stored_prefix
@@ -62,6 +63,25 @@ def _swept(run: Run) -> bool:
     return run.scenario.endswith(f" [{key}={value}]") and title.endswith(f" ({key} = {value})")
 
 
+def report_names(runs: list[Run]) -> dict[str, str]:
+    """Each run's name in a report (run id -> name): its scenario's, unless another run of the report has
+    that name too (say a file that sets `name = "location_rule"` beside the bundled one); then each after
+    the first is told apart by its run id, so that no two runs share a label or a colour."""
+    names: dict[str, str] = {}
+    for run in runs:
+        name = run.scenario
+        names[str(run.id)] = name if name not in names.values() else f"{name} (run {str(run.id)[:8]})"
+    return names
+
+
+def in_report_order(runs: list[Run]) -> list[Run]:
+    """The runs as a report shows them: each scenario's variants together, in the order of their swept value
+    (`sim.colours.ordered`); the first is the baseline of the paired differences."""
+    by_name = {run.scenario: run for run in reversed(runs)}  # the first run of a name
+    rest = [run for run in runs if by_name[run.scenario] is not run]
+    return [by_name[name] for name in ordered(run.scenario for run in runs)] + rest
+
+
 def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:
     """The outcome rows of a run's stored replications, rebuilt from their events one at a time."""
     ids = run.matter_ids()
@@ -89,14 +109,24 @@ def historical_run(store: DocketStore) -> Run | None:
     return None
 
 
-def calibration_of(store: DocketStore, runs: list[Run], historical: Run | None) -> Calibration | None:
-    """The calibration of the report's first stochastic run (else its first simulated run) against the
-    historical run; None when either is missing."""
+def calibration_of(store: DocketStore, runs: list[Run], historical: Run | None,
+                   tallies: dict[str, Tally] | None = None) -> tuple[Calibration | None, str]:
+    """The calibration against the historical run of the report's first stochastic run that goes to court
+    (else its first simulated run that does), and a note: why there is none, when there is none. A run
+    none of whose matters comes before a court (say the location rule's MLAT route) has no stage to set
+    beside the real case's but the whole, so it is never the one calibrated."""
     simulated = [r for r in runs if r.scenario_data.get("scenario", {}).get("kind") != HISTORICAL_KIND]
-    stochastic = [r for r in simulated if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
     if not simulated or historical is None:
-        return None
-    return calibrate(store, (stochastic or simulated)[0], historical)
+        return None, ""
+    summaries = {run_id: tally.summary() for run_id, tally in (tallies or {}).items()}
+    to_court = [r for r in simulated if str(r.id) not in summaries or summaries[str(r.id)]["reached"]["magistrate"]]
+    if not to_court:
+        names = ", ".join(dict.fromkeys(r.scenario for r in simulated))
+        return None, (f"No calibration: no simulated matter of this report comes before a court ({names}), so "
+                      "none has the real case's stages to set beside its own. Add a scenario that goes to court, "
+                      "e.g. microsoft_ireland_stochastic.")
+    stochastic = [r for r in to_court if r.scenario_data.get("scenario", {}).get("kind") == "stochastic"]
+    return calibrate(store, (stochastic or to_court)[0], historical), ""
 
 
 def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
@@ -109,11 +139,16 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     point_ids = [p.run_id for p in sweep[1]] if sweep else []
     runs = [store.run(run_id) for run_id in dict.fromkeys([*run_ids, *point_ids])]
     sweep_ids = set(point_ids) - set(run_ids)
+    runs = [run for run in in_report_order(runs) if str(run.id) not in sweep_ids] + \
+        [run for run in runs if str(run.id) in sweep_ids]
+    names = report_names(runs)
+    single = {str(run.matter_ids()[0]): str(run.id) for run in runs if run.replications == 1}
     tallies: dict[str, Tally] = {}
     writer = OutcomeWriter(out_dir)
     try:
         for run in runs:
-            tally = Tally(str(run.id), run.scenario, run.seed, run.replications)
+            source = single.get((run.fork or {}).get("matter_id", ""))  # a fork of a matter in the report
+            tally = Tally(str(run.id), names[str(run.id)], run.seed, run.replications, source)
             for row in stored_rows(store, run):
                 writer.write(row)
                 tally.add(row)
@@ -121,7 +156,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     finally:
         writer.close()
     shown = [run for run in runs if str(run.id) not in sweep_ids]
-    gathered = [{"scenario": run_scenario(run), "summary": tallies[str(run.id)].summary(),
+    gathered = [{"scenario": _named(run_scenario(run), names[str(run.id)]), "summary": tallies[str(run.id)].summary(),
                  "rows": tallies[str(run.id)].rows()} for run in shown]
     timelines = {}
     for run, g in zip(shown, gathered, strict=True):
@@ -142,10 +177,15 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
         sweep_arg = {"key": key, "points": [(p.value, tallies[p.run_id].summary()) for p in points],
                      "scenario": points[0].scenario}
     historical = historical_run(store)  # found once: its docket and the calibration's real case
+    calibration, calibration_note = calibration_of(store, runs, historical, tallies)
     return write_report(out_dir, runs=gathered, pairs=summary["paired_differences"],
                         historical_entries=_docket_of(store, historical), timelines=timelines, seed=seed,
                         n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg,
-                        calibration=calibration_of(store, runs, historical))
+                        calibration=calibration, calibration_note=calibration_note)
+
+
+def _named(scenario: scenarios.Scenario, name: str) -> scenarios.Scenario:
+    return scenario if scenario.name == name else scenarios.renamed(scenario, name, scenario.scenario.title)
 
 
 def incomplete(store: DocketStore, run_ids: list[str]) -> list[str]:

@@ -31,11 +31,12 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from reports import measures
 from sim import __version__
-from sim.colours import palette
+from sim.colours import OUTCOMES, palette
 from sim.domain.ladder import LADDER
 from sim.domain.outcomes import UNDER_NEW_WARRANT
 from sim.literal import drawable
 from sim.outputs import naming
+from sim.runs.calibration import percentile_words
 from sim.views.projections import LEVELS
 
 Row = Mapping[str, Any]
@@ -53,8 +54,7 @@ Titles = Mapping[str, str] | None
 # How a matter ends ----------------------------------------------------------------------------
 ENDINGS = ("disclosed via warrant", "disclosed via MLAT", "disclosed via new warrant after legislation",
            "not disclosed", "mooted")
-ENDING_COLOURS = dict(zip(ENDINGS, ("#332288", "#88ccee", "#ddcc77", "#cc6677", "#aaaaaa"),
-                          strict=True))  # Paul Tol's "muted" scheme: distinct from the scenario colours
+ENDING_COLOURS = dict(zip(ENDINGS, OUTCOMES, strict=True))  # a palette no scenario's colour comes from
 _ROUTES = {"warrant": ENDINGS[0], "mlat": ENDINGS[1]}
 
 
@@ -294,6 +294,17 @@ def days_to_final_disposition(entries: Sequence[Row]) -> int | None:
     return (dt.date.fromisoformat(final["date"]) - dt.date.fromisoformat(entries[0]["date"])).days
 
 
+def _first_step(entries: Sequence[Row]) -> str:
+    """What a matter's day count starts from: the warrant where it began with one, else its first entry (a
+    matter on the treaty route has no warrant).
+
+    >>> _first_step([{"event": "WarrantApplied"}]), _first_step([{"event": "MLATRequestSent"}])
+    ('the warrant', 'the first entry (no warrant was sought)')
+    """
+    return "the warrant" if entries and entries[0]["event"].startswith("Warrant") else \
+        "the first entry (no warrant was sought)"
+
+
 def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", seed: Seed = None,
                   colour: str = INK) -> Figure:
     """Where the matter stood, and when: one lane per court (en banc in the circuit's lane), a bar from
@@ -305,12 +316,12 @@ def case_timeline(entries: Sequence[Row], title: str, *, scenario: str = "", see
     final = days_to_final_disposition(entries)
     if final is not None:
         supreme = any(e["event"] in SUPREME_DISPOSITIONS and e["court_level"] == "supreme" for e in entries)
-        span_text += f", {final:,} days from the warrant to " + ("the Supreme Court's disposition" if supreme
-                                                                 else "final disposition")
+        span_text += f", {final:,} days from {_first_step(entries)} to " + ("the Supreme Court's disposition"
+                                                                      if supreme else "final disposition")
     elif entries:
         span_text += f", {(max(days) - min(days)).days:,} days from the first entry to the last (no final disposition)"
     fig, chart, ax = _frame(7.6, TIMELINE_QUESTION, [scenario] if scenario else [], span_text, seed)
-    ax.set_title(plain(title), fontsize=10.5, loc="left")
+    ax.set_title(fit(title, 10.5, LINE - 110), fontsize=10.5, loc="left")  # the lane names take ~110 points
     y_of = {code: len(LANES) - 1 - i for i, (code, _) in enumerate(LANES)}
     ax.set_yticks(list(y_of.values()), [name for _, name in LANES])
     ax.set_ylim(-0.75, len(LANES) - 0.25)
@@ -672,16 +683,6 @@ STAGE_NAMES = {"magistrate": "Magistrate judge\n(warrant to ruling)",
                "total": "Whole matter\n(warrant to disposition)"}
 
 
-def ordinal(k: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ...
-
-    >>> [ordinal(k) for k in (1, 2, 3, 11, 12, 13, 22, 43, 100)]
-    ['1st', '2nd', '3rd', '11th', '12th', '13th', '22nd', '43rd', '100th']
-    """
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
-
-
 def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: str, n: int, seed: Seed = None,
                               colour: str = INK) -> Figure:
     """One row per stage: the simulated 5-95% band and median of its days, the real case's interval with its
@@ -698,8 +699,10 @@ def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: 
     lo, hi = max(1.0, min(values, default=10) * 0.6), max(values, default=1000) * 2.2
     ax.set_xlim(lo, hi)
     for yi, s in zip(y, stages, strict=True):
-        if s["median"] is None:
-            ax.text(lo * 1.15, yi, "not reached in the simulation", va="center", fontsize=8.5, color="0.45")
+        if s["median"] is None:  # no band to set the real case in: said in words, with no marker over them
+            real = "" if s["historical"] is None else f" (the real case: {s['historical']:,} days)"
+            ax.text(lo * 1.15, yi, f"not reached in the simulation{real}", va="center", fontsize=8.5, color="0.45")
+            continue
         else:
             ax.barh(yi, max(s["high"], 1) - max(s["low"], 1), left=max(s["low"], 1), height=0.42, color=colour,
                     alpha=0.35, edgecolor=colour)
@@ -711,7 +714,7 @@ def where_the_real_case_falls(stages: Sequence[Mapping[str, Any]], *, scenario: 
         if s["historical"] is not None:
             real = max(s["historical"], 1)
             ax.scatter([real], [yi], marker="D", s=58, color="black", zorder=5)
-            where = "" if s["percentile"] is None else f", {ordinal(round(s['percentile']))} percentile"
+            where = "" if s["percentile"] is None else f", {percentile_words(s['percentile'], ordinal=True)}"
             ax.annotate(f"{s['historical']:,} days{where}", (real, yi), xytext=(7, -11), textcoords="offset points",
                         fontsize=8, bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})
     ax.set_yticks(y, [STAGE_NAMES.get(s["stage"], s["stage"]) for s in stages], fontsize=8.5)

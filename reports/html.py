@@ -22,7 +22,7 @@ from sim import __version__
 from sim.colours import colour, palette
 from sim.domain import countries
 from sim.outputs import naming
-from sim.runs.calibration import Calibration, inside_band
+from sim.runs.calibration import Calibration, inside_band, percentile_words
 from sim.scenario import Scenario
 from sim.views.projections import LEVELS
 
@@ -73,14 +73,22 @@ TIMING = {"p_disclosed": "P(disclosed), %", **{k: v.replace(")", "), %") for k, 
           "p90_days": "90th percentile days, among disclosed matters"}
 
 
+ONE_PATH = "deterministic: every replication identical"
+
+
 def _timing(s: Mapping[str, Any]) -> list[str]:
-    """A summary's disclosure measures, in the order of `TIMING`."""
+    """A summary's disclosure measures, in the order of `TIMING` (for one path, its values alone)."""
+    if s.get("deterministic"):
+        return ["n/a" if s[key]["estimate"] is None else (_points if key in SHARES else _days)(s[key]["estimate"])
+                for key in TIMING]
     return [_interval(s[key], _points if key in SHARES else _days) for key in TIMING]
 
 
 def _summary_row(name: str, s: Mapping[str, Any], colour: str) -> dict[str, Any]:
     requested = s.get("n_requested", s["n"])
     n = f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
+    if s.get("deterministic"):
+        n = f"one path ({ONE_PATH}: {n})"
     return {"name": name, "colour": colour, "n": n, "timing": _timing(s),
             "reached": [_percent(s["reached"][level]) for level in LEVELS],
             "held_in_contempt": _percent(s["p_held_in_contempt"]),
@@ -97,9 +105,15 @@ PAIRED = {"p_disclosed": "Change in P(disclosed), percentage points",
 def _pair_row(p: Mapping[str, Any]) -> dict[str, Any]:
     if "note" in p:
         return {"name": p["scenario"], "note": p["note"]}
-    return {"name": p["scenario"], "note": "",
-            "changes": [_interval(p[key], (lambda x: f"{x * 100:+.1f}") if key in SHARES else
-                                  (lambda x: f"{x:+,.0f}"), " to ") for key in PAIRED]}
+    def show(key: str) -> Callable[[float], str]:
+        return (lambda x: f"{x * 100:+.1f}") if key in SHARES else (lambda x: f"{x:+,.0f}")
+
+    name = p["scenario"] + (" (paired with the fork's source matter)" if p.get("paired_with", "").startswith(
+        "the fork's") else "")
+    if p.get("deterministic"):
+        return {"name": f"{name}: one path each ({ONE_PATH})", "note": "",
+                "changes": ["n/a" if p[key]["estimate"] is None else show(key)(p[key]["estimate"]) for key in PAIRED]}
+    return {"name": name, "note": "", "changes": [_interval(p[key], show(key), " to ") for key in PAIRED]}
 
 
 def _sweep_rows(sweep: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -156,7 +170,7 @@ def _calibration(c: Calibration | None) -> dict[str, Any] | None:
                      "median": "n/a" if s.median is None else _days(s.median),
                      "band": "n/a" if s.low is None else f"{_days(s.low)}\u2013{_days(s.high)}",
                      "historical": "\u2014" if s.historical is None else _days(s.historical),
-                     "percentile": "\u2014" if s.percentile is None else f"{s.percentile:.0f}",
+                     "percentile": percentile_words(s.percentile),
                      "inside": {True: "yes", False: "no", None: "\u2014"}[inside],
                      "published": [{"text": p.text, "section": p.section, "simulated": answer}
                                    for p, answer in s.published]})
@@ -248,7 +262,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
                  sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None,
-                 calibration: Calibration | None = None) -> Path:
+                 calibration: Calibration | None = None, calibration_note: str = "") -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
@@ -257,7 +271,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
     `sweep`: None or {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]},
     optionally with "measure_label" (the swept value's unit); `calibration`: the stage durations of one run
-    against the real case (`sim.runs.calibration`), or None.
+    against the real case (`sim.runs.calibration`), or None; `calibration_note`: why there is none.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -277,7 +291,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
         scenarios=[dict(_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs],
         docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries],
-        calibration=_calibration(calibration))
+        calibration=_calibration(calibration), calibration_note=calibration_note)
     index = out / "index.html"
     with naming(index):
         index.write_text(page, encoding="utf-8")

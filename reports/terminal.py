@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from reports import measures
 from sim.literal import printable
+from sim.runs.calibration import percentile_words
 from sim.views.projections import LEVELS
 
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -43,6 +44,10 @@ def progress(label: str, total: int) -> Iterator[Any]:
         yield update
 
 
+def _one(e: dict[str, Any], fmt: str) -> str:
+    return "n/a" if e["estimate"] is None else format(e["estimate"], fmt)
+
+
 def _interval(e: dict[str, Any], fmt: str) -> str:
     if e["estimate"] is None:
         return "n/a"
@@ -56,24 +61,39 @@ def text(value: Any) -> Text:
     return Text(printable(str(value)))
 
 
+def lines(values: list[str]) -> Text:
+    """A table cell of several lines, each shown literally (a line break inside one is made visible)."""
+    return Text("\n".join(printable(str(v)) for v in values))
+
+
 def n_text(s: dict[str, Any]) -> str:
     """'5,000', or for an incomplete run '6,272 stored of 20,000 requested'."""
     requested = s.get("n_requested", s["n"])
     return f"{s['n']:,}" if requested == s["n"] else f"{s['n']:,} stored of {requested:,} requested"
 
 
+ONE_PATH = "deterministic: every replication identical"
+
+
 def summary_table(s: dict[str, Any]) -> Table:
-    """One run's estimates with 95% intervals."""
-    table = Table(title=text(f"{s['scenario']}  (n = {n_text(s)}, seed {s['seed']})"), title_justify="left",
+    """One run's estimates with 95% intervals; a run whose replications are all identical is one path:
+    its values, no interval."""
+    one = bool(s.get("deterministic"))
+    about = f"one path, {ONE_PATH}: n = {n_text(s)}" if one else f"n = {n_text(s)}"
+    table = Table(title=text(f"{s['scenario']}  ({about}, seed {s['seed']})"), title_justify="left",
                   caption=text(f"run {s['run_id']}"), caption_justify="left")
     table.add_column("measure")
-    table.add_column("estimate  [95% interval]", justify="right")
-    table.add_row(measures.P_DISCLOSED, _interval(s["p_disclosed"], ".3f"))
+    table.add_column("value (one path)" if one else "estimate  [95% interval]", justify="right")
+
+    def shown(e: dict[str, Any], fmt: str) -> str:
+        return _one(e, fmt) if one else _interval(e, fmt)
+
+    table.add_row(measures.P_DISCLOSED, shown(s["p_disclosed"], ".3f"))
     for key, label in measures.WITHIN.items():
-        table.add_row(label, _interval(s[key], ".3f"))
-    table.add_row(measures.RESTRICTED_MEAN, _interval(s["restricted_mean_days"], ".0f"))
-    table.add_row(measures.MEDIAN, _interval(s["median_days"], ".0f"))
-    table.add_row(measures.P90, _interval(s["p90_days"], ".0f"))
+        table.add_row(label, shown(s[key], ".3f"))
+    table.add_row(measures.RESTRICTED_MEAN, shown(s["restricted_mean_days"], ".0f"))
+    table.add_row(measures.MEDIAN, shown(s["median_days"], ".0f"))
+    table.add_row(measures.P90, shown(s["p90_days"], ".0f"))
     for level in LEVELS:
         table.add_row(f"share reaching {level.replace('_', ' ')}", f"{s['reached'][level]:.3f}")
     table.add_row("share ending in contempt sanctions", f"{s['p_ended_in_contempt']:.3f}")
@@ -102,6 +122,9 @@ def paired_table(pairs: list[dict[str, Any]]) -> Table:
     for p in pairs:
         if "note" in p:
             table.add_row(text(p["scenario"]), text(p["note"]), *[""] * (len(columns) - 1))
+        elif p.get("deterministic"):
+            table.add_row(text(f"{p['scenario']} (one path each: {ONE_PATH})"),
+                          *(_one(p[key], fmt) for key, (_, fmt) in columns.items()))
         else:
             table.add_row(text(p["scenario"]), *(_interval(p[key], fmt) for key, (_, fmt) in columns.items()))
     return table
@@ -112,16 +135,36 @@ def _when(stamp: str) -> str:
     return stamp[:19].replace("T", " ") if stamp[:4].isdigit() else stamp
 
 
-def runs_table(rows: list[dict[str, Any]]) -> Table:
-    """The runs in the store: id, scenario, label (a fork's source and changes, a sweep's key and value)..."""
+RUN_COLUMNS = ("run id", "scenario", "label", "n", "seed", "started", "finished")
+
+
+def runs_table(rows: list[dict[str, Any]], width: int | None = None) -> Table | Group:
+    """The runs in the store: id, scenario, label (a fork's source and changes, a sweep's key and value)...
+    Words are never cut: each column is at least as wide as its longest word, and where the terminal
+    (`width` columns) cannot hold such a table, each run is a block of its own lines."""
+    cells = [tuple(map(str, (r["run_id"], r["scenario"], r["label"], f"{r['n']:,}", r["seed"], _when(r["started"]),
+                             _when(r["finished"])))) for r in rows]
+    widest = [max([len(word) for row in cells for word in row[i].split()] + [len(RUN_COLUMNS[i])])
+              for i in range(len(RUN_COLUMNS))]
+    for i in (0, 5, 6):  # an id, a date and time, "incomplete (n stored)": never wrapped
+        widest[i] = max([len(row[i]) for row in cells] + [len(RUN_COLUMNS[i])])
+    needed = sum(widest) + 3 * len(RUN_COLUMNS) + 1
+    if width is not None and needed > width:
+        return Group(*(_run_block(row) for row in cells))
     table = Table(title="Runs in the store", title_justify="left")
-    for column in ("run id", "scenario", "label", "n", "seed", "started", "finished"):
-        table.add_column(column, justify="right" if column in ("n", "seed") else "left",
-                         no_wrap=column == "run id", overflow="fold")
-    for r in rows:
-        table.add_row(*map(text, (r["run_id"], r["scenario"], r["label"], f"{r['n']:,}", r["seed"],
-                                  _when(r["started"]), _when(r["finished"]))))
+    for i, column in enumerate(RUN_COLUMNS):
+        table.add_column(column, justify="right" if column in ("n", "seed") else "left", min_width=widest[i],
+                         no_wrap=column in ("run id", "started", "finished"))
+    for row in cells:
+        table.add_row(*map(text, row))
     return table
+
+
+def _run_block(row: tuple[str, ...]) -> Text:
+    run_id, scenario, label, n, seed, started, finished = row
+    lines = [f"run {run_id}", f"  scenario {scenario}", *([f"  {label}"] if label else []),
+             f"  n {n}, seed {seed}", f"  started {started}, finished {finished}", ""]
+    return Text("\n".join(printable(line) for line in lines))
 
 
 def sweep_table(key: str, scenario: str, points: list[tuple[str, dict[str, Any]]]) -> Table:
@@ -164,8 +207,9 @@ def calibration_table(c: Any) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for s in c.stages:
         band = "n/a" if s.low is None else f"{s.low:,.0f}-{s.high:,.0f}"
-        published = "\n".join(f"{p.text} ({p.section}): {answer}" for p, answer in s.published)
+        published = [f"{p.text} ({p.section}): {answer}" for p, answer in s.published]
         table.add_row(*map(text, (s.stage, f"{s.n:,} ({s.share:.0%})", "n/a" if s.median is None else
                                   f"{s.median:,.0f}", band, "-" if s.historical is None else f"{s.historical:,}",
-                                  "-" if s.percentile is None else f"{s.percentile:.0f}", published or "-")))
+                                  "-" if s.percentile is None else percentile_words(s.percentile))),
+                      lines(published or ["-"]))
     return table

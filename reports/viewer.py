@@ -93,8 +93,13 @@ def _timeline(opened: Any, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     for lane in lanes:
         lane["ticks"] = [{"seq": row["seq"], "left": at(dt.date.fromisoformat(row["date"]))}
                          for row in rows if row["lane"] == lane["key"]]
-    years = [{"year": year, "left": at(dt.date(year, 1, 1))} for year in range(first.year + 1, last.year + 1)
-             if 4 <= 100 * (dt.date(year, 1, 1) - first).days / span <= 96]  # a label at either end would spill
+    years = [{"year": first.year, "left": "0.000", "place": "start"}]  # the year the axis starts in
+    for year in range(first.year + 1, last.year + 1):  # every new year; one near an end is set inside from
+        share = 100 * (dt.date(year, 1, 1) - first).days / span  # its mark rather than centred on it
+        if share < 6:  # so near the start that it names the axis's start better than the year before
+            years = []
+        years.append({"year": year, "left": at(dt.date(year, 1, 1)),
+                      "place": "start" if share < 6 else "end" if share > 96 else "centre"})
     return {"lanes": lanes, "years": years, "first": first.isoformat(), "last": last.isoformat(), "span": span}
 
 

@@ -148,3 +148,18 @@ def test_bad_stages_and_calibrate_requests(tmp_path, args, message):
     assert cli("run", "microsoft_ireland_2013", "--store", url, cwd=tmp_path).returncode == 0
     done = cli(*args, "--store", url, cwd=tmp_path)
     assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_the_calibration_table_breaks_lines_instead_of_printing_backslash_n(calibrated):
+    """Defect 19.12: a stage with two published statistics showed them joined by a literal "\\n"."""
+    from rich.console import Console
+
+    from reports import terminal
+
+    _, c, _ = calibrated
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(terminal.calibration_table(c))
+    shown = console.export_text()
+    assert "\\n" not in shown
+    circuit = [line for line in shown.splitlines() if "sources §5b, §8.5" in line]
+    assert len(circuit) >= 2  # the circuit's two statistics, each on its own line

@@ -153,3 +153,37 @@ def test_the_checker_sees_text_outside_and_overlapping():
     problems = layout_problems(fig)
     assert any(p.startswith("overlap: 'one label'") for p in problems)
     assert any(p.startswith("outside the figure: 'a label that runs off") for p in problems)
+
+
+@pytest.fixture(scope="module")
+def real_report(tmp_path_factory):
+    """Every figure a real report draws (`reports.build.build_report` of the bundled regimes and the historical
+    matter, as `compare` makes it), caught as it is saved: (stem, figure)."""
+    from reports.build import build_report
+
+    store = open_store("memory://")
+    record_run(store, scenarios.load("microsoft_ireland_2013"), seed=0)
+    comparison = run_scenarios(store, [scenarios.load(name) for name in REGIMES], seed=2, n=30, jobs=1,
+                               out_dir=None, progress=quiet)
+    saved = []
+    real_save = charts.save
+
+    def keeping(fig, out_dir, stem):
+        saved.append((stem, fig))
+        return real_save(fig, out_dir, stem)
+
+    with mock.patch.object(charts, "save", keeping):
+        build_report(store, [result.run_id for _, result, _ in comparison.runs], tmp_path_factory.mktemp("report"))
+    return saved
+
+
+@pytest.mark.slow
+def test_every_chart_of_a_real_report_keeps_its_text_inside_and_apart(real_report):
+    """Issue 19.5: the timelines' subtitles ran off the figure in a real report while the charts drawn here
+    with short titles passed."""
+    stems = [stem for stem, _ in real_report]
+    assert sum(stem.startswith("timeline-") for stem in stems) >= len(REGIMES)
+    assert { "time-to-disclosure", "how-matters-end", "how-far", "paired-differences",
+            "where-the-real-case-falls"} <= set(stems)
+    problems = {stem: layout_problems(fig) for stem, fig in real_report}
+    assert {stem: found for stem, found in problems.items() if found} == {}

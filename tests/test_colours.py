@@ -37,12 +37,32 @@ def test_other_names_take_a_hashed_colour_never_a_bundled_one_and_differ_within_
     assert shared["variant_0"] == own["variant_0"]  # the first keeps its own; a later one may move on
 
 
-def test_a_sweeps_runs_take_their_scenarios_colour():
-    runs = ["my_regime", "my_regime [provider.refuses=0.5]", "my_regime [provider.refuses=0.9]"]
-    assert len(set(colours.palette(runs).values())) == 1
+def test_a_scenarios_variants_take_distinct_stable_shades_in_the_order_of_the_swept_value():
+    """Issue 19.2: location_rule and location_rule [refuses_mlat=0.3] were both #e69f00."""
+    runs = ["my_regime", "my_regime [provider.refuses=0.9]", "my_regime [provider.refuses=0.5]"]
+    shades = colours.palette(runs)
+    assert len(set(shades.values())) == 3 and shades["my_regime"] == colours.colour("my_regime")
+    assert shades == colours.palette(reversed(runs))  # the order given does not matter
+    sweep = ["location_rule [d=270]", "location_rule [d=120]", "location_rule [d=400]"]
+    assert colours.ordered(sweep) == ["location_rule [d=120]", "location_rule [d=270]", "location_rule [d=400]"]
+    tones = [colours.palette(sweep)[name] for name in colours.ordered(sweep)]
+    assert len(set(tones)) == 3 and colours.BUNDLED["location_rule"] not in tones
+    assert [sum(int(t[i:i + 2], 16) for i in (1, 3, 5)) for t in tones] == \
+        sorted(sum(int(t[i:i + 2], 16) for i in (1, 3, 5)) for t in tones)  # darker to lighter
     assert colours.family("location_rule [cloud_act.enacted=never]") == "location_rule"
     assert colours.family("microsoft_ireland_2013@27 cloud_act.enacted=never") == \
         "microsoft_ireland_2013@27 cloud_act.enacted=never"
+
+
+def test_scenario_colours_and_outcome_colours_are_disjoint():
+    """Issue 19.3: a fork's #ddcc77 was also the bar of "new warrant after legislation"."""
+    from reports import charts
+
+    scenario_tones = {*colours.BUNDLED.values(), *colours.OTHERS}
+    assert not scenario_tones & set(colours.OUTCOMES)
+    assert set(charts.ENDING_COLOURS.values()) == set(colours.OUTCOMES)
+    names = [f"fork_{i}" for i in range(40)] + ["location_rule", "location_rule [a=1]", "location_rule [a=2]"]
+    assert not set(colours.palette(names).values()) & set(colours.OUTCOMES)
 
 
 @pytest.mark.slow

@@ -44,7 +44,9 @@ def test_compare_prints_every_sweep_run_with_its_value_and_runs_the_base_value_o
     summary = json.loads((folder / "report" / "summary.json").read_text())
     assert summary["sweep"] == {"key": SWEEP, "scenario": "location_rule",
                                 "points": [{"value": v, "run_id": shown[v]} for v in ("120", "270", "400")]}
-    assert [r["colour"] for r in summary["runs"]] == ["#e69f00", "#009e73", "#e69f00", "#e69f00"]
+    from sim.colours import shades  # the variants: shades of location_rule's orange, darker to lighter by value
+
+    assert [r["colour"] for r in summary["runs"]] == ["#e69f00", "#009e73", *shades("#e69f00", 2)]
 
 
 def test_runs_labels_sweep_runs_with_their_key_and_value(compared, capsys, monkeypatch):

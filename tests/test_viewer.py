@@ -362,6 +362,30 @@ def test_the_date_slider_shows_the_docket_as_of_that_day(recorded, browser):
 
 
 @pytest.mark.slow
+def test_page_down_and_the_arrows_step_entries_even_after_the_slider_was_touched(recorded, browser):
+    """Issue 19.4: once the slider had focus, the right arrow moved one day and Page Down moved backwards (the
+    range input's own keys). A presentation remote sends Page Down: it means the next entry, whatever has focus."""
+    steps = [s["seq"] for s in _data(_text(recorded, "historical"))["steps"]]
+    opened, problems = _open(browser, recorded["pages"] / "historical.html")
+    try:
+        opened.click("#day")  # the middle of the slider: the docket as of a day half way through
+        assert opened.evaluate("document.activeElement.id") == "day"
+        at = steps.index(opened.evaluate(CURRENT)[0])
+        seen = []
+        for key in ("ArrowRight", "PageDown", "PageDown", "PageUp", "ArrowLeft", "ArrowLeft"):
+            opened.keyboard.press(key)
+            seen.append(steps.index(opened.evaluate(CURRENT)[0]))
+        opened.focus("#next")
+        opened.keyboard.press("PageDown")
+        seen.append(steps.index(opened.evaluate(CURRENT)[0]))
+    finally:
+        opened.close()
+    assert problems == []
+    assert 0 < at < len(steps) - 4
+    assert seen == [at + 1, at + 2, at + 3, at + 2, at + 1, at, at + 1]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["historical", "fork", "hostile"])
 def test_the_page_fits_a_phone_and_a_wide_screen_and_loads_nothing_else(recorded, browser, name):
     measured = {}

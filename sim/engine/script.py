@@ -25,12 +25,25 @@ MAX_ATTEMPTS = 4096
 class Divergence(Exception):
     """The engine's next step differs from the source's next entry under the decisions tried."""
 
-    def __init__(self, expected: str, got: str) -> None:
+    def __init__(self, expected: str, got: str, *, step: str | None = None, day: int | None = None,
+                 reached: str | None = None, reached_day: int | None = None) -> None:
         super().__init__(expected, got)
         self.expected, self.got = expected, got
+        self.step, self.day, self.reached, self.reached_day = step, day, reached, reached_day  # for the user
+        self.copied = 0  # source entries copied before it
+
+    def __reduce__(self) -> tuple[Any, ...]:  # whole across the worker processes that play a fork
+        return _divergence, (self.expected, self.got, self.step, self.day, self.reached, self.reached_day, self.copied)
 
     def __str__(self) -> str:
         return f"expected {self.expected}, the engine reached {self.got}"
+
+
+def _divergence(expected: str, got: str, step: str | None, day: int | None, reached: str | None,
+                reached_day: int | None, copied: int) -> Divergence:
+    diverged = Divergence(expected, got, step=step, day=day, reached=reached, reached_day=reached_day)
+    diverged.copied = copied
+    return diverged
 
 
 def payload(event: Any) -> dict[str, Any]:
@@ -76,7 +89,9 @@ class Script:
         theirs = (type(expected).__name__, expected.step, expected.sim_day,
                   *(getattr(expected, k, None) for k in DECISION_FIELDS))
         if mine != theirs:
-            raise Divergence(f"{theirs[0]} ({theirs[1]}, day {theirs[2]})", f"{mine[0]} ({mine[1]}, day {mine[2]})")
+            raise Divergence(f"{theirs[0]} ({theirs[1]}, day {theirs[2]})", f"{mine[0]} ({mine[1]}, day {mine[2]})",
+                             step=expected.step, day=expected.sim_day, reached=fields["step"],
+                             reached_day=fields["sim_day"])
         self.position += 1
         return dict(payload(expected), inherited={"matter_id": self.source_id, "seq": expected.originator_version})
 
@@ -84,13 +99,20 @@ class Script:
 def search(play: Any, source_id: str, entries: list[Any]) -> Any:
     """Run `play(script)` under decision vectors, depth first, until it reproduces `entries`."""
     path: list[tuple[bool, bool]] = []  # (decision, already the second try)
-    last: Divergence | None = None
+    furthest: Divergence | None = None  # the try that copied the most entries: what the user must hear of
     for _ in range(MAX_ATTEMPTS):
         script = Script(source_id, entries, [value for value, _ in path])
         try:
             return play(script)
-        except Divergence as diverged:
-            last = diverged
+        except Divergence as raised:
+            cause = raised.__cause__  # SimPy raises a copy made from the args; the original is its cause
+            diverged = cause if isinstance(cause, Divergence) else raised
+            diverged.copied = script.position
+            if diverged.step is None and script.replaying:  # the source's entry the engine could not reach
+                diverged.step = script.entries[script.position].step
+                diverged.day = script.entries[script.position].sim_day
+            if furthest is None or diverged.copied > furthest.copied:
+                furthest = diverged
             path += [(value, False) for value in script.taken[len(path):]]
             while path and path[-1][1]:
                 path.pop()
@@ -98,8 +120,16 @@ def search(play: Any, source_id: str, entries: list[Any]) -> Any:
                 break
             value, _ = path.pop()
             path.append((not value, True))
-    raise ForkImpossible(str(last))
+    raise ForkImpossible(furthest)
 
 
 class ForkImpossible(Exception):
-    """No play of the fork's scenario reproduces the copied entries (e.g. a --set contradicts them)."""
+    """No play of the fork's scenario reproduces the copied entries (e.g. a --set contradicts them);
+    `divergence` is the try that came furthest."""
+
+    def __init__(self, divergence: Divergence | None) -> None:
+        super().__init__(str(divergence))
+        self.divergence = divergence
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ForkImpossible, (self.divergence,)

@@ -149,6 +149,26 @@ def calibrate(store: DocketStore, run: Run, historical: Run | None) -> Calibrati
     return Calibration(run.scenario, str(run.id), simulated.matters, run.seed, tuple(rows))
 
 
+def percentile_words(percentile: float | None, ordinal: bool = False) -> str:
+    """Where the real case falls among the simulated: its percentile ("42", or "42nd percentile"), or
+    longer or shorter than every simulated stage (a percentile of 100 or 0 says no more than that).
+
+    >>> percentile_words(100.0), percentile_words(0.0), percentile_words(41.6), percentile_words(41.6, True)
+    ('longer than every simulated', 'shorter than every simulated', '42', '42nd percentile')
+    """
+    if percentile is None:
+        return "\u2014"
+    if percentile >= 100:
+        return "longer than every simulated"
+    if percentile <= 0:
+        return "shorter than every simulated"
+    rank = round(percentile)
+    if not ordinal:
+        return f"{rank}"
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix} percentile"
+
+
 def inside_band(row: StageCalibration) -> bool | None:
     """True if the real case's interval lies within the simulated 5-95% band (None: nothing to compare)."""
     if row.historical is None or row.low is None or row.high is None:

@@ -124,6 +124,18 @@ def simulated_notice(opened: Any) -> str | None:
             "happen; they are the scenario's.")
 
 
+def replay_notice(opened: Any) -> str:
+    """The first line of a replay: a simulated matter says it is simulated (as `simulated_notice` heads its
+    docket); a matter played on the record says so."""
+    if opened.historical:
+        return f"THE RECORD: scenario {opened.scenario}, \"{opened.title}\" (dates marked approximately are " \
+               "approximate)."
+    fork = f" (fork of matter {opened.forked_from['matter_id']} after entry {opened.forked_from['seq']}: entries " \
+           "up to it are copied from that matter)" if opened.forked_from else ""
+    return (f"SIMULATED MATTER{fork}: scenario {opened.scenario}, \"{opened.title}\". What follows is what the "
+            "scenario played, not what happened.")
+
+
 def timing_note(entry: dict[str, Any]) -> str:
     """What a filing's timing says on the docket: on time, under an extension, or late."""
     if entry["timely"] is None:

@@ -44,8 +44,9 @@ class Tally:
     ENDING = ("disclosed", "route", "highest_court", "final_disposition", "contempt", "mooted", "reached",
               "sanctioned")
 
-    def __init__(self, run_id: str, scenario: str, seed: int, n: int) -> None:
+    def __init__(self, run_id: str, scenario: str, seed: int, n: int, forked_from_run: str | None = None) -> None:
         self.run_id, self.scenario, self.seed, self.n = run_id, scenario, seed, n
+        self.forked_from_run = forked_from_run  # a fork's: the run of the matter it forks, if that run has one matter
         self.days = array("f")
         self.kinds = array("H")
         self.endings: dict[Ending, int] = {}
@@ -77,6 +78,14 @@ class Tally:
         flags = np.array([float(ending[0]) for ending in self.endings] or [0.0])
         return flags[np.frombuffer(self.kinds, dtype=np.uint16)]
 
+    @property
+    def deterministic(self) -> bool:
+        """True when two or more replications are stored and all ended alike on the same day: one path,
+        not a sample (a fork after which nothing is drawn)."""
+        every = self.day_values()
+        return self.stored > 1 and len(self.endings) == 1 and \
+            (bool(np.all(np.isnan(every))) or bool(np.all(every == every[0])))
+
     def summary(self) -> dict[str, Any]:
         n = self.stored
         disclosed = round(self._share(lambda e: e[0]) * n) if n else 0
@@ -91,6 +100,7 @@ class Tally:
                 routes[ending[1]] = routes.get(ending[1], 0) + int(counts[i])
         return {
             "run_id": self.run_id, "scenario": self.scenario, "seed": self.seed, "n": n, "n_requested": self.n,
+            "deterministic": self.deterministic,
             "p_disclosed": _proportion(disclosed, n),
             "median_days": _estimate(*quantile(days, 0.5)),
             "p90_days": _estimate(*quantile(days, 0.9)),
@@ -158,23 +168,36 @@ def _estimate(point: float, lo: float, hi: float) -> dict[str, float | None]:
 def paired_difference(base: Tally, other: Tally) -> dict[str, Any]:
     """`other` minus `base`, replication by replication (same seed: common random numbers), so each
     difference is over the same matters (those stored in both); except `median_days`, the difference
-    of the medians among disclosed matters, which may be different matters in the two runs."""
-    if base.n != other.n or base.seed != other.seed:
+    of the medians among disclosed matters, which may be different matters in the two runs. A fork set
+    against the run of its one source matter is paired with that matter, replication by replication.
+    Where both sides are one path (`Tally.deterministic`), each difference is that path's, with no
+    interval ("deterministic")."""
+    against_source = other.forked_from_run == base.run_id and base.stored == 1
+    if not against_source and (base.n != other.n or base.seed != other.seed):
         return {"scenario": other.scenario, "baseline": base.scenario,
                 "note": "not paired: runs differ in seed or number of replications"}
-    m = min(base.stored, other.stored)  # replications stored in both (all, unless a run is incomplete)
-    days = {t.run_id: t.day_values()[:m] for t in (base, other)}
+    m = other.stored if against_source else min(base.stored, other.stored)  # replications stored in both
+    take = (lambda a: np.resize(a[:1], m)) if against_source else (lambda a: a[:m])  # a fork: its one source
+    days = {base.run_id: take(base.day_values()), other.run_id: other.day_values()[:m]}
+    values = {base.run_id: lambda t: take(t.disclosed()), other.run_id: lambda t: t.disclosed()[:m]}
+    one_path = (base.deterministic or base.stored == 1) and other.deterministic
 
     def paired(measure: Callable[[Tally], np.ndarray]) -> dict[str, float | None]:
-        return _estimate(*mean_interval(measure(other).astype(float) - measure(base).astype(float)))
+        differences = measure(other).astype(float) - measure(base).astype(float)
+        if one_path:
+            return _estimate(float(differences[0]), math.nan, math.nan)
+        return _estimate(*mean_interval(differences))
 
     within = {f"p_disclosed_within_{limit}": paired(lambda t, limit=limit: days[t.run_id] <= limit)
               for limit in WITHIN_DAYS}
-    return {"scenario": other.scenario, "baseline": base.scenario,
-            "p_disclosed": paired(lambda t: t.disclosed()[:m]),
+    return {"scenario": other.scenario, "baseline": base.scenario, "deterministic": one_path,
+            "paired_with": "the fork's source matter" if against_source else "the same seeds",
+            "p_disclosed": paired(lambda t: values[t.run_id](t)),
             **within,
             "restricted_mean_days": paired(lambda t: capped(days[t.run_id], HORIZON_DAYS)),
-            "median_days": _estimate(*median_difference(days[base.run_id], days[other.run_id]))}
+            "median_days": _estimate(*(median_difference(days[base.run_id], days[other.run_id]) if not one_path
+                                       else (median_difference(days[base.run_id][:1], days[other.run_id][:1])[0],
+                                             math.nan, math.nan)))}
 
 
 def summary_document(runs: list[tuple[str, str, Tally]], paired: list[Tally], seed: Any) -> dict[str, Any]:
