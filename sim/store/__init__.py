@@ -38,6 +38,7 @@ from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
 from sim.errors import Fault, StoreError
 from sim.store import backends
 from sim.store.backends import Backend, fault, lock_path
+from sim.store.evolution import check_readable, register_renames
 from sim.store.locks import IN_USE, ProcessLocks, run_key
 from sim.store.transcoder import EventMapper, OrjsonTranscoder
 from sim.store.url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
@@ -162,8 +163,9 @@ class RunRegister(Aggregate):
 
 
 class StoreFormat(Aggregate):
-    """The shape of the events a store holds (`EVENT_FORMAT`), recorded with its first run. A store
-    without one was written before formats were recorded (format 1)."""
+    """The shape of the events a store holds (`EVENT_FORMAT`), recorded with its first run and raised
+    when a later release records into it (`sim.store.evolution`). A store without one was written
+    before formats were recorded (format 1)."""
 
     class Created(Aggregate.Created):
         event_format: int
@@ -175,6 +177,10 @@ class StoreFormat(Aggregate):
     def create_id(event_format: int) -> UUID:  # type: ignore[override]
         return FORMAT_ID
 
+    @event("Raised")
+    def raise_to(self, event_format: int) -> None:
+        self.event_format = event_format
+
 
 class DocketStore(Application):
     """docketsim's application: saves and reads matters and runs. `where` names the store in every
@@ -185,7 +191,9 @@ class DocketStore(Application):
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Matter: 100}
 
     def construct_mapper(self) -> Mapper[UUID]:
-        """The library's mapper, quicker for docket entries (`sim.store.transcoder.EventMapper`)."""
+        """The library's mapper, quicker for docket entries (`sim.store.transcoder.EventMapper`); the
+        topics of renamed classes registered first (`sim.store.evolution`)."""
+        register_renames()
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=EventMapper)
 
     def construct_transcoder(self) -> Transcoder:
@@ -227,18 +235,38 @@ class DocketStore(Application):
             return RunRegister()
 
     def format_marker(self) -> list[StoreFormat]:
-        """The format record to save with the first run into a new store (none if it has one)."""
-        return [] if self.has_events(FORMAT_ID) else [StoreFormat(EVENT_FORMAT)]
+        """The format record to save with a new run: created with the first run into a new store, raised
+        to `EVENT_FORMAT` in a store an earlier release wrote (none if the store has this format)."""
+        if not self.has_events(FORMAT_ID):
+            return [StoreFormat(EVENT_FORMAT)]
+        marker: StoreFormat = self._rebuilt(FORMAT_ID)
+        if marker.event_format >= EVENT_FORMAT:
+            return []
+        marker.raise_to(event_format=EVENT_FORMAT)
+        return [marker]
+
+    def event_format(self) -> int | None:
+        """The store's event format: None for a new store, 1 for one written before formats were recorded.
+        The register is read first: the first run's transaction saves it with the format record, so once
+        the register is seen, so is the format (read the other way round, another process's first commit
+        between the two reads looked like a store of format 1)."""
+        if not self.has_events(REGISTER_ID):
+            return None if not self.has_events(FORMAT_ID) else self._format_recorded()
+        return self._format_recorded() if self.has_events(FORMAT_ID) else 1
+
+    def _format_recorded(self) -> int:
+        """The latest format record's format; 0 for a record this release cannot decode (a newer one's)."""
+        (record,) = self._select(FORMAT_ID, desc=True, limit=1)
+        try:
+            return int(self.mapper.to_domain_event(record).event_format)
+        except UNDECODABLE:
+            return 0
 
     def check_format(self) -> None:
-        """Refuse a store whose events have another shape than this version reads."""
-        records = self._select(FORMAT_ID, limit=1)
-        if not records and not self.has_events(REGISTER_ID):
-            return  # no run recorded yet
-        found = self._decoded(str(FORMAT_ID), records[0]).event_format if records else 1
-        if found != EVENT_FORMAT:
-            raise StoreError(f"{self.shown}: written with docketsim event format {found}; this version reads "
-                             f"format {EVENT_FORMAT}; record into a new store (--store sqlite:///NEW.sqlite)")
+        """Refuse a store whose events this release cannot read (`sim.store.evolution`)."""
+        found = self.event_format()
+        if found is not None:
+            check_readable(found or None, self.where)
 
     def runs(self) -> list[Run]:
         return [self.run(run_id) for run_id in self.register().run_ids]
