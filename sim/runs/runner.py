@@ -31,7 +31,6 @@ import attrs
 from eventsourcing.persistence import PersistenceError
 
 from sim import interrupts
-from sim.domain.matter import matter_id
 from sim.engine import Fork, simulate
 from sim.errors import Fault, UserError
 from sim.scenario import Scenario, from_data, plain
@@ -274,14 +273,7 @@ def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:
 
 def stored_prefix(store: DocketStore, run: Run) -> int:
     """How many replications of `run` are stored (always a prefix: the writer stores in order)."""
-    low, high = 0, run.replications
-    while low < high:
-        mid = (low + high) // 2
-        if store.has_events(matter_id(str(run.id), run.scenario, mid)):
-            low = mid + 1
-        else:
-            high = mid
-    return low
+    return store.stored_count(run)
 
 
 def _groups(played: Iterator[Played], size: int, seconds: float) -> Iterator[list[Played]]:

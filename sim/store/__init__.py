@@ -49,6 +49,7 @@ __all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "Run
 RUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run")
 REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run-register")
 FORMAT_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/event-format")
+DELETE_CHUNK = 500     # matters deleted a statement at a time
 WAIT_SECONDS = 600.0   # how long a writer waits in all for another process's lock on the store
 UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError, TopicError, EventSourcingError)
 T = TypeVar("T")
@@ -269,13 +270,27 @@ class DocketStore(Application):
             check_readable(found or None, self.where)
 
     def runs(self) -> list[Run]:
-        return [self.run(run_id) for run_id in self.register().run_ids]
+        """The runs in the register, in the order they started (a run deleted by another process after
+        the register was read is left out)."""
+        runs = []
+        for run_id in self.register().run_ids:
+            with contextlib.suppress(AggregateNotFoundError):
+                runs.append(self._rebuilt(UUID(run_id)))
+        return runs
 
     def run(self, run_id: str) -> Run:
+        """The run `run_id`; an id of another kind (a matter's, the register's) is told for what it is."""
         try:
-            return self._rebuilt(UUID(run_id))
+            found = self._rebuilt(UUID(run_id))
         except (ValueError, AggregateNotFoundError):
             raise StoreError(f"unknown run id {run_id!r}; `python run.py runs` lists the runs") from None
+        if isinstance(found, Run):
+            return found
+        if isinstance(found, Matter):
+            raise StoreError(f"{run_id} is a matter id, not a run id; its run is {found.run_id}")
+        what = "run register" if isinstance(found, RunRegister) else "format record"
+        raise StoreError(f"{run_id} is the id of the store's {what}, not a run id; `python run.py runs` lists "
+                         "the runs")
 
     def add_run(self, make_run: Callable[[], Run]) -> Run:
         """Save a new run and add it to the register in one transaction. Runs started at once by other
@@ -392,39 +407,102 @@ class DocketStore(Application):
         version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
         return self._rebuilt(UUID(matter_id), version)
 
+    def stored_count(self, run: Run) -> int:
+        """How many replications of `run` are stored (always a prefix: the writer stores in order); a binary
+        search, reading one record a step."""
+        low, high = 0, run.replications
+        while low < high:
+            mid = (low + high) // 2
+            if self.has_events(matter_id(str(run.id), run.scenario, mid)):
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+    @contextmanager
+    def deleting(self, run_id: str) -> Iterator[None]:
+        """Hold `run_id`'s writer lock for a delete; refuse (a fault, naming the run) while another process
+        records it (deleting under a writer left its later matters belonging to no run)."""
+        key = run_key(run_id)
+        if not self.locks.try_lock(key):
+            raise Fault(f"{self.shown}: run {run_id} is being recorded by another process; delete it when that "
+                        "process has finished or been stopped (nothing was deleted)")
+        try:
+            yield
+        finally:
+            self.locks.unlock(key)
+
     def delete_run(self, run: Run) -> int:
-        """Remove a run, its matters and their snapshots, and strike it from the register, in one transaction;
-        return the bytes the store shrank by (an SQLite file, compacted; 0 elsewhere)."""
+        """Remove a run, its stored matters and their snapshots, and strike it from the register, in one
+        transaction, under the run's writer lock; return the bytes of events removed. Matter ids are made
+        a chunk at a time from the stored prefix (a run may ask for 10^12 replications). Deletes of other
+        runs by other processes conflict on the register: it is read again and the delete retried."""
+        with self.deleting(str(run.id)):
+            while True:
+                try:
+                    return self._delete(str(run.id))
+                except IntegrityError:
+                    time.sleep(random.uniform(0.005, 0.05))
+
+    def _delete(self, run_id: str) -> int:
         register = self.register()
-        register.remove(run_id=str(run.id))
+        if run_id not in register.run_ids:
+            raise StoreError(f"unknown run id {run_id!r}; another process deleted it meanwhile")
+        run = self.run(run_id)
+        register.remove(run_id=run_id)
         if self.where.scheme == "memory":
             self.save(register)
             return 0
-        ids = [UUID(str(run.id)), *(UUID(m) for m in run.matter_ids())]
         records = [self.mapper.to_stored_event(e) for e in register.collect_events()]
+        stored = self.stored_count(run)
         tables = [self.recorder.events_table_name, self.snapshots.recorder.events_table_name]  # type: ignore[union-attr]
-        path = self.where.path
-        before = _file_bytes(path) if path else 0
+        sqlite = self.where.scheme == "sqlite"
 
-        def delete() -> None:
+        def chunks() -> Iterator[list[UUID]]:
+            yield [UUID(run_id)]
+            for low in range(0, stored, DELETE_CHUNK):
+                yield [matter_id(run_id, run.scenario, i) for i in range(low, min(stored, low + DELETE_CHUNK))]
+
+        def delete() -> int:
+            removed = 0
             with self.recorder.datastore.transaction(commit=True) as cursor:
-                for table in tables:
-                    if self.where.scheme == "sqlite":
-                        cursor.executemany(f"DELETE FROM {table} WHERE originator_id = ?", [(i.hex,) for i in ids])
-                    else:
-                        cursor.execute(f'DELETE FROM "{table}" WHERE originator_id = ANY(%s)', (ids,))
+                for ids in chunks():
+                    for table in tables:
+                        if sqlite:
+                            marks = ",".join("?" * len(ids))
+                            keys = [i.hex for i in ids]
+                            cursor.execute(f"SELECT COALESCE(SUM(LENGTH(state)), 0) FROM {table} "
+                                           f"WHERE originator_id IN ({marks})", keys)
+                            removed += cursor.fetchone()[0]
+                            cursor.execute(f"DELETE FROM {table} WHERE originator_id IN ({marks})", keys)
+                        else:
+                            cursor.execute(f'DELETE FROM "{table}" WHERE originator_id = ANY(%s) '
+                                           "RETURNING octet_length(state)", (ids,))
+                            removed += sum(row[0] if isinstance(row, tuple) else next(iter(row.values()))
+                                           for row in cursor.fetchall())
                 self.recorder._insert_events(cursor, records)
+            return removed
 
-        self.retrying(delete)
-        if path is None:
-            return 0
-        con = sqlite3.connect(path)
+        return self.retrying(delete)
+
+    def compact(self) -> tuple[int, int] | None:
+        """Compact an SQLite store file after deletes: (bytes before, bytes after); None if there is nothing
+        to compact (another kind of store) or another process is recording into it (its free pages are
+        reused by later runs; the next delete compacts it)."""
+        path = self.where.path
+        if path is None or not self.locks.try_lock(IN_USE):
+            return None
         try:
-            con.execute("VACUUM")
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            before = _file_bytes(path)
+            con = sqlite3.connect(path)
+            try:
+                con.execute("VACUUM")
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+            return before, _file_bytes(path)
         finally:
-            con.close()
-        return max(0, before - _file_bytes(path))
+            self.locks.unlock(IN_USE)
 
     def latest_run_id(self) -> str:
         runs = self.register().run_ids
