@@ -49,6 +49,7 @@ __all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "Run
 RUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run")
 REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run-register")
 FORMAT_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/event-format")
+POSTGRES_GROUP_EVENTS = 4000  # events in one PostgreSQL insert at most (a group of replications, whole)
 DELETE_CHUNK = 500     # matters deleted a statement at a time
 WAIT_SECONDS = 600.0   # how long a writer waits in all for another process's lock on the store
 UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError, TopicError, EventSourcingError)
@@ -211,12 +212,12 @@ class DocketStore(Application):
         return self.where.shown
 
     @property
-    def largest_batch(self) -> int | None:
-        """Replications one `append` may take (None: any number). The library writes to PostgreSQL
-        through psycopg's pipeline, which hung here (the server waiting on the client, deaf to SIGTERM)
-        in 4 of 18 runs of `-n 1500 --jobs 2` with batches of up to 256 replications, in none of 13
-        with 64."""
-        return 64 if self.where.scheme == "postgresql" else None
+    def largest_group_events(self) -> int | None:
+        """Events one `append` may take (None: any number). PostgreSQL takes a group as one statement whose
+        parameter holds every event: a long matter is about 800 events, and 64 of them in one statement
+        (about 50 MB) hung the library's pipelined insert with the server waiting on the client, 3 times
+        in 3; groups of a few thousand events (a few MB) keep each insert short."""
+        return POSTGRES_GROUP_EVENTS if self.where.scheme == "postgresql" else None
 
     def _rebuilt(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """An aggregate rebuilt from the store; undecodable records are a fault naming the aggregate."""
@@ -306,13 +307,20 @@ class DocketStore(Application):
                 time.sleep(random.uniform(0.005, 0.05))
 
     def append(self, records: Sequence[StoredEvent]) -> None:
-        """Store events in one transaction. On SQLite in one `executemany`: the library's application
-        recorder inserts row by row, to return notification ids that no writer of ours reads."""
-        if self.where.scheme != "sqlite":
+        """Store events in one transaction, without the library's application recorder (it numbers
+        notifications, which no reader of ours uses): on SQLite in one `executemany` (the recorder inserts
+        row by row to return those numbers); on PostgreSQL in one statement outside psycopg's pipeline
+        (the recorder's pipeline also takes a table lock that queues every writer behind one)."""
+        if self.where.scheme == "sqlite":
+            with self.recorder.datastore.transaction(commit=True) as cursor:
+                SQLiteAggregateRecorder._insert_events(self.recorder, cursor, records)  # type: ignore[arg-type]
+        elif self.where.scheme == "postgresql":
+            from eventsourcing.postgres import PostgresAggregateRecorder  # psycopg is an optional extra
+
+            with self.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+                PostgresAggregateRecorder._insert_stored_events(self.recorder, cursor, records)  # type: ignore[arg-type]
+        else:
             self.recorder.insert_events(records)
-            return
-        with self.recorder.datastore.transaction(commit=True) as cursor:
-            SQLiteAggregateRecorder._insert_events(self.recorder, cursor, records)  # type: ignore[arg-type]
 
     def retrying(self, write: Callable[[], T]) -> T:
         """A write, tried again while another process holds the store's write lock (SQLite waits at most a
@@ -344,6 +352,23 @@ class DocketStore(Application):
     def has_events(self, aggregate_id: UUID | str) -> bool:
         """True if anything is stored under `aggregate_id` (reads one record, rebuilds nothing)."""
         return bool(self._select(UUID(str(aggregate_id)), limit=1))
+
+    def has_events_within(self, aggregate_id: UUID | str, seconds: float = 2.0) -> bool | None:
+        """`has_events`, answered within `seconds` or None: after an interrupted commit, whose server may be
+        stuck (a table lock, a stopped server), on a connection of its own (PostgreSQL); SQLite answers
+        within its lock timeout."""
+        if self.where.scheme != "postgresql":
+            try:
+                return self.has_events(aggregate_id)
+            except Fault:
+                return None
+        try:
+            with self.locks.connect() as connection:
+                connection.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+                return connection.execute(f'SELECT 1 FROM "{self.recorder.events_table_name}" WHERE originator_id '
+                                          "= %s LIMIT 1", (UUID(str(aggregate_id)),)).fetchone() is not None
+        except Exception:  # psycopg's errors: the server is stuck or gone
+            return None
 
     def _select(self, aggregate_id: UUID, **query: Any) -> Sequence[Any]:
         try:

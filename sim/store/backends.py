@@ -147,7 +147,7 @@ def _postgres(where: Location, create: bool) -> Backend:
            "POSTGRES_HOST": settings["host"], "POSTGRES_PORT": settings["port"], "POSTGRES_USER": settings["user"],
            "POSTGRES_PASSWORD": settings["password"], "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_SECONDS),
            "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "no" if present else "yes"}
-    locks = AdvisoryLocks(connect)
+    locks = AdvisoryLocks(connect, where.shown)
     locks.connection = connection
     return Backend(env, locks, setup_key=None if present else TABLES)
 
@@ -180,6 +180,9 @@ _KNOWN: list[tuple[tuple[str, ...], str]] = [
      "the store is damaged"),
     (("database is locked",),
      "another process kept the store locked too long"),
+    (("no password supplied",),
+     "the server asks for a password: give it in the URL (postgresql://USER:PASSWORD@HOST:PORT/DB) or in "
+     "$PGPASSWORD"),
     (("password authentication failed", "no pg_hba.conf entry", "role", "does not exist"),
      "the server refused the connection"),
     (("connection refused", "could not connect", "connection failed", "couldn't get a connection", "timeout",
