@@ -43,7 +43,7 @@ from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
 from sim.runs import authoring
-from sim.runs.audit import audit, stored_matters
+from sim.runs.audit import audit, audited_matters, stored_matters
 from sim.runs.calibration import calibrate
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
 from sim.runs.forks import fork
@@ -475,7 +475,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             print(printable(finding.describe()))
 
-    tally = audit(stored_matters(store, runs, stored_prefix), report)
+    tally = audit(audited_matters(store, runs, stored_prefix), report)
     if args.format == "json":
         print(json.dumps({"runs": ids, **attrs.asdict(tally), "findings": found}, indent=2))
     else:

@@ -10,6 +10,7 @@ conflicts, and a run has one writer at a time (`run_lock`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import random
 import sqlite3
@@ -315,10 +316,11 @@ class DocketStore(Application):
             with self.recorder.datastore.transaction(commit=True) as cursor:
                 SQLiteAggregateRecorder._insert_events(self.recorder, cursor, records)  # type: ignore[arg-type]
         elif self.where.scheme == "postgresql":
-            from eventsourcing.postgres import PostgresAggregateRecorder  # psycopg is an optional extra
-
-            with self.recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
-                PostgresAggregateRecorder._insert_stored_events(self.recorder, cursor, records)  # type: ignore[arg-type]
+            recorder: Any = self.recorder
+            rows = [recorder.construct_pg_stored_event(r.originator_id, r.originator_version, r.topic, r.state)
+                    for r in records]  # made before the transaction opens: a busy machine is not idle in it
+            with recorder.datastore.transaction(commit=True) as cursor:
+                cursor.execute(recorder.insert_events_statement, (rows,))
         else:
             self.recorder.insert_events(records)
 
@@ -376,9 +378,10 @@ class DocketStore(Application):
         except PersistenceError as e:
             raise fault(e, self.shown) from None
 
-    def matter_events(self, matter_id: str) -> list[Any]:
-        """The stored events of one matter, in order; a clear error if there is no such matter."""
-        return self.matter_events_between(matter_id, 0, None)
+    def matter_events(self, matter_id: str, *, whole: bool = True) -> list[Any]:
+        """The stored events of one matter, in order; a clear error if there is no such matter, a fault if
+        one is missing (unless not `whole`: the audit reports gaps itself)."""
+        return self.matter_events_between(matter_id, 0, None, whole=whole)
 
     def version_on(self, matter_id: str, when: dt.date) -> int:
         """The matter's last version dated on or before `when` (binary search: dates never go back)."""
@@ -401,7 +404,8 @@ class DocketStore(Application):
                 high = mid - 1
         return low
 
-    def matter_events_between(self, matter_id: str, after: int, upto: int | None) -> list[Any]:
+    def matter_events_between(self, matter_id: str, after: int, upto: int | None, *,
+                              whole: bool = True) -> list[Any]:
         """Stored events of a matter with after < version <= upto (None: to the end), read from the store
         (no rebuild); from the start, a clear error if there is no such matter. An event that no longer
         decodes (its JSON, topic or date) is a fault naming the matter and its position."""
@@ -411,12 +415,26 @@ class DocketStore(Application):
             records = []
         events = [self._decoded(matter_id, record) for record in records]
         if after == 0 and (not events or not isinstance(events[0], Matter.Opened)):
+            if events:
+                raise Fault(f"{self.shown}: matter {matter_id}, event 1: missing (the matter's first event, "
+                            f"Opened, is not in the store; it holds {type(events[0]).__name__} first)")
             raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids it records")
+        expected = after + 1
+        for entry in events if whole else ():
+            if entry.originator_version != expected:
+                raise Fault(f"{self.shown}: matter {matter_id}, event {expected}: missing (the stored events "
+                            f"skip from {expected - 1} to {entry.originator_version})")
+            expected += 1
         return events
 
     def _decoded(self, matter_id: str, record: Any) -> Any:
+        """A stored event decoded, with every field its class declares (an edited topic or a deleted field
+        is a fault naming the matter and the event, not an error wherever the field is first read)."""
         try:
             event = self.mapper.to_domain_event(record)
+            missing = _fields(type(event)) - event.__dict__.keys()
+            if missing:
+                raise ValueError(f"{type(event).__name__} without {', '.join(sorted(missing))}")
             day = getattr(event, "date", None) or getattr(event, "start_date", None)
             if day is not None:
                 dt.date.fromisoformat(day)
@@ -537,6 +555,18 @@ class DocketStore(Application):
 
     def latest_matter_id(self) -> str:
         return self.run(self.latest_run_id()).matter_ids()[0]
+
+
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _fields(cls: type) -> frozenset[str]:
+    """The fields an event of class `cls` holds (its dataclass fields), remembered per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls)) \
+            if dataclasses.is_dataclass(cls) else frozenset()
+    return found
 
 
 def _file_bytes(path: Path) -> int:

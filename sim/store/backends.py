@@ -29,6 +29,9 @@ TOPIC_PREFIX = "sim."
 SQLITE_WAIT_SECONDS = "1"  # each wait for another writer's lock; `sim.store.retrying` waits again
 POSTGRES_TABLES = ("docketsim_events", "docketsim_snapshots")
 CONNECT_SECONDS = 5
+# The library ends a session idle in a transaction after 5 s; a writer descheduled that long on a busy
+# machine (three writers and their workers on two cores) lost its connection mid-insert
+IDLE_IN_TRANSACTION_SECONDS = "60"
 
 
 @attrs.define
@@ -146,7 +149,8 @@ def _postgres(where: Location, create: bool) -> Backend:
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": settings["dbname"],
            "POSTGRES_HOST": settings["host"], "POSTGRES_PORT": settings["port"], "POSTGRES_USER": settings["user"],
            "POSTGRES_PASSWORD": settings["password"], "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_SECONDS),
-           "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "no" if present else "yes"}
+           "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "no" if present else "yes",
+           "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": IDLE_IN_TRANSACTION_SECONDS}
     locks = AdvisoryLocks(connect, where.shown)
     locks.connection = connection
     return Backend(env, locks, setup_key=None if present else TABLES)
