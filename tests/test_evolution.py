@@ -62,13 +62,30 @@ def test_an_older_store_opens_and_lists_its_runs(fixture_store, capsys):
                                                   if line.startswith("│ ") and line.split("│")[1].strip()]
 
 
+def as_recorded(shown_entries: list[dict], recorded: list[dict]) -> bool:
+    """The entries shown hold every field the old release showed, with its value (a later release may
+    show more fields)."""
+    return len(shown_entries) == len(recorded) and all(
+        {key: now.get(key) for key in then} == then for now, then in zip(shown_entries, recorded, strict=True))
+
+
+def words(text: str) -> str:
+    """The text without its whitespace (a sheet wraps lines, at hyphens too)."""
+    return "".join(text.split())
+
+
 def test_an_older_store_shows_its_dockets_as_recorded(fixture_store, capsys):
+    """Every entry as the old release showed it (JSON), and its docket text on the sheets (their layout
+    may change; their entries may not)."""
     _, url, want = fixture_store
     for matter_id, entries in want["dockets"].items():
         status, out = shown(capsys, "docket", matter_id, "--format", "json", "--store", url)
-        assert status == 0 and json.loads(out) == entries, matter_id
+        assert status == 0 and as_recorded(json.loads(out), entries), matter_id
         status, out = shown(capsys, "docket", matter_id, "--store", url)
-        assert status == 0 and out == want["sheets"][matter_id], matter_id
+        sheet = words(out)
+        assert status == 0 and want["sheets"][matter_id].split()[:2] == out.split()[:2]  # "Matter ID"
+        for entry in entries:  # on the sheet of its court's docket
+            assert words(entry["description"]) in sheet, (matter_id, entry["seq"], entry["description"])
     for run_id, rows in want["stages"].items():
         status, out = shown(capsys, "stages", run_id, "--format", "csv", "--store", url)
         assert status == 0 and out == rows, run_id
@@ -102,7 +119,8 @@ def test_an_older_store_takes_a_new_run_and_keeps_the_old_ones(fixture_store, ca
     new_matter = out.split("matter ")[1].split()[0]
     assert shown(capsys, "docket", new_matter, "--store", url)[0] == 0
     old_matter, entries = next(iter(want["dockets"].items()))
-    assert json.loads(shown(capsys, "docket", old_matter, "--format", "json", "--store", url)[1]) == entries
+    assert as_recorded(json.loads(shown(capsys, "docket", old_matter, "--format", "json", "--store", url)[1]),
+                       entries)
 
 
 # The mechanism, on the current fixture --------------------------------------------------------------------
@@ -193,4 +211,4 @@ def test_a_renamed_event_class_is_found_by_its_old_topic(current, monkeypatch, c
     matter_id = next(iter(want["dockets"]))
     monkeypatch.setitem(evolution.RENAMED, old, "sim.domain.matter:Matter.Opened")
     status, out = shown(capsys, "docket", matter_id, "--format", "json", "--store", url)
-    assert status == 0 and json.loads(out) == want["dockets"][matter_id]
+    assert status == 0 and as_recorded(json.loads(out), want["dockets"][matter_id])
