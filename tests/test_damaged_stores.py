@@ -142,3 +142,22 @@ def test_the_audit_checks_what_the_register_promises(damaged, capsys):
          "'\"replications\":6') AS BLOB) WHERE originator_id = ? AND originator_version = 1", _hex(cloud_act.id))
     report = _audit(capsys, url, str(cloud_act.id))
     assert any(f["event"] == "(run)" and "4 are" in f["expected"] for f in report["findings"])
+
+
+def test_a_disposition_flipped_against_the_decision_below_is_a_finding(damaged, capsys):
+    """The panel reversed (the provider prevailing over the government, who prevailed below); edited to
+    'affirmed' with the provider still prevailing, the audit names the entry."""
+    url, edit, stochastic = damaged
+    matter = str(stochastic.matter_ids()[0])
+    con = sqlite3.connect(Path(url.removeprefix("sqlite:///")))
+    (version,) = con.execute("SELECT originator_version FROM stored_events WHERE originator_id = ? AND topic LIKE "
+                             "'%PanelDecided' AND CAST(state AS TEXT) LIKE '%\"disposition\":\"reversed\"%'",
+                             (_hex(matter),)).fetchone()
+    con.close()
+    assert run.main(["audit", str(stochastic.id), "--store", url]) == 0
+    capsys.readouterr()
+    edit("UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), '\"disposition\":\"reversed\"', "
+         "'\"disposition\":\"affirmed\"') AS BLOB) WHERE originator_id = ? AND originator_version = ?",
+         _hex(matter), version)
+    findings = _audit(capsys, url, str(stochastic.id))["findings"]
+    assert [(f["matter_id"], f["seq"], f["rule"]) for f in findings] == [(matter, version, "the decision below")]
