@@ -98,3 +98,21 @@ def test_a_delete_interrupted_after_the_run_is_gone_says_it_is_gone(tmp_path):
     else:
         assert "compacted the store file" in rest
     assert open_store(url).runs() == []
+
+
+@pytest.mark.slow
+def test_a_delete_beside_a_writer_of_another_run_says_what_it_removed_not_freed_0_bytes(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    done = cli("run", "cloud_act", "-n", "200", "--jobs", "1", "--store", url, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    other = done.stdout.split()[1]
+    writer, _ = _writing(url, tmp_path, n=1200)
+    try:
+        deleted = cli("runs", "--delete", other, "--store", url, cwd=tmp_path)
+    finally:
+        writer.communicate(timeout=300)
+    assert deleted.returncode == 0, deleted.stderr
+    lines = deleted.stdout.splitlines()
+    assert lines[0].startswith(f"deleted run {other} (cloud_act, 200 matters; ") and " of events)" in lines[0]
+    assert lines[1].startswith("the store file was not compacted: another process is recording into it")
+    assert "freed 0 bytes" not in deleted.stdout and writer.returncode == 0
