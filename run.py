@@ -66,7 +66,7 @@ from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
 from sim.runs import authoring, ids
-from sim.runs.audit import audit, stored_matters
+from sim.runs.audit import audit, audited_matters, stored_matters
 from sim.runs.calibration import calibrate
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, compare, resume, run_scenarios
 from sim.runs.forks import fork
@@ -228,35 +228,59 @@ def _report(comparison: Comparison, out_dir: Path | None) -> None:
         print(printable(f"wrote {out_dir / 'outcomes.csv'} and {out_dir / 'summary.json'}"))
 
 
-def cmd_runs(args: argparse.Namespace) -> None:
+def cmd_runs(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     if args.delete:
-        _delete_runs(store, args.delete)
-        return
+        return _delete_runs(store, args.delete)
     rows = [{"run_id": str(run.id), "scenario": run.scenario, "label": run_label(store, run), "n": run.replications,
              "seed": run.seed, "started": run.started_at,
              "finished": run.finished_at or f"incomplete ({stored_prefix(store, run):,} stored)"}
             for run in store.runs()]
     if not rows:
         print("no runs in the store")
-        return
+        return 0
     terminal.console.print(terminal.runs_table(rows, terminal.console.width))
+    return 0
 
 
-def _delete_runs(store: Any, run_ids: list[str]) -> None:
-    """Delete runs whole (matters, snapshots, the run's record); refuse, before deleting anything, an
-    unknown id or a run that other runs fork from (unless those go too)."""
+def _delete_runs(store: Any, run_ids: list[str]) -> int:
+    """Delete runs whole (matters, snapshots, the run's record), each under its writer lock, then compact an
+    SQLite file; refuse, before deleting anything, an unknown id or a run that other runs fork from (unless
+    those go too). Each run deleted is said as soon as it is gone, so an interrupted delete tells the truth."""
     runs = [store.run(ids.run_id(store, run_id)) for run_id in dict.fromkeys(run_ids)]
     going = {str(run.id) for run in runs}
-    matters = {str(m): run for run in runs for m in run.matter_ids()}
     for other in store.runs():
-        source = matters.get((other.fork or {}).get("matter_id", ""))
-        if source is not None and str(other.id) not in going:
-            raise UserError(f"run {source.id} has forks (run {other.id}); delete them with it, or keep it")
-    for run in runs:
-        freed = store.delete_run(run)
-        matters = f"{run.replications:,} matter{'s' if run.replications != 1 else ''}"
-        print(f"deleted run {run.id} ({run.scenario}, {matters}); freed {_bytes(freed)}")
+        source = (other.fork or {}).get("matter_id")
+        if source is None or str(other.id) in going:
+            continue
+        try:
+            source_run = store.matter_events_between(source, 0, 1)[0].run_id
+        except UserError:  # its source is gone already
+            continue
+        if source_run in going:
+            raise UserError(f"run {source_run} has forks (run {other.id}); delete them with it, or keep it")
+    deleted: list[str] = []
+    try:
+        for run in runs:
+            removed = store.delete_run(run)
+            deleted.append(str(run.id))
+            matters = f"{run.replications:,} matter{'s' if run.replications != 1 else ''}"
+            size = f"; {_bytes(removed)} of events" if removed else ""
+            print(f"deleted run {run.id} ({printable(run.scenario)}, {matters}{size})", flush=True)
+        compacted = store.compact()
+    except KeyboardInterrupt:
+        gone = f"run{'s' if len(deleted) > 1 else ''} {', '.join(deleted)} deleted" if deleted else "nothing deleted"
+        kept = [str(run.id) for run in runs if str(run.id) not in deleted]
+        rest = f"; run{'s' if len(kept) > 1 else ''} {', '.join(kept)} kept whole" if kept else \
+            ("; the store file may not be compacted (the next delete compacts it)" if store.where.path else "")
+        return _fail("runs", f"interrupted: {gone}{rest}", 128 + (interrupts.received() or signal.SIGINT))
+    if compacted is not None:
+        before, after = compacted
+        print(f"compacted the store file: {_bytes(before)} -> {_bytes(after)} (freed {_bytes(max(0, before - after))})")
+    elif store.where.scheme == "sqlite":
+        print("the store file was not compacted: another process is recording into it (the space is reused by "
+              "later runs; the next delete compacts it)")
+    return 0
 
 
 def _bytes(count: int) -> str:
@@ -491,7 +515,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             print(printable(finding.describe()))
 
-    tally = audit(stored_matters(store, runs, stored_prefix), report)
+    tally = audit(audited_matters(store, runs, stored_prefix), report)
     if args.format == "json":
         print(json.dumps({"runs": chosen, **attrs.asdict(tally), "findings": found}, indent=2))
     else:

@@ -95,3 +95,28 @@ def test_rerunning_an_interrupted_command_resumes_it_saying_so(tmp_path, store_u
                 cwd=tmp_path)
     assert whole.returncode == 0
     assert (tmp_path / "again" / "outcomes.csv").read_bytes() == (tmp_path / "whole" / "outcomes.csv").read_bytes()
+
+
+def test_a_first_run_committed_while_another_process_checks_the_format_is_read_as_this_format(store_url,
+                                                                                              historical):
+    """Issue 19: the format check reads the store twice; another process's first run committed between
+    the two reads (forced here, in the order the race took) must not read as a store of format 1."""
+    from sim.runs.runner import record_run
+    from sim.store import DocketStore
+
+    checking = open_store(store_url, create=True)
+    select, calls = DocketStore._select, []
+
+    def commit_between(self, aggregate_id, **query):
+        found = select(self, aggregate_id, **query)
+        if self is checking and not calls:
+            calls.append(aggregate_id)
+            record_run(open_store(store_url, create=True), historical)  # another process's first run
+        return found
+
+    DocketStore._select = commit_between
+    try:
+        checking.check_format()
+    finally:
+        DocketStore._select = select
+    assert calls and checking.event_format() == 3

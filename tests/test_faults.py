@@ -205,6 +205,22 @@ def test_an_unreachable_server_is_one_line_without_the_password(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_missing_postgresql_password_is_said_so_not_an_unreachable_server(tmp_path, postgres_url):
+    """Issue 18.10: the server asks for a password that neither the URL nor $PGPASSWORD gives."""
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as con:
+        con.execute("CREATE ROLE usher LOGIN PASSWORD 'Sw0rdfish'")
+    host = postgres_url.split("@", 1)[1]
+    done = cli("runs", "--store", f"postgresql://usher@{host}", cwd=tmp_path,
+               env={"PGPASSWORD": "", "PGPASSFILE": str(tmp_path / "none")})
+    if done.returncode == 0 or "no password supplied" not in done.stderr:
+        pytest.skip("this server does not ask for passwords (the throwaway test server does)")
+    line = one_line(done, 1, f"postgresql://usher@{host}", "the server asks for a password", "$PGPASSWORD")
+    assert "cannot reach" not in line
+
+
+@pytest.mark.slow
 def test_a_postgresql_table_of_another_shape_is_refused_as_bad_input(tmp_path, postgres_url):
     import psycopg
 

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import tracemalloc
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -166,8 +167,10 @@ def test_delete_run_removes_its_matters_snapshots_and_listing_and_frees_space(tm
         return sum(p.stat().st_size for p in tmp_path.glob("s.sqlite*") if not p.name.endswith("-shm"))
 
     before = on_disk()
-    freed = open_store(url).delete_run(store.run(gone.run_id))
-    assert freed > 1_000_000 and before - on_disk() == freed
+    deleting = open_store(url)
+    assert deleting.delete_run(store.run(gone.run_id)) > 1_000_000  # the bytes of events removed
+    _, compacted = deleting.compact()
+    assert compacted == on_disk() and before - compacted > 1_000_000
     reopened = open_store(url)
     assert [str(r.id) for r in reopened.runs()] == [kept.run_id]
     assert stream(reopened, kept.matter_ids[0]) == stream(store, kept.matter_ids[0])
@@ -271,3 +274,27 @@ def test_timestamps_are_written_as_the_library_writes_them(mapper, library_trans
     data = {"date": "2016-07-14", "timestamp": stamp}
     assert ours.encode(data) == library_transcoder.encode(data)
     assert ours.decode(ours.encode(data)) == data
+
+
+@pytest.mark.parametrize("command", [["run", "--resume"], ["report"], ["compare"], ["audit"], ["stages"],
+                                     ["runs", "--delete"]])
+def test_an_id_of_another_kind_given_as_a_run_id_is_named_for_what_it_is(tmp_path, monkeypatch, capsys, command):
+    """Issue 18.5: a matter id, the register's or the format record's id as RUN_ID: one line, exit 2."""
+    import shutil
+
+    import run
+    from sim.store import FORMAT_ID, REGISTER_ID
+
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "format3.sqlite", tmp_path / "store.sqlite")
+    monkeypatch.chdir(tmp_path)
+    store = open_store("sqlite:///store.sqlite")
+    first = store.runs()[1]
+    matter = first.matter_ids()[2]
+    told = {matter: f"is a matter id, not a run id; its run is {first.id}",
+            str(REGISTER_ID): "the store's run register, not a run id",
+            str(FORMAT_ID): "the store's format record, not a run id"}
+    for wrong, said in told.items():
+        status = run.main([*command, wrong, "--store", "sqlite:///store.sqlite"])
+        err = capsys.readouterr().err.strip().splitlines()
+        assert status == 2 and len(err) == 1 and said in err[0], err
+    assert [str(r.id) for r in open_store("sqlite:///store.sqlite").runs()] == [str(r.id) for r in store.runs()]

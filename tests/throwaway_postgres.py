@@ -62,12 +62,24 @@ def start_cluster() -> tuple[str, Path]:
     # The postgres user is trusted; any other role must give its password (the tests of PGPASSWORD).
     (data / "pg_hba.conf").write_text("local all all trust\nhost all postgres 127.0.0.1/32 trust\n"
                                       "host all all 127.0.0.1/32 scram-sha-256\n")
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200"
-    subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"),
-                                    "-o", options, "-w", "start"]), **quiet)
+    start_server(folder, port)
     subprocess.run(_as_server_user([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port),
                                     "-U", "postgres", DATABASE]), **quiet)
     return f"postgresql://postgres@127.0.0.1:{port}/{DATABASE}", folder
+
+
+def start_server(folder: Path, port: int) -> None:
+    """Start (or start again) the server of a cluster made by `start_cluster`."""
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c max_connections=200"
+    subprocess.run(_as_server_user([str(binaries() / "pg_ctl"), "-D", str(folder / "data"),  # type: ignore[operator]
+                                    "-l", str(folder / "log"), "-o", options, "-w", "start"]),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True, cwd=folder)
+
+
+def stop_server(folder: Path) -> None:
+    """Stop the server as an administrator does (`pg_ctl stop -m fast`: sessions ended, AdminShutdown)."""
+    subprocess.run(_as_server_user([str(binaries() / "pg_ctl"), "-D", str(folder / "data"),  # type: ignore[operator]
+                                    "-m", "fast", "-w", "stop"]), capture_output=True, check=True, cwd=folder)
 
 
 def stop_cluster(folder: Path) -> None:

@@ -124,6 +124,20 @@ def _consequence(period: str, says_late: Any) -> Check:
 def _panel(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     if not m.appeal_timely:
         out.append(Unlawful(name, "FRAP 4(a) (sources §9.1)", "a notice of appeal filed in time, or dismissal"))
+    _against_below(m, name, f, out)
+
+
+def _against_below(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    """An affirmance leaves the side that prevailed below prevailing; a reversal the other side."""
+    below = (m.last_decision or {}).get("prevailing")
+    disposition = f.get("disposition")
+    if below is None or disposition not in ("affirmed", "reversed"):
+        return
+    if (disposition == "affirmed") != (f.get("prevailing") == below):
+        side = "the" if disposition == "affirmed" else "not the"
+        out.append(Unlawful(name, "the decision below",
+                            f"{disposition} with {side} side that prevailed below ({below}) prevailing, "
+                            f"got {f.get('prevailing')}"))
 
 
 def _dismissal(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
@@ -379,7 +393,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "AppealDismissed": (_dismissal,),
     "PetitionDistributed": (_distribution,),
     "CertDecided": (_conference,),
-    "SupremeCourtDecided": (_decision,),
+    "SupremeCourtDecided": (_decision, _against_below),
     "DismissedAsMoot": (_decision,),
     "JudgmentIssued": (_judgment_issued,),
     "MandateIssued": (_mandate,),

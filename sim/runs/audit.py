@@ -18,6 +18,7 @@ from sim.domain import calendar_checks
 from sim.domain.lawful import opening, problems
 from sim.domain.matter import Matter
 from sim.engine.script import payload
+from sim.errors import Fault, UserError
 
 
 @attrs.frozen
@@ -47,8 +48,12 @@ def audit_events(events: list[Any]) -> list[Finding]:
         if seq != matter.version + 1:
             found.append(Finding(matter_id, seq, event.date, name, "the event stream",
                                  f"entry {matter.version + 1} next; the stream skips to {seq}"))
-        for problem in problems(matter, type(event), payload(event) | {"inherited": event.inherited}):
-            found.append(Finding(matter_id, seq, event.date, name, problem.rule, problem.expected))
+        try:
+            for problem in problems(matter, type(event), payload(event) | {"inherited": event.inherited}):
+                found.append(Finding(matter_id, seq, event.date, name, problem.rule, problem.expected))
+        except (KeyError, TypeError, AttributeError, ValueError) as e:  # an edited value (an unknown party ...)
+            found.append(Finding(matter_id, seq, event.date, name, "the event stream",
+                                 f"an event the procedure can check ({e!r})"))
         matter = _apply(event, matter, found)
     found += [Finding(matter_id, *f) for f in calendar_checks.findings(events)]  # sources §11
     if matter.disposition is None:
@@ -65,7 +70,7 @@ def _apply(event: Any, matter: Matter, found: list[Finding]) -> Matter:
         pass
     try:
         event.apply(matter)
-    except (KeyError, TypeError, AttributeError) as e:
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
         found.append(Finding(str(matter.id), event.originator_version, event.date, type(event).__name__,
                              "the event stream", f"an event the matter's state can take ({e!r})"))
     matter.version = event.originator_version
@@ -84,10 +89,17 @@ class Tally:
         return f"{self.matters:,} matters, {self.entries:,} entries, {self.violations:,} violations"
 
 
-def audit(matters: Iterable[list[Any]], on_finding: Callable[[Finding], None]) -> Tally:
-    """Audit each matter's events, reporting each finding as it is made (memory stays flat)."""
+def audit(matters: Iterable[list[Any] | Finding], on_finding: Callable[[Finding], None]) -> Tally:
+    """Audit each matter's events, reporting each finding as it is made (memory stays flat). A Finding in
+    place of a matter's events (a matter that cannot be read, a run short of what its record promises) is
+    reported as it is, and the audit goes on."""
     tally = Tally()
     for events in matters:
+        if isinstance(events, Finding):
+            tally.matters += events.event != "(run)"
+            tally.violations += 1
+            on_finding(events)
+            continue
         tally.matters += 1
         tally.entries += len(events) - 1
         for finding in audit_events(events):
@@ -101,3 +113,22 @@ def stored_matters(store: Any, runs: Iterable[Any], stored: Callable[[Any, Any],
     for run in runs:
         for matter_id in run.matter_ids()[:stored(store, run)]:
             yield store.matter_events(str(matter_id))
+
+
+def audited_matters(store: Any, runs: Iterable[Any],
+                    stored: Callable[[Any, Any], int]) -> Iterator[list[Any] | Finding]:
+    """What the audit reads: each run's promise checked against the store (a finished run holds every
+    replication its record names), then each stored matter's events as stored, gaps included; a matter
+    that cannot be read is a finding naming it and the event, and the audit goes on."""
+    for run in runs:
+        count = stored(store, run)
+        if run.finished_at is not None and count < run.replications:
+            yield Finding(str(run.id), count + 1, run.finished_at[:10], "(run)", "the run register",
+                          f"{run.replications:,} replications stored, as the run's record says it finished; "
+                          f"{count:,} are")
+        for matter_id in run.matter_ids()[:count]:
+            try:
+                yield store.matter_events(str(matter_id), whole=False)
+            except (Fault, UserError) as e:
+                yield Finding(str(matter_id), 0, "", "(unreadable)", "the event stream",
+                              f"events this release can read ({e})")

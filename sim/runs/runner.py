@@ -277,25 +277,24 @@ def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:
 
 def stored_prefix(store: DocketStore, run: Run) -> int:
     """How many replications of `run` are stored (always a prefix: the writer stores in order)."""
-    low, high = 0, run.replications
-    while low < high:
-        mid = (low + high) // 2
-        if store.has_events(matter_id(str(run.id), run.scenario, mid)):
-            low = mid + 1
-        else:
-            high = mid
-    return low
+    return store.stored_count(run)
 
 
-def _groups(played: Iterator[Played], size: int, seconds: float) -> Iterator[list[Played]]:
-    """Consecutive replications grouped for one commit: up to `size`, or what `seconds` brought."""
+def _groups(played: Iterator[Played], size: int, seconds: float, events: int | None = None) -> Iterator[list[Played]]:
+    """Consecutive replications grouped for one commit: up to `size`, or what `seconds` brought, or (if
+    `events` is given) as many as stay within that many events (a replication longer than that alone)."""
     group: list[Played] = []
+    held = 0
     since = time.monotonic()
     for item in played:
+        if events is not None and group and held + len(item[0]) > events:
+            yield group
+            group, held, since = [], 0, time.monotonic()
         group.append(item)
+        held += len(item[0])
         if len(group) >= size or time.monotonic() - since >= seconds:
             yield group
-            group, since = [], time.monotonic()
+            group, held, since = [], 0, time.monotonic()
     if group:
         yield group
 
@@ -303,16 +302,21 @@ def _groups(played: Iterator[Played], size: int, seconds: float) -> Iterator[lis
 def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[Played], done: int,
            on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None) -> None:
     """The single writer. Replications are committed in order, in groups, one transaction a group:
-    a replication is stored whole or not at all, and rows are reported only once committed. A commit
-    and its count are one block for Ctrl-C, so the count reported is the count stored."""
+    a replication is stored whole or not at all, and rows are reported only once committed. A signal
+    during a commit is not held back (a server that stops answering must not make the writer deaf to
+    SIGTERM): the transaction is then committed or rolled back, and the count reported is read back from
+    the store, so it is the count stored."""
     total = run.replications
     stored = done
+    pending: list[Played] = []
 
     def commit(group: list[Played]) -> None:
         nonlocal stored
+        pending[:] = group
+        store.append([record for records, _ in group for record in records])
         with interrupts.deferred():
-            store.append([record for records, _ in group for record in records])
             stored += len(group)
+            pending.clear()
             for _, row in group:
                 if on_row:
                     on_row(row)
@@ -320,21 +324,31 @@ def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[P
                 on_progress(stored, total)
 
     try:
-        size = min(COMMIT_GROUP, store.largest_batch or COMMIT_GROUP)
-        for group in _groups(chain(first, stream), size, COMMIT_SECONDS):
+        for group in _groups(chain(first, stream), COMMIT_GROUP, COMMIT_SECONDS, store.largest_group_events):
             store.retrying(lambda group=group: commit(group))
         store.retrying(lambda: _finish(store, str(run.id)))
     except KeyboardInterrupt:
-        raise RunInterrupted(str(run.id), stored, total) from None
+        raise RunInterrupted(str(run.id), _committed(store, run, stored, pending), total) from None
     except BrokenProcessPool:
         raise RunInterrupted(str(run.id), stored, total, "a worker process died") from None
     except PersistenceError as e:
-        raise RunInterrupted(str(run.id), stored, total, str(fault(e, store.shown))) from None
+        raise RunInterrupted(str(run.id), _committed(store, run, stored, pending), total,
+                             str(fault(e, store.shown))) from None
     except Fault as e:
-        raise RunInterrupted(str(run.id), stored, total, str(e)) from None
+        raise RunInterrupted(str(run.id), _committed(store, run, stored, pending), total, str(e)) from None
     except OSError as e:
         raise RunInterrupted(str(run.id), stored, total, f"cannot write {e.filename or 'a file'} ({e.strerror})") \
             from None
+
+
+def _committed(store: DocketStore, run: Run, stored: int, pending: list[Played]) -> int:
+    """The replications stored when a commit of `pending` was cut short: it committed whole or not at all,
+    as its last matter says. A store that cannot answer within seconds (a table locked, a server gone) has
+    not committed it: the commit was waiting on that very store."""
+    if not pending:
+        return stored
+    last = matter_id(str(run.id), run.scenario, stored + len(pending) - 1)
+    return stored + len(pending) if store.has_events_within(last) else stored
 
 
 def _finish(store: DocketStore, run_id: str) -> None:

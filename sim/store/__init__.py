@@ -10,6 +10,7 @@ conflicts, and a run has one writer at a time (`run_lock`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import random
 import sqlite3
@@ -38,6 +39,7 @@ from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
 from sim.errors import Fault, StoreError
 from sim.store import backends
 from sim.store.backends import Backend, fault, lock_path
+from sim.store.evolution import check_readable, register_renames
 from sim.store.locks import IN_USE, ProcessLocks, run_key
 from sim.store.transcoder import EventMapper, OrjsonTranscoder
 from sim.store.url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
@@ -48,6 +50,8 @@ __all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "Run
 RUN_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run")
 REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/run-register")
 FORMAT_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/event-format")
+POSTGRES_GROUP_EVENTS = 4000  # events in one PostgreSQL insert at most (a group of replications, whole)
+DELETE_CHUNK = 500     # matters deleted a statement at a time
 WAIT_SECONDS = 600.0   # how long a writer waits in all for another process's lock on the store
 UNDECODABLE = (ValueError, TypeError, KeyError, AttributeError, TopicError, EventSourcingError)
 T = TypeVar("T")
@@ -162,8 +166,9 @@ class RunRegister(Aggregate):
 
 
 class StoreFormat(Aggregate):
-    """The shape of the events a store holds (`EVENT_FORMAT`), recorded with its first run. A store
-    without one was written before formats were recorded (format 1)."""
+    """The shape of the events a store holds (`EVENT_FORMAT`), recorded with its first run and raised
+    when a later release records into it (`sim.store.evolution`). A store without one was written
+    before formats were recorded (format 1)."""
 
     class Created(Aggregate.Created):
         event_format: int
@@ -175,6 +180,10 @@ class StoreFormat(Aggregate):
     def create_id(event_format: int) -> UUID:  # type: ignore[override]
         return FORMAT_ID
 
+    @event("Raised")
+    def raise_to(self, event_format: int) -> None:
+        self.event_format = event_format
+
 
 class DocketStore(Application):
     """docketsim's application: saves and reads matters and runs. `where` names the store in every
@@ -185,7 +194,9 @@ class DocketStore(Application):
     snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {Matter: 100}
 
     def construct_mapper(self) -> Mapper[UUID]:
-        """The library's mapper, quicker for docket entries (`sim.store.transcoder.EventMapper`)."""
+        """The library's mapper, quicker for docket entries (`sim.store.transcoder.EventMapper`); the
+        topics of renamed classes registered first (`sim.store.evolution`)."""
+        register_renames()
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=EventMapper)
 
     def construct_transcoder(self) -> Transcoder:
@@ -202,12 +213,12 @@ class DocketStore(Application):
         return self.where.shown
 
     @property
-    def largest_batch(self) -> int | None:
-        """Replications one `append` may take (None: any number). The library writes to PostgreSQL
-        through psycopg's pipeline, which hung here (the server waiting on the client, deaf to SIGTERM)
-        in 4 of 18 runs of `-n 1500 --jobs 2` with batches of up to 256 replications, in none of 13
-        with 64."""
-        return 64 if self.where.scheme == "postgresql" else None
+    def largest_group_events(self) -> int | None:
+        """Events one `append` may take (None: any number). PostgreSQL takes a group as one statement whose
+        parameter holds every event: a long matter is about 800 events, and 64 of them in one statement
+        (about 50 MB) hung the library's pipelined insert with the server waiting on the client, 3 times
+        in 3; groups of a few thousand events (a few MB) keep each insert short."""
+        return POSTGRES_GROUP_EVENTS if self.where.scheme == "postgresql" else None
 
     def _rebuilt(self, aggregate_id: UUID, version: int | None = None) -> Any:
         """An aggregate rebuilt from the store; undecodable records are a fault naming the aggregate."""
@@ -227,27 +238,61 @@ class DocketStore(Application):
             return RunRegister()
 
     def format_marker(self) -> list[StoreFormat]:
-        """The format record to save with the first run into a new store (none if it has one)."""
-        return [] if self.has_events(FORMAT_ID) else [StoreFormat(EVENT_FORMAT)]
+        """The format record to save with a new run: created with the first run into a new store, raised
+        to `EVENT_FORMAT` in a store an earlier release wrote (none if the store has this format)."""
+        if not self.has_events(FORMAT_ID):
+            return [StoreFormat(EVENT_FORMAT)]
+        marker: StoreFormat = self._rebuilt(FORMAT_ID)
+        if marker.event_format >= EVENT_FORMAT:
+            return []
+        marker.raise_to(event_format=EVENT_FORMAT)
+        return [marker]
+
+    def event_format(self) -> int | None:
+        """The store's event format: None for a new store, 1 for one written before formats were recorded.
+        The register is read first: the first run's transaction saves it with the format record, so once
+        the register is seen, so is the format (read the other way round, another process's first commit
+        between the two reads looked like a store of format 1)."""
+        if not self.has_events(REGISTER_ID):
+            return None if not self.has_events(FORMAT_ID) else self._format_recorded()
+        return self._format_recorded() if self.has_events(FORMAT_ID) else 1
+
+    def _format_recorded(self) -> int:
+        """The latest format record's format; 0 for a record this release cannot decode (a newer one's)."""
+        (record,) = self._select(FORMAT_ID, desc=True, limit=1)
+        try:
+            return int(self.mapper.to_domain_event(record).event_format)
+        except UNDECODABLE:
+            return 0
 
     def check_format(self) -> None:
-        """Refuse a store whose events have another shape than this version reads."""
-        records = self._select(FORMAT_ID, limit=1)
-        if not records and not self.has_events(REGISTER_ID):
-            return  # no run recorded yet
-        found = self._decoded(str(FORMAT_ID), records[0]).event_format if records else 1
-        if found != EVENT_FORMAT:
-            raise StoreError(f"{self.shown}: written with docketsim event format {found}; this version reads "
-                             f"format {EVENT_FORMAT}; record into a new store (--store sqlite:///NEW.sqlite)")
+        """Refuse a store whose events this release cannot read (`sim.store.evolution`)."""
+        found = self.event_format()
+        if found is not None:
+            check_readable(found or None, self.where)
 
     def runs(self) -> list[Run]:
-        return [self.run(run_id) for run_id in self.register().run_ids]
+        """The runs in the register, in the order they started (a run deleted by another process after
+        the register was read is left out)."""
+        runs = []
+        for run_id in self.register().run_ids:
+            with contextlib.suppress(AggregateNotFoundError):
+                runs.append(self._rebuilt(UUID(run_id)))
+        return runs
 
     def run(self, run_id: str) -> Run:
+        """The run `run_id`; an id of another kind (a matter's, the register's) is told for what it is."""
         try:
-            return self._rebuilt(UUID(run_id))
+            found = self._rebuilt(UUID(run_id))
         except (ValueError, AggregateNotFoundError):
             raise StoreError(f"unknown run id {run_id!r}; `python run.py runs` lists the runs") from None
+        if isinstance(found, Run):
+            return found
+        if isinstance(found, Matter):
+            raise StoreError(f"{run_id} is a matter id, not a run id; its run is {found.run_id}")
+        what = "run register" if isinstance(found, RunRegister) else "format record"
+        raise StoreError(f"{run_id} is the id of the store's {what}, not a run id; `python run.py runs` lists "
+                         "the runs")
 
     def add_run(self, make_run: Callable[[], Run]) -> Run:
         """Save a new run and add it to the register in one transaction. Runs started at once by other
@@ -263,13 +308,21 @@ class DocketStore(Application):
                 time.sleep(random.uniform(0.005, 0.05))
 
     def append(self, records: Sequence[StoredEvent]) -> None:
-        """Store events in one transaction. On SQLite in one `executemany`: the library's application
-        recorder inserts row by row, to return notification ids that no writer of ours reads."""
-        if self.where.scheme != "sqlite":
+        """Store events in one transaction, without the library's application recorder (it numbers
+        notifications, which no reader of ours uses): on SQLite in one `executemany` (the recorder inserts
+        row by row to return those numbers); on PostgreSQL in one statement outside psycopg's pipeline
+        (the recorder's pipeline also takes a table lock that queues every writer behind one)."""
+        if self.where.scheme == "sqlite":
+            with self.recorder.datastore.transaction(commit=True) as cursor:
+                SQLiteAggregateRecorder._insert_events(self.recorder, cursor, records)  # type: ignore[arg-type]
+        elif self.where.scheme == "postgresql":
+            recorder: Any = self.recorder
+            rows = [recorder.construct_pg_stored_event(r.originator_id, r.originator_version, r.topic, r.state)
+                    for r in records]  # made before the transaction opens: a busy machine is not idle in it
+            with recorder.datastore.transaction(commit=True) as cursor:
+                cursor.execute(recorder.insert_events_statement, (rows,))
+        else:
             self.recorder.insert_events(records)
-            return
-        with self.recorder.datastore.transaction(commit=True) as cursor:
-            SQLiteAggregateRecorder._insert_events(self.recorder, cursor, records)  # type: ignore[arg-type]
 
     def retrying(self, write: Callable[[], T]) -> T:
         """A write, tried again while another process holds the store's write lock (SQLite waits at most a
@@ -302,15 +355,33 @@ class DocketStore(Application):
         """True if anything is stored under `aggregate_id` (reads one record, rebuilds nothing)."""
         return bool(self._select(UUID(str(aggregate_id)), limit=1))
 
+    def has_events_within(self, aggregate_id: UUID | str, seconds: float = 2.0) -> bool | None:
+        """`has_events`, answered within `seconds` or None: after an interrupted commit, whose server may be
+        stuck (a table lock, a stopped server), on a connection of its own (PostgreSQL); SQLite answers
+        within its lock timeout."""
+        if self.where.scheme != "postgresql":
+            try:
+                return self.has_events(aggregate_id)
+            except Fault:
+                return None
+        try:
+            with self.locks.connect() as connection:
+                connection.execute(f"SET statement_timeout = {int(seconds * 1000)}")
+                return connection.execute(f'SELECT 1 FROM "{self.recorder.events_table_name}" WHERE originator_id '
+                                          "= %s LIMIT 1", (UUID(str(aggregate_id)),)).fetchone() is not None
+        except Exception:  # psycopg's errors: the server is stuck or gone
+            return None
+
     def _select(self, aggregate_id: UUID, **query: Any) -> Sequence[Any]:
         try:
             return self.recorder.select_events(aggregate_id, **query)
         except PersistenceError as e:
             raise fault(e, self.shown) from None
 
-    def matter_events(self, matter_id: str) -> list[Any]:
-        """The stored events of one matter, in order; a clear error if there is no such matter."""
-        return self.matter_events_between(matter_id, 0, None)
+    def matter_events(self, matter_id: str, *, whole: bool = True) -> list[Any]:
+        """The stored events of one matter, in order; a clear error if there is no such matter, a fault if
+        one is missing (unless not `whole`: the audit reports gaps itself)."""
+        return self.matter_events_between(matter_id, 0, None, whole=whole)
 
     def version_on(self, matter_id: str, when: dt.date) -> int:
         """The matter's last version dated on or before `when` (binary search: dates never go back)."""
@@ -333,7 +404,8 @@ class DocketStore(Application):
                 high = mid - 1
         return low
 
-    def matter_events_between(self, matter_id: str, after: int, upto: int | None) -> list[Any]:
+    def matter_events_between(self, matter_id: str, after: int, upto: int | None, *,
+                              whole: bool = True) -> list[Any]:
         """Stored events of a matter with after < version <= upto (None: to the end), read from the store
         (no rebuild); from the start, a clear error if there is no such matter. An event that no longer
         decodes (its JSON, topic or date) is a fault naming the matter and its position."""
@@ -343,12 +415,26 @@ class DocketStore(Application):
             records = []
         events = [self._decoded(matter_id, record) for record in records]
         if after == 0 and (not events or not isinstance(events[0], Matter.Opened)):
+            if events:
+                raise Fault(f"{self.shown}: matter {matter_id}, event 1: missing (the matter's first event, "
+                            f"Opened, is not in the store; it holds {type(events[0]).__name__} first)")
             raise StoreError(f"unknown matter id {matter_id!r}; `python run.py run` prints the matter ids it records")
+        expected = after + 1
+        for entry in events if whole else ():
+            if entry.originator_version != expected:
+                raise Fault(f"{self.shown}: matter {matter_id}, event {expected}: missing (the stored events "
+                            f"skip from {expected - 1} to {entry.originator_version})")
+            expected += 1
         return events
 
     def _decoded(self, matter_id: str, record: Any) -> Any:
+        """A stored event decoded, with every field its class declares (an edited topic or a deleted field
+        is a fault naming the matter and the event, not an error wherever the field is first read)."""
         try:
             event = self.mapper.to_domain_event(record)
+            missing = _fields(type(event)) - event.__dict__.keys()
+            if missing:
+                raise ValueError(f"{type(event).__name__} without {', '.join(sorted(missing))}")
             day = getattr(event, "date", None) or getattr(event, "start_date", None)
             if day is not None:
                 dt.date.fromisoformat(day)
@@ -364,39 +450,102 @@ class DocketStore(Application):
         version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
         return self._rebuilt(UUID(matter_id), version)
 
+    def stored_count(self, run: Run) -> int:
+        """How many replications of `run` are stored (always a prefix: the writer stores in order); a binary
+        search, reading one record a step."""
+        low, high = 0, run.replications
+        while low < high:
+            mid = (low + high) // 2
+            if self.has_events(matter_id(str(run.id), run.scenario, mid)):
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+    @contextmanager
+    def deleting(self, run_id: str) -> Iterator[None]:
+        """Hold `run_id`'s writer lock for a delete; refuse (a fault, naming the run) while another process
+        records it (deleting under a writer left its later matters belonging to no run)."""
+        key = run_key(run_id)
+        if not self.locks.try_lock(key):
+            raise Fault(f"{self.shown}: run {run_id} is being recorded by another process; delete it when that "
+                        "process has finished or been stopped (nothing was deleted)")
+        try:
+            yield
+        finally:
+            self.locks.unlock(key)
+
     def delete_run(self, run: Run) -> int:
-        """Remove a run, its matters and their snapshots, and strike it from the register, in one transaction;
-        return the bytes the store shrank by (an SQLite file, compacted; 0 elsewhere)."""
+        """Remove a run, its stored matters and their snapshots, and strike it from the register, in one
+        transaction, under the run's writer lock; return the bytes of events removed. Matter ids are made
+        a chunk at a time from the stored prefix (a run may ask for 10^12 replications). Deletes of other
+        runs by other processes conflict on the register: it is read again and the delete retried."""
+        with self.deleting(str(run.id)):
+            while True:
+                try:
+                    return self._delete(str(run.id))
+                except IntegrityError:
+                    time.sleep(random.uniform(0.005, 0.05))
+
+    def _delete(self, run_id: str) -> int:
         register = self.register()
-        register.remove(run_id=str(run.id))
+        if run_id not in register.run_ids:
+            raise StoreError(f"unknown run id {run_id!r}; another process deleted it meanwhile")
+        run = self.run(run_id)
+        register.remove(run_id=run_id)
         if self.where.scheme == "memory":
             self.save(register)
             return 0
-        ids = [UUID(str(run.id)), *(UUID(m) for m in run.matter_ids())]
         records = [self.mapper.to_stored_event(e) for e in register.collect_events()]
+        stored = self.stored_count(run)
         tables = [self.recorder.events_table_name, self.snapshots.recorder.events_table_name]  # type: ignore[union-attr]
-        path = self.where.path
-        before = _file_bytes(path) if path else 0
+        sqlite = self.where.scheme == "sqlite"
 
-        def delete() -> None:
+        def chunks() -> Iterator[list[UUID]]:
+            yield [UUID(run_id)]
+            for low in range(0, stored, DELETE_CHUNK):
+                yield [matter_id(run_id, run.scenario, i) for i in range(low, min(stored, low + DELETE_CHUNK))]
+
+        def delete() -> int:
+            removed = 0
             with self.recorder.datastore.transaction(commit=True) as cursor:
-                for table in tables:
-                    if self.where.scheme == "sqlite":
-                        cursor.executemany(f"DELETE FROM {table} WHERE originator_id = ?", [(i.hex,) for i in ids])
-                    else:
-                        cursor.execute(f'DELETE FROM "{table}" WHERE originator_id = ANY(%s)', (ids,))
+                for ids in chunks():
+                    for table in tables:
+                        if sqlite:
+                            marks = ",".join("?" * len(ids))
+                            keys = [i.hex for i in ids]
+                            cursor.execute(f"SELECT COALESCE(SUM(LENGTH(state)), 0) FROM {table} "
+                                           f"WHERE originator_id IN ({marks})", keys)
+                            removed += cursor.fetchone()[0]
+                            cursor.execute(f"DELETE FROM {table} WHERE originator_id IN ({marks})", keys)
+                        else:
+                            cursor.execute(f'DELETE FROM "{table}" WHERE originator_id = ANY(%s) '
+                                           "RETURNING octet_length(state)", (ids,))
+                            removed += sum(row[0] if isinstance(row, tuple) else next(iter(row.values()))
+                                           for row in cursor.fetchall())
                 self.recorder._insert_events(cursor, records)
+            return removed
 
-        self.retrying(delete)
-        if path is None:
-            return 0
-        con = sqlite3.connect(path)
+        return self.retrying(delete)
+
+    def compact(self) -> tuple[int, int] | None:
+        """Compact an SQLite store file after deletes: (bytes before, bytes after); None if there is nothing
+        to compact (another kind of store) or another process is recording into it (its free pages are
+        reused by later runs; the next delete compacts it)."""
+        path = self.where.path
+        if path is None or not self.locks.try_lock(IN_USE):
+            return None
         try:
-            con.execute("VACUUM")
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            before = _file_bytes(path)
+            con = sqlite3.connect(path)
+            try:
+                con.execute("VACUUM")
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                con.close()
+            return before, _file_bytes(path)
         finally:
-            con.close()
-        return max(0, before - _file_bytes(path))
+            self.locks.unlock(IN_USE)
 
     def latest_run_id(self) -> str:
         runs = self.register().run_ids
@@ -406,6 +555,18 @@ class DocketStore(Application):
 
     def latest_matter_id(self) -> str:
         return self.run(self.latest_run_id()).matter_ids()[0]
+
+
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _fields(cls: type) -> frozenset[str]:
+    """The fields an event of class `cls` holds (its dataclass fields), remembered per class."""
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls)) \
+            if dataclasses.is_dataclass(cls) else frozenset()
+    return found
 
 
 def _file_bytes(path: Path) -> int:

@@ -29,6 +29,9 @@ TOPIC_PREFIX = "sim."
 SQLITE_WAIT_SECONDS = "1"  # each wait for another writer's lock; `sim.store.retrying` waits again
 POSTGRES_TABLES = ("docketsim_events", "docketsim_snapshots")
 CONNECT_SECONDS = 5
+# The library ends a session idle in a transaction after 5 s; a writer descheduled that long on a busy
+# machine (three writers and their workers on two cores) lost its connection mid-insert
+IDLE_IN_TRANSACTION_SECONDS = "60"
 
 
 @attrs.define
@@ -146,8 +149,9 @@ def _postgres(where: Location, create: bool) -> Backend:
     env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": settings["dbname"],
            "POSTGRES_HOST": settings["host"], "POSTGRES_PORT": settings["port"], "POSTGRES_USER": settings["user"],
            "POSTGRES_PASSWORD": settings["password"], "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_SECONDS),
-           "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "no" if present else "yes"}
-    locks = AdvisoryLocks(connect)
+           "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "no" if present else "yes",
+           "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": IDLE_IN_TRANSACTION_SECONDS}
+    locks = AdvisoryLocks(connect, where.shown)
     locks.connection = connection
     return Backend(env, locks, setup_key=None if present else TABLES)
 
@@ -180,6 +184,9 @@ _KNOWN: list[tuple[tuple[str, ...], str]] = [
      "the store is damaged"),
     (("database is locked",),
      "another process kept the store locked too long"),
+    (("no password supplied",),
+     "the server asks for a password: give it in the URL (postgresql://USER:PASSWORD@HOST:PORT/DB) or in "
+     "$PGPASSWORD"),
     (("password authentication failed", "no pg_hba.conf entry", "role", "does not exist"),
      "the server refused the connection"),
     (("connection refused", "could not connect", "connection failed", "couldn't get a connection", "timeout",

@@ -12,6 +12,7 @@ tables of a new PostgreSQL store.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import struct
@@ -96,18 +97,27 @@ class FileLocks:
 
 
 class AdvisoryLocks:
-    """PostgreSQL session advisory locks, on a connection opened for them alone."""
+    """PostgreSQL session advisory locks, on a connection opened for them alone. A lock ends with its
+    session: a connection the server dropped (stopped, restarted) holds nothing any more, so unlocking it
+    is done; taking a lock through it is a fault naming the store (`shown`)."""
 
-    def __init__(self, connect: Any) -> None:
+    def __init__(self, connect: Any, shown: str = "") -> None:
         self.connect = connect
+        self.shown = shown
         self.connection: Any = None
         self.shared: set[int] = set()
 
     def _call(self, function: str, key: int) -> bool:
-        if self.connection is None:
-            self.connection = self.connect()
+        from sim.store.backends import fault  # backends makes these locks
+
         signed = key - (1 << 64) if key >= 1 << 63 else key
-        return bool(self.connection.execute(f"SELECT {function}(%s)", (signed,)).fetchone()[0])
+        try:
+            if self.connection is None:
+                self.connection = self.connect()
+            return bool(self.connection.execute(f"SELECT {function}(%s)", (signed,)).fetchone()[0])
+        except Exception as e:  # psycopg's errors: the server is gone or refused
+            self.close()
+            raise fault(e, self.shown) from None
 
     def try_lock(self, key: int, *, shared: bool = False) -> bool:
         locked = self._call("pg_try_advisory_lock_shared" if shared else "pg_try_advisory_lock", key)
@@ -117,10 +127,12 @@ class AdvisoryLocks:
 
     def unlock(self, key: int) -> None:
         if self.connection is not None:
-            self._call("pg_advisory_unlock_shared" if key in self.shared else "pg_advisory_unlock", key)
+            with contextlib.suppress(Exception):  # a dropped session has released its locks
+                self._call("pg_advisory_unlock_shared" if key in self.shared else "pg_advisory_unlock", key)
             self.shared.discard(key)
 
     def close(self) -> None:
         if self.connection is not None:
-            self.connection.close()
+            with contextlib.suppress(Exception):
+                self.connection.close()
             self.connection = None
