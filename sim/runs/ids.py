@@ -37,18 +37,12 @@ def _matching(given: str, ids: list[str], kind: str, listed_by: str) -> str:
 
 
 def run_id(store: DocketStore, given: str) -> str:
-    """The run whose id is `given` or starts with it; a matter id is named as such."""
-    run_ids = store.register().run_ids
+    """The run whose id is `given` or starts with it; a full id of another kind (a matter's, the register's) is
+    named as such by the store."""
     full = _full(given)
-    if full in run_ids:
-        return full
-    try:
-        return _matching(given, run_ids, "run", "`python run.py runs` lists the runs")
-    except StoreError:
-        owner = _run_of_matter(store, given)
-        if owner is None:
-            raise
-        raise StoreError(f"{given} is a matter id, not a run id: it is a matter of run {owner}") from None
+    if full is not None:
+        return str(store.run(full).id)
+    return _matching(given, store.register().run_ids, "run", "`python run.py runs` lists the runs")
 
 
 def matter_id(store: DocketStore, given: str) -> str:
@@ -74,13 +68,3 @@ def matter_id(store: DocketStore, given: str) -> str:
 def _prefix_of_one(given: str, run_ids: list[str]) -> bool:
     prefix = given.strip().lower()
     return len(prefix) >= MIN_PREFIX and sum(i.startswith(prefix) for i in run_ids) == 1
-
-
-def _run_of_matter(store: DocketStore, given: str) -> str | None:
-    full = _full(given)
-    if full is None:
-        return None
-    try:
-        return store.matter_events_between(full, 0, 1)[0].run_id
-    except StoreError:
-        return None
