@@ -43,12 +43,14 @@ from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
 from sim.runs import authoring
-from sim.runs.audit import audit, stored_matters
+from sim.runs.audit import audit
 from sim.runs.calibration import calibrate
+from sim.runs.caseload import is_caseload
+from sim.runs.caseload import stored_matters as caseload_matters
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
-from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
+from sim.runs.runner import RunInterrupted, record_run, run_scenario, stored_prefix, usable_jobs
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store.backends import fault
 from sim.store.url import hide_password
@@ -164,7 +166,10 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.resume:
         if args.scenarios or args.set:
             raise UserError("give scenarios (with any --set) or --resume RUN_ID, not both")
-        open_store(args.store).run(args.resume)  # a missing store or unknown run fails here, creating nothing
+        stored = open_store(args.store).run(args.resume)  # a missing store or unknown run fails here
+        if is_caseload(stored):
+            _caseload_runs(args, [], stored)
+            return
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
             comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), out_dir, terminal.progress,
@@ -174,11 +179,59 @@ def cmd_run(args: argparse.Namespace) -> None:
             raise UserError("name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         settings = [_setting(text) for text in args.set or []]
         loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios]
+        if any(s.caseload for s in loaded):
+            _caseload_runs(args, loaded)
+            return
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
             comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir,
                                        terminal.progress, note=args.note)
     _report(comparison, out_dir)
+
+
+def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = None) -> None:
+    """`run` on caseload scenarios (or `--resume` of a caseload run): each a table per court and a summary;
+    with --out, DIR/outcomes.csv, DIR/caseload.csv and DIR/summary.json (DIR/SCENARIO/ for several)."""
+    from reports import caseload as caseload_report
+    from sim.runs.caseload import resume_caseload
+
+    if not all(s.caseload for s in loaded):
+        raise UserError("caseload scenarios (with a [caseload] table) run alone or with other caseload scenarios: "
+                        + ", ".join(s.name for s in loaded if not s.caseload) + " has none")
+    with recording(args.store) as store:
+        out_dir = check_out_dir(args.out)
+        if resumed is not None:
+            scenario = run_scenario(resumed)
+            files = caseload_report.CaseloadFiles(out_dir)
+            try:
+                with terminal.progress(f"{scenario.name} (caseload)", resumed.replications) as update:
+                    result = resume_caseload(store, resumed, files.matter, files.replication, update)
+            finally:
+                files.close()
+            done = [(scenario, result, files)]
+        else:
+            done = []
+            for scenario in loaded:
+                where = out_dir / scenario.name if out_dir is not None and len(loaded) > 1 else out_dir
+                if where is not None:
+                    where.mkdir(parents=True, exist_ok=True)
+                done.append((scenario, *caseload_report.run_caseload(store, scenario, args.seed, args.n, where,
+                                                                      args.note)))
+    for scenario, result, files in done:
+        note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
+            if result.already_recorded else ""
+        print(f"run {result.run_id}  scenario {printable(scenario.name)} (caseload){note}")
+        for matter_id in result.matter_ids:
+            print(f"matter {matter_id}")
+        if result.cases > len(result.matter_ids):
+            print(f"... and {result.cases - len(result.matter_ids):,} more matters")
+        document = caseload_report.summary(scenario, result, files)
+        for table in caseload_report.court_tables(document):
+            terminal.console.print(table)
+        for line in caseload_report.summary_lines(document):
+            print(printable(line))
+    if out_dir is not None:
+        print(f"wrote outcomes.csv, caseload.csv and summary.json into {out_dir}")
 
 
 def _report(comparison: Comparison, out_dir: Path | None) -> None:
@@ -451,7 +504,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             print(printable(finding.describe()))
 
-    tally = audit(stored_matters(store, runs, stored_prefix), report)
+    tally = audit(caseload_matters(store, runs), report)
     if args.format == "json":
         print(json.dumps({"runs": ids, **attrs.asdict(tally), "findings": found}, indent=2))
     else:
@@ -465,7 +518,7 @@ def cmd_stages(args: argparse.Namespace) -> None:
     if args.latest == bool(args.run_id):
         raise UserError("give a RUN_ID or --latest (the newest run in the store)")
     run = store.run(store.latest_run_id() if args.latest else args.run_id)
-    write_stages((stage_rows(events) for events in stored_matters(store, [run], stored_prefix)), args.format,
+    write_stages((stage_rows(events) for events in caseload_matters(store, [run])), args.format,
                  sys.stdout)
 
 
