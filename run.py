@@ -212,7 +212,8 @@ def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = N
         else:
             done = []
             for scenario in loaded:
-                where = out_dir / scenario.name if out_dir is not None and len(loaded) > 1 else out_dir
+                where = out_dir / caseload_report.folder_name(scenario.name) \
+                    if out_dir is not None and len(loaded) > 1 else out_dir
                 if where is not None:
                     where.mkdir(parents=True, exist_ok=True)
                 done.append((scenario, *caseload_report.run_caseload(store, scenario, args.seed, args.n, where,
@@ -303,6 +304,9 @@ def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyp
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
+    if args.court is not None or args.run is not None:
+        _court_docket(args)
+        return
     if args.out is not None and args.format != "html":
         raise UserError("--out writes the HTML page; give --format html with it")
     store = open_store(args.store)
@@ -338,6 +342,42 @@ def cmd_docket(args: argparse.Namespace) -> None:
             print(f"  - {printable(deadline.describe())}")
         if not open_then:
             print("  (none)")
+
+
+def _court_docket(args: argparse.Namespace) -> None:
+    """`docket --court COURT --as-of DATE [--run RUN_ID | --latest]`: the matters pending at a court that day."""
+    from sim.runs.caseload import court_docket
+
+    if args.court is None:
+        raise UserError("--run goes with --court (a court's docket report); for a matter give its MATTER_ID")
+    if args.matter_id or args.format == "html" or args.out is not None:
+        raise UserError("--court lists a court's pending matters: give --as-of DATE and --run RUN_ID or --latest, "
+                        "not a MATTER_ID, --format html or --out")
+    if args.as_of is None:
+        raise UserError("--court needs --as-of DATE (the day of the docket report)")
+    if args.run and args.latest:
+        raise UserError("give --run RUN_ID or --latest, not both")
+    store = open_store(args.store)
+    run = store.run(args.run or store.latest_run_id())
+    report = court_docket(store, run, args.court, args.as_of)
+    if args.format == "json":
+        print(json.dumps({"court": args.court, "as_of": args.as_of.isoformat(), "run_id": str(run.id),
+                          "pending": report}, indent=2))
+        return
+    print(f"{args.court.upper()} COURT: matters of run {run.id} ({printable(run.scenario)}) pending on "
+          f"{args.as_of.isoformat()}: {len(report):,}")
+    for row in report:
+        last = row["last_entry"]
+        print(f"{printable(row['docket_number']):<16} {printable(row['caption'])}")
+        print(f"{'':16} pending {row['days_pending']:,} days (since {row['pending_since']}); matter "
+              f"{row['matter_id']}")
+        if last:
+            print(f"{'':16} last entry {last['date']}: {printable(last['description'])[:160]}")
+        for d in row["deadlines"]:
+            print(f"{'':16} deadline: {printable(d['party'])} may {printable(d['action'])} by {d['due']} "
+                  f"({printable(d['rule'])})")
+    if not report:
+        print("  (none)")
 
 
 def _json_value(_: Any, __: Any, value: Any) -> Any:
@@ -436,6 +476,9 @@ def cmd_compare(args: argparse.Namespace) -> None:
     if args.sweep and not loaded:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
+    if any(s.caseload for s in loaded):
+        _compare_caseloads(args, loaded, stored, sweep is not None)
+        return
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
@@ -484,9 +527,31 @@ def cmd_report(args: argparse.Namespace) -> None:
         store.run(run_id)  # an unknown id fails here, before anything is written
     out_dir = check_out_dir(args.out)
     assert out_dir is not None
+    if any(is_caseload(store.run(run_id)) for run_id in run_ids):
+        from reports import caseload as caseload_report
+
+        print(caseload_report.report(store, run_ids, out_dir))
+        return
     for line in incomplete(store, run_ids):
         print(printable(line))
     print(build_report(store, run_ids, out_dir))
+
+
+def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list[str], swept: bool) -> None:
+    """`compare` of caseload scenarios (and stored caseload runs): each run, then the caseload report."""
+    from reports import caseload as caseload_report
+
+    if swept or not all(s.caseload for s in loaded):
+        raise UserError("compare runs caseload scenarios (with a [caseload] table) with other caseload scenarios "
+                        "or stored caseload runs only, and without --sweep")
+    with recording(args.store) as store:
+        for run_id in stored:
+            store.run(run_id)  # an unknown run id fails here, before anything is recorded
+        out_dir = check_out_dir(args.out)
+        assert out_dir is not None
+        run_ids = [caseload_report.run_caseload(store, scenario, args.seed, args.n, None, args.note)[0].run_id
+                   for scenario in loaded]
+        print(caseload_report.report(store, [*stored, *run_ids], out_dir))
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -555,7 +620,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_bench(args: argparse.Namespace) -> None:
     from sim.runs.bench import bench
 
-    bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"))
+    bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"),
+          caseload_only=args.caseload)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -605,6 +671,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="html: one page to open from disk, stepping through the docket (the viewer)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
     p.add_argument("--out", metavar="FILE", help="with --format html: write the page to FILE (default: stdout)")
+    p.add_argument("--court", choices=("district", "circuit", "supreme"),
+                   help="a court's docket report on --as-of DATE: the matters of a caseload run pending there")
+    p.add_argument("--run", metavar="RUN_ID", help="with --court: the run (default: the newest, as --latest)")
     _store_flag(p)
     p.set_defaults(func=cmd_docket)
 
@@ -635,6 +704,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replications for the large memory run (default 10 x n)")
     p.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for its rates, in a database made for "
                                                      "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
+    p.add_argument("--caseload", action="store_true", help="only the caseload line (f): 10 years, ~10,000 matters")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")

@@ -6,6 +6,7 @@ Everything comes from the store's events (as the matters are stored, or read bac
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,14 @@ import numpy as np
 from rich.table import Table
 
 from reports import terminal
-from sim.runs.caseload import CaseloadPlayed, CaseloadResult, record_caseload
+from sim.runs.caseload import (
+    CaseloadPlayed,
+    CaseloadResult,
+    _from_store,
+    is_caseload,
+    record_caseload,
+    stored_replications,
+)
 from sim.scenario import Scenario
 from sim.store import DocketStore
 from sim.views.caseload import CASELOAD_KEYS, COURTS, MATTER_KEYS, Measures, write_csv, yearly
@@ -124,3 +132,168 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
             f"{shown(t['p90_days'], '.0f')}, within {document['within_days']} days "
             f"{shown(t['within_standard'], '.1%')}",
             f"mean wait for a judge (days): {waits}"]
+
+
+# The report: charts of backlog, clearance, time to disposition and utilisation -----------------------
+
+@attrs.frozen
+class Gathered:
+    """One caseload run read back from the store, for the report."""
+
+    scenario: Scenario
+    result: CaseloadResult
+    files: CaseloadFiles
+
+
+def gather(store: DocketStore, run_id: str, out_dir: Path | None) -> Gathered:
+    """A stored caseload run's measures, from its stored events (files into `out_dir` if given)."""
+    from sim.errors import UserError
+    from sim.runs.runner import run_scenario
+
+    run = store.run(run_id)
+    if not is_caseload(run):
+        raise UserError(f"run {run_id} ({run.scenario}) is not a caseload run; report caseload runs together, "
+                        "and one-matter runs together")
+    scenario = run_scenario(run)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    files = CaseloadFiles(out_dir)
+    try:
+        done = stored_replications(store, run)
+        _from_store(store, run, done, files.matter, files.replication)
+    finally:
+        files.close()
+    result = CaseloadResult(run_id, [], True, len(files.matters))
+    if out_dir is not None:
+        (out_dir / "summary.json").write_text(json.dumps(summary(scenario, result, files), indent=2) + "\n",
+                                              encoding="utf-8")
+    return Gathered(scenario, result, files)
+
+
+def _band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.quantile(values, 0.05, axis=0), np.median(values, axis=0), np.quantile(values, 0.95, axis=0))
+
+
+def _series(files: CaseloadFiles, court: str, key: str) -> tuple[list[str], np.ndarray]:
+    """Per replication (rows) and month (columns): one court's `key`."""
+    by_rep: dict[int, list[float]] = {}
+    months: list[str] = []
+    for row in files.months:
+        if row["court"] == court:
+            by_rep.setdefault(row["replication"], []).append(row[key])
+            if row["replication"] == 0:
+                months.append(f"{row['year']}-{row['month']:02d}")
+    return months, np.array(list(by_rep.values()), dtype=float)
+
+
+def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
+    """The caseload section's charts, each as PNG and SVG: backlog over time (median and 5-95% band across
+    replications), clearance rate by year, time to disposition by regime, utilisation by court."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from reports.charts import save
+    from sim.colours import palette
+
+    colours = palette(g.scenario.name for g in gathered)
+    written = []
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, layout="constrained")
+    for ax, court in zip(axes.flat, COURTS, strict=True):
+        for g in gathered:
+            months, values = _series(g.files, court, "pending")
+            if not values.size:
+                continue
+            x = np.arange(len(months))
+            low, mid, high = _band(values)
+            ax.fill_between(x, low, high, color=colours[g.scenario.name], alpha=0.2, linewidth=0)
+            ax.plot(x, mid, color=colours[g.scenario.name], label=g.scenario.name)
+            ticks = x[::12]
+            ax.set_xticks(ticks, [months[i][:4] for i in ticks], fontsize=8)
+        ax.set_title(f"{court}: matters pending at the month's end", fontsize=10)
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Backlog over time (median and 5-95% band across replications)")
+    written.append(save(fig, out_dir, "caseload-backlog")[0])
+    plt.close(fig)
+
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), layout="constrained")
+    for ax, court in zip(axes.flat, COURTS, strict=True):
+        for g in gathered:
+            years = [r for r in yearly(g.files.months, 365, []) if r["court"] == court]
+            ax.plot([r["year"] for r in years], [r["clearance"] if r["clearance"] is not None else np.nan
+                                                for r in years],
+                    marker="o", color=colours[g.scenario.name], label=g.scenario.name)
+        ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
+        ax.set_title(f"{court}: dispositions / filings", fontsize=10)
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Clearance rate by year (1 = the court keeps up)")
+    written.append(save(fig, out_dir, "caseload-clearance")[0])
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    for g in gathered:
+        days = np.sort([_days(m) for m in g.files.matters if m["disposed"]])
+        if days.size:
+            ax.step(days, np.arange(1, days.size + 1) / days.size, where="post", color=colours[g.scenario.name],
+                    label=g.scenario.name)
+    standard = gathered[0].scenario.caseload.within_days if gathered and gathered[0].scenario.caseload else 365
+    ax.axvline(standard, color="grey", linestyle="--", linewidth=0.8)
+    ax.set_xlabel("days from the warrant to the final disposition")
+    ax.set_ylabel("share of matters disposed")
+    ax.legend(fontsize=8)
+    ax.set_title(f"Time to disposition by regime (dashed: the standard, {standard} days)")
+    written.append(save(fig, out_dir, "caseload-time-to-disposition")[0])
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    width = 0.8 / max(1, len(gathered))
+    for i, g in enumerate(gathered):
+        means = [float(np.mean(_series(g.files, court, "utilisation")[1])) for court in COURTS]
+        ax.bar(np.arange(len(COURTS)) + i * width, means, width, color=colours[g.scenario.name],
+               label=g.scenario.name)
+    ax.set_xticks(np.arange(len(COURTS)) + width * (len(gathered) - 1) / 2, COURTS)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of the judges' places in use")
+    ax.legend(fontsize=8)
+    ax.set_title("Utilisation by court (mean over the horizon and replications)")
+    written.append(save(fig, out_dir, "caseload-utilisation")[0])
+    plt.close(fig)
+    return written
+
+
+def folder_name(scenario: str) -> str:
+    """A run's folder in the report: its scenario's name with anything but letters, digits, _ . - as _."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario).strip("_") or "run"
+
+
+def report(store: DocketStore, run_ids: list[str], out_dir: Path) -> Path:
+    """The caseload report of stored runs: per run its files in DIR/SCENARIO/, the four charts and an
+    index.html that opens from disk."""
+    import html
+
+    gathered = [gather(store, run_id, out_dir / folder_name(store.run(run_id).scenario)) for run_id in run_ids]
+    pngs = charts(gathered, out_dir)
+    documents = [summary(g.scenario, g.result, g.files) for g in gathered]
+    (out_dir / "summary.json").write_text(json.dumps({"caseloads": documents}, indent=2) + "\n", encoding="utf-8")
+    parts = ["<!doctype html><meta charset='utf-8'><title>docketsim caseload report</title>",
+             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}img{max-width:100%}"
+             "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;"
+             "text-align:right}</style>", "<h1>Caseload</h1>"]
+    for document in documents:
+        parts.append(f"<h2>{html.escape(document['scenario'])}</h2><p>{document['cases']:,} matters. "
+                     + html.escape(" ".join(summary_lines(document)[0].split(": ", 1)[1:])) + "</p>")
+        parts.append("<table><tr><th>court</th><th>year</th><th>filed</th><th>disposed</th><th>clearance</th>"
+                     "<th>pending at year end</th><th>oldest pending (days)</th><th>utilisation</th></tr>")
+        for row in document["by_court_and_year"]:
+            clearance = "" if row["clearance"] is None else f"{row['clearance']:.2f}"
+            parts.append(f"<tr><td>{row['court']}</td><td>{row['year']}</td><td>{row['filed']:,}</td>"
+                         f"<td>{row['disposed']:,}</td><td>{clearance}</td><td>{row['pending']:,}</td>"
+                         f"<td>{row['oldest_pending_days']:,}</td><td>{row['utilisation']:.2f}</td></tr>")
+        parts.append("</table>")
+    for png in pngs:
+        parts.append(f"<p><img src='{png.name}' alt='{html.escape(png.stem)}'></p>")
+    index = out_dir / "index.html"
+    index.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return index

@@ -75,7 +75,8 @@ def open_matter(scenario: Scenario, run_id: str, replication: int, seed: int, sc
     courts["district"]["magistrate_judge"] = s.courts.magistrate_judge
     fields = dict(run_id=run_id, scenario=s.name, title=s.scenario.title,
                   historical=s.on_record and script is None, replication=replication, seed=seed,
-                  start_date=s.scenario.start_date.isoformat(), parties=identity.get("parties", parties_of(s)),
+                  start_date=s.scenario.start_date.isoformat(),
+                  parties=identity["parties"] if "parties" in identity else parties_of(s),
                   courts=identity.get("courts", courts), statutes_in_force=list(in_force),
                   qualifying_since=countries.qualifying_since(s.data.country, s.data.assumed_since),
                   forked_from=None if script is None else {"matter_id": script.source_id,

@@ -10,6 +10,7 @@ so those stored are the first ones). Replications are played one after another i
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,12 +20,15 @@ import attrs
 from eventsourcing.domain import Aggregate
 
 from sim import interrupts
+from sim.domain.ladder import lane_of
 from sim.engine import world
 from sim.errors import UserError
 from sim.runs.runner import RunInterrupted, _check_writable, _waiting, quiet, replication_seed, run_scenario
 from sim.scenario import Scenario, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
-from sim.views.caseload import Measures, matter_row
+from sim.views.caseload import Measures, court_intervals, matter_row
+from sim.views.narrative import running
+from sim.views.projections import entries
 
 PLAYED_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/caseload-played")
 GROUP_EVENTS = 20_000   # events a commit at most
@@ -262,3 +266,41 @@ def _finish(store: DocketStore, run_id: str) -> None:
         run = store.run(run_id)
         run.finish(finished_at=now())
         store.save(run)
+
+
+LANE_COURTS = {"district": ("magistrate", "district"), "circuit": ("circuit",), "supreme": ("supreme",)}
+
+
+def court_docket(store: DocketStore, run: Run, lane: str, when: Any) -> list[dict[str, Any]]:
+    """A court's docket report on a day: each matter of the run pending there (over the interval `stages`
+    reports for the court: the district court's docket holds its magistrate judge's matters too), with its
+    docket number, caption, last entry on or before the day, the deadlines then running and the days
+    pending; sorted as a clerk lists them, oldest docket first (by the day it opened, then its number)."""
+    day = when.isoformat()
+    report = []
+    for matter_id in matter_ids(store, run):
+        events = store.matter_events(matter_id)
+        if events[0].start_date > day:
+            continue
+        spans = [(first, last) for court, first, last in court_intervals(events) if court in LANE_COURTS[lane]]
+        pending = [first for first, last in spans if first <= day < last]
+        if not pending:
+            continue
+        upto = [e for e in events if getattr(e, "date", events[0].start_date) <= day]
+        rows = [row for row in entries(upto) if row["docket_number"]]
+        here = [row for row in rows if lane_of(row["court_level"]) == lane] or rows
+        last = rows[-1] if rows else None
+        matter = store.matter_as_of(matter_id, when)
+        report.append({
+            "matter_id": matter_id, "case": events[0].parties.get("case"),
+            "docket_number": here[-1]["docket_number"] if here else "",
+            "caption": here[0]["caption"] if here else "", "opened": spans[0][0] if spans else day,
+            "pending_since": pending[0],
+            "days_pending": (when - dt.date.fromisoformat(pending[0])).days,
+            "last_entry": {"date": last["date"], "event": last["event"], "description": last["description"]}
+            if last else None,
+            "deadlines": [{"party": d.party, "action": d.action, "due": d.due.isoformat(), "rule": d.rule}
+                          for d in running(matter, when)],
+        })
+    report.sort(key=lambda r: (r["pending_since"], r["docket_number"]))
+    return report
