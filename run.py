@@ -46,6 +46,7 @@ from sim.runs import authoring
 from sim.runs.audit import audit
 from sim.runs.calibration import calibrate
 from sim.runs.caseload import is_caseload
+from sim.runs.caseload import matter_ids as caseload_matter_ids
 from sim.runs.caseload import stored_matters as caseload_matters
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
 from sim.runs.forks import fork
@@ -300,7 +301,15 @@ def _bytes(count: int) -> str:
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
     if args.latest == bool(args.matter_id):
         raise UserError("give either a MATTER_ID or --latest")
-    return store.latest_matter_id() if args.latest else args.matter_id
+    if not args.latest:
+        return args.matter_id
+    run = store.run(store.latest_run_id())
+    if is_caseload(run):  # a caseload's first case
+        first = next(iter(caseload_matter_ids(store, run)), None)
+        if first is None:
+            raise UserError(f"run {run.id} ({run.scenario}) has no stored matter yet")
+        return first
+    return store.latest_matter_id()
 
 
 def cmd_docket(args: argparse.Namespace) -> None:

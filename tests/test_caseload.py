@@ -270,3 +270,51 @@ def test_a_caseload_scenario_with_a_one_matter_scenario_is_refused(tmp_path):
                           timeout=120)
     assert done.returncode == 2 and "cloud_act has none" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_a_courts_docket_report_lists_exactly_the_matters_pending_there_oldest_first():
+    from sim.runs.caseload import court_docket
+
+    store = open_store("memory://")
+    result = record_caseload(store, small(years=2, rate=60), seed=6, replications=1)
+    run = store.run(result.run_id)
+    on = scenarios.load("caseload").scenario.start_date + dt.timedelta(days=500)
+    for lane, courts in (("district", ("magistrate", "district")), ("circuit", ("circuit",))):
+        report = court_docket(store, run, lane, on)
+        expected = set()
+        for matter_id in matter_ids(store, run):
+            spans = [(a, b) for c, a, b in court_intervals(store.matter_events(matter_id)) if c in courts]
+            if any(a <= on.isoformat() < b for a, b in spans):
+                expected.add(matter_id)
+        assert {row["matter_id"] for row in report} == expected and expected
+        assert [row["pending_since"] for row in report] == sorted(row["pending_since"] for row in report)
+        assert all(row["days_pending"] >= 0 and row["docket_number"] and row["last_entry"] for row in report)
+
+
+@pytest.mark.slow
+def test_caseload_commands_docket_report_and_viewer(tmp_path):
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "run.py", *args, "--store", store], cwd=ROOT, capture_output=True,
+                              text=True, timeout=600)
+
+    done = cli("run", "caseload", "--set", "caseload.horizon_years=1", "--set", "caseload.arrivals.per_year=80")
+    assert done.returncode == 0, done.stderr
+    first = next(line.split()[1] for line in done.stdout.splitlines() if line.startswith("matter "))
+    docket = cli("docket", "--court", "district", "--as-of", "2023-09-01", "--latest", "--format", "json")
+    assert docket.returncode == 0, docket.stderr
+    document = json.loads(docket.stdout)
+    assert document["court"] == "district" and document["pending"]
+    assert set(document["pending"][0]) >= {"docket_number", "caption", "last_entry", "deadlines", "days_pending"}
+    missing = cli("docket", "--court", "circuit", "--latest")
+    assert missing.returncode == 2 and "--as-of" in missing.stderr and "Traceback" not in missing.stderr
+    page = cli("docket", first, "--format", "html", "--out", str(tmp_path / "m.html"))
+    assert page.returncode == 0 and "SIMULATED DOCKET" in (tmp_path / "m.html").read_text()
+    report = cli("report", "--latest", "--out", str(tmp_path / "rep"))
+    assert report.returncode == 0, report.stderr
+    for chart in ("backlog", "clearance", "time-to-disposition", "utilisation"):
+        assert (tmp_path / "rep" / f"caseload-{chart}.png").stat().st_size > 1000
+    (folder,) = [p for p in (tmp_path / "rep").iterdir() if p.is_dir()]
+    with (folder / "caseload.csv").open() as f:
+        assert tuple(next(csv.reader(f))) == CASELOAD_KEYS
