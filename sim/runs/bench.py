@@ -126,16 +126,34 @@ CASELOAD = "caseload"
 CASELOAD_YEARS = 10
 
 
+def scaled_judges(per_year: int) -> list[str]:
+    """--set flags giving each court's judges the bundled caseload's load at `per_year` warrants a year (the
+    matters each judge carries scaled with the arrivals), so the bench measures the same queues, larger."""
+    from sim.scenario import load
+
+    base = load(CASELOAD).caseload
+    assert base is not None
+    ratio = per_year / base.arrivals.per_year
+    flags = []
+    for court in ("magistrate", "district", "circuit", "supreme"):
+        bench = getattr(base.judges, court)
+        each = max(1, round(bench.matters_each * ratio))
+        flags += ["--set", f'caseload.judges.{court}={{ judges = {bench.judges}, matters_each = {each}, '
+                           f'assumption = "bench: the bundled load scaled to {per_year} a year" }}']
+    return flags
+
+
 def caseload_run(per_year: int, folder: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB) and matters of `run.py run caseload --out` over 10 years at `per_year`
-    warrants a year, in a fresh subprocess."""
+    warrants a year (judges scaled to match), in a fresh subprocess."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
              "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     out_dir = folder / f"caseload{per_year}"
     out = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "run.py"), "run", CASELOAD,
                           "--set", f"caseload.horizon_years={CASELOAD_YEARS}",
-                          "--set", f"caseload.arrivals.per_year={per_year}", "--out", str(out_dir),
+                          "--set", f"caseload.arrivals.per_year={per_year}", *scaled_judges(per_year),
+                          "--out", str(out_dir),
                           "--store", f"sqlite:///{folder / f'caseload{per_year}.sqlite'}"],
                          check=True, capture_output=True, text=True).stdout.split()
     with (out_dir / "outcomes.csv").open() as f:
