@@ -45,7 +45,7 @@ from sim.literal import printable, printable_lines
 from sim.runs import authoring
 from sim.runs.audit import audit
 from sim.runs.calibration import calibrate
-from sim.runs.caseload import is_caseload
+from sim.runs.caseload import caseload_ids, is_caseload, stored_replications
 from sim.runs.caseload import matter_ids as caseload_matter_ids
 from sim.runs.caseload import stored_matters as caseload_matters
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
@@ -277,14 +277,16 @@ def _delete_runs(store: Any, run_ids: list[str]) -> None:
     unknown id or a run that other runs fork from (unless those go too)."""
     runs = [store.run(run_id) for run_id in dict.fromkeys(run_ids)]
     going = {str(run.id) for run in runs}
-    matters = {str(m): run for run in runs for m in run.matter_ids()}
+    extra = {str(run.id): caseload_ids(store, run) for run in runs}
+    matters = {str(m): run for run in runs for m in [*run.matter_ids(), *extra[str(run.id)]]}
     for other in store.runs():
         source = matters.get((other.fork or {}).get("matter_id", ""))
         if source is not None and str(other.id) not in going:
             raise UserError(f"run {source.id} has forks (run {other.id}); delete them with it, or keep it")
     for run in runs:
-        freed = store.delete_run(run)
-        matters = f"{run.replications:,} matter{'s' if run.replications != 1 else ''}"
+        count = len(extra[str(run.id)]) - stored_replications(store, run) if is_caseload(run) else run.replications
+        freed = store.delete_run(run, extra[str(run.id)])
+        matters = f"{count:,} matter{'s' if count != 1 else ''}"
         print(f"deleted run {run.id} ({run.scenario}, {matters}); freed {_bytes(freed)}")
 
 

@@ -318,3 +318,15 @@ def test_caseload_commands_docket_report_and_viewer(tmp_path):
     (folder,) = [p for p in (tmp_path / "rep").iterdir() if p.is_dir()]
     with (folder / "caseload.csv").open() as f:
         assert tuple(next(csv.reader(f))) == CASELOAD_KEYS
+
+
+def test_deleting_a_caseload_run_removes_its_matters_and_records(tmp_path):
+    from sim.runs.caseload import caseload_ids
+
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
+    result = record_caseload(store, small(years=1, rate=30), seed=8, replications=2)
+    run = store.run(result.run_id)
+    ids = caseload_ids(store, run)
+    assert len(ids) == result.cases + 2 and all(store.has_events(i) for i in ids)
+    store.delete_run(run, ids)
+    assert not any(store.has_events(i) for i in ids) and not store.has_events(result.run_id)

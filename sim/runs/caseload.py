@@ -31,7 +31,7 @@ from sim.views.narrative import running
 from sim.views.projections import entries
 
 PLAYED_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/caseload-played")
-GROUP_EVENTS = 20_000   # events a commit at most
+GROUP_EVENTS = 4_000    # events a commit at most (their records are held until it: about 4 MiB)
 GROUP_SECONDS = 0.5
 
 
@@ -88,6 +88,15 @@ def matter_ids(store: DocketStore, run: Run) -> Iterator[str]:
         assert record is not None
         for case in range(record.cases):
             yield str(world.case_matter_id(str(run.id), run.scenario, replication, case))
+
+
+def caseload_ids(store: DocketStore, run: Run) -> list[UUID]:
+    """Every aggregate a caseload run stored whole besides the run: its matters and its replications' records
+    (the matters an interrupted replication stored are not found: `--resume` the run before deleting it)."""
+    if not is_caseload(run):
+        return []
+    records = [CaseloadPlayed.create_id(str(run.id), r) for r in range(stored_replications(store, run))]
+    return [*(UUID(m) for m in matter_ids(store, run)), *records]
 
 
 def stored_matters(store: DocketStore, runs: list[Run]) -> Iterator[list[Any]]:

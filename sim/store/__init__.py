@@ -364,15 +364,16 @@ class DocketStore(Application):
         version = self._version_on(matter_id, when, opened, self._last_version(matter_id))
         return self._rebuilt(UUID(matter_id), version)
 
-    def delete_run(self, run: Run) -> int:
-        """Remove a run, its matters and their snapshots, and strike it from the register, in one transaction;
-        return the bytes the store shrank by (an SQLite file, compacted; 0 elsewhere)."""
+    def delete_run(self, run: Run, also: Sequence[UUID] = ()) -> int:
+        """Remove a run, its matters and their snapshots (and the aggregates `also` names: a caseload's matters
+        and records), and strike it from the register, in one transaction; return the bytes the store shrank by
+        (an SQLite file, compacted; 0 elsewhere)."""
         register = self.register()
         register.remove(run_id=str(run.id))
         if self.where.scheme == "memory":
             self.save(register)
             return 0
-        ids = [UUID(str(run.id)), *(UUID(m) for m in run.matter_ids())]
+        ids = [UUID(str(run.id)), *(UUID(m) for m in run.matter_ids()), *also]
         records = [self.mapper.to_stored_event(e) for e in register.collect_events()]
         tables = [self.recorder.events_table_name, self.snapshots.recorder.events_table_name]  # type: ignore[union-attr]
         path = self.where.path
