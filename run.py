@@ -488,7 +488,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
     if any(s.caseload for s in loaded):
-        _compare_caseloads(args, loaded, stored, sweep is not None)
+        variants = [variant for _, variant in sweep[1]] if sweep else []
+        _compare_caseloads(args, [*loaded, *(v for v in variants if v not in loaded)], stored)
         return
     with recording(args.store) as store:
         for run_id in stored:
@@ -548,13 +549,14 @@ def cmd_report(args: argparse.Namespace) -> None:
     print(build_report(store, run_ids, out_dir))
 
 
-def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list[str], swept: bool) -> None:
-    """`compare` of caseload scenarios (and stored caseload runs): each run, then the caseload report."""
+def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list[str]) -> None:
+    """`compare` of caseload scenarios (and stored caseload runs, and a sweep's values, each a run of its own):
+    each run, then the caseload report."""
     from reports import caseload as caseload_report
 
-    if swept or not all(s.caseload for s in loaded):
+    if not all(s.caseload for s in loaded):
         raise UserError("compare runs caseload scenarios (with a [caseload] table) with other caseload scenarios "
-                        "or stored caseload runs only, and without --sweep")
+                        "or stored caseload runs only")
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
