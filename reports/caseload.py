@@ -5,6 +5,7 @@ Everything comes from the store's events (as the matters are stored, or read bac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -98,7 +99,6 @@ def summary(scenario: Scenario, result: CaseloadResult, files: CaseloadFiles) ->
 
 
 def _days(matter: dict[str, Any]) -> int:
-    import datetime as dt
     return (dt.date.fromisoformat(matter["disposed"]) - dt.date.fromisoformat(matter["arrived"])).days
 
 

@@ -93,7 +93,7 @@ class MatterClock:
         return getattr(self._env, name)
 
 
-class Bench(simpy.Resource):
+class Places(simpy.Resource):
     """A court's judges' places for these matters, with the place-days in use and the queue's waits counted
     per calendar month of the horizon (for utilisation and waiting time)."""
 
@@ -201,7 +201,7 @@ def play(scenario: Scenario, run_id: str, replication: int, seed: int,
     horizon = (end - first).days
     months = month_starts(first, end)
     month_days = [max(0, (m - first).days) for m in months] + [horizon]
-    benches = {court: Bench(env, caseload.judges.of(court).places, month_days) for court in COURTS}
+    benches = {court: Places(env, caseload.judges.of(court).places, month_days) for court in COURTS}
     judges = {level.key: benches["circuit" if level.key == "en_banc" else level.key] for level in LADDER}
     base_courts = open_matter(scenario, run_id, replication, seed).courts
     parties = parties_of(scenario)

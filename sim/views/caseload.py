@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
@@ -81,8 +80,7 @@ class Measures:
         ends = self.month_ends()
         starts = [max(0, (m - self.first).days) for m in self.months]
         out = []
-        arrays = {court: np.array(spans or [(0, -1)][:0], dtype=np.int64).reshape(-1, 2)
-                  for court, spans in self.spans.items()}
+        arrays = {court: np.array(spans, dtype=np.int64).reshape(-1, 2) for court, spans in self.spans.items()}
         for i, month in enumerate(self.months):
             for court in COURTS:
                 a = arrays[court]
@@ -137,17 +135,3 @@ def yearly(rows: list[dict[str, Any]], standard: int, matters: list[dict[str, An
                     "p90_days": float(np.quantile(done, 0.9)) if done.size else None,
                     "within_standard": float(np.mean(done <= standard)) if done.size else None})
     return out
-
-
-def little(rows: list[dict[str, Any]], court: str, spans: list[tuple[int, int]], horizon: int) -> tuple[float, float]:
-    """Little's law at one court: the mean pending count over the months (from caseload rows) and the
-    arrival rate times the mean time pending (from the matters' spans that began within the horizon)."""
-    pending = [row["pending"] for row in rows if row["court"] == court]
-    began = [(a, b) for a, b in spans if a < horizon]
-    rate = len(began) / horizon
-    mean_time = float(np.mean([b - a for a, b in began])) if began else 0.0
-    return float(np.mean(pending)), rate * mean_time
-
-
-def out_paths(out_dir: Path) -> tuple[Path, Path]:
-    return out_dir / "outcomes.csv", out_dir / "caseload.csv"
