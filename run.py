@@ -60,6 +60,7 @@ from sim.views.projections import entries, render_text
 from sim.views.stages import stage_rows, write_stages
 
 CALIBRATED = "microsoft_ireland_stochastic"
+CASELOAD_N = 5  # compare's replications of a caseload scenario by default (each is years of many matters)
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
                 "cloud_act_executive_agreement", "provider_complies")
 DEMO_N = 1000
@@ -487,6 +488,8 @@ def cmd_compare(args: argparse.Namespace) -> None:
     if args.sweep and not loaded:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
+    if args.n is None:
+        args.n = CASELOAD_N if any(s.caseload for s in loaded) else 1000
     if any(s.caseload for s in loaded):
         variants = [variant for _, variant in sweep[1]] if sweep else []
         _compare_caseloads(args, [*loaded, *(v for v in variants if v not in loaded)], stored)
@@ -723,7 +726,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="bundled scenario names, TOML files, or ids of stored runs (e.g. forks)")
-    p.add_argument("-n", type=_whole(1), default=1000, help="replications per scenario (default 1000)")
+    p.add_argument("-n", type=_whole(1), default=None,
+                   help="replications per scenario (default 1000; 5 for caseload scenarios)")
     p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
