@@ -51,6 +51,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, NoReturn
 from uuid import UUID
@@ -66,12 +67,15 @@ from sim.domain.procedure import Unlawful
 from sim.errors import Fault, UserError
 from sim.literal import printable, printable_lines
 from sim.runs import authoring, ids
-from sim.runs.audit import audit, audited_matters, stored_matters
+from sim.runs.audit import audit, audited_matters
 from sim.runs.calibration import calibrate
+from sim.runs.caseload import caseload_ids, is_caseload, stored_replications
+from sim.runs.caseload import matter_ids as caseload_matter_ids
+from sim.runs.caseload import stored_matters as caseload_matters
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, compare, resume, run_scenarios
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
-from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
+from sim.runs.runner import RunInterrupted, record_run, run_scenario, stored_prefix, usable_jobs
 from sim.runs.validation import validate
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store.backends import fault
@@ -81,6 +85,7 @@ from sim.views.projections import entries, render_text, replay_notice
 from sim.views.stages import stage_rows, write_stages
 
 CALIBRATED = "microsoft_ireland_stochastic"
+CASELOAD_N = 5  # compare's replications of a caseload scenario by default (each is years of many matters)
 DEMO_REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
                 "cloud_act_executive_agreement", "provider_complies")
 DEMO_N = 1000
@@ -188,6 +193,9 @@ def cmd_run(args: argparse.Namespace) -> None:
         if args.scenarios or args.set:
             raise UserError("give scenarios (with any --set) or --resume RUN_ID, not both")
         args.resume = ids.run_id(open_store(args.store), args.resume)  # a missing store or unknown run fails here
+        if is_caseload(open_store(args.store).run(args.resume)):
+            _caseload_runs(args, [], open_store(args.store).run(args.resume))
+            return
         with recording(args.store) as store, outputs.folder(args.out) as folder:
             comparison = resume(store, args.resume, usable_jobs(args.jobs, 64), _work(folder), terminal.progress,
                                 args.note)
@@ -196,6 +204,9 @@ def cmd_run(args: argparse.Namespace) -> None:
             raise UserError("name at least one scenario (see `python run.py scenarios`), or --resume RUN_ID")
         settings = [_setting(text) for text in args.set or []]
         loaded = [_changed(scenarios.load(name), settings) for name in args.scenarios]
+        if any(s.caseload for s in loaded):
+            _caseload_runs(args, loaded)
+            return
         with recording(args.store) as store, outputs.folder(args.out) as folder:
             comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n),
                                        _work(folder), terminal.progress, note=args.note)
@@ -205,6 +216,52 @@ def cmd_run(args: argparse.Namespace) -> None:
 def _work(folder: outputs.Folder | None) -> Path | None:
     """Where the writers write (a temporary folder moved into place at the end), or None without --out."""
     return folder.work if folder else None
+
+
+def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = None) -> None:
+    """`run` on caseload scenarios (or `--resume` of a caseload run): each a table per court and a summary;
+    with --out, DIR/outcomes.csv, DIR/caseload.csv and DIR/summary.json (DIR/SCENARIO/ for several)."""
+    from reports import caseload as caseload_report
+    from sim.runs.caseload import resume_caseload
+
+    if not all(s.caseload for s in loaded):
+        raise UserError("caseload scenarios (with a [caseload] table) run alone or with other caseload scenarios: "
+                        + ", ".join(s.name for s in loaded if not s.caseload) + " has none")
+    with recording(args.store) as store, outputs.folder(args.out) as folder:
+        out_dir = _work(folder)
+        if resumed is not None:
+            scenario = run_scenario(resumed)
+            files = caseload_report.CaseloadFiles(out_dir)
+            try:
+                with terminal.progress(f"{scenario.name} (caseload)", resumed.replications) as update:
+                    result = resume_caseload(store, resumed, files.matter, files.replication, update)
+            finally:
+                files.close()
+            done = [(scenario, result, files)]
+        else:
+            done = []
+            for scenario in loaded:
+                where = out_dir / caseload_report.folder_name(scenario.name) \
+                    if out_dir is not None and len(loaded) > 1 else out_dir
+                if where is not None:
+                    where.mkdir(parents=True, exist_ok=True)
+                done.append((scenario, *caseload_report.run_caseload(store, scenario, args.seed, args.n, where,
+                                                                      args.note)))
+        for scenario, result, files in done:
+            note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
+                if result.already_recorded else ""
+            print(f"run {result.run_id}  scenario {printable(scenario.name)} (caseload){note}")
+            for matter_id in result.matter_ids:
+                print(f"matter {matter_id}")
+            if result.cases > len(result.matter_ids):
+                print(f"... and {result.cases - len(result.matter_ids):,} more matters")
+            document = caseload_report.summary(scenario, result, files)
+            for table in caseload_report.court_tables(document):
+                terminal.console.print(table)
+            for line in caseload_report.summary_lines(document):
+                print(printable(line))
+    if folder is not None:
+        print(printable(f"wrote outcomes.csv, caseload.csv and summary.json into {folder.path}"))
 
 
 def _report(comparison: Comparison, out_dir: Path | None) -> None:
@@ -249,6 +306,7 @@ def _delete_runs(store: Any, run_ids: list[str]) -> int:
     those go too). Each run deleted is said as soon as it is gone, so an interrupted delete tells the truth."""
     runs = [store.run(ids.run_id(store, run_id)) for run_id in dict.fromkeys(run_ids)]
     going = {str(run.id) for run in runs}
+    extra = {str(run.id): caseload_ids(store, run) for run in runs}
     for other in store.runs():
         source = (other.fork or {}).get("matter_id")
         if source is None or str(other.id) in going:
@@ -262,9 +320,11 @@ def _delete_runs(store: Any, run_ids: list[str]) -> int:
     deleted: list[str] = []
     try:
         for run in runs:
-            removed = store.delete_run(run)
+            count = len(extra[str(run.id)]) - stored_replications(store, run) if is_caseload(run) else \
+                run.replications
+            removed = store.delete_run(run, extra[str(run.id)])
             deleted.append(str(run.id))
-            matters = f"{run.replications:,} matter{'s' if run.replications != 1 else ''}"
+            matters = f"{count:,} matter{'s' if count != 1 else ''}"
             size = f"; {_bytes(removed)} of events" if removed else ""
             print(f"deleted run {run.id} ({printable(run.scenario)}, {matters}{size})", flush=True)
         compacted = store.compact()
@@ -296,10 +356,21 @@ def _bytes(count: int) -> str:
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
     if args.latest == bool(args.matter_id):
         raise UserError("give either a MATTER_ID or --latest")
-    return store.latest_matter_id() if args.latest else ids.matter_id(store, args.matter_id)
+    if not args.latest:
+        return ids.matter_id(store, args.matter_id)
+    run = store.run(store.latest_run_id())
+    if is_caseload(run):  # a caseload's first case
+        first = next(iter(caseload_matter_ids(store, run)), None)
+        if first is None:
+            raise UserError(f"run {run.id} ({run.scenario}) has no stored matter yet")
+        return first
+    return store.latest_matter_id()
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
+    if args.court is not None or args.run is not None:
+        _court_docket(args)
+        return
     if args.out is not None and args.format != "html":
         raise UserError("--out writes the HTML page; give --format html with it")
     store = open_store(args.store)
@@ -336,6 +407,42 @@ def cmd_docket(args: argparse.Namespace) -> None:
             print(f"  - {printable(deadline.describe())}")
         if not open_then:
             print("  (none)")
+
+
+def _court_docket(args: argparse.Namespace) -> None:
+    """`docket --court COURT --as-of DATE [--run RUN_ID | --latest]`: the matters pending at a court that day."""
+    from sim.runs.caseload import court_docket
+
+    if args.court is None:
+        raise UserError("--run goes with --court (a court's docket report); for a matter give its MATTER_ID")
+    if args.matter_id or args.format == "html" or args.out is not None:
+        raise UserError("--court lists a court's pending matters: give --as-of DATE and --run RUN_ID or --latest, "
+                        "not a MATTER_ID, --format html or --out")
+    if args.as_of is None:
+        raise UserError("--court needs --as-of DATE (the day of the docket report)")
+    if args.run and args.latest:
+        raise UserError("give --run RUN_ID or --latest, not both")
+    store = open_store(args.store)
+    run = store.run(args.run or store.latest_run_id())
+    report = court_docket(store, run, args.court, args.as_of)
+    if args.format == "json":
+        print(json.dumps({"court": args.court, "as_of": args.as_of.isoformat(), "run_id": str(run.id),
+                          "pending": report}, indent=2))
+        return
+    print(f"{args.court.upper()} COURT: matters of run {run.id} ({printable(run.scenario)}) pending on "
+          f"{args.as_of.isoformat()}: {len(report):,}")
+    for row in report:
+        last = row["last_entry"]
+        print(f"{printable(row['docket_number']):<16} {printable(row['caption'])}")
+        print(f"{'':16} pending {row['days_pending']:,} days (since {row['pending_since']}); matter "
+              f"{row['matter_id']}")
+        if last:
+            print(f"{'':16} last entry {last['date']}: {printable(last['description'])[:160]}")
+        for d in row["deadlines"]:
+            print(f"{'':16} deadline: {printable(d['party'])} may {printable(d['action'])} by {d['due']} "
+                  f"({printable(d['rule'])})")
+    if not report:
+        print("  (none)")
 
 
 def _json_value(_: Any, __: Any, value: Any) -> Any:
@@ -449,6 +556,12 @@ def cmd_compare(args: argparse.Namespace) -> None:
     if args.sweep and not loaded:
         raise UserError("--sweep needs a scenario to rerun (a name or a TOML file), not only run ids")
     sweep = _sweep(args.sweep, loaded[0]) if args.sweep else None
+    if args.n is None:
+        args.n = CASELOAD_N if any(s.caseload for s in loaded) else 1000
+    if any(s.caseload for s in loaded):
+        variants = [variant for _, variant in sweep[1]] if sweep else []
+        _compare_caseloads(args, [*loaded, *(v for v in variants if v not in loaded)], stored)
+        return
     with recording(args.store) as store:
         stored = [ids.run_id(store, run_id) for run_id in stored]  # an unknown one fails before anything runs
         with outputs.folder(args.out) as folder:
@@ -492,11 +605,36 @@ def cmd_report(args: argparse.Namespace) -> None:
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_IDs or --latest (the newest run in the store)")
     run_ids = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
+    caseload = any(is_caseload(store.run(run_id)) for run_id in run_ids)
     with outputs.folder(args.out) as folder:
         assert folder is not None
-        for line in incomplete(store, run_ids):
-            print(printable(line))
-        index = folder.final(build_report(store, run_ids, folder.work))
+        if caseload:
+            from reports import caseload as caseload_report
+
+            index = folder.final(caseload_report.report(store, run_ids, folder.work))
+        else:
+            for line in incomplete(store, run_ids):
+                print(printable(line))
+            index = folder.final(build_report(store, run_ids, folder.work))
+    print(printable(str(index)))
+
+
+def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list[str]) -> None:
+    """`compare` of caseload scenarios (and stored caseload runs, and a sweep's values, each a run of its own):
+    each run, then the caseload report."""
+    from reports import caseload as caseload_report
+
+    if not all(s.caseload for s in loaded):
+        raise UserError("compare runs caseload scenarios (with a [caseload] table) with other caseload scenarios "
+                        "or stored caseload runs only")
+    with recording(args.store) as store:
+        for run_id in stored:
+            store.run(run_id)  # an unknown run id fails here, before anything is recorded
+        run_ids = [caseload_report.run_caseload(store, scenario, args.seed, args.n, None, args.note)[0].run_id
+                   for scenario in loaded]
+        with outputs.folder(args.out) as folder:
+            assert folder is not None
+            index = folder.final(caseload_report.report(store, [*stored, *run_ids], folder.work))
     print(printable(str(index)))
 
 
@@ -515,7 +653,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
         else:
             print(printable(finding.describe()))
 
-    tally = audit(audited_matters(store, runs, stored_prefix), report)
+    single = [run for run in runs if not is_caseload(run)]
+    tally = audit(chain(audited_matters(store, single, stored_prefix),
+                        caseload_matters(store, [run for run in runs if is_caseload(run)])), report)
     if args.format == "json":
         print(json.dumps({"runs": chosen, **attrs.asdict(tally), "findings": found}, indent=2))
     else:
@@ -529,7 +669,7 @@ def cmd_stages(args: argparse.Namespace) -> None:
     if args.latest == bool(args.run_id):
         raise UserError("give a RUN_ID or --latest (the newest run in the store)")
     run = store.run(store.latest_run_id() if args.latest else ids.run_id(store, args.run_id))
-    write_stages((stage_rows(events) for events in stored_matters(store, [run], stored_prefix)), args.format,
+    write_stages((stage_rows(events) for events in caseload_matters(store, [run])), args.format,
                  sys.stdout)
 
 
@@ -571,7 +711,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def cmd_bench(args: argparse.Namespace) -> None:
     from sim.runs.bench import bench
 
-    bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"))
+    bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"),
+          caseload_only=args.caseload)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -622,6 +763,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "open_deadlines}; html: one page to open from disk, stepping through the docket (the viewer)")
     p.add_argument("--as-of", type=_date, metavar="DATE", help="the docket as it stood that day, with open deadlines")
     p.add_argument("--out", metavar="FILE", help="with --format html: write the page to FILE (default: stdout)")
+    p.add_argument("--court", choices=("district", "circuit", "supreme"),
+                   help="a court's docket report on --as-of DATE: the matters of a caseload run pending there")
+    p.add_argument("--run", metavar="RUN_ID", help="with --court: the run (default: the newest, as --latest)")
     _store_flag(p)
     p.set_defaults(func=cmd_docket)
 
@@ -654,12 +798,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replications for the large memory run (default 10 x n)")
     p.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for its rates, in a database made for "
                                                      "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
+    p.add_argument("--caseload", action="store_true", help="only the caseload line (f): 10 years, ~10,000 matters")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="bundled scenario names, TOML files, or ids of stored runs (e.g. forks)")
-    p.add_argument("-n", type=_whole(1), default=1000, help="replications per scenario (default 1000)")
+    p.add_argument("-n", type=_whole(1), default=None,
+                   help="replications per scenario (default 1000; 5 for caseload scenarios)")
     p.add_argument("--seed", type=_whole(0), default=0, help="root seed (default 0)")
     p.add_argument("--jobs", type=_whole(1), default=None, help="worker processes (default and at most: every core)")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")

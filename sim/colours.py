@@ -34,6 +34,11 @@ BUNDLED = {  # Okabe & Ito (2008); their yellow is left out (too faint on white)
     "cloud_act_executive_agreement": "#56b4e9",
     "provider_complies": "#cc79a7",
     "cloud_act_executive_agreement_counterfactual": "#9467bd",  # outside Okabe-Ito, which has no eighth tone
+    # The caseloads: a darker tone of their one-matter regime's colour (the base: a cyan of its own)
+    "caseload": "#17becf",
+    "caseload_location_rule": "#b8860b",
+    "caseload_control_rule": "#a0522d",
+    "caseload_cloud_act": "#2e8b57",
 }
 # For every other name: tones of Paul Tol's "muted", "dark" and "light" schemes, none close to a bundled
 # colour and none an outcome's.

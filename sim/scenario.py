@@ -586,7 +586,95 @@ def _pins(value: Any) -> dict[str, Pin]:
 
 
 _pins.table = dict  # type: ignore[attr-defined]  # for `extends`: pins merge step by step, each pin whole
-FIGURES = (_duration, _probability, _doctrine)  # parsers of figures (each with its source or assumption)
+
+
+# The caseload (issue 17): many matters arriving over a horizon and sharing the courts' judges --------
+@attrs.frozen
+class ArrivalRate(Provenance):
+    """Warrants for content stored abroad served a year on the providers modelled, in the first year;
+    `change` is the relative change each later year (0.05: five per cent more every year)."""
+
+    per_year: float
+    change: float = 0.0
+
+    def in_year(self, year: int) -> float:
+        return self.per_year * (1.0 + self.change) ** year
+
+    def describe(self) -> str:
+        return f"{self.per_year:g} a year, changing {self.change:+.1%} a year"
+
+
+@attrs.frozen
+class Bench(Provenance):
+    """The judges of one court level available to these matters: `judges` of them, each carrying at most
+    `matters_each` such matters at once (the share of a judge's time they get); a hearing or ruling holds
+    one of the `judges * matters_each` places while it runs, and waits for one when all are taken."""
+
+    judges: int
+    matters_each: int = 1
+
+    @property
+    def places(self) -> int:
+        return self.judges * self.matters_each
+
+    def describe(self) -> str:
+        return f"{self.judges} judges, {self.matters_each} such matters each at once"
+
+
+@_kind("arrival rate")
+def _arrivals(value: Any) -> ArrivalRate:
+    if not isinstance(value, dict):
+        raise _Invalid("", f"expected a table {{ per_year = N, change = X }}, got {_show(value)}")
+    table = dict(value)
+    table.setdefault("change", 0.0)
+    fields = _fields(table, {"per_year": lambda v: _number(v, "warrants a year (number > 0)", 1e-9, 1e6),
+                             "change": lambda v: _number(v, "a relative change a year (number from -0.9 to 10)",
+                                                         -0.9, 10.0)})
+    return ArrivalRate(**fields, **_provenance(table))
+
+
+@_kind("bench")
+def _bench(value: Any) -> Bench:
+    if not isinstance(value, dict):
+        raise _Invalid("", f"expected a table {{ judges = N, matters_each = M }}, got {_show(value)}")
+    table = dict(value)
+    table.setdefault("matters_each", 1)
+    fields = _fields(table, {"judges": _count("a number of judges (integer >= 1)", 1),
+                             "matters_each": _count("matters a judge carries at once (integer >= 1)", 1)})
+    return Bench(**fields, **_provenance(table))
+
+
+FIGURES = (_duration, _probability, _doctrine, _arrivals, _bench)  # figures: each with its source or assumption
+_B = "a table { judges = N, matters_each = M, source or assumption }"
+
+
+@attrs.frozen
+class Judges:
+    """The judges at each court level (the court of appeals' en banc sits with the circuit's places)."""
+
+    magistrate: Bench = _field(_bench, doc=_B)
+    district: Bench = _field(_bench, doc=_B)
+    circuit: Bench = _field(_bench, doc=_B)
+    supreme: Bench = _field(_bench, doc=_B)
+
+    def of(self, level: str) -> Bench:
+        return getattr(self, "circuit" if level == "en_banc" else level)
+
+
+@attrs.frozen
+class Caseload:
+    """A caseload: warrants arriving over `horizon_years` from the scenario's start date, sharing the
+    judges; `within_days` is the standard the time to disposition is measured against."""
+
+    horizon_years: int = _field(_count("a number of years (integer from 1 to 100)", 1), doc="years (integer >= 1)")
+    arrivals: ArrivalRate = _field(_arrivals, doc="a table { per_year = N, change = X, source or assumption }")
+    judges: Judges = _field(_table(Judges), doc="a [caseload.judges] table")
+    within_days: int = _field(_count("a number of days (integer >= 1)", 1), default=365,
+                              doc="the standard for time to disposition, in days")
+
+    def check(self) -> None:
+        if self.horizon_years > 100:
+            raise _Invalid("horizon_years", f"expected at most 100 years, got {self.horizon_years}")
 
 
 @attrs.frozen
@@ -609,6 +697,7 @@ class Scenario:
     nondisclosure: Nondisclosure = _field(_table(Nondisclosure), doc="a [nondisclosure] table")
     data: Data = _field(_table(Data), default=Data(), doc="a [data] table")
     pins: dict[str, Pin] = _field(_pins, default=attrs.Factory(dict), doc="a [pins] table")
+    caseload: Caseload | None = _field(_table(Caseload), default=None, doc="a [caseload] table")
     text_hash: str = attrs.field(default="", metadata={"parse": None})
     path: str = attrs.field(default="", metadata={"parse": None})
     bases: tuple[str, ...] = attrs.field(default=(), metadata={"parse": None})  # extended files, nearest last

@@ -53,6 +53,19 @@ def parties_of(s: Scenario) -> dict[str, Any]:
 
 
 def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None) -> Matter:
+    matter = open_matter(scenario, run_id, replication, seed, script)
+    env = simpy.Environment()
+    main = start(Proceeding(env, scenario, matter, seed, script=script))
+    env.run()
+    if not main.processed or not main.ok:
+        raise RuntimeError(f"replication {replication} of {scenario.name} did not reach a final disposition")
+    return matter
+
+
+def open_matter(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None = None,
+                **identity: Any) -> Matter:
+    """A new matter for the scenario (opened on its start date); `identity` may give its `id` and
+    `parties` and `courts` of its own (a caseload's matter: see `sim.engine.world`)."""
     s = scenario
     in_force = CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else ()
     courts = {lane: {"name": c.name, "short": c.short, "docket_number": c.docket_number, "caption": c.caption,
@@ -60,19 +73,22 @@ def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: 
               for lane, c in (("district", s.courts.district), ("circuit", s.courts.circuit),
                               ("supreme", s.courts.supreme))}
     courts["district"]["magistrate_judge"] = s.courts.magistrate_judge
-    matter = Matter(run_id=run_id, scenario=s.name, title=s.scenario.title,
-                    historical=s.on_record and script is None, replication=replication, seed=seed,
-                    start_date=s.scenario.start_date.isoformat(), parties=parties_of(s), courts=courts,
-                    statutes_in_force=list(in_force),
-                    qualifying_since=countries.qualifying_since(s.data.country, s.data.assumed_since),
-                    forked_from=None if script is None else {"matter_id": script.source_id,
-                                                             "seq": script.entries[-1].originator_version})
-    env = simpy.Environment()
-    p = Proceeding(env, scenario, matter, seed, script=script)
-    env.process(congress.legislate(p))
-    env.process(government.respond_to_legislation(p))
-    main = env.process(government.pursue(p))
-    env.run()
-    if not main.processed or not main.ok:
-        raise RuntimeError(f"replication {replication} of {s.name} did not reach a final disposition")
-    return matter
+    fields = dict(run_id=run_id, scenario=s.name, title=s.scenario.title,
+                  historical=s.on_record and script is None, replication=replication, seed=seed,
+                  start_date=s.scenario.start_date.isoformat(),
+                  parties=identity["parties"] if "parties" in identity else parties_of(s),
+                  courts=identity.get("courts", courts), statutes_in_force=list(in_force),
+                  qualifying_since=countries.qualifying_since(s.data.country, s.data.assumed_since),
+                  forked_from=None if script is None else {"matter_id": script.source_id,
+                                                           "seq": script.entries[-1].originator_version})
+    if "id" in identity:  # the library's constructor takes no id: its class method does
+        return Matter._create(Matter.Opened, id=identity["id"], **fields)
+    return Matter(**fields)
+
+
+def start(p: Proceeding) -> simpy.Process:
+    """Start a matter's actors (Congress, the government's answer to legislation, its pursuit of the
+    content); returns the government's pursuit, which ends with the final disposition."""
+    p.env.process(congress.legislate(p))
+    p.env.process(government.respond_to_legislation(p))
+    return p.env.process(government.pursue(p))

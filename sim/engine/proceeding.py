@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import attrs
@@ -65,6 +65,7 @@ class Proceeding:
     matter: Matter
     seed: int
     script: Script | None = None  # a fork's source entries, while they are being copied
+    judges: Mapping[str, simpy.Resource] = attrs.field(factory=dict)  # a caseload's shared benches, by level
     calendar: Calendar = attrs.field(init=False)
     courts: dict[str, Court] = attrs.field(init=False)
     streams: Streams = attrs.field(init=False)
@@ -132,11 +133,18 @@ class Proceeding:
 
     # Waiting -----------------------------------------------------------------------------------
     def wait(self, step: str, actor: str, duration: Duration, court: Court | None = None) -> Wait:
-        """Let a step's drawn time pass (to the court's next sitting day when a court acts)."""
+        """Let a step's drawn time pass (to the court's next sitting day when a court acts). In a caseload the
+        court's step first waits for one of its judges' places (`judges`), and holds it while it runs."""
         def target() -> dt.date:
             day = self.after(self.draw(actor, duration))
             return court.sitting(day) if court else day
-        yield from self.until(step, target)
+        bench = self.judges.get(court.level.key) if court else None
+        if bench is None:  # one matter alone: its judges are always free
+            yield from self.until(step, target)
+            return
+        with bench.request() as judge:  # a caseload: a judge's place, held while the step runs
+            yield judge
+            yield from self.until(step, target)
 
     def until(self, step: str, target: Target) -> Wait:
         """Wait until the day `target()` gives: the pinned date on the record; for a fork, while copying,

@@ -7,7 +7,9 @@
     server is given (--postgres URL or $DOCKETSIM_BENCH_POSTGRES), in a database made for the bench;
 (c) the same into memory://;
 (d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses;
-(e) the docket as of a date for a matter of 10,000 events.
+(e) the docket as of a date for a matter of 10,000 events;
+(f) a 10-year caseload of about 10,000 matters (one replication) stored and reported (`run caseload --out`),
+    wall time and peak memory, beside 3 years at the same rate (memory flat in the number of matters).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from sim.store.url import parse
 from sim.views.narrative import running
 
 SCENARIO = "microsoft_ireland_stochastic"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the checkout, where run.py is
 
 
 class Tick(Aggregate):
@@ -120,6 +122,63 @@ def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
     return float(out[0]), int(out[1]) / 1024
 
 
+CASELOAD = "caseload"
+CASELOAD_YEARS = 10
+
+
+# The bundled caseload's court of appeals falls behind (clearance about 0.75): its backlog, and the memory of
+# the matters in it, grow for the whole horizon. The bench gives it the places to keep up, so that what it
+# measures is the cost of the matters, not of a backlog without end.
+KEEPS_UP = {"circuit": 1.6}
+
+
+def scaled_judges(per_year: int) -> list[str]:
+    """--set flags giving each court's judges the bundled caseload's load at `per_year` warrants a year (the
+    matters each judge carries scaled with the arrivals; the circuit's `KEEPS_UP`)."""
+    from sim.scenario import load
+
+    base = load(CASELOAD).caseload
+    assert base is not None
+    ratio = per_year / base.arrivals.per_year
+    flags = []
+    for court in ("magistrate", "district", "circuit", "supreme"):
+        bench = getattr(base.judges, court)
+        each = max(1, round(bench.matters_each * ratio * KEEPS_UP.get(court, 1.0)))
+        flags += ["--set", f'caseload.judges.{court}={{ judges = {bench.judges}, matters_each = {each}, '
+                           f'assumption = "bench: the bundled load scaled to {per_year} a year" }}']
+    return flags
+
+
+def caseload_run(per_year: int, folder: Path, years: int = CASELOAD_YEARS) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and matters of `run.py run caseload --out` over `years` at `per_year`
+    warrants a year (judges scaled to match), in a fresh subprocess."""
+    probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out_dir = folder / f"caseload{per_year}-{years}"
+    out = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "run.py"), "run", CASELOAD,
+                          "--set", f"caseload.horizon_years={years}",
+                          "--set", f"caseload.arrivals.per_year={per_year}", *scaled_judges(per_year),
+                          "--out", str(out_dir),
+                          "--store", f"sqlite:///{folder / f'caseload{per_year}-{years}.sqlite'}"],
+                         check=True, capture_output=True, text=True).stdout.split()
+    with (out_dir / "outcomes.csv").open() as f:
+        matters = sum(1 for _ in f) - 1
+    return float(out[0]), int(out[1]) / 1024, matters
+
+
+def caseload_figures(folder: Path, say: Any = print) -> dict[str, float]:
+    """(f): the 10-year caseload of about 10,000 matters, and the same rate over 3 years (about 3,000 matters)
+    for the memory ratio: memory follows the matters open at once, not the matters played."""
+    t_small, rss_small, small = caseload_run(1000, folder, 3)
+    t_big, rss_big, big = caseload_run(1000, folder)
+    say(f"(f) caseload, {CASELOAD_YEARS} years, stored and reported: {big:,} matters in {t_big:.1f} s (target < 60 s), "
+        f"peak {rss_big:.0f} MiB (target < 300 MiB); 3 years, {small:,} matters in {t_small:.1f} s, peak "
+        f"{rss_small:.0f} MiB; memory ratio {rss_big / rss_small:.2f} for {big / small:.1f} x the matters")
+    return {"caseload_matters": big, "caseload_s": t_big, "caseload_rss_mib": rss_big,
+            "caseload_small_matters": small, "caseload_small_s": t_small, "caseload_small_rss_mib": rss_small}
+
+
 def long_matter(store: DocketStore, events: int) -> str:
     """A lawful matter of `events` events (a motion filed and ruled each business day), saved in batches
     so the store takes its snapshots; returns its id."""
@@ -161,9 +220,12 @@ def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[
 
 
 def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
-          postgres: str | None = None) -> dict[str, float]:
-    """Measure everything; `say` prints each figure as it comes; `postgres`: a server's URL for the
-    PostgreSQL figures (skipped, saying so, without one)."""
+          postgres: str | None = None, caseload_only: bool = False) -> dict[str, float]:
+    """Measure everything (`caseload_only`: only (f)); `say` prints each figure as it comes; `postgres`: a
+    server's URL for the PostgreSQL figures (skipped, saying so, without one)."""
+    if caseload_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            return caseload_figures(Path(tmp), say)
     cores = os.cpu_count() or 1
     memory_n = memory_n or 10 * n
     figures: dict[str, float] = {"n": n, "cores": cores}
@@ -215,6 +277,7 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
         figures.update(as_of_timing(folder))
         say(f"(e) docket as of a date, matter of 10,000 events (snapshots every 100): middle "
             f"{figures['as_of_middle_ms']:.1f} ms, end {figures['as_of_end_ms']:.1f} ms (target < 50 ms)")
+        figures.update(caseload_figures(folder, say))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"bench process peak RSS {peak:.0f} MiB")
     return figures

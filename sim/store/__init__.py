@@ -475,19 +475,20 @@ class DocketStore(Application):
         finally:
             self.locks.unlock(key)
 
-    def delete_run(self, run: Run) -> int:
+    def delete_run(self, run: Run, also: Sequence[UUID] = ()) -> int:
         """Remove a run, its stored matters and their snapshots, and strike it from the register, in one
-        transaction, under the run's writer lock; return the bytes of events removed. Matter ids are made
+        transaction, under the run's writer lock (with the aggregates `also` names: a caseload's matters and
+        records); return the bytes of events removed. Matter ids are made
         a chunk at a time from the stored prefix (a run may ask for 10^12 replications). Deletes of other
         runs by other processes conflict on the register: it is read again and the delete retried."""
         with self.deleting(str(run.id)):
             while True:
                 try:
-                    return self._delete(str(run.id))
+                    return self._delete(str(run.id), also)
                 except IntegrityError:
                     time.sleep(random.uniform(0.005, 0.05))
 
-    def _delete(self, run_id: str) -> int:
+    def _delete(self, run_id: str, also: Sequence[UUID] = ()) -> int:
         register = self.register()
         if run_id not in register.run_ids:
             raise StoreError(f"unknown run id {run_id!r}; another process deleted it meanwhile")
@@ -505,6 +506,8 @@ class DocketStore(Application):
             yield [UUID(run_id)]
             for low in range(0, stored, DELETE_CHUNK):
                 yield [matter_id(run_id, run.scenario, i) for i in range(low, min(stored, low + DELETE_CHUNK))]
+            for low in range(0, len(also), DELETE_CHUNK):
+                yield list(also[low:low + DELETE_CHUNK])
 
         def delete() -> int:
             removed = 0

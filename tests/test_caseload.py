@@ -1,0 +1,335 @@
+"""The caseload (issue 17): many matters sharing judges, stored as they end, measured by court and month.
+
+Real worlds are played (SimPy), stored (SQLite files or memory) and read back; the queueing tests compare
+runs of the same seed (common random numbers), so what differs is what the test changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sim import scenario as scenarios
+from sim.engine import world
+from sim.errors import ScenarioError
+from sim.runs.audit import audit
+from sim.runs.caseload import matter_ids, record_caseload, stored_matters, stored_replications
+from sim.store import open_store
+from sim.views.caseload import CASELOAD_KEYS, MATTER_KEYS, Measures, court_intervals, matter_row
+from sim.views.stages import stage_rows
+from tests.conftest import ROOT
+from tests.test_streams_unchanged import event_text
+
+CASELOADS = ["caseload", "caseload_location_rule", "caseload_control_rule", "caseload_cloud_act"]
+
+
+def small(name: str = "caseload", years: int = 1, rate: float = 60, **judges: int) -> scenarios.Scenario:
+    """A bundled caseload scenario cut down for a test (`judges`: places per court, as judges of one matter)."""
+    settings = [("caseload.horizon_years", str(years)), ("caseload.arrivals.per_year", str(rate))]
+    settings += [(f"caseload.judges.{court}", f"{{ judges = {n}, matters_each = 1, assumption = \"test\" }}")
+                 for court, n in judges.items()]
+    return scenarios.with_settings(scenarios.load(name), settings)
+
+
+def played(scenario: scenarios.Scenario, seed: int = 1) -> tuple[world.Played, list[world.Ended]]:
+    ended: list[world.Ended] = []
+    return world.play(scenario, "run", 0, seed, ended.append), ended
+
+
+def days_to_disposition(ended: list[world.Ended]) -> list[int]:
+    out = []
+    for e in ended:
+        row = matter_row(e.matter.collect_events())
+        out.append((dt.date.fromisoformat(row["disposed"]) - dt.date.fromisoformat(row["arrived"])).days)
+    return out
+
+
+def _case(row: dict) -> tuple[int, int]:
+    return row["replication"], row["case"]
+
+
+# The scenario table -------------------------------------------------------------------------------
+
+def test_caseload_table_is_validated_with_the_key_named(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nextends = "caseload"\nname = "bad"\n[caseload.judges]\n'
+                   'district = { judges = 0, assumption = "x" }\n')
+    with pytest.raises(ScenarioError) as e:
+        scenarios.load(str(bad))
+    assert "caseload.judges.district.judges" in str(e.value) and "integer >= 1" in str(e.value)
+    with pytest.raises(ScenarioError, match=r"caseload\.arrivals"):
+        scenarios.with_settings(scenarios.load("caseload"), [("caseload.arrivals.per_year", "-3")])
+
+
+def test_every_caseload_figure_is_sourced_or_assumed_and_set_marks_a_change():
+    for name in CASELOADS:
+        loaded = scenarios.load(name)
+        assert loaded.caseload is not None and not loaded.undocumented(), name
+    changed = small(rate=90).caseload
+    assert changed.arrivals.per_year == 90 and changed.arrivals.assumption.startswith("--set")
+
+
+# The world ---------------------------------------------------------------------------------------
+
+def test_same_seed_same_caseload_and_ids_from_run_replication_and_case():
+    a, ended_a = played(small())
+    b, ended_b = played(small())
+    assert a == b and a.cases == len(ended_a) > 20
+    assert [[event_text(e) for e in x.matter.collect_events()] for x in ended_a] == \
+        [[event_text(e) for e in x.matter.collect_events()] for x in ended_b]
+    name = small().name
+    assert {x.matter.id for x in ended_a} == {world.case_matter_id("run", name, 0, case) for case in range(a.cases)}
+
+
+def test_matters_are_handed_over_as_they_end_not_at_the_end():
+    """Memory stays flat: a matter leaves the world when it ends, while later warrants still arrive."""
+    horizon = 2 * 365
+    _, ended = played(small(years=2))
+    first_end = min(dt.date.fromisoformat(matter_row(e.matter.collect_events())["disposed"]) for e in ended)
+    start = scenarios.load("caseload").scenario.start_date
+    assert (first_end - start).days < horizon
+    order = [e.case for e in ended]
+    assert order != sorted(order)  # handed over in the order they end, not of arrival
+
+
+def test_common_random_numbers_survive_sharing_across_regimes():
+    """The same case under two regimes arrives the same day with the same seed, whatever the judges."""
+    _, base = played(small("caseload", magistrate=2))
+    _, other = played(small("caseload_control_rule", magistrate=50))
+    arrivals = {e.case: (e.arrived, e.matter.seed) for e in base}
+    assert arrivals == {e.case: (e.arrived, e.matter.seed) for e in other}
+
+
+def test_more_judges_never_lengthen_time_to_disposition():
+    times = [np.mean(days_to_disposition(played(small(years=2, rate=80, magistrate=n, district=n))[1]))
+             for n in (2, 6, 40)]
+    assert times[0] >= times[1] >= times[2]
+    assert times[0] > times[2]  # two judges are a real queue
+
+
+def test_higher_arrival_rate_never_shrinks_the_backlog():
+    backlog = []
+    for rate in (20, 60, 120):
+        result, ended = played(small(years=2, rate=rate, magistrate=10))
+        measures = Measures(scenarios.load("caseload").scenario.start_date, result.months)
+        for e in ended:
+            events = e.matter.collect_events()
+            measures.add(events, matter_row(events))
+        rows = measures.rows(0, {c: result.courts[c]["utilisation"] for c in world.COURTS})
+        backlog.append(np.mean([r["pending"] for r in rows if r["court"] == "magistrate"]))
+    assert backlog[0] <= backlog[1] <= backlog[2] and backlog[0] < backlog[2]
+
+
+def test_a_court_without_these_matters_has_no_wait_and_utilisation_counts_places():
+    result, _ = played(small(magistrate=3))
+    assert all(0.0 <= u <= 1.0 for u in result.courts["magistrate"]["utilisation"])
+    assert max(result.courts["magistrate"]["utilisation"]) > 0.9  # three places for 60 warrants a year
+    assert result.courts["magistrate"]["places"] == 3
+
+
+# Stored, audited, measured --------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CASELOADS)
+def test_audit_finds_no_violation_in_any_matter_of_a_bundled_caseload(name, tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
+    result = record_caseload(store, small(name, years=1, rate=120), seed=5, replications=2)
+    run = store.run(result.run_id)
+    assert stored_replications(store, run) == 2
+    found = []
+    tally = audit(stored_matters(store, [run]), found.append)
+    assert tally.matters == result.cases > 100 and tally.violations == 0, found[:3]
+
+
+def test_pending_at_a_court_is_the_stage_stages_reports():
+    """caseload.csv's intervals are `stages`' rows: a matter pending at the circuit from its notice of appeal
+    to the panel's decision or the ruling on rehearing."""
+    _, ended = played(small(years=2, rate=80))
+    checked = 0
+    for e in ended:
+        events = e.matter.collect_events()
+        stages = {row["stage"]: row for row in stage_rows(events)}
+        for court, first, last in court_intervals(events):
+            if court == "circuit":
+                assert first == stages["circuit"]["start"]
+                assert last == max(stages[s]["end"] for s in ("circuit", "rehearing") if s in stages)
+                checked += 1
+            elif court in ("magistrate", "district"):
+                assert (first, last) == (stages[court]["start"], stages[court]["end"])
+    assert checked > 5
+
+
+def test_measures_from_the_store_equal_those_taken_as_matters_were_stored():
+    store = open_store("memory://")
+    scenario = small(years=1, rate=60)
+    now: list = []
+    rows_now: list = []
+    record_caseload(store, scenario, seed=2, replications=1, on_matter=rows_now.append,
+                    on_replication=lambda r, m, rec: now.extend(m.rows(r, {c: rec.courts[c]["utilisation"]
+                                                                           for c in world.COURTS})))
+    again: list = []
+    rows_again: list = []
+    result = record_caseload(store, scenario, seed=2, replications=1, on_matter=rows_again.append,
+                             on_replication=lambda r, m, rec: again.extend(m.rows(r, {c: rec.courts[c]["utilisation"]
+                                                                                      for c in world.COURTS})))
+    assert result.already_recorded
+    assert now == again and len(now) == 12 * 4
+    assert sorted(rows_now, key=_case) == sorted(rows_again, key=_case)
+
+
+def test_resume_stores_the_rest_with_the_outcomes_of_an_uninterrupted_run(tmp_path, monkeypatch):
+    import sim.runs.caseload
+
+    monkeypatch.setattr(sim.runs.caseload, "GROUP_EVENTS", 1)  # a commit a matter: the stop falls mid-run
+    scenario = small(years=1, rate=40)
+    whole = open_store("memory://")
+    expected: list = []
+    record_caseload(whole, scenario, seed=4, replications=2, on_matter=expected.append)
+
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
+    seen: list = []
+
+    def stop(row):
+        seen.append(row)
+        if len(seen) == len(expected) // 2 + 3:  # part way through the second replication's matters
+            raise KeyboardInterrupt
+
+    from sim.runs.runner import RunInterrupted
+    with pytest.raises(RunInterrupted) as stopped:
+        record_caseload(store, scenario, seed=4, replications=2, on_matter=stop)
+    run = store.run(stopped.value.run_id)
+    assert run.finished_at is None and stored_replications(store, run) < 2
+    rows: list = []
+    result = record_caseload(store, scenario, seed=4, replications=2, on_matter=rows.append)
+    assert result.resumed_from is not None
+    assert sorted(rows, key=_case) == sorted(expected, key=_case)
+    assert len(list(matter_ids(store, store.run(result.run_id)))) == len(expected)
+
+
+# The command line ------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_run_writes_outcomes_and_caseload_csv_and_littles_law_holds(tmp_path):
+    """Over a long horizon the mean pending count is the arrival rate times the mean time there (Little's
+    law), within 5%: for the whole system from outcomes.csv, and per court from caseload.csv beside the
+    intervals `stages` reports. The first five years are left out (the courts start empty)."""
+    out = tmp_path / "out"
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    years, warm = 30, 5
+    done = subprocess.run([sys.executable, "run.py", "run", "caseload", "--set", f"caseload.horizon_years={years}",
+                           "--set", "caseload.arrivals.per_year=50", "--seed", "3", "--store", store, "--out",
+                           str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    assert "magistrate" in done.stdout and "time to disposition" in done.stdout
+    with (out / "caseload.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    with (out / "outcomes.csv").open() as f:
+        outcomes = list(csv.DictReader(f))
+    assert tuple(rows[0]) == CASELOAD_KEYS and tuple(outcomes[0]) == MATTER_KEYS
+    assert {r["court"] for r in rows} == {"magistrate", "district", "circuit", "supreme"}
+    assert len(rows) == 4 * 12 * years
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["cases"] == len(outcomes)
+
+    start = scenarios.load("caseload").scenario.start_date
+
+    def day(iso: str) -> int:
+        return (dt.date.fromisoformat(iso) - start).days
+
+    def month_end(row: dict) -> int:
+        y, m = int(row["year"]), int(row["month"])
+        return day(dt.date(y + (m == 12), m % 12 + 1, 1).isoformat()) - 1
+
+    horizon, warmed = day(world.horizon_end(start, years).isoformat()), day(world.horizon_end(start, warm).isoformat())
+
+    def check(pending: list[int], spans: list[tuple[int, int]]) -> None:
+        began = [(a, b) for a, b in spans if warmed <= a < horizon]
+        expected = len(began) / (horizon - warmed) * np.mean([b - a for a, b in began])
+        assert np.mean(pending) == pytest.approx(expected, rel=0.05)
+
+    ends = [month_end(r) for r in rows if r["court"] == "magistrate"]
+    spans = [(day(o["arrived"]), day(o["disposed"])) for o in outcomes]
+    check([sum(1 for a, b in spans if a <= e < b) for e in ends if e >= warmed], spans)
+
+    stages = subprocess.run([sys.executable, "run.py", "stages", "--latest", "--format", "csv", "--store", store],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    by_matter: dict[str, dict[str, tuple[int, int]]] = {}
+    for row in csv.DictReader(stages.stdout.splitlines()):
+        by_matter.setdefault(row["matter_id"], {})[row["stage"]] = (day(row["start"]), day(row["end"]))
+    for court, parts in (("magistrate", ("magistrate",)), ("district", ("district",))):
+        spans = [next(s[p] for p in parts) for s in by_matter.values() if parts[0] in s]
+        check([int(r["pending"]) for r in rows if r["court"] == court and month_end(r) >= warmed], spans)
+
+
+def test_a_caseload_scenario_with_a_one_matter_scenario_is_refused(tmp_path):
+    done = subprocess.run([sys.executable, "run.py", "run", "caseload", "cloud_act", "--store",
+                           f"sqlite:///{tmp_path / 's.sqlite'}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2 and "cloud_act has none" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_a_courts_docket_report_lists_exactly_the_matters_pending_there_oldest_first():
+    from sim.runs.caseload import court_docket
+
+    store = open_store("memory://")
+    result = record_caseload(store, small(years=2, rate=60), seed=6, replications=1)
+    run = store.run(result.run_id)
+    on = scenarios.load("caseload").scenario.start_date + dt.timedelta(days=500)
+    for lane, courts in (("district", ("magistrate", "district")), ("circuit", ("circuit",))):
+        report = court_docket(store, run, lane, on)
+        expected = set()
+        for matter_id in matter_ids(store, run):
+            spans = [(a, b) for c, a, b in court_intervals(store.matter_events(matter_id)) if c in courts]
+            if any(a <= on.isoformat() < b for a, b in spans):
+                expected.add(matter_id)
+        assert {row["matter_id"] for row in report} == expected and expected
+        assert [row["pending_since"] for row in report] == sorted(row["pending_since"] for row in report)
+        assert all(row["days_pending"] >= 0 and row["docket_number"] and row["last_entry"] for row in report)
+
+
+@pytest.mark.slow
+def test_caseload_commands_docket_report_and_viewer(tmp_path):
+    store = f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "run.py", *args, "--store", store], cwd=ROOT, capture_output=True,
+                              text=True, timeout=600)
+
+    done = cli("run", "caseload", "--set", "caseload.horizon_years=1", "--set", "caseload.arrivals.per_year=80")
+    assert done.returncode == 0, done.stderr
+    first = next(line.split()[1] for line in done.stdout.splitlines() if line.startswith("matter "))
+    docket = cli("docket", "--court", "district", "--as-of", "2023-09-01", "--latest", "--format", "json")
+    assert docket.returncode == 0, docket.stderr
+    document = json.loads(docket.stdout)
+    assert document["court"] == "district" and document["pending"]
+    assert set(document["pending"][0]) >= {"docket_number", "caption", "last_entry", "deadlines", "days_pending"}
+    missing = cli("docket", "--court", "circuit", "--latest")
+    assert missing.returncode == 2 and "--as-of" in missing.stderr and "Traceback" not in missing.stderr
+    page = cli("docket", first, "--format", "html", "--out", str(tmp_path / "m.html"))
+    assert page.returncode == 0 and "SIMULATED DOCKET" in (tmp_path / "m.html").read_text()
+    report = cli("report", "--latest", "--out", str(tmp_path / "rep"))
+    assert report.returncode == 0, report.stderr
+    for chart in ("backlog", "clearance", "time-to-disposition", "utilisation"):
+        assert (tmp_path / "rep" / f"caseload-{chart}.png").stat().st_size > 1000
+    (folder,) = [p for p in (tmp_path / "rep").iterdir() if p.is_dir()]
+    with (folder / "caseload.csv").open() as f:
+        assert tuple(next(csv.reader(f))) == CASELOAD_KEYS
+
+
+def test_deleting_a_caseload_run_removes_its_matters_and_records(tmp_path):
+    from sim.runs.caseload import caseload_ids
+
+    store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
+    result = record_caseload(store, small(years=1, rate=30), seed=8, replications=2)
+    run = store.run(result.run_id)
+    ids = caseload_ids(store, run)
+    assert len(ids) == result.cases + 2 and all(store.has_events(i) for i in ids)
+    store.delete_run(run, ids)
+    assert not any(store.has_events(i) for i in ids) and not store.has_events(result.run_id)
