@@ -29,7 +29,7 @@ def settled(p: Proceeding) -> Wait:
         running = [process for process in p.descending if process.is_alive]
         if not running:
             return
-        yield simpy.AllOf(p.env, running)
+        yield simpy.AllOf(running[0].env, running)  # the environment itself (p.env may be a matter's clock)
 
 
 def judgment_issues(p: Proceeding) -> Wait:
