@@ -422,10 +422,60 @@ def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_di
     return build_report(store, [*stored, *run_ids], out_dir, points)
 
 
+def cmd_experiment(args: argparse.Namespace) -> None:
+    """Play an experiment file's design (or, with --dry-run, say what it would take) and write its results."""
+    from sim.runs import experiment as experiments
+    from sim.runs.executors import executor
+
+    found = experiments.load(args.file)
+    for key in experiments.unused_factors(found):
+        args.note(f"warning: factor {key} changed none of {experiments.UNUSED_SAMPLE} sample dockets between its "
+                  f"extremes: {found.base.name} may never use it")
+    if args.dry_run:
+        for line in experiments.dry_run_lines(found, args.executor, usable_jobs(args.jobs, 64)):
+            print(line)
+        return
+    with recording(args.store) as store, executor(args.executor, args.scheduler, args.jobs) as where:
+        out_dir = check_out_dir(args.out or f"experiment-{found.name}")
+        assert out_dir is not None
+        print(f"experiment {found.name}: {found.points:,} design points x {found.replications:,} replications "
+              f"({found.design}), played by {where.where}", flush=True)
+        try:
+            with terminal.progress(found.name, found.points * found.replications) as update:
+                result = experiments.run_experiment(store, found, where, update, args.note)
+        except experiments.ExperimentInterrupted as e:
+            again = f"python run.py experiment {args.file}" + (f" --store {hide_password(args.store)}"
+                                                              if args.store else "")
+            stored = f"{e.stored:,} of {e.total:,} design points stored whole; finish with: {again}"
+            if e.cause:
+                raise Fault(f"{e.cause}; {stored}") from None
+            raise KeyboardInterrupt(stored) from None
+    _experiment_outputs(result, out_dir)
+
+
+def _experiment_outputs(result: Any, out_dir: Path) -> None:
+    from reports.experiment import label, write_experiment
+
+    for measure, indices in result.indices.items():
+        top = ", ".join(f"{key} ({value:.3g})" for key, index, value, _, _ in indices
+                        if index in ("mu_star", "ST"))
+        print(printable(f"{label(measure)}: {top}"))
+    written = write_experiment(result, out_dir)
+    print(f"wrote {', '.join(str(p) for p in written if p.suffix != '.svg')}")
+    print(f"experiment {result.experiment_id}: rebuild these with python run.py report {result.experiment_id}")
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_IDs or --latest (the newest run in the store)")
+    from sim.runs import experiment as experiments
+
+    if len(args.run_ids) == 1 and experiments.is_experiment(store, args.run_ids[0]):
+        out_dir = check_out_dir(args.out)
+        assert out_dir is not None
+        _experiment_outputs(experiments.from_store(store, args.run_ids[0]), out_dir)
+        return
     run_ids = [store.latest_run_id()] if args.latest else args.run_ids
     for run_id in run_ids:
         store.run(run_id)  # an unknown id fails here, before anything is written
@@ -597,8 +647,23 @@ def build_parser() -> argparse.ArgumentParser:
     _store_flag(p)
     p.set_defaults(func=cmd_compare)
 
-    p = commands.add_parser("report", help="build the report from stored runs (no re-simulation)")
-    p.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to report, the first the baseline")
+    p = commands.add_parser("experiment", help="play a designed experiment over a scenario's keys (grid, Latin "
+                                             "hypercube, Morris, Sobol') and analyse its sensitivity")
+    p.add_argument("file", metavar="FILE.toml", help="an experiment file (see scenarios/experiments/)")
+    p.add_argument("--dry-run", action="store_true", help="print the design's size and an estimate of its time; "
+                                                          "write nothing")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where replications are played: local processes (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: the scheduler, e.g. "
+                   "tcp://HOST:8786 (default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster of this machine)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="local worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default experiment-NAME/)")
+    _store_flag(p)
+    p.set_defaults(func=cmd_experiment)
+
+    p = commands.add_parser("report", help="build the report from stored runs or an experiment (no re-simulation)")
+    p.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to report, the first the baseline; or one "
+                                                                "experiment's id")
     p.add_argument("--latest", action="store_true", help="the newest run in the store")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     _store_flag(p)
@@ -674,8 +739,9 @@ def main(argv: list[str] | None = None) -> int:
         if e.cause:
             return _fail(command, f"{e.cause}; {stored}; {finish}", 1)
         return _fail(command, f"interrupted; {stored}; {finish}", 128 + (interrupts.received() or signal.SIGINT))
-    except KeyboardInterrupt:
-        return _fail(command, "interrupted", 128 + (interrupts.received() or signal.SIGINT))
+    except KeyboardInterrupt as e:  # an experiment says what it stored and how to finish
+        said = f"interrupted; {e.args[0]}" if e.args and isinstance(e.args[0], str) else "interrupted"
+        return _fail(command, said, 128 + (interrupts.received() or signal.SIGINT))
     except Fault as e:
         return _fail(command, str(e), 1)
     except PersistenceError as e:

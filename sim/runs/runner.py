@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -46,6 +46,8 @@ COMMIT_GROUP = 256     # replications per transaction at most
 COMMIT_SECONDS = 0.25  # or fewer, so progress and Ctrl-C stay prompt
 Played = tuple[list[Any], Row]  # a replication's stored-event records and its outcome row
 Note = Callable[[str], None]  # a line for the person waiting (waits, resumes)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def quiet(_: str) -> None:
@@ -102,10 +104,15 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
-def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None) -> None:
-    global _context
+def worker_started() -> None:
+    """In a worker process: signals as `interrupts.worker_handling` says, and ended with the writer."""
     interrupts.worker_handling()
     _die_with_parent()
+
+
+def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None) -> None:
+    global _context
+    worker_started()
     mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
     _context = (scenario, run_id, root_seed, mapper, fork)
 
@@ -122,10 +129,11 @@ def _batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 @contextmanager
-def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(jobs: int, initializer: Callable[..., None] = worker_started,
+                initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """Worker processes for one run. On the way out after a failure (Ctrl-C, a fault, a dead worker)
     they are ended at once rather than awaited, so stopping takes a moment, not a batch."""
-    executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs)
+    executor = ProcessPoolExecutor(jobs, initializer=initializer, initargs=initargs)
     try:
         yield executor
     except BaseException:
@@ -149,16 +157,16 @@ def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]
     executor.shutdown(wait=True)
 
 
-def _ordered(executor: ProcessPoolExecutor, tasks: Iterable[tuple[int, int]], jobs: int) -> Iterator[list[Played]]:
-    """Batches played by the workers, yielded in order, with a bounded number in flight (so memory stays
-    flat however many replications there are)."""
+def ordered(executor: ProcessPoolExecutor, work: Callable[[T], R], tasks: Iterable[T], jobs: int) -> Iterator[R]:
+    """`work` done on each task by the workers, yielded in order, with a bounded number in flight (so
+    memory stays flat however many replications there are)."""
     pending: deque[Any] = deque()
     for task in tasks:
         if not pending:
             with interrupts.blocked():  # the first submit forks the workers
-                pending.append(executor.submit(_play_batch, task))
+                pending.append(executor.submit(work, task))
         else:
-            pending.append(executor.submit(_play_batch, task))
+            pending.append(executor.submit(work, task))
         if len(pending) >= 4 * jobs:
             yield pending.popleft().result()
     while pending:
@@ -174,8 +182,9 @@ def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: 
         return
     size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
     jobs = min(jobs, -(-(stop - start) // size))
-    with _pool(jobs, (scenario, run_id, seed, fork)) as executor:
-        yield (played for batch in _ordered(executor, _batches(start, stop, size), jobs) for played in batch)
+    with worker_pool(jobs, _init_worker, (scenario, run_id, seed, fork)) as executor:
+        yield (played for batch in ordered(executor, _play_batch, _batches(start, stop, size), jobs)
+               for played in batch)
 
 
 def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1, jobs: int = 1,
