@@ -128,7 +128,8 @@ def _finite(x: float) -> float:
 
 
 def write_experiment(result: ExperimentResult, out_dir: Path) -> list[Path]:
-    """Every output of an experiment into `out_dir`; the paths written."""
+    """Every output of an experiment into `out_dir` (made if need be); the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "experiment.csv"]
     write_experiment_csv(result, written[0])
     chart_files: list[tuple[str, str]] = []
