@@ -184,3 +184,10 @@ def test_a_bad_experiment_file_exits_2_with_one_line(tmp_path):
     done = cli("experiment", path, "--store", f"sqlite:///{tmp_path / 's.sqlite'}", cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert not (tmp_path / "s.sqlite").exists()
+
+
+def test_the_bench_measures_an_executor_by_the_replications_it_returns():
+    from sim.runs.bench import executor_rate
+
+    rate, start = executor_rate("local", 12, 1)
+    assert rate > 0 and start >= 0
