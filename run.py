@@ -48,6 +48,7 @@ from sim.runs.calibration import calibrate
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, check_out_dir, compare, resume, run_scenarios
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
+from sim.runs.replays import ensure_matter
 from sim.runs.runner import RunInterrupted, record_run, stored_prefix, usable_jobs
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
 from sim.store.backends import fault
@@ -177,7 +178,7 @@ def cmd_run(args: argparse.Namespace) -> None:
         with recording(args.store) as store:
             out_dir = check_out_dir(args.out)
             comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n), out_dir,
-                                       terminal.progress, note=args.note)
+                                       terminal.progress, note=args.note, keep=args.keep)
     _report(comparison, out_dir)
 
 
@@ -244,9 +245,12 @@ def _bytes(count: int) -> str:
 
 
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
+    """The matter asked for; one of an outcomes-only run is played again and stored first (and said so)."""
     if args.latest == bool(args.matter_id):
         raise UserError("give either a MATTER_ID or --latest")
-    return store.latest_matter_id() if args.latest else args.matter_id
+    matter_id = store.latest_matter_id() if args.latest else args.matter_id
+    ensure_matter(store, matter_id, args.note)
+    return matter_id
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
@@ -345,6 +349,7 @@ def cmd_fork(args: argparse.Namespace) -> None:
     settings = [_setting(text) for text in args.set or []]
     open_store(args.store)  # a missing store fails here, before a new file would be made
     with recording(args.store) as store:
+        ensure_matter(store, args.matter_id, args.note)
         _report(*fork(store, args.matter_id, args.after_entry, args.as_of, settings, args.n or 1,
                       args.seed or 0, args.jobs, args.out, terminal.progress, args.note))
 
@@ -588,6 +593,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="change a scenario key, validated as in a file (repeatable)")
+    p.add_argument("--keep", choices=("events", "outcomes"), default="events",
+                   help="store every event (default), or only each replication's outcome row: a matter is then "
+                        "played again from the run's scenario and seed when docket, replay or fork opens it")
     _store_flag(p)
     p.set_defaults(func=cmd_run)
 

@@ -37,6 +37,7 @@ from sim.errors import Fault, UserError
 from sim.scenario import Scenario, from_data, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
 from sim.store.backends import fault
+from sim.store.outcomes import COLUMNS, Outcomes, outcomes_id, packed, unpacked
 from sim.views.projections import outcome_row
 
 Row = dict[str, Any]
@@ -88,10 +89,11 @@ class RunInterrupted(Exception):
 
 def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapper: Any,
          fork: Fork | None = None) -> Played:
-    """Simulate one replication; return its events as store records, and its outcome row."""
+    """Simulate one replication; return its events as store records (none without a `mapper`: an
+    outcomes-only run), and its outcome row."""
     matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication), fork)
     events = matter.collect_events()
-    return [mapper.to_stored_event(e) for e in events], outcome_row(events)
+    return ([mapper.to_stored_event(e) for e in events] if mapper is not None else []), outcome_row(events)
 
 
 # Worker processes: one context each, set by the initializer.
@@ -110,10 +112,10 @@ def worker_started() -> None:
     _die_with_parent()
 
 
-def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None) -> None:
+def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None, events: bool = True) -> None:
     global _context
     worker_started()
-    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper if events else None
     _context = (scenario, run_id, root_seed, mapper, fork)
 
 
@@ -182,7 +184,7 @@ def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: 
         return
     size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
     jobs = min(jobs, -(-(stop - start) // size))
-    with worker_pool(jobs, _init_worker, (scenario, run_id, seed, fork)) as executor:
+    with worker_pool(jobs, _init_worker, (scenario, run_id, seed, fork, mapper is not None)) as executor:
         yield (played for batch in ordered(executor, _play_batch, _batches(start, stop, size), jobs)
                for played in batch)
 
@@ -190,10 +192,12 @@ def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: 
 def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1, jobs: int = 1,
                on_row: Callable[[Row], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None, fork: Fork | None = None,
-               note: Note = quiet) -> RunResult:
+               note: Note = quiet, keep: str = "events") -> RunResult:
     """Simulate `replications` of `scenario` (a fork of a stored matter, if `fork` is given) and
-    record them with the run's provenance. The same run already in the store is not recorded again;
-    one another command left incomplete is carried on (`note` says so)."""
+    record them with the run's provenance: every event of every matter (`keep` "events"), or only the
+    outcome rows ("outcomes": a matter is played again from the run's scenario and seed when it is opened,
+    `sim.runs.replays`). The same run already in the store is not recorded again; one another command left
+    incomplete is carried on (`note` says so)."""
     where = None if fork is None else {"matter_id": fork.source_id, "seq": fork.seq}
     run_id = str(Run.create_id(scenario.text_hash, seed, replications, where))
     ids = MatterIds(run_id, scenario.name, replications)
@@ -208,7 +212,8 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
             _carry_on(store, run, jobs, on_row, on_progress)
             return RunResult(run_id, ids, already_recorded=False, resumed_from=stored)
         _check_writable(store)
-        with _replications(scenario, run_id, seed, 0, replications, jobs, store.mapper, fork) as stream:
+        mapper = store.mapper if keep == "events" else None
+        with _replications(scenario, run_id, seed, 0, replications, jobs, mapper, fork) as stream:
             first = next(stream)  # the first replication plays whole before anything is written
             run = store.add_run(lambda: Run(
                 scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
@@ -216,7 +221,7 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
                 settings=[list(setting) for setting in scenario.settings], fork=where,
                 scenario_data=plain({**scenario.tables, "scenario": {**scenario.tables.get("scenario", {}),
                                                                    "name": scenario.name}})))
-            _write(store, run, [first], stream, 0, on_row, on_progress)
+            _write(store, run, [first], stream, 0, on_row, on_progress, outcomes_only=mapper is None)
     return RunResult(run_id, ids, already_recorded=False)
 
 
@@ -250,14 +255,14 @@ def _carry_on(store: DocketStore, run: Run, jobs: int, on_row: Callable[[Row], N
     _check_writable(store)
     scenario = run_scenario(run)
     stored = stored_prefix(store, run)
-    ids = run.matter_ids()
-    for i in range(stored):
+    for row in stored_rows(store, run):
         if on_row:
-            on_row(outcome_row(store.matter_events(ids[i])))
+            on_row(row)
     fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
-    with _replications(scenario, str(run.id), run.seed, stored, run.replications, jobs, store.mapper,
-                       fork) as stream:
-        _write(store, run, [], stream, stored, on_row, on_progress)
+    outcomes_only = kept_outcomes(store, str(run.id))
+    with _replications(scenario, str(run.id), run.seed, stored, run.replications, jobs,
+                       None if outcomes_only else store.mapper, fork) as stream:
+        _write(store, run, [], stream, stored, on_row, on_progress, outcomes_only=outcomes_only)
     return scenario
 
 
@@ -281,8 +286,30 @@ def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:
     return Fork(source_id, [e for e in events[1:] if e.originator_version <= seq])
 
 
+def kept_outcomes(store: DocketStore, run_id: str) -> bool:
+    """True for a run that stored outcome rows, not its matters' events (`run --keep outcomes`, experiments)."""
+    return store.has_events(outcomes_id(run_id))
+
+
+def stored_rows(store: DocketStore, run: Run) -> Iterator[Row]:
+    """The outcome rows of a run's stored replications, in order: read from an outcomes-only run's record,
+    else rebuilt from each matter's events one at a time."""
+    ids = run.matter_ids()
+    if kept_outcomes(store, str(run.id)):
+        record = store._rebuilt(outcomes_id(str(run.id)))
+        index = {c: i for i, c in enumerate(record.columns)}
+        for i, values in enumerate(record.rows):
+            row = unpacked([values[index[c]] for c in COLUMNS], str(run.id), run.scenario, i)
+            yield {**row, "seed": replication_seed(run.seed, i), "matter_id": ids[i]}
+        return
+    for i in range(stored_prefix(store, run)):
+        yield outcome_row(store.matter_events(ids[i]))
+
+
 def stored_prefix(store: DocketStore, run: Run) -> int:
     """How many replications of `run` are stored (always a prefix: the writer stores in order)."""
+    if kept_outcomes(store, str(run.id)):
+        return len(store._rebuilt(outcomes_id(str(run.id))).rows)
     low, high = 0, run.replications
     while low < high:
         mid = (low + high) // 2
@@ -307,17 +334,23 @@ def _groups(played: Iterator[Played], size: int, seconds: float) -> Iterator[lis
 
 
 def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[Played], done: int,
-           on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None) -> None:
+           on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None,
+           outcomes_only: bool = False) -> None:
     """The single writer. Replications are committed in order, in groups, one transaction a group:
-    a replication is stored whole or not at all, and rows are reported only once committed. A commit
-    and its count are one block for Ctrl-C, so the count reported is the count stored."""
+    a replication is stored whole or not at all (its events, or for an outcomes-only run its outcome
+    row), and rows are reported only once committed. A commit and its count are one block for Ctrl-C, so
+    the count reported is the count stored."""
     total = run.replications
     stored = done
+    kept: list[Any] = []  # an outcomes-only run's record, once it exists
 
     def commit(group: list[Played]) -> None:
         nonlocal stored
         with interrupts.deferred():
-            store.append([record for records, _ in group for record in records])
+            if outcomes_only:
+                _keep_rows(store, str(run.id), kept, [packed(row) for _, row in group])
+            else:
+                store.append([record for records, _ in group for record in records])
             stored += len(group)
             for _, row in group:
                 if on_row:
@@ -341,6 +374,24 @@ def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[P
     except OSError as e:
         raise RunInterrupted(str(run.id), stored, total, f"cannot write {e.filename or 'a file'} ({e.strerror})") \
             from None
+
+
+def _keep_rows(store: DocketStore, run_id: str, kept: list[Any], rows: list[list[Any]]) -> None:
+    """Rows saved into the run's `Outcomes` record: made by the first commit, added to by later ones."""
+    if not kept:
+        if store.has_events(outcomes_id(run_id)):
+            kept.append(store._rebuilt(outcomes_id(run_id)))
+        else:
+            record = Outcomes(run_id, list(COLUMNS), rows)
+            store.save(record)
+            kept.append(record)
+            return
+    try:
+        kept[0].add(rows=rows)
+        store.save(kept[0])
+    except BaseException:
+        kept.clear()  # read again before the next try: the failed event is not in the store
+        raise
 
 
 def _finish(store: DocketStore, run_id: str) -> None:

@@ -22,7 +22,8 @@ COLUMNS = ("disclosed", "route", "days_to_disclosure", "highest_court", "final_d
 
 
 class Outcomes(Aggregate):
-    """The outcome rows of one outcomes-only run, in replication order, as lists in `COLUMNS` order."""
+    """The outcome rows of one outcomes-only run, in replication order, as lists in `COLUMNS` order: the
+    first commit's rows as it is created, each later commit's as one more event."""
 
     class Recorded(Aggregate.Created):
         run_id: str
@@ -30,7 +31,11 @@ class Outcomes(Aggregate):
         rows: list[list[Any]]
 
     def __init__(self, run_id: str, columns: list[str], rows: list[list[Any]]) -> None:
-        self.run_id, self.columns, self.rows = run_id, columns, rows
+        self.run_id, self.columns, self.rows = run_id, columns, list(rows)
+
+    @event("Added")
+    def add(self, rows: list[list[Any]]) -> None:
+        self.rows.extend(rows)
 
     @staticmethod
     def create_id(run_id: str) -> UUID:  # type: ignore[override]
