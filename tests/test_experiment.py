@@ -191,3 +191,28 @@ def test_the_bench_measures_an_executor_by_the_replications_it_returns():
 
     rate, start = executor_rate("local", 12, 1)
     assert rate > 0 and start >= 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_it(tmp_path):
+    import signal
+    import time
+
+    from tests.conftest import popen
+
+    path = _file(tmp_path, _replace("trajectories = 3", "trajectories = 30"))
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    process = popen("experiment", path, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("experiment exp: 120 design points")
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    line = stderr.strip().splitlines()[-1]
+    assert "interrupted;" in line and "design points stored whole; finish with: python run.py experiment" in line
+    stored = int(line.split("interrupted; ")[1].split(" of ")[0])
+    again = cli("experiment", path, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert stored == 0 or f"{stored} of " in again.stderr
+    assert (tmp_path / "out" / "sensitivity.csv").exists()
