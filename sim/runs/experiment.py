@@ -320,8 +320,29 @@ def run_experiment(store: DocketStore, experiment: ExperimentFile, executor: Exe
                    on_progress: Progress | None = None, note: Note = quiet) -> ExperimentResult:
     """Play every design point not yet in the store (all on the same root seed), store each whole as it
     completes (its run and its outcome rows, in one transaction with the others of its commit group), and
-    analyse. The single writer is this process; the executor only plays."""
-    points = list(plan(experiment))
+    analyse. The single writer is this process; the executor only plays. Stopped (Ctrl-C) or failed at any
+    point, it says how many points are stored whole (`ExperimentInterrupted`)."""
+    points: list[Point] = []
+    try:
+        return _run(store, experiment, executor, on_progress, note, points)
+    except KeyboardInterrupt:
+        cause = None
+    except BrokenProcessPool:
+        cause = "a worker process died"
+    except Fault as e:
+        cause = str(e)
+    unique = _distinct(points)
+    raise ExperimentInterrupted(_stored(store, unique), len(unique) or experiment.points, cause)
+
+
+def _distinct(points: list[Point]) -> list[Point]:
+    """The points in design order, one a distinct run (a point the design repeats is played once)."""
+    return list({p.run_id: p for p in reversed(points)}.values())[::-1]
+
+
+def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_progress: Progress | None,
+         note: Note, points: list[Point]) -> ExperimentResult:
+    points.extend(plan(experiment))
     experiment_id = Experiment.create_id(experiment.text_hash)
     if not store.has_events(experiment_id):
         _check_writable(store)
@@ -330,7 +351,7 @@ def run_experiment(store: DocketStore, experiment: ExperimentFile, executor: Exe
                             [p.run_id for p in points], now())
         store.retrying(lambda: store.save(record, *store.format_marker()))
     n = experiment.replications
-    unique = list({p.run_id: p for p in reversed(points)}.values())[::-1]  # a point the design repeats: once
+    unique = _distinct(points)
     tallies: dict[str, Tally] = {}
     for point in unique:
         if store.has_events(outcomes_id(point.run_id)):
@@ -353,8 +374,9 @@ def run_experiment(store: DocketStore, experiment: ExperimentFile, executor: Exe
     queue = iter(todo)
     point = next(queue, None)
     since = time.monotonic()
-    try:
-        for rows in executor.play(batches):
+    played = executor.play(batches)
+    try:  # closed at once when stopped: local workers are ended, not awaited
+        for rows in played:
             assert point is not None
             current += rows
             done += len(rows)
@@ -367,15 +389,11 @@ def run_experiment(store: DocketStore, experiment: ExperimentFile, executor: Exe
                     pending, since = [], time.monotonic()
             if on_progress:
                 on_progress(min(done, total), total)
-        if pending:
-            _store_points(store, pending, experiment)
-        _finish(store, experiment_id)
-    except KeyboardInterrupt:
-        raise ExperimentInterrupted(_stored(store, unique), len(unique)) from None
-    except BrokenProcessPool:
-        raise ExperimentInterrupted(_stored(store, unique), len(unique), "a worker process died") from None
-    except Fault as e:
-        raise ExperimentInterrupted(_stored(store, unique), len(unique), str(e)) from None
+    finally:
+        played.close()  # type: ignore[attr-defined]
+    if pending:
+        _store_points(store, pending, experiment)
+    _finish(store, experiment_id)
     return summarise(str(experiment_id), experiment.name, experiment.base.name, experiment.base.scenario.title,
                      experiment.design, experiment.keys, list(experiment.measures), n, experiment.seed,
                      [list(p.values) for p in points], [tallies[p.run_id] for p in points],
