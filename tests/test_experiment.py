@@ -216,3 +216,33 @@ def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_
     assert again.returncode == 0, again.stderr
     assert stored == 0 or f"{stored} of " in again.stderr
     assert (tmp_path / "out" / "sensitivity.csv").exists()
+
+
+@pytest.mark.slow
+def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path):
+    """A worker process killed while batches are in flight: the scheduler plays them again, the writer stores
+    each point once, and the results are those of the local executor."""
+    import os
+    import signal
+
+    found = experiments.load(_file(tmp_path, SMALL))
+    local = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
+    dask = DaskExecutor(None, 2)
+
+    class Killing:
+        workers, where = dask.workers, dask.where
+
+        def play(self, batches):
+            victim = next(iter(dask.client.run(os.getpid).values()))
+            for i, rows in enumerate(dask.play(batches)):
+                if i == 1:
+                    os.kill(victim, signal.SIGKILL)
+                yield rows
+
+    try:
+        store = open_store("memory://")
+        remote = experiments.run_experiment(store, found, Killing())
+    finally:
+        dask.close()
+    assert remote.estimates == local.estimates and remote.indices == local.indices
+    assert remote.played == len({p.run_id for p in experiments.plan(found)})
