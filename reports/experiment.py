@@ -75,9 +75,9 @@ def morris_chart(result: ExperimentResult, measure: str) -> Figure:
     ranked = sorted(range(len(keys)), key=lambda i: -_finite(mu[i]))
     for place, i in enumerate(ranked[:12]):
         ax.annotate(f"{place + 1}", (mu[i], sigma[i]), xytext=(4, 3), textcoords="offset points", fontsize=8)
-    listing = "\n".join(f"{place + 1:>2}. {charts.fit(keys[i], 7.5, 240)} ({mu[i]:.3g})"
+    listing = "\n".join(f"{place + 1}. {charts.fit(keys[i], 7.5, 190)} ({mu[i]:.3g})"
                         for place, i in enumerate(ranked[:12]))
-    fig.text(0.66, 0.88, f"Ranked by mu_star:\n{listing}", va="top", fontsize=7.5, family="monospace")
+    fig.text(0.66, 0.88, f"Ranked by mu_star:\n{listing}", va="top", fontsize=7.5)
     ax.set_xlabel(f"mu_star: mean |elementary effect| on {label(measure)}")
     ax.set_ylabel("sigma: spread of the elementary effects")
     ax.grid(color="0.92")
