@@ -85,3 +85,25 @@ def test_docket_of_an_outcomes_only_matter_says_it_was_played_again(tmp_path):
     shown = cli("docket", matter_id, "--store", lean, cwd=tmp_path)
     assert shown.returncode == 0 and "played again" in shown.stderr
     assert shown.stdout == cli("docket", matter_id, "--store", full, cwd=tmp_path).stdout
+
+
+def test_audit_and_stages_read_an_outcomes_only_run_as_a_full_one(tmp_path):
+    """Their matters are played again in memory: the same audit and the same stage rows, nothing stored."""
+    import attrs
+
+    from sim.runs.audit import audit, stored_matters
+    from sim.views.stages import stage_rows
+
+    scenario = scenarios.load(SCENARIO)
+    full = open_store(f"sqlite:///{tmp_path / 'full.sqlite'}", create=True)
+    lean = open_store(f"sqlite:///{tmp_path / 'lean.sqlite'}", create=True)
+    record_run(full, scenario, seed=8, replications=4)
+    kept = record_run(lean, scenario, seed=8, replications=4, keep="outcomes")
+    runs = {name: [store.runs()[0]] for name, store in (("full", full), ("lean", lean))}
+    tallies = {name: attrs.asdict(audit(stored_matters(store, runs[name], stored_prefix), lambda f: None))
+               for name, store in (("full", full), ("lean", lean))}
+    assert tallies["full"] == tallies["lean"] and tallies["lean"]["matters"] == 4
+    stages = {name: [stage_rows(events) for events in stored_matters(store, runs[name], stored_prefix)]
+              for name, store in (("full", full), ("lean", lean))}
+    assert stages["full"] == stages["lean"]
+    assert not any(lean.has_events(matter_id) for matter_id in kept.matter_ids)

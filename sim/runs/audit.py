@@ -95,7 +95,10 @@ def audit(matters: Iterable[list[Any]], on_finding: Callable[[Finding], None]) -
 
 
 def stored_matters(store: Any, runs: Iterable[Any], stored: Callable[[Any, Any], int]) -> Iterator[list[Any]]:
-    """The stored events of every stored matter of `runs`, one matter at a time."""
+    """The stored events of every stored matter of `runs`, one matter at a time (those of an outcomes-only
+    run played again from its scenario and seed, in memory)."""
+    from sim.runs.replays import events_of
+
     for run in runs:
-        for matter_id in run.matter_ids()[:stored(store, run)]:
-            yield store.matter_events(str(matter_id))
+        for i in range(stored(store, run)):
+            yield events_of(store, run, i)

@@ -27,11 +27,24 @@ def ensure_matter(store: DocketStore, matter_id: str, note: Note = quiet) -> Non
         play_again(store, *found, note=note)
 
 
-def play_again(store: DocketStore, run: Run, replication: int, note: Note = quiet) -> None:
-    """Replication `replication` of `run` played from the run's scenario and seed, and its events stored."""
+def events_of(store: DocketStore, run: Run, replication: int) -> list[Any]:
+    """The events of replication `replication` of `run`: read from the store, or for a matter of an
+    outcomes-only run played again in memory (nothing stored)."""
+    matter_id = run.matter_ids()[replication]
+    if store.has_events(matter_id) or not kept_outcomes(store, str(run.id)):
+        return store.matter_events(matter_id)
+    return _played(store, run, replication).collect_events()
+
+
+def _played(store: DocketStore, run: Run, replication: int) -> Any:
     scenario = run_scenario(run)
     fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
-    matter = simulate(scenario, str(run.id), replication, replication_seed(run.seed, replication), fork)
+    return simulate(scenario, str(run.id), replication, replication_seed(run.seed, replication), fork)
+
+
+def play_again(store: DocketStore, run: Run, replication: int, note: Note = quiet) -> None:
+    """Replication `replication` of `run` played from the run's scenario and seed, and its events stored."""
+    matter = _played(store, run, replication)
     records = [store.mapper.to_stored_event(e) for e in matter.collect_events()]
     try:
         store.retrying(lambda: store.append(records))
