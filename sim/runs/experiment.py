@@ -228,24 +228,36 @@ def _at(base: Scenario, factors: list[Factor] | tuple[Factor, ...], unit: Any, s
 # The plan ------------------------------------------------------------------------------------------
 @attrs.frozen
 class Point:
+    """A design point: its coordinates, its factors' values, its run and its scenario's name. The scenario
+    itself is made when its batches are (`scenario_of`), so a design of many points stays small."""
+
     index: int
     unit: tuple[float, ...]
     values: tuple[Any, ...]
-    scenario: Scenario
+    name: str
     run_id: str
 
 
 def plan(experiment: ExperimentFile) -> Iterator[Point]:
-    """The design's points, each with its scenario and run, in design order (made as they are needed)."""
+    """The design's points in design order, each scenario made once to check it and name its run."""
     unit = unit_points(experiment.design, experiment.size, experiment.factors, experiment.seed)
     for i, row in enumerate(unit):
-        scenario = _at(experiment.base, experiment.factors, row, experiment.path)
-        scenario = scenarios.renamed(scenario, f"{experiment.base.name} [{experiment.name} point {i}]",
-                                     f"{experiment.base.scenario.title}, {experiment.name} point {i}")
+        scenario = _point_scenario(experiment, i, row)
         run_id = str(Run.create_id(f"outcomes:{scenario.text_hash}", experiment.seed, experiment.replications))
         yield Point(i, tuple(float(u) for u in row), tuple(f.at(u) for f, u in zip(experiment.factors, row,
                                                                                       strict=True)),
-                    scenario, run_id)
+                    scenario.name, run_id)
+
+
+def scenario_of(experiment: ExperimentFile, point: Point) -> Scenario:
+    """The scenario a point plays: the base with each factor at the point's value."""
+    return _point_scenario(experiment, point.index, point.unit)
+
+
+def _point_scenario(experiment: ExperimentFile, i: int, unit: Any) -> Scenario:
+    scenario = _at(experiment.base, experiment.factors, unit, experiment.path)
+    return scenarios.renamed(scenario, f"{experiment.base.name} [{experiment.name} point {i}]",
+                             f"{experiment.base.scenario.title}, {experiment.name} point {i}")
 
 
 def unused_factors(experiment: ExperimentFile, sample: int = UNUSED_SAMPLE) -> list[str]:
@@ -355,7 +367,7 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
     tallies: dict[str, Tally] = {}
     for point in unique:
         if store.has_events(outcomes_id(point.run_id)):
-            tallies[point.run_id] = stored_tally(store, point.run_id, point.scenario.name, experiment.seed, n)
+            tallies[point.run_id] = stored_tally(store, point.run_id, point.name, experiment.seed, n)
     todo = [p for p in unique if p.run_id not in tallies]
     if tallies and todo:
         note(f"{len(tallies):,} of {len(unique):,} distinct design points are already in the store; playing the "
@@ -367,8 +379,8 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
     if on_progress:
         on_progress(done, total)
     size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
-    batches = (Batch(p.scenario, p.run_id, experiment.seed, low, min(n, low + size))
-               for p in todo for low in range(0, n, size))
+    batches = (Batch(scenario, p.run_id, experiment.seed, low, min(n, low + size))
+               for p in todo for scenario in (scenario_of(experiment, p),) for low in range(0, n, size))
     pending: list[tuple[Point, list[Row]]] = []
     current: list[Row] = []
     queue = iter(todo)
@@ -406,7 +418,7 @@ def _check_writable(store: DocketStore) -> None:
 
 
 def _tally(rows: list[Row], point: Point, seed: int, n: int) -> Tally:
-    tally = Tally(point.run_id, point.scenario.name, seed, n)
+    tally = Tally(point.run_id, point.name, seed, n)
     for row in rows:
         tally.add(row)
     return tally
@@ -426,7 +438,7 @@ def _store_points(store: DocketStore, points: list[tuple[Point, list[Row]]], exp
     """Completed points stored in one transaction, each whole: its run (finished) and its outcome rows."""
     aggregates: list[Any] = []
     for point, rows in points:
-        scenario = point.scenario
+        scenario = scenario_of(experiment, point)
         run = Run._create(  # the point's own id: not a run `run` would make of the same scenario (its events)
             Run.Started, id=UUID(point.run_id), scenario=scenario.name, scenario_path=scenario.path,
             scenario_hash=scenario.text_hash, seed=experiment.seed, replications=experiment.replications,
