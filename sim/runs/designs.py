@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -106,7 +107,10 @@ def analyse(design: str, keys: Sequence[str], unit: np.ndarray, y: np.ndarray, s
         confs = {"mu_star": found["mu_star_conf"]}
     else:
         from SALib.analyze import sobol
-        found = sobol.analyze(spec, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=0.95, seed=seed)
+        with warnings.catch_warnings():  # a measure the same at every point: SALib warns; its indices say it
+            warnings.simplefilter("ignore", UserWarning)
+            found = sobol.analyze(spec, y, calc_second_order=False, num_resamples=RESAMPLES, conf_level=0.95,
+                                  seed=seed)
         rank, first, second = found["ST"], ("S1", True), ("ST", True)
         confs = {"S1": found["S1_conf"], "ST": found["ST_conf"]}
     order = sorted(range(len(keys)), key=lambda i: (-_finite(rank[i]), i))
