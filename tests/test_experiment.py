@@ -246,3 +246,23 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path):
         dask.close()
     assert remote.estimates == local.estimates and remote.indices == local.indices
     assert remote.played == len({p.run_id for p in experiments.plan(found)})
+
+
+def test_a_matter_of_an_experiment_point_opens_played_again(tmp_path, sqlite_url):
+    from sim.runs.replays import ensure_matter
+    from sim.runs.runner import stored_rows
+    from sim.views.projections import outcome_row
+
+    found = experiments.load(_file(tmp_path, SMALL))
+    store = open_store(sqlite_url, create=True)
+    experiments.run_experiment(store, found, LocalExecutor(1))
+    assert [str(e.id) for e in experiments.experiments_in(store)] == [str(experiments.Experiment.create_id(
+        found.text_hash))]
+    point = list(experiments.plan(found))[5]
+    run = store.run(point.run_id)
+    matter_id = run.matter_ids()[7]
+    said: list[str] = []
+    ensure_matter(store, matter_id, said.append)
+    assert len(said) == 1 and store.has_events(matter_id)
+    row = list(stored_rows(store, run))[7]
+    assert outcome_row(store.matter_events(matter_id)) == row

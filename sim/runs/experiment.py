@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import random
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from uuid import UUID
 import attrs
 import numpy as np
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from sim import interrupts
 from sim import scenario as scenarios
@@ -34,7 +36,16 @@ from sim.runs.executors import Batch, Executor, play_outcomes
 from sim.runs.runner import COMMIT_SECONDS, Note, Row, quiet, replication_seed
 from sim.scenario import Scenario
 from sim.store import DocketStore, Run, now, package_versions
-from sim.store.outcomes import COLUMNS, Experiment, Outcomes, outcomes_id, packed, unpacked
+from sim.store.outcomes import (
+    COLUMNS,
+    EXPERIMENT_REGISTER_ID,
+    Experiment,
+    ExperimentRegister,
+    Outcomes,
+    outcomes_id,
+    packed,
+    unpacked,
+)
 from sim.views.estimates import wilson
 from sim.views.projections import LEVELS, render_text
 from sim.views.results import Tally
@@ -361,7 +372,7 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
         record = Experiment(experiment.name, experiment.path, experiment.text_hash, scenarios.plain(experiment.data),
                             experiment.keys, [list(p.unit) for p in points], [list(p.values) for p in points],
                             [p.run_id for p in points], now())
-        store.retrying(lambda: store.save(record, *store.format_marker()))
+        _save_new(store, record)
     n = experiment.replications
     unique = _distinct(points)
     tallies: dict[str, Tally] = {}
@@ -410,6 +421,31 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
                      experiment.design, experiment.keys, list(experiment.measures), n, experiment.seed,
                      [list(p.values) for p in points], [tallies[p.run_id] for p in points],
                      np.array([p.unit for p in points]), played=len(todo))
+
+
+def _save_new(store: DocketStore, record: Experiment) -> None:
+    """A new experiment's record saved with its place in the experiment register, in one transaction (read
+    again and retried while another process adds one at the same time)."""
+    while True:
+        register = experiment_register(store)
+        register.add(experiment_id=str(record.id))
+        try:
+            store.retrying(lambda: store.save(record, register, *store.format_marker()))  # noqa: B023
+            return
+        except IntegrityError:
+            time.sleep(random.uniform(0.005, 0.05))
+
+
+def experiment_register(store: DocketStore) -> ExperimentRegister:
+    try:
+        return store._rebuilt(EXPERIMENT_REGISTER_ID)
+    except AggregateNotFoundError:
+        return ExperimentRegister()
+
+
+def experiments_in(store: DocketStore) -> list[Experiment]:
+    """The experiments in the store, oldest first."""
+    return [store._rebuilt(UUID(i)) for i in experiment_register(store).experiment_ids]
 
 
 def _check_writable(store: DocketStore) -> None:

@@ -55,12 +55,17 @@ def play_again(store: DocketStore, run: Run, replication: int, note: Note = quie
 
 
 def _find(store: DocketStore, matter_id: str) -> tuple[Run, int] | None:
-    for run in store.runs():
-        if kept_outcomes(store, str(run.id)):
-            ids = run.matter_ids()
-            for i in range(stored_prefix(store, run)):
-                if ids[i] == matter_id:
-                    return run, i
+    """The outcomes-only run (of `run --keep outcomes`, or an experiment's point) and replication of a matter."""
+    from sim.runs.experiment import experiments_in
+
+    runs = [run for run in store.runs() if kept_outcomes(store, str(run.id))]
+    for experiment in experiments_in(store):
+        runs += [store.run(run_id) for run_id in dict.fromkeys(experiment.run_ids) if kept_outcomes(store, run_id)]
+    for run in runs:
+        ids = run.matter_ids()
+        for i in range(stored_prefix(store, run)):
+            if ids[i] == matter_id:
+                return run, i
     return None
 
 

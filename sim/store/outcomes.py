@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate, event
 
 EXPERIMENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/experiment")
 OUTCOMES_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/outcomes")
+EXPERIMENT_REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/experiment-register")
 # The columns an `Outcomes` record keeps a replication by (run, scenario, replication, seed and matter id
 # follow from the run and the position).
 COLUMNS = ("disclosed", "route", "days_to_disclosure", "highest_court", "final_disposition", "contempt", "mooted",
@@ -72,6 +73,24 @@ class Experiment(Aggregate):
     @event("Finished")
     def finish(self, finished_at: str) -> None:
         self.finished_at = finished_at
+
+
+class ExperimentRegister(Aggregate):
+    """The experiments in a store, in the order they started (their points' runs are not in the run register)."""
+
+    class Opened(Aggregate.Created):
+        pass
+
+    def __init__(self) -> None:
+        self.experiment_ids: list[str] = []
+
+    @staticmethod
+    def create_id() -> UUID:  # type: ignore[override]
+        return EXPERIMENT_REGISTER_ID
+
+    @event("ExperimentAdded")
+    def add(self, experiment_id: str) -> None:
+        self.experiment_ids.append(experiment_id)
 
 
 def outcomes_id(run_id: str) -> UUID:
