@@ -431,8 +431,9 @@ def cmd_experiment(args: argparse.Namespace) -> None:
     """Play an experiment file's design (or, with --dry-run, say what it would take) and write its results."""
     from sim.runs import experiment as experiments
     from sim.runs.executors import executor
+    from sim.runs.experiment_file import load as load_experiment
 
-    found = experiments.load(args.file)
+    found = load_experiment(args.file)
     for key in experiments.unused_factors(found):
         args.note(f"warning: factor {key} changed none of {experiments.UNUSED_SAMPLE} sample dockets between its "
                   f"extremes: {found.base.name} may never use it")

@@ -13,6 +13,7 @@ from sim.errors import UserError
 from sim.runs import experiment as experiments
 from sim.runs.designs import Factor, size_of, unit_points
 from sim.runs.executors import DaskExecutor, LocalExecutor
+from sim.runs.experiment_file import load as load_experiment
 from sim.store import open_store
 from sim.store.outcomes import outcomes_id
 from tests.conftest import ROOT, cli
@@ -64,7 +65,7 @@ def _replace(old: str, new: str) -> str:
 def test_a_bad_experiment_file_gets_one_line_naming_the_file_and_key(tmp_path, text, said):
     path = _file(tmp_path, text)
     with pytest.raises(UserError) as caught:
-        experiments.load(path)
+        load_experiment(path)
     message = str(caught.value)
     assert said in message and path in message and "\n" not in message
 
@@ -80,7 +81,7 @@ def test_design_sizes_follow_the_design():
 
 
 def test_a_factor_the_scenario_never_uses_is_warned_of_and_ranks_last_with_mu_star_zero(tmp_path):
-    found = experiments.load(_file(tmp_path, SMALL))
+    found = load_experiment(_file(tmp_path, SMALL))
     assert experiments.unused_factors(found) == [UNUSED]
     result = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
     for measure in ("restricted_mean_days",):
@@ -93,7 +94,7 @@ def test_points_share_the_draws_and_are_stored_outcomes_only(tmp_path, sqlite_ur
     """Common random numbers: two points that differ only in the unused factor give the same rows. The store
     keeps each distinct point's run and outcome rows, no matter events; a second command plays nothing again,
     and `report` rebuilds the same files from the store."""
-    found = experiments.load(_file(tmp_path, SMALL))
+    found = load_experiment(_file(tmp_path, SMALL))
     store = open_store(sqlite_url, create=True)
     first = experiments.run_experiment(store, found, LocalExecutor(1))
     points = list(experiments.plan(found))
@@ -115,7 +116,7 @@ def test_points_share_the_draws_and_are_stored_outcomes_only(tmp_path, sqlite_ur
 
 
 def test_the_csv_files_have_exactly_the_columns_of_the_interface(tmp_path):
-    found = experiments.load(_file(tmp_path, SMALL))
+    found = load_experiment(_file(tmp_path, SMALL))
     result = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
     write_experiment(result, tmp_path)
     with (tmp_path / "experiment.csv").open() as f:
@@ -135,7 +136,7 @@ def test_the_csv_files_have_exactly_the_columns_of_the_interface(tmp_path):
 
 def test_sobol_indices_with_bounds(tmp_path):
     text = _replace("design = \"morris\"\ntrajectories = 3", "design = \"sobol\"\nsamples = 4")
-    result = experiments.run_experiment(open_store("memory://"), experiments.load(_file(tmp_path, text)),
+    result = experiments.run_experiment(open_store("memory://"), load_experiment(_file(tmp_path, text)),
                                         LocalExecutor(1))
     indices = result.indices["restricted_mean_days"]
     assert {index for _, index, _, _, _ in indices} == {"S1", "ST"}
@@ -155,7 +156,7 @@ def test_with_settings_at_once_still_names_the_setting_at_fault():
 @pytest.mark.slow
 def test_the_dask_executor_gives_the_same_files_as_the_local_one(tmp_path):
     """The same experiment on 2 local processes and on a Dask LocalCluster: the same bytes."""
-    found = experiments.load(_file(tmp_path, SMALL))
+    found = load_experiment(_file(tmp_path, SMALL))
     local = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(2))
     dask = DaskExecutor(None, 2)
     try:
@@ -225,7 +226,7 @@ def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path):
     import os
     import signal
 
-    found = experiments.load(_file(tmp_path, SMALL))
+    found = load_experiment(_file(tmp_path, SMALL))
     local = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
     dask = DaskExecutor(None, 2)
 
@@ -253,7 +254,7 @@ def test_a_matter_of_an_experiment_point_opens_played_again(tmp_path, sqlite_url
     from sim.runs.runner import stored_rows
     from sim.views.projections import outcome_row
 
-    found = experiments.load(_file(tmp_path, SMALL))
+    found = load_experiment(_file(tmp_path, SMALL))
     store = open_store(sqlite_url, create=True)
     experiments.run_experiment(store, found, LocalExecutor(1))
     assert [str(e.id) for e in experiments.experiments_in(store)] == [str(experiments.Experiment.create_id(
