@@ -201,7 +201,8 @@ def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_
 
     from tests.conftest import popen
 
-    path = _file(tmp_path, _replace("trajectories = 3", "trajectories = 30"))
+    path = _file(tmp_path, _replace("trajectories = 3", "trajectories = 30").replace("replications = 24",
+                                                                                      "replications = 200"))
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     process = popen("experiment", path, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert process.stdout is not None
@@ -212,10 +213,11 @@ def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_
     assert process.returncode == 130, stderr
     line = stderr.strip().splitlines()[-1]
     assert "interrupted;" in line and "design points stored whole; finish with: python run.py experiment" in line
-    stored = int(line.split("interrupted; ")[1].split(" of ")[0])
+    stored, total = (int(x) for x in line.split("interrupted; ")[1].split(" design points")[0].split(" of "))
+    assert stored < total
     again = cli("experiment", path, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert stored == 0 or f"{stored} of " in again.stderr
+    assert stored == 0 or f"{stored} of {total} distinct design points are already in the store" in again.stderr
     assert (tmp_path / "out" / "sensitivity.csv").exists()
 
 
