@@ -75,6 +75,7 @@ from sim.runs.caseload import stored_matters as caseload_matters
 from sim.runs.comparison import HISTORICAL, Comparison, Variants, compare, resume, run_scenarios
 from sim.runs.forks import fork
 from sim.runs.recipes import load_recipe
+from sim.runs.replays import ensure_matter
 from sim.runs.runner import RunInterrupted, record_run, run_scenario, stored_prefix, usable_jobs
 from sim.runs.validation import validate
 from sim.store import DEFAULT_STORE, STORE_ENV, open_store, recording, store_url
@@ -209,7 +210,7 @@ def cmd_run(args: argparse.Namespace) -> None:
             return
         with recording(args.store) as store, outputs.folder(args.out) as folder:
             comparison = run_scenarios(store, loaded, args.seed, args.n, usable_jobs(args.jobs, args.n),
-                                       _work(folder), terminal.progress, note=args.note)
+                                       _work(folder), terminal.progress, note=args.note, keep=args.keep)
     _report(comparison, folder.path if folder else None)
 
 
@@ -354,17 +355,22 @@ def _bytes(count: int) -> str:
 
 
 def _matter_id(args: argparse.Namespace, store) -> str:  # type: ignore[no-untyped-def]
+    """The matter asked for; one of an outcomes-only run is played again and stored first (and said so)."""
     if args.latest == bool(args.matter_id):
         raise UserError("give either a MATTER_ID or --latest")
     if not args.latest:
-        return ids.matter_id(store, args.matter_id)
+        matter_id = ids.matter_id(store, args.matter_id)
+        ensure_matter(store, matter_id, args.note)
+        return matter_id
     run = store.run(store.latest_run_id())
     if is_caseload(run):  # a caseload's first case
         first = next(iter(caseload_matter_ids(store, run)), None)
         if first is None:
             raise UserError(f"run {run.id} ({run.scenario}) has no stored matter yet")
         return first
-    return store.latest_matter_id()
+    matter_id = store.latest_matter_id()
+    ensure_matter(store, matter_id, args.note)
+    return matter_id
 
 
 def cmd_docket(args: argparse.Namespace) -> None:
@@ -504,7 +510,9 @@ def cmd_fork(args: argparse.Namespace) -> None:
     settings = [_setting(text) for text in args.set or []]
     open_store(args.store)  # a missing store fails here, before a new file would be made
     with recording(args.store) as store:
-        _report(*fork(store, ids.matter_id(store, args.matter_id), args.after_entry, args.as_of, settings, args.n or 1,
+        matter_id = ids.matter_id(store, args.matter_id)
+        ensure_matter(store, matter_id, args.note)
+        _report(*fork(store, matter_id, args.after_entry, args.as_of, settings, args.n or 1,
                       args.seed or 0, args.jobs, args.out, terminal.progress, args.note))
 
 
@@ -600,10 +608,61 @@ def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_di
     return build_report(store, [*stored, *run_ids], out_dir, points)
 
 
+def cmd_experiment(args: argparse.Namespace) -> None:
+    """Play an experiment file's design (or, with --dry-run, say what it would take) and write its results."""
+    from sim.runs import experiment as experiments
+    from sim.runs.executors import executor
+    from sim.runs.experiment_file import load as load_experiment
+
+    found = load_experiment(args.file)
+    for key in experiments.unused_factors(found):
+        args.note(f"warning: factor {key} changed none of {experiments.UNUSED_SAMPLE} sample dockets between its "
+                  f"extremes: {found.base.name} may never use it")
+    if args.dry_run:
+        for line in experiments.dry_run_lines(found, args.executor, usable_jobs(args.jobs, 64)):
+            print(line)
+        return
+    out = args.out or f"experiment-{found.name}"
+    outputs.check_folder(out)  # a bad --out fails here, before anything is played
+    with recording(args.store) as store, executor(args.executor, args.scheduler, args.jobs) as where:
+        print(f"experiment {found.name}: {found.points:,} design points x {found.replications:,} replications "
+              f"({found.design}), played by {where.where}", flush=True)
+        try:
+            with terminal.progress(found.name, found.points * found.replications) as update:
+                result = experiments.run_experiment(store, found, where, update, args.note)
+        except experiments.ExperimentInterrupted as e:
+            again = f"python run.py experiment {args.file}" + (f" --store {hide_password(args.store)}"
+                                                              if args.store else "")
+            stored = f"{e.stored:,} of {e.total:,} design points stored whole; finish with: {again}"
+            if e.cause:
+                raise Fault(f"{e.cause}; {stored}") from None
+            raise KeyboardInterrupt(stored) from None
+    _experiment_outputs(result, out)
+
+
+def _experiment_outputs(result: Any, out: str) -> None:
+    from reports.experiment import label, write_experiment
+
+    for measure, indices in result.indices.items():
+        top = ", ".join(f"{key} ({value:.3g})" for key, index, value, _, _ in indices
+                        if index in ("mu_star", "ST"))
+        print(printable(f"{label(measure)}: {top}"))
+    with outputs.folder(out) as folder:
+        assert folder is not None
+        written = [folder.final(path) for path in write_experiment(result, folder.work)]
+    print(printable(f"wrote {', '.join(str(p) for p in written if p.suffix != '.svg')}"))
+    print(f"experiment {result.experiment_id}: rebuild these with python run.py report {result.experiment_id}")
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     store = open_store(args.store)
     if args.latest == bool(args.run_ids):
         raise UserError("give RUN_IDs or --latest (the newest run in the store)")
+    from sim.runs import experiment as experiments
+
+    if len(args.run_ids) == 1 and experiments.is_experiment(store, args.run_ids[0]):
+        _experiment_outputs(experiments.from_store(store, args.run_ids[0]), args.out)
+        return
     run_ids = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
     caseload = any(is_caseload(store.run(run_id)) for run_id in run_ids)
     with outputs.folder(args.out) as folder:
@@ -748,6 +807,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN_ID", help="finish an interrupted run")
     p.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="change a scenario key, validated as in a file (repeatable)")
+    p.add_argument("--keep", choices=("events", "outcomes"), default="events",
+                   help="store every event (default), or only each replication's outcome row: a matter is then "
+                        "played again from the run's scenario and seed when docket, replay or fork opens it")
     _store_flag(p)
     p.set_defaults(func=cmd_run)
 
@@ -815,8 +877,23 @@ def build_parser() -> argparse.ArgumentParser:
     _store_flag(p)
     p.set_defaults(func=cmd_compare)
 
-    p = commands.add_parser("report", help="build the report from stored runs (no re-simulation)")
-    p.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to report, the first the baseline")
+    p = commands.add_parser("experiment", help="play a designed experiment over a scenario's keys (grid, Latin "
+                                             "hypercube, Morris, Sobol') and analyse its sensitivity")
+    p.add_argument("file", metavar="FILE.toml", help="an experiment file (see scenarios/experiments/)")
+    p.add_argument("--dry-run", action="store_true", help="print the design's size and an estimate of its time; "
+                                                          "write nothing")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where replications are played: local processes (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --executor dask: the scheduler, e.g. "
+                   "tcp://HOST:8786 (default: $DASK_SCHEDULER_ADDRESS, else a LocalCluster of this machine)")
+    p.add_argument("--jobs", type=_whole(1), default=None, help="local worker processes (default: every core)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default experiment-NAME/)")
+    _store_flag(p)
+    p.set_defaults(func=cmd_experiment)
+
+    p = commands.add_parser("report", help="build the report from stored runs or an experiment (no re-simulation)")
+    p.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="runs to report, the first the baseline; or one "
+                                                                "experiment's id")
     p.add_argument("--latest", action="store_true", help="the newest run in the store")
     p.add_argument("--out", metavar="DIR", default="report", help="report folder (default report/)")
     _store_flag(p)
@@ -892,8 +969,9 @@ def main(argv: list[str] | None = None) -> int:
         if e.cause:
             return _fail(command, f"{e.cause}; {stored}; {finish}", 1)
         return _fail(command, f"interrupted; {stored}; {finish}", 128 + (interrupts.received() or signal.SIGINT))
-    except KeyboardInterrupt:
-        return _fail(command, "interrupted", 128 + (interrupts.received() or signal.SIGINT))
+    except KeyboardInterrupt as e:  # an experiment says what it stored and how to finish
+        said = f"interrupted; {e.args[0]}" if e.args and isinstance(e.args[0], str) else "interrupted"
+        return _fail(command, said, 128 + (interrupts.received() or signal.SIGINT))
     except Fault as e:
         return _fail(command, str(e), 1)
     except PersistenceError as e:

@@ -8,7 +8,6 @@ says so: "n stored of n requested".
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,10 @@ from sim import scenario as scenarios
 from sim.colours import family, ordered
 from sim.errors import UserError
 from sim.runs.calibration import Calibration, calibrate
-from sim.runs.runner import run_scenario, stored_prefix
+from sim.runs.replays import ensure_matter
+from sim.runs.runner import run_scenario, stored_prefix, stored_rows
 from sim.store import DocketStore, Run
-from sim.views.projections import outcome_row, timeline
+from sim.views.projections import timeline
 from sim.views.results import OutcomeWriter, Tally, summary_document
 
 HISTORICAL_KIND = "historical"
@@ -80,13 +80,6 @@ def in_report_order(runs: list[Run]) -> list[Run]:
     by_name = {run.scenario: run for run in reversed(runs)}  # the first run of a name
     rest = [run for run in runs if by_name[run.scenario] is not run]
     return [by_name[name] for name in ordered(run.scenario for run in runs)] + rest
-
-
-def stored_rows(store: DocketStore, run: Run) -> Iterator[dict[str, Any]]:
-    """The outcome rows of a run's stored replications, rebuilt from their events one at a time."""
-    ids = run.matter_ids()
-    for i in range(stored_prefix(store, run)):
-        yield outcome_row(store.matter_events(ids[i]))
 
 
 def historical_entries(store: DocketStore) -> list[dict[str, Any]]:
@@ -162,6 +155,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     for run, g in zip(shown, gathered, strict=True):
         median = tallies[str(run.id)].median_replication()
         if median is not None:
+            ensure_matter(store, run.matter_ids()[median])  # an outcomes-only run's: played again
             timelines[g["scenario"].name] = timeline(store.matter_events(run.matter_ids()[median]))
     seeds = sorted({r.seed for r in runs})
     seed = seeds[0] if len(seeds) == 1 else seeds

@@ -881,31 +881,45 @@ _TABLES = frozenset(f.name for f in attrs.fields(Scenario) if f.metadata.get("pa
 
 def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str = "--set") -> Scenario:
     """The scenario with KEY=VALUE settings applied to its data and validated as in a scenario file;
-    an error names the setting ("--set KEY: ...", or with the `flag` given)."""
+    an error names the setting ("--set KEY: ...", or with the `flag` given). The data are loaded once
+    when every setting is valid (an experiment's design points set many keys each); after a failure the
+    settings are applied again one at a time, to name the one at fault."""
     if not settings:
         return scenario
     data = copy.deepcopy(scenario.tables)
     for key, text in settings:
-        parts = key.split(".")
-        table = data
-        for depth, part in enumerate(parts[:-1]):
-            if depth == 0 and part not in table and part in _TABLES:
-                table[part] = {}  # a table the scenario leaves to its defaults, e.g. [data]
-            if not isinstance(table.get(part), dict):
-                known = ", ".join(k for k, v in table.items() if isinstance(v, dict))
-                raise ScenarioError(f"{flag} {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
-                                    f"scenario; expected one of {known}")
-            table = table[part]
-        table[parts[-1]] = setting_value(text, f"{flag} {key}")
-        _mark_changed_figure(data, parts, f"{flag} {key}={text}")
-        try:
-            loaded = _load_table(Scenario, data)  # after each setting, so an error names it
-        except _Invalid as e:
-            where = f"{flag} {key}" if e.key.startswith(key) else f"{flag} {key} (at {e.key})"
-            raise ScenarioError(where, "", e.message) from None
+        _apply_setting(data, key, text, flag)
+    try:
+        loaded = _load_table(Scenario, data)
+    except _Invalid:
+        data = copy.deepcopy(scenario.tables)
+        for key, text in settings:
+            _apply_setting(data, key, text, flag)
+            try:
+                loaded = _load_table(Scenario, data)  # after each setting, so an error names it
+            except _Invalid as e:
+                where = f"{flag} {key}" if e.key.startswith(key) else f"{flag} {key} (at {e.key})"
+                raise ScenarioError(where, "", e.message) from None
     digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
     return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, tables=data,
                         settings=(*scenario.settings, *map(tuple, settings)))
+
+
+def _apply_setting(data: dict[str, Any], key: str, text: str, flag: str) -> None:
+    """One KEY=VALUE setting written into scenario data (a missing optional table made), a changed figure
+    marked as such."""
+    parts = key.split(".")
+    table = data
+    for depth, part in enumerate(parts[:-1]):
+        if depth == 0 and part not in table and part in _TABLES:
+            table[part] = {}  # a table the scenario leaves to its defaults, e.g. [data]
+        if not isinstance(table.get(part), dict):
+            known = ", ".join(k for k, v in table.items() if isinstance(v, dict))
+            raise ScenarioError(f"{flag} {key}", "", f"no table {'.'.join(parts[:depth + 1])!r} in the "
+                                f"scenario; expected one of {known}")
+        table = table[part]
+    table[parts[-1]] = setting_value(text, f"{flag} {key}")
+    _mark_changed_figure(data, parts, f"{flag} {key}={text}")
 
 
 _NOT_PLAYED = frozenset({"text_hash", "path", "bases", "tables", "settings", "source", "assumption"})

@@ -13,7 +13,7 @@ from sim.store import open_store
 from tests.conftest import ROOT, cli
 
 COMMANDS = ("scenarios", "validate", "keys", "new", "run", "runs", "docket", "replay", "fork", "compare", "report",
-            "audit", "stages", "calibrate", "bench", "demo")
+            "audit", "stages", "calibrate", "bench", "demo", "experiment")
 
 
 def main(capsys, *args: str) -> tuple[int, str, str]:
@@ -47,6 +47,7 @@ BAD = [
     ("stages", ["stages", "--store", "memory://"]),
     ("calibrate", ["calibrate", "nowhere"]),
     ("bench", ["bench", "-n", "5"]),
+    ("experiment", ["experiment", "nowhere.toml", "--store", "memory://"]),
     ("demo", ["demo", "--store", "ftp://nowhere"]),
 ]
 

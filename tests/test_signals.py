@@ -124,7 +124,8 @@ from sim.runs import runner
 from sim.scenario import load
 scenario = load("cloud_act")
 try:
-    with runner._pool(2, (scenario, "00000000-0000-0000-0000-000000000000", 0, None)) as executor:
+    with runner.worker_pool(2, runner._init_worker, (scenario, "00000000-0000-0000-0000-000000000000", 0,
+                                                       None)) as executor:
         executor.submit(runner._play_batch, (0, 1)).result()
         # what a worker killed in the middle of sending its result leaves: a header, not its message
         executor._result_queue._writer._send(struct.pack("!i", 1000))

@@ -109,26 +109,32 @@ def audit(matters: Iterable[list[Any] | Finding], on_finding: Callable[[Finding]
 
 
 def stored_matters(store: Any, runs: Iterable[Any], stored: Callable[[Any, Any], int]) -> Iterator[list[Any]]:
-    """The stored events of every stored matter of `runs`, one matter at a time."""
+    """The stored events of every stored matter of `runs`, one matter at a time (those of an outcomes-only
+    run played again from its scenario and seed, in memory)."""
+    from sim.runs.replays import events_of
+
     for run in runs:
-        for matter_id in run.matter_ids()[:stored(store, run)]:
-            yield store.matter_events(str(matter_id))
+        for i in range(stored(store, run)):
+            yield events_of(store, run, i)
 
 
 def audited_matters(store: Any, runs: Iterable[Any],
                     stored: Callable[[Any, Any], int]) -> Iterator[list[Any] | Finding]:
     """What the audit reads: each run's promise checked against the store (a finished run holds every
-    replication its record names), then each stored matter's events as stored, gaps included; a matter
-    that cannot be read is a finding naming it and the event, and the audit goes on."""
+    replication its record names), then each stored matter's events as stored, gaps included (those of an
+    outcomes-only run played again in memory); a matter that cannot be read is a finding naming it and the
+    event, and the audit goes on."""
+    from sim.runs.replays import events_of
+
     for run in runs:
         count = stored(store, run)
         if run.finished_at is not None and count < run.replications:
             yield Finding(str(run.id), count + 1, run.finished_at[:10], "(run)", "the run register",
                           f"{run.replications:,} replications stored, as the run's record says it finished; "
                           f"{count:,} are")
-        for matter_id in run.matter_ids()[:count]:
+        for i in range(count):
             try:
-                yield store.matter_events(str(matter_id), whole=False)
+                yield events_of(store, run, i, whole=False)
             except (Fault, UserError) as e:
-                yield Finding(str(matter_id), 0, "", "(unreadable)", "the event stream",
+                yield Finding(str(run.matter_ids()[i]), 0, "", "(unreadable)", "the event stream",
                               f"events this release can read ({e})")

@@ -10,6 +10,8 @@
 (e) the docket as of a date for a matter of 10,000 events;
 (f) a 10-year caseload of about 10,000 matters (one replication) stored and reported (`run caseload --out`),
     wall time and peak memory, beside 3 years at the same rate (memory flat in the number of matters).
+(g) outcomes-only replications per second (as an experiment plays them) by the local executor and by a Dask
+    LocalCluster of as many workers, the same n (the cluster's start-up not counted).
 """
 
 from __future__ import annotations
@@ -108,6 +110,22 @@ def postgres_rates(server: str, n: int, events: int, batch: int, cores: int) -> 
         with bench_database(server) as url:
             rates[key] = docketsim_rate(url, n, jobs)[0]
     return rates
+
+
+def executor_rate(kind: str, n: int, jobs: int) -> tuple[float, float]:
+    """Outcomes-only replications per second through executor `kind` (local processes or a Dask LocalCluster
+    of `jobs` workers), in batches as an experiment sends them; and the seconds the executor took to start."""
+    from sim.runs.executors import Batch, executor
+    from sim.runs.experiment import BATCH, SAMPLE_RUN
+
+    scenario = load(SCENARIO)
+    started = time.perf_counter()
+    with executor(kind, None, jobs) as where:
+        ready = time.perf_counter()
+        played = sum(len(rows) for rows in where.play(Batch(scenario, SAMPLE_RUN, 0, low, min(n, low + BATCH))
+                                                       for low in range(0, n, BATCH)))
+        done = time.perf_counter()
+    return played / (done - ready), ready - started
 
 
 def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
@@ -278,6 +296,16 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
         say(f"(e) docket as of a date, matter of 10,000 events (snapshots every 100): middle "
             f"{figures['as_of_middle_ms']:.1f} ms, end {figures['as_of_end_ms']:.1f} ms (target < 50 ms)")
         figures.update(caseload_figures(folder, say))
+        for kind, label in (("local", f"local executor, {cores} processes"),
+                            ("dask", f"Dask LocalCluster, {cores} workers")):
+            try:
+                rate, start = executor_rate(kind, n, cores)
+            except Exception as e:  # dask missing or a cluster that will not start: this line only
+                say(f"(g) outcomes only, {label}: skipped ({(str(e).splitlines() or [type(e).__name__])[0]})")
+                continue
+            figures[f"g_{kind}_replications_per_s"] = rate
+            say(f"(g) outcomes only (as an experiment), {label}: {rate:,.0f} replications/s "
+                f"({rate / cores:,.0f} a core; start-up {start:.1f} s not counted)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"bench process peak RSS {peak:.0f} MiB")
     return figures

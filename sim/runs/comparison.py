@@ -15,10 +15,9 @@ import attrs
 
 from sim import scenario as scenarios
 from sim.engine import Fork
-from sim.runs.runner import Note, Row, RunResult, quiet, record_run, resume_run
+from sim.runs.runner import Note, Row, RunResult, quiet, record_run, resume_run, stored_rows
 from sim.scenario import Scenario
 from sim.store import DocketStore
-from sim.views.projections import outcome_row
 from sim.views.results import OutcomeWriter, Tally, summary_document
 
 ProgressFactory = Callable[[str, int], AbstractContextManager[Callable[[int, int], None]]]
@@ -37,15 +36,16 @@ Task = tuple[str, Callable[[OnRow, Update], tuple[Scenario, RunResult]]]
 
 def run_scenarios(store: DocketStore, scenarios: list[Scenario], seed: int, n: int, jobs: int,
                   out_dir: Path | None, progress: ProgressFactory, fork: Fork | None = None,
-                  note: Note = quiet) -> Comparison:
-    """Run each scenario n times on `seed` (forks of a stored matter, if `fork` is given) and compare."""
+                  note: Note = quiet, keep: str = "events") -> Comparison:
+    """Run each scenario n times on `seed` (forks of a stored matter, if `fork` is given) and compare;
+    `keep` "outcomes" stores outcome rows rather than events (`record_run`)."""
     def task(scenario: Scenario) -> Task:
         def play(on_row: OnRow, update: Update) -> tuple[Scenario, RunResult]:
             result = record_run(store, scenario, seed=seed, replications=n, jobs=jobs, on_row=on_row,
-                                on_progress=update, fork=fork, note=note)
+                                on_progress=update, fork=fork, note=note, keep=keep)
             if result.already_recorded:  # the same run is in the store: rebuild its rows from it
-                for i, matter_id in enumerate(result.matter_ids):
-                    on_row(outcome_row(store.matter_events(matter_id)))
+                for i, row in enumerate(stored_rows(store, store.run(result.run_id))):
+                    on_row(row)
                     update(i + 1, n)
             return scenario, result
         return scenario.name, play

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import attrs
@@ -37,6 +37,7 @@ from sim.errors import Fault, UserError
 from sim.scenario import Scenario, from_data, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
 from sim.store.backends import fault
+from sim.store.outcomes import COLUMNS, Outcomes, outcomes_id, packed, unpacked
 from sim.views.projections import outcome_row
 
 Row = dict[str, Any]
@@ -46,6 +47,8 @@ COMMIT_GROUP = 256     # replications per transaction at most
 COMMIT_SECONDS = 0.25  # or fewer, so progress and Ctrl-C stay prompt
 Played = tuple[list[Any], Row]  # a replication's stored-event records and its outcome row
 Note = Callable[[str], None]  # a line for the person waiting (waits, resumes)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def quiet(_: str) -> None:
@@ -86,10 +89,11 @@ class RunInterrupted(Exception):
 
 def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapper: Any,
          fork: Fork | None = None) -> Played:
-    """Simulate one replication; return its events as store records, and its outcome row."""
+    """Simulate one replication; return its events as store records (none without a `mapper`: an
+    outcomes-only run), and its outcome row."""
     matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication), fork)
     events = matter.collect_events()
-    return [mapper.to_stored_event(e) for e in events], outcome_row(events)
+    return ([mapper.to_stored_event(e) for e in events] if mapper is not None else []), outcome_row(events)
 
 
 # Worker processes: one context each, set by the initializer.
@@ -102,11 +106,16 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
-def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None) -> None:
-    global _context
+def worker_started() -> None:
+    """In a worker process: signals as `interrupts.worker_handling` says, and ended with the writer."""
     interrupts.worker_handling()
     _die_with_parent()
-    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+
+
+def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None, events: bool = True) -> None:
+    global _context
+    worker_started()
+    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper if events else None
     _context = (scenario, run_id, root_seed, mapper, fork)
 
 
@@ -122,10 +131,11 @@ def _batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
 
 
 @contextmanager
-def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(jobs: int, initializer: Callable[..., None] = worker_started,
+                initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
     """Worker processes for one run. On the way out after a failure (Ctrl-C, a fault, a dead worker)
     they are ended at once rather than awaited, so stopping takes a moment, not a batch."""
-    executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs)
+    executor = ProcessPoolExecutor(jobs, initializer=initializer, initargs=initargs)
     try:
         yield executor
     except BaseException:
@@ -149,16 +159,16 @@ def _pool(jobs: int, initargs: tuple[Any, ...]) -> Iterator[ProcessPoolExecutor]
     executor.shutdown(wait=True)
 
 
-def _ordered(executor: ProcessPoolExecutor, tasks: Iterable[tuple[int, int]], jobs: int) -> Iterator[list[Played]]:
-    """Batches played by the workers, yielded in order, with a bounded number in flight (so memory stays
-    flat however many replications there are)."""
+def ordered(executor: ProcessPoolExecutor, work: Callable[[T], R], tasks: Iterable[T], jobs: int) -> Iterator[R]:
+    """`work` done on each task by the workers, yielded in order, with a bounded number in flight (so
+    memory stays flat however many replications there are)."""
     pending: deque[Any] = deque()
     for task in tasks:
         if not pending:
             with interrupts.blocked():  # the first submit forks the workers
-                pending.append(executor.submit(_play_batch, task))
+                pending.append(executor.submit(work, task))
         else:
-            pending.append(executor.submit(_play_batch, task))
+            pending.append(executor.submit(work, task))
         if len(pending) >= 4 * jobs:
             yield pending.popleft().result()
     while pending:
@@ -174,17 +184,20 @@ def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: 
         return
     size = max(1, min(64, (stop - start) // (jobs * 8) or 1))
     jobs = min(jobs, -(-(stop - start) // size))
-    with _pool(jobs, (scenario, run_id, seed, fork)) as executor:
-        yield (played for batch in _ordered(executor, _batches(start, stop, size), jobs) for played in batch)
+    with worker_pool(jobs, _init_worker, (scenario, run_id, seed, fork, mapper is not None)) as executor:
+        yield (played for batch in ordered(executor, _play_batch, _batches(start, stop, size), jobs)
+               for played in batch)
 
 
 def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replications: int = 1, jobs: int = 1,
                on_row: Callable[[Row], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None, fork: Fork | None = None,
-               note: Note = quiet) -> RunResult:
+               note: Note = quiet, keep: str = "events") -> RunResult:
     """Simulate `replications` of `scenario` (a fork of a stored matter, if `fork` is given) and
-    record them with the run's provenance. The same run already in the store is not recorded again;
-    one another command left incomplete is carried on (`note` says so)."""
+    record them with the run's provenance: every event of every matter (`keep` "events"), or only the
+    outcome rows ("outcomes": a matter is played again from the run's scenario and seed when it is opened,
+    `sim.runs.replays`). The same run already in the store is not recorded again; one another command left
+    incomplete is carried on (`note` says so)."""
     where = None if fork is None else {"matter_id": fork.source_id, "seq": fork.seq}
     run_id = str(Run.create_id(scenario.text_hash, seed, replications, where))
     ids = MatterIds(run_id, scenario.name, replications)
@@ -199,7 +212,8 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
             _carry_on(store, run, jobs, on_row, on_progress)
             return RunResult(run_id, ids, already_recorded=False, resumed_from=stored)
         _check_writable(store)
-        with _replications(scenario, run_id, seed, 0, replications, jobs, store.mapper, fork) as stream:
+        mapper = store.mapper if keep == "events" else None
+        with _replications(scenario, run_id, seed, 0, replications, jobs, mapper, fork) as stream:
             first = next(stream)  # the first replication plays whole before anything is written
             run = store.add_run(lambda: Run(
                 scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.text_hash,
@@ -207,7 +221,7 @@ def record_run(store: DocketStore, scenario: Scenario, seed: int = 0, replicatio
                 settings=[list(setting) for setting in scenario.settings], fork=where,
                 scenario_data=plain({**scenario.tables, "scenario": {**scenario.tables.get("scenario", {}),
                                                                    "name": scenario.name}})))
-            _write(store, run, [first], stream, 0, on_row, on_progress)
+            _write(store, run, [first], stream, 0, on_row, on_progress, outcomes_only=mapper is None)
     return RunResult(run_id, ids, already_recorded=False)
 
 
@@ -241,17 +255,17 @@ def _carry_on(store: DocketStore, run: Run, jobs: int, on_row: Callable[[Row], N
     _check_writable(store)
     scenario = run_scenario(run)
     stored = stored_prefix(store, run)
-    ids = run.matter_ids()
     try:  # a signal while the stored rows are rebuilt stops the resume as one while it writes does
-        for i in range(stored):
+        for row in stored_rows(store, run):
             if on_row:
-                on_row(outcome_row(store.matter_events(ids[i])))
+                on_row(row)
         fork = None if run.fork is None else source_entries(store, run.fork["matter_id"], run.fork["seq"])
     except KeyboardInterrupt:
         raise RunInterrupted(str(run.id), stored, run.replications) from None
-    with _replications(scenario, str(run.id), run.seed, stored, run.replications, jobs, store.mapper,
-                       fork) as stream:
-        _write(store, run, [], stream, stored, on_row, on_progress)
+    outcomes_only = kept_outcomes(store, str(run.id))
+    with _replications(scenario, str(run.id), run.seed, stored, run.replications, jobs,
+                       None if outcomes_only else store.mapper, fork) as stream:
+        _write(store, run, [], stream, stored, on_row, on_progress, outcomes_only=outcomes_only)
     return scenario
 
 
@@ -275,8 +289,30 @@ def source_entries(store: DocketStore, source_id: str, seq: int) -> Fork:
     return Fork(source_id, [e for e in events[1:] if e.originator_version <= seq])
 
 
+def kept_outcomes(store: DocketStore, run_id: str) -> bool:
+    """True for a run that stored outcome rows, not its matters' events (`run --keep outcomes`, experiments)."""
+    return store.has_events(outcomes_id(run_id))
+
+
+def stored_rows(store: DocketStore, run: Run) -> Iterator[Row]:
+    """The outcome rows of a run's stored replications, in order: read from an outcomes-only run's record,
+    else rebuilt from each matter's events one at a time."""
+    ids = run.matter_ids()
+    if kept_outcomes(store, str(run.id)):
+        record = store._rebuilt(outcomes_id(str(run.id)))
+        index = {c: i for i, c in enumerate(record.columns)}
+        for i, values in enumerate(record.rows):
+            row = unpacked([values[index[c]] for c in COLUMNS], str(run.id), run.scenario, i)
+            yield {**row, "seed": replication_seed(run.seed, i), "matter_id": ids[i]}
+        return
+    for i in range(stored_prefix(store, run)):
+        yield outcome_row(store.matter_events(ids[i]))
+
+
 def stored_prefix(store: DocketStore, run: Run) -> int:
     """How many replications of `run` are stored (always a prefix: the writer stores in order)."""
+    if kept_outcomes(store, str(run.id)):
+        return len(store._rebuilt(outcomes_id(str(run.id))).rows)
     return store.stored_count(run)
 
 
@@ -300,20 +336,25 @@ def _groups(played: Iterator[Played], size: int, seconds: float, events: int | N
 
 
 def _write(store: DocketStore, run: Run, first: list[Played], stream: Iterator[Played], done: int,
-           on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None) -> None:
+           on_row: Callable[[Row], None] | None, on_progress: Callable[[int, int], None] | None,
+           outcomes_only: bool = False) -> None:
     """The single writer. Replications are committed in order, in groups, one transaction a group:
-    a replication is stored whole or not at all, and rows are reported only once committed. A signal
-    during a commit is not held back (a server that stops answering must not make the writer deaf to
-    SIGTERM): the transaction is then committed or rolled back, and the count reported is read back from
-    the store, so it is the count stored."""
+    a replication is stored whole or not at all (its events, or for an outcomes-only run its outcome
+    row), and rows are reported only once committed. A signal during a commit is not held back (a server
+    that stops answering must not make the writer deaf to SIGTERM): the transaction is then committed or
+    rolled back, and the count reported is read back from the store, so it is the count stored."""
     total = run.replications
     stored = done
     pending: list[Played] = []
+    kept: list[Any] = []  # an outcomes-only run's record, once it exists
 
     def commit(group: list[Played]) -> None:
         nonlocal stored
         pending[:] = group
-        store.append([record for records, _ in group for record in records])
+        if outcomes_only:
+            _keep_rows(store, str(run.id), kept, [packed(row) for _, row in group])
+        else:
+            store.append([record for records, _ in group for record in records])
         with interrupts.deferred():
             stored += len(group)
             pending.clear()
@@ -347,8 +388,31 @@ def _committed(store: DocketStore, run: Run, stored: int, pending: list[Played])
     not committed it: the commit was waiting on that very store."""
     if not pending:
         return stored
+    if kept_outcomes(store, str(run.id)):
+        try:
+            return stored_prefix(store, run)
+        except Exception:  # the store cannot answer: the commit was waiting on it
+            return stored
     last = matter_id(str(run.id), run.scenario, stored + len(pending) - 1)
     return stored + len(pending) if store.has_events_within(last) else stored
+
+
+def _keep_rows(store: DocketStore, run_id: str, kept: list[Any], rows: list[list[Any]]) -> None:
+    """Rows saved into the run's `Outcomes` record: made by the first commit, added to by later ones."""
+    if not kept:
+        if store.has_events(outcomes_id(run_id)):
+            kept.append(store._rebuilt(outcomes_id(run_id)))
+        else:
+            record = Outcomes(run_id, list(COLUMNS), rows)
+            store.save(record)
+            kept.append(record)
+            return
+    try:
+        kept[0].add(rows=rows)
+        store.save(kept[0])
+    except BaseException:
+        kept.clear()  # read again before the next try: the failed event is not in the store
+        raise
 
 
 def _finish(store: DocketStore, run_id: str) -> None:

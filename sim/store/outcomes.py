@@ -1,0 +1,108 @@
+"""Records of outcomes-only runs: an experiment's design, and each run's outcome rows (not its events).
+
+An experiment stores, for each design point, the run's provenance (a `Run`, as any run: scenario, seed,
+versions) and one `Outcomes` record with the run's outcome rows; the `Experiment` record names the file,
+the design and the points' runs, so `report` rebuilds every result from the store alone. Both are new
+aggregates beside the matters: stored events of existing kinds are unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+EXPERIMENT_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/experiment")
+OUTCOMES_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/outcomes")
+EXPERIMENT_REGISTER_ID = uuid5(NAMESPACE_URL, "https://docketsim.invalid/experiment-register")
+# The columns an `Outcomes` record keeps a replication by (run, scenario, replication, seed and matter id
+# follow from the run and the position).
+COLUMNS = ("disclosed", "route", "days_to_disclosure", "highest_court", "final_disposition", "contempt", "mooted",
+           "entries", "sanctioned", "reached")
+
+
+class Outcomes(Aggregate):
+    """The outcome rows of one outcomes-only run, in replication order, as lists in `COLUMNS` order: the
+    first commit's rows as it is created, each later commit's as one more event."""
+
+    class Recorded(Aggregate.Created):
+        run_id: str
+        columns: list[str]
+        rows: list[list[Any]]
+
+    def __init__(self, run_id: str, columns: list[str], rows: list[list[Any]]) -> None:
+        self.run_id, self.columns, self.rows = run_id, columns, list(rows)
+
+    @event("Added")
+    def add(self, rows: list[list[Any]]) -> None:
+        self.rows.extend(rows)
+
+    @staticmethod
+    def create_id(run_id: str) -> UUID:  # type: ignore[override]
+        return uuid5(OUTCOMES_NAMESPACE, run_id)
+
+
+class Experiment(Aggregate):
+    """One experiment: its file's data, the base scenario, the design (factor keys, each point's values
+    and unit coordinates) and each point's run."""
+
+    class Designed(Aggregate.Created):
+        name: str
+        path: str
+        text_hash: str
+        spec: dict[str, Any]
+        factors: list[str]
+        unit: list[list[float]]
+        values: list[list[Any]]
+        run_ids: list[str]
+        started_at: str
+
+    def __init__(self, name: str, path: str, text_hash: str, spec: dict[str, Any], factors: list[str],
+                 unit: list[list[float]], values: list[list[Any]], run_ids: list[str], started_at: str) -> None:
+        self.name, self.path, self.text_hash, self.spec = name, path, text_hash, spec
+        self.factors, self.unit, self.values, self.run_ids = factors, unit, values, run_ids
+        self.started_at = started_at
+        self.finished_at: str | None = None
+
+    @staticmethod
+    def create_id(text_hash: str) -> UUID:  # type: ignore[override]
+        """Deterministic: the same experiment (file text and base scenario) makes the same record."""
+        return uuid5(EXPERIMENT_NAMESPACE, text_hash)
+
+    @event("Finished")
+    def finish(self, finished_at: str) -> None:
+        self.finished_at = finished_at
+
+
+class ExperimentRegister(Aggregate):
+    """The experiments in a store, in the order they started (their points' runs are not in the run register)."""
+
+    class Opened(Aggregate.Created):
+        pass
+
+    def __init__(self) -> None:
+        self.experiment_ids: list[str] = []
+
+    @staticmethod
+    def create_id() -> UUID:  # type: ignore[override]
+        return EXPERIMENT_REGISTER_ID
+
+    @event("ExperimentAdded")
+    def add(self, experiment_id: str) -> None:
+        self.experiment_ids.append(experiment_id)
+
+
+def outcomes_id(run_id: str) -> UUID:
+    return Outcomes.create_id(run_id)
+
+
+def packed(row: dict[str, Any]) -> list[Any]:
+    """An outcome row as an `Outcomes` record keeps it."""
+    return [row[k] for k in COLUMNS]
+
+
+def unpacked(values: list[Any], run_id: str, scenario: str, replication: int) -> dict[str, Any]:
+    """A kept row as an outcome row again (without seed and matter id, which the reader derives if needed)."""
+    return {"run_id": run_id, "scenario": scenario, "replication": replication, **dict(zip(COLUMNS, values,
+                                                                                          strict=True))}
