@@ -154,10 +154,9 @@ def test_a_disposition_flipped_against_the_decision_below_is_a_finding(damaged, 
                              "'%PanelDecided' AND CAST(state AS TEXT) LIKE '%\"disposition\":\"reversed\"%'",
                              (_hex(matter),)).fetchone()
     con.close()
-    assert run.main(["audit", str(stochastic.id), "--store", url]) == 0
-    capsys.readouterr()
+    before = _audit(capsys, url, str(stochastic.id))["findings"]  # rules added after the fixture's release
     edit("UPDATE stored_events SET state = CAST(REPLACE(CAST(state AS TEXT), '\"disposition\":\"reversed\"', "
          "'\"disposition\":\"affirmed\"') AS BLOB) WHERE originator_id = ? AND originator_version = ?",
          _hex(matter), version)
-    findings = _audit(capsys, url, str(stochastic.id))["findings"]
-    assert [(f["matter_id"], f["seq"], f["rule"]) for f in findings] == [(matter, version, "the decision below")]
+    added = [f for f in _audit(capsys, url, str(stochastic.id))["findings"] if f not in before]
+    assert [(f["matter_id"], f["seq"], f["rule"]) for f in added] == [(matter, version, "the decision below")]
