@@ -156,8 +156,8 @@ ENGINE_WORDS = r"\b[A-Z][a-z]+[A-Z][A-Za-z]*\b|\b[a-z]+_[a-z_]+\b \(|day \d"  # 
 
 @pytest.mark.slow  # a refused fork tries up to 4,096 plays
 @pytest.mark.parametrize(("as_of", "change", "says"), [
-    ("2019-01-01", "cloud_act.enacted=never", "the matter's last entry is of 2018-06-12 (entry {last}): nothing is left "
-                                              "to play after 2019-01-01; fork at a date before 2018-06-12"),
+    ("2019-01-01", "cloud_act.enacted=never", "the matter's last entry is of 2018-06-12 (entry {last}): nothing is "
+                                              "left to play after 2019-01-01; fork at a date before 2018-06-12"),
     ("2018-04-01", "cloud_act.enacted=never", "the change (cloud_act.enacted = never) alters what happened on or "
                                               "before the fork point (2018-03-30), which a fork keeps as recorded: "
                                               "under it the legislation of 2018-03-23 does not happen as recorded; "
