@@ -106,6 +106,7 @@ def test_common_random_numbers_survive_sharing_across_regimes():
     assert arrivals == {e.case: (e.arrived, e.matter.seed) for e in other}
 
 
+@pytest.mark.slow
 def test_more_judges_never_lengthen_time_to_disposition():
     times = [np.mean(days_to_disposition(played(small(years=2, rate=80, magistrate=n, district=n))[1]))
              for n in (2, 6, 40)]

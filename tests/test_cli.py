@@ -153,6 +153,7 @@ def test_an_empty_scenario_name_is_named_as_such(capsys, command):
     assert "is a directory" not in err
 
 
+@pytest.mark.slow
 def test_runs_labels_a_run_with_set_as_set_and_a_sweep_run_as_sweep(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     assert main(capsys, "run", "provider_complies", "--set", "provider.refuses=0.9", "--store", url)[0] == 0

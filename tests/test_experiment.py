@@ -70,6 +70,7 @@ def test_a_bad_experiment_file_gets_one_line_naming_the_file_and_key(tmp_path, t
     assert said in message and path in message and "\n" not in message
 
 
+@pytest.mark.slow
 def test_design_sizes_follow_the_design():
     factors = [Factor("a.p", low=0.0, high=1.0), Factor("b", values=("x", "y")), Factor("c.p", low=0, high=1)]
     assert size_of("grid", 0, factors) == 3 * 2 * 3 == len(unit_points("grid", 0, factors, 0))
@@ -80,6 +81,7 @@ def test_design_sizes_follow_the_design():
     assert (unit_points("morris", 4, factors, 3) == unit_points("morris", 4, factors, 3)).all()
 
 
+@pytest.mark.slow
 def test_a_factor_the_scenario_never_uses_is_warned_of_and_ranks_last_with_mu_star_zero(tmp_path):
     found = load_experiment(_file(tmp_path, SMALL))
     assert experiments.unused_factors(found) == [UNUSED]
@@ -90,6 +92,7 @@ def test_a_factor_the_scenario_never_uses_is_warned_of_and_ranks_last_with_mu_st
         assert all(value > 0 for key, value in mu_star[:-1]), mu_star
 
 
+@pytest.mark.slow
 def test_points_share_the_draws_and_are_stored_outcomes_only(tmp_path, sqlite_url):
     """Common random numbers: two points that differ only in the unused factor give the same rows. The store
     keeps each distinct point's run and outcome rows, no matter events; a second command plays nothing again,
@@ -115,6 +118,7 @@ def test_points_share_the_draws_and_are_stored_outcomes_only(tmp_path, sqlite_ur
         assert (tmp_path / "fresh" / name).read_bytes() == (tmp_path / "stored" / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_the_csv_files_have_exactly_the_columns_of_the_interface(tmp_path):
     found = load_experiment(_file(tmp_path, SMALL))
     result = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))

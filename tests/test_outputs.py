@@ -70,6 +70,7 @@ def _state(path: Path) -> tuple[int, str | None]:
     return stat.S_IFMT(mode), os.readlink(path) if stat.S_ISLNK(mode) else None
 
 
+@pytest.mark.slow
 def test_the_viewer_page_is_never_written_over_a_device_fifo_socket_or_link(recorded, tmp_path, capsys):
     for what, path in _specials(tmp_path).items():
         before = _state(path)
@@ -111,6 +112,7 @@ def test_a_report_folder_is_never_a_device_fifo_socket_or_link(recorded, tmp_pat
     assert list((tmp_path / "real").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_link_or_fifo_inside_a_report_folder_is_refused_and_never_followed(recorded, tmp_path, capsys):
     out = tmp_path / "out"
     out.mkdir()
@@ -125,6 +127,7 @@ def test_a_link_or_fifo_inside_a_report_folder_is_refused_and_never_followed(rec
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "outcomes.csv"]  # nothing half-written
 
 
+@pytest.mark.slow
 def test_a_reused_report_folder_keeps_no_stale_file_of_the_previous_report_and_every_file_of_its_own(
         recorded, tmp_path, capsys):
     out = tmp_path / "report"
