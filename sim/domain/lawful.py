@@ -286,6 +286,28 @@ def _contempt(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None
 
 
 # District-court acts that need the case there (a notice of appeal divests it; the mandate returns it).
+MOOTNESS = "Munsingwear, 340 U.S. 36 (sources §9.6, §9.8)"
+
+
+def _moot(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    """A dismissal as moot comes from the court that holds the case (the Supreme Court once a petition
+    is before it), on a motion made there, and not while a period for review runs that it does not hear,
+    unless one it hears still ran when the motion was made (the court of appeals may then vacate its own
+    judgment; once only the time to petition for certiorari runs, the Supreme Court alone may)."""
+    lane = ladder.LANE_OF[f["court_level"]]
+    holds = "CertPetitioned" in m.seen if lane == "supreme" else m.holding == lane
+    if not holds:
+        out.append(Unlawful(name, MOOTNESS, f"the court that holds the case ({m.holding}), got {lane}"))
+    made = m.motions.get(f["motion_id"], {}).get("filed_on", f["date"])
+    review = [(key, periods.PERIODS[key]) for key in periods.REVIEW if key in m.deadlines]
+    if any(p.heard_in == lane and (m.due(key) or "") >= made for key, p in review):
+        return
+    for key, period in review:
+        if period.heard_in != lane and (m.due(key) or "") >= f["date"]:
+            out.append(Unlawful(name, MOOTNESS, f"no dismissal by the {lane} court while the time to "
+                                f"{period.action} runs (until {m.due(key)}, {m.deadlines[key]['rule']})"))
+
+
 CONFINED = frozenset({"MotionRuled", "ObjectionRuled", "HearingHeld", "ContemptHeld", "ContemptPurged"})
 
 
@@ -394,7 +416,7 @@ CHECKS: dict[str, tuple[Check, ...]] = {
     "PetitionDistributed": (_distribution,),
     "CertDecided": (_conference,),
     "SupremeCourtDecided": (_decision, _against_below),
-    "DismissedAsMoot": (_decision,),
+    "DismissedAsMoot": (_decision, _moot),
     "JudgmentIssued": (_judgment_issued,),
     "MandateIssued": (_mandate,),
     "ContemptHeld": (_contempt, _where),

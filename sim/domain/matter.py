@@ -353,7 +353,7 @@ class Matter(Aggregate):
 
         def apply_to(self, matter: Matter) -> None:
             matter.motions[self.motion_id] = {"kind": self.kind, "party": self.party, "level": self.court_level,
-                                              "disposition": None}
+                                              "disposition": None, "filed_on": self.date}
 
     class MotionRuled(Entry):
         motion_id: str

@@ -36,7 +36,8 @@ class Extension:
 @attrs.frozen
 class Period:
     """A time to act: `rules` is the rule key when the United States is not a party, then when it is;
-    `late` says what a filing out of time leads to."""
+    `late` says what a filing out of time leads to; `heard_in`, the court (lane) that hears what is
+    filed in it, so a dismissal there as moot disposes of it too (sources §9.6)."""
 
     key: str
     action: str
@@ -44,6 +45,7 @@ class Period:
     late: str
     extension: Extension
     refused_late: tuple[str, str] | None = None  # a filing the clerk never takes out of time: (rule, expected)
+    heard_in: str = "district"
 
     def rule(self, united_states_party: bool) -> str:
         return self.rules[1] if united_states_party else self.rules[0]
@@ -58,17 +60,18 @@ PERIODS: dict[str, Period] = {p.key: p for p in (
            Extension("objection_time", "magistrate")),
     Period("notice_of_appeal", "appeal to the court of appeals", ("notice_of_appeal", "notice_of_appeal_us"),
            "dismissed as untimely, unless the time was extended under FRAP 4(a)(5)",
-           Extension("appeal_extension", "district_court", after_expiry=30)),
+           Extension("appeal_extension", "district_court", after_expiry=30), heard_in="circuit"),
     Period("rehearing", "petition for panel rehearing or rehearing en banc", ("rehearing", "rehearing_us"),
            "denied as untimely; the time to petition for certiorari runs from the judgment",
-           Extension("rehearing_extension", "court_of_appeals")),
+           Extension("rehearing_extension", "court_of_appeals"), heard_in="circuit"),
     Period("cert_petition", "petition for a writ of certiorari", ("cert_petition",) * 2,
            "not filed (Sup. Ct. R. 13.2): the judgment below stands",
            Extension("cert_extension", "circuit_justice", longest=60, apply_before=10),
-           ("Sup. Ct. R. 13.2", "never docketed out of time (due {deadline})")),
+           ("Sup. Ct. R. 13.2", "never docketed out of time (due {deadline})"), heard_in="supreme"),
     Period("brief_in_opposition", "file a brief in opposition", ("brief_in_opposition",) * 2,
            "not filed: the petition is distributed when the time expires (Sup. Ct. R. 15.5)",
-           Extension("bio_extension", "clerk"), ("Sup. Ct. R. 15.3, 15.5", "filed by {deadline} or not at all")),
+           Extension("bio_extension", "clerk"), ("Sup. Ct. R. 15.3, 15.5", "filed by {deadline} or not at all"),
+           heard_in="supreme"),
 )}
 
 
