@@ -3,11 +3,11 @@
 A `Kind` says, for one event class of `sim.domain.matter.Matter`: what must already be on record
 (`after`: at least one of them), which periods it opens (`opens`) and which it meets as a filing
 (`meets`), which party alone may file it (`filed_by`), how it moves the case between courts or leaves
-something owed below (`follows`, `sim.domain.jurisdiction`), and which stage of the procedure it
-starts, reaches or ends (`stage`). Legal order (`sim.domain.procedure.PREREQUISITES`), the periods the
-aggregate opens (`OPENS`) and checks (`MEETS`), who files (`FILED_BY`), where the case is (`FOLLOWS`)
-and the stage table of `sim.views.stages` (`STAGE_STARTS`, `STAGE_REACHED`, `STAGE_ENDS`) are derived
-from it. Each event's own conditions and checks stay beside the rule they apply
+something owed below (`follows`, `sim.domain.jurisdiction`), and what it does to the stages of the
+procedure (`stages`: `Stage` steps, which `sim.views.stages` applies in order). Legal order
+(`sim.domain.procedure.PREREQUISITES`), the periods the aggregate opens (`OPENS`) and checks
+(`MEETS`), who files (`FILED_BY`), where the case is (`FOLLOWS`) and the stages (`STAGE_STEPS`) are
+derived from it. Each event's own conditions and checks stay beside the rule they apply
 (`procedure.CONDITIONS`, `lawful.CHECKS`).
 
 >>> KINDS["NoticeOfAppealFiled"].meets, KINDS["NoticeOfAppealFiled"].after
@@ -30,17 +30,41 @@ from sim.domain.periods import Opening, comity_motion_open, loser, loser_of_moti
 Follow = Callable[[Any, Any], None]
 
 
+def _always(event: Any) -> bool:
+    return True
+
+
+@attrs.frozen
+class Stage:
+    """What an entry does to a stage of the procedure (`sim.views.stages`), when `when(event)`:
+    "starts" it (its first start counts), "restarts" it (the latest counts), "reaches" it (it counts as
+    reached), "ends" it (once started), "opens" it with the matter's total (the warrant), "challenges"
+    it (the first motion before the magistrate judge), ends it and starts the next on the ruling on
+    that challenge ("challenge_ruled"), or ends every court stage still pending ("ends_pending")."""
+
+    verb: str
+    stage: str = ""
+    when: Callable[[Any], bool] = _always
+
+
+def _starts(stage: str) -> tuple[Stage, ...]:
+    return (Stage("starts", stage),)
+
+
+def _ends(stage: str) -> tuple[Stage, ...]:
+    return (Stage("ends", stage),)
+
+
 @attrs.frozen
 class Kind:
-    """One kind of docket step (see the module's docstring). `stage` is (what it does, the stage):
-    "starts", "reaches" (the stage counts as reached) or "ends"."""
+    """One kind of docket step (see the module's docstring)."""
 
     after: tuple[str, ...] = ()
     opens: tuple[Opening, ...] = ()
     meets: str | None = None
     filed_by: str | None = None
     follows: Follow | None = None
-    stage: tuple[str, str] | None = None
+    stages: tuple[Stage, ...] = ()
 
 
 def _provider(e: Any, s: Any) -> str:
@@ -51,62 +75,69 @@ def _government(e: Any, s: Any) -> str:
     return "government"
 
 
+# The provider's first challenge before the magistrate judge, and the ruling on it, bound the first stage.
+CHALLENGE = Stage("challenges", "magistrate", lambda e: e.court_level == "magistrate")
+CHALLENGE_RULED = Stage("challenge_ruled", "magistrate")
+
 KINDS: dict[str, Kind] = {
     # Warrant and production
     "WarrantApplied": Kind(filed_by="government"),
-    "WarrantIssued": Kind(after=("WarrantApplied",)),
+    "WarrantIssued": Kind(after=("WarrantApplied",), stages=(Stage("opens", "magistrate"),)),
     "WarrantServed": Kind(after=("WarrantIssued", "NewWarrantIssued"),
                           opens=(Opening("comity_motion", _provider, applies=comity_motion_open),)),
     "DomesticDataProduced": Kind(after=("WarrantServed",)),
     "ProductionRefused": Kind(after=("WarrantServed",)),
     "NewWarrantIssued": Kind(),
     # Motions, briefs, hearings, extensions
-    "MotionFiled": Kind(),
+    "MotionFiled": Kind(stages=(CHALLENGE,)),
     "MotionRuled": Kind(opens=(Opening("objection", loser_of_motion,
-                                       applies=lambda e, s: e.court_level == "magistrate"),), follows=j.stay),
+                                       applies=lambda e, s: e.court_level == "magistrate"),), follows=j.stay,
+                         stages=(CHALLENGE_RULED,)),
     "BriefFiled": Kind(meets="brief_in_opposition"),
     "HearingHeld": Kind(),
     "ExtensionApplied": Kind(),
     "TimeExtended": Kind(follows=j.extended),
     # Review of the magistrate judge, stays, contempt
-    "ComityMotionFiled": Kind(after=("WarrantServed",), meets="comity_motion", filed_by="provider"),
-    "ComityMotionRuled": Kind(opens=(Opening("objection", loser_of_motion),)),
+    "ComityMotionFiled": Kind(after=("WarrantServed",), meets="comity_motion", filed_by="provider",
+                               stages=(CHALLENGE,)),
+    "ComityMotionRuled": Kind(opens=(Opening("objection", loser_of_motion),), stages=(CHALLENGE_RULED,)),
     "ObjectionFiled": Kind(after=("MotionRuled", "ComityMotionRuled"), meets="objection",
-                           stage=("reaches", "district")),
-    "ObjectionRuled": Kind(after=("ObjectionFiled",), stage=("ends", "district"),
+                           stages=(Stage("reaches", "district"),)),
+    "ObjectionRuled": Kind(after=("ObjectionFiled",), stages=_ends("district"),
                            opens=(Opening("notice_of_appeal", _government, applies=lambda e, s: e.final_order),)),
     "StayGranted": Kind(),
     "StayLifted": Kind(),
     "ContemptHeld": Kind(opens=(Opening("notice_of_appeal", _provider),), follows=j.contempt),
     "ContemptPurged": Kind(follows=j.purged),
     # Court of appeals
-    "NoticeOfAppealFiled": Kind(meets="notice_of_appeal", follows=j.notice, stage=("starts", "circuit")),
-    "AppealDismissed": Kind(after=("NoticeOfAppealFiled",), follows=j.dismissed, stage=("ends", "circuit")),
+    "NoticeOfAppealFiled": Kind(meets="notice_of_appeal", follows=j.notice, stages=_starts("circuit")),
+    "AppealDismissed": Kind(after=("NoticeOfAppealFiled",), follows=j.dismissed, stages=_ends("circuit")),
     "PanelDecided": Kind(after=("NoticeOfAppealFiled",), opens=(Opening("rehearing", loser),
                                                                 Opening("cert_petition", loser)),
-                         follows=j.panel, stage=("ends", "circuit")),
-    "RehearingPetitioned": Kind(after=("PanelDecided",), meets="rehearing", stage=("reaches", "rehearing")),
-    "RehearingDecided": Kind(after=("RehearingPetitioned",), follows=j.rehearing, stage=("ends", "rehearing"),
+                         follows=j.panel, stages=(*_ends("circuit"), Stage("restarts", "rehearing"))),
+    "RehearingPetitioned": Kind(after=("PanelDecided",), meets="rehearing", stages=(Stage("reaches", "rehearing"),)),
+    "RehearingDecided": Kind(after=("RehearingPetitioned",), follows=j.rehearing, stages=_ends("rehearing"),
                              opens=(Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
                                             applies=lambda e, s: not e.granted and not e.untimely),)),
     "EnBancDecided": Kind(after=("RehearingDecided",), opens=(Opening("cert_petition", loser),), follows=j.en_banc),
     "MandateIssued": Kind(follows=j.mandate),
     # Supreme Court
-    "CertPetitioned": Kind(after=("PanelDecided",), meets="cert_petition", stage=("starts", "certiorari"),
+    "CertPetitioned": Kind(after=("PanelDecided",), meets="cert_petition", stages=_starts("certiorari"),
                            opens=(Opening("brief_in_opposition", lambda e, s: other(e.party)),)),
     "PetitionReturned": Kind(after=("PanelDecided",), follows=j.stay_ends),
     "PetitionDistributed": Kind(after=("CertPetitioned",)),
-    "CertDecided": Kind(after=("PetitionDistributed",), follows=j.stay_ends, stage=("ends", "certiorari")),
-    "SupremeCourtDecided": Kind(follows=j.supreme, stage=("ends", "merits")),
+    "CertDecided": Kind(after=("PetitionDistributed",), follows=j.stay_ends,
+                        stages=(*_ends("certiorari"), Stage("restarts", "merits", lambda e: e.granted))),
+    "SupremeCourtDecided": Kind(follows=j.supreme, stages=_ends("merits")),
     "JudgmentIssued": Kind(follows=j.judgment),
     "OrderOnRemand": Kind(follows=j.on_remand),
     # Legislation and mootness
     "LegislationEnacted": Kind(),
-    "DismissedAsMoot": Kind(follows=j.moot),
+    "DismissedAsMoot": Kind(follows=j.moot, stages=(Stage("ends_pending"),)),
     # Mutual legal assistance
-    "MLATRequestSent": Kind(stage=("starts", "mlat")),
-    "MLATRequestExecuted": Kind(after=("MLATRequestSent",), stage=("ends", "mlat")),
-    "MLATRequestRefused": Kind(after=("MLATRequestSent",), stage=("ends", "mlat")),
+    "MLATRequestSent": Kind(stages=_starts("mlat")),
+    "MLATRequestExecuted": Kind(after=("MLATRequestSent",), stages=_ends("mlat")),
+    "MLATRequestRefused": Kind(after=("MLATRequestSent",), stages=_ends("mlat")),
     "MLATRequestWithdrawn": Kind(after=("MLATRequestSent",)),
     # Amici, orders not to notify
     "AmicusBriefFiled": Kind(),
@@ -117,7 +148,7 @@ KINDS: dict[str, Kind] = {
     "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",)),
     # Outcome
     "DataDisclosed": Kind(),
-    "FinalDisposition": Kind(stage=("ends", "total")),
+    "FinalDisposition": Kind(stages=_ends("total")),
 }
 
 # Derived tables --------------------------------------------------------------------------------
@@ -126,10 +157,7 @@ OPENS: dict[str, tuple[Opening, ...]] = {name: k.opens for name, k in KINDS.item
 MEETS: dict[str, str] = {name: k.meets for name, k in KINDS.items() if k.meets}
 FILED_BY: dict[str, str] = {name: k.filed_by for name, k in KINDS.items() if k.filed_by}
 FOLLOWS: dict[str, Follow] = {name: k.follows for name, k in KINDS.items() if k.follows}
-STAGE_ENDS: dict[str, str] = {name: k.stage[1] for name, k in KINDS.items() if k.stage and k.stage[0] == "ends"}
-STAGE_REACHED: dict[str, str] = {name: k.stage[1] for name, k in KINDS.items()
-                                 if k.stage and k.stage[0] == "reaches"}
-STAGE_STARTS: dict[str, str] = {name: k.stage[1] for name, k in KINDS.items() if k.stage and k.stage[0] == "starts"}
+STAGE_STEPS: dict[str, tuple[Stage, ...]] = {name: k.stages for name, k in KINDS.items() if k.stages}
 
 
 def period_met(name: str, fields: dict[str, Any]) -> str | None:
