@@ -6,9 +6,8 @@ A `Kind` says, for one event class of `sim.domain.matter.Matter`: what must alre
 something owed below (`follows`, `sim.domain.jurisdiction`), and what it does to the stages of the
 procedure (`stages`: `Stage` steps, which `sim.views.stages` applies in order). Legal order
 (`sim.domain.procedure.PREREQUISITES`), the periods the aggregate opens (`OPENS`) and checks
-(`MEETS`), who files (`FILED_BY`), where the case is (`FOLLOWS`) and the stages (`STAGE_STEPS`) are
-derived from it. Each event's own conditions and checks stay beside the rule they apply
-(`procedure.CONDITIONS`, `lawful.CHECKS`).
+(`MEETS`), who files (`FILED_BY`), where the case is (`FOLLOWS`), the stages (`STAGE_STEPS`) and
+each kind's own checks (`CHECKS`, applied by `sim.domain.lawful`) are derived from it.
 
 >>> KINDS["NoticeOfAppealFiled"].meets, KINDS["NoticeOfAppealFiled"].after
 ('notice_of_appeal', ())
@@ -23,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from sim.domain import entry_checks as c
 from sim.domain import jurisdiction as j
 from sim.domain.ladder import other
 from sim.domain.periods import Opening, comity_motion_open, loser, loser_of_motion
@@ -65,6 +65,9 @@ class Kind:
     filed_by: str | None = None
     follows: Follow | None = None
     stages: tuple[Stage, ...] = ()
+    checks: tuple[c.Check, ...] = ()  # its own checks (`sim.domain.entry_checks`), after the common ones
+    numbers: str | None = None  # the lane whose docket it numbers by its own date (a petition, by its Term)
+    amicus: bool = False  # filed by an amicus curiae or the foreign government, and only by them
 
 
 def _provider(e: Any, s: Any) -> str:
@@ -89,66 +92,77 @@ KINDS: dict[str, Kind] = {
     "ProductionRefused": Kind(after=("WarrantServed",)),
     "NewWarrantIssued": Kind(),
     # Motions, briefs, hearings, extensions
-    "MotionFiled": Kind(stages=(CHALLENGE,)),
+    "MotionFiled": Kind(stages=(CHALLENGE,), checks=(c.motion_party,)),
     "MotionRuled": Kind(opens=(Opening("objection", loser_of_motion,
                                        applies=lambda e, s: e.court_level == "magistrate"),), follows=j.stay,
-                         stages=(CHALLENGE_RULED,)),
+                         stages=(CHALLENGE_RULED,), checks=(c.in_district_court,)),
     "BriefFiled": Kind(meets="brief_in_opposition"),
-    "HearingHeld": Kind(),
-    "ExtensionApplied": Kind(),
-    "TimeExtended": Kind(follows=j.extended),
+    "HearingHeld": Kind(checks=(c.argument, c.in_district_court)),
+    "ExtensionApplied": Kind(checks=(c.application,)),
+    "TimeExtended": Kind(follows=j.extended, checks=(c.extension,)),
     # Review of the magistrate judge, stays, contempt
     "ComityMotionFiled": Kind(after=("WarrantServed",), meets="comity_motion", filed_by="provider",
-                               stages=(CHALLENGE,)),
-    "ComityMotionRuled": Kind(opens=(Opening("objection", loser_of_motion),), stages=(CHALLENGE_RULED,)),
+                               stages=(CHALLENGE,), checks=(c.agreement,)),
+    "ComityMotionRuled": Kind(opens=(Opening("objection", loser_of_motion),), stages=(CHALLENGE_RULED,),
+                               checks=(c.consequence("comity_motion",
+                                                     lambda f: f["disposition"] == "denied as untimely"),)),
     "ObjectionFiled": Kind(after=("MotionRuled", "ComityMotionRuled"), meets="objection",
                            stages=(Stage("reaches", "district"),)),
     "ObjectionRuled": Kind(after=("ObjectionFiled",), stages=_ends("district"),
+                           checks=(c.consequence("objection", lambda f: f["disposition"] == "overruled as untimely"),
+                                   c.in_district_court),
                            opens=(Opening("notice_of_appeal", _government, applies=lambda e, s: e.final_order),)),
     "StayGranted": Kind(),
     "StayLifted": Kind(),
-    "ContemptHeld": Kind(opens=(Opening("notice_of_appeal", _provider),), follows=j.contempt),
-    "ContemptPurged": Kind(follows=j.purged),
+    "ContemptHeld": Kind(opens=(Opening("notice_of_appeal", _provider),), follows=j.contempt,
+                         checks=(c.contempt, c.in_district_court)),
+    "ContemptPurged": Kind(follows=j.purged, checks=(c.in_district_court,)),
     # Court of appeals
     "NoticeOfAppealFiled": Kind(meets="notice_of_appeal", follows=j.notice, stages=_starts("circuit")),
-    "AppealDismissed": Kind(after=("NoticeOfAppealFiled",), follows=j.dismissed, stages=_ends("circuit")),
+    "AppealDismissed": Kind(after=("NoticeOfAppealFiled",), follows=j.dismissed, stages=_ends("circuit"),
+                            checks=(c.appeal_dismissed,)),
     "PanelDecided": Kind(after=("NoticeOfAppealFiled",), opens=(Opening("rehearing", loser),
                                                                 Opening("cert_petition", loser)),
-                         follows=j.panel, stages=(*_ends("circuit"), Stage("restarts", "rehearing"))),
+                         follows=j.panel, stages=(*_ends("circuit"), Stage("restarts", "rehearing")),
+                         checks=(c.panel,)),
     "RehearingPetitioned": Kind(after=("PanelDecided",), meets="rehearing", stages=(Stage("reaches", "rehearing"),)),
     "RehearingDecided": Kind(after=("RehearingPetitioned",), follows=j.rehearing, stages=_ends("rehearing"),
+                             checks=(c.consequence("rehearing", lambda f: bool(f["untimely"])),),
                              opens=(Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
                                             applies=lambda e, s: not e.granted and not e.untimely),)),
     "EnBancDecided": Kind(after=("RehearingDecided",), opens=(Opening("cert_petition", loser),), follows=j.en_banc),
-    "MandateIssued": Kind(follows=j.mandate),
+    "MandateIssued": Kind(follows=j.mandate, checks=(c.mandate,)),
     # Supreme Court
     "CertPetitioned": Kind(after=("PanelDecided",), meets="cert_petition", stages=_starts("certiorari"),
+                           numbers="supreme",
                            opens=(Opening("brief_in_opposition", lambda e, s: other(e.party)),)),
     "PetitionReturned": Kind(after=("PanelDecided",), follows=j.stay_ends),
-    "PetitionDistributed": Kind(after=("CertPetitioned",)),
+    "PetitionDistributed": Kind(after=("CertPetitioned",), checks=(c.distribution,)),
     "CertDecided": Kind(after=("PetitionDistributed",), follows=j.stay_ends,
-                        stages=(*_ends("certiorari"), Stage("restarts", "merits", lambda e: e.granted))),
-    "SupremeCourtDecided": Kind(follows=j.supreme, stages=_ends("merits")),
-    "JudgmentIssued": Kind(follows=j.judgment),
+                        stages=(*_ends("certiorari"), Stage("restarts", "merits", lambda e: e.granted)),
+                        checks=(c.conference,)),
+    "SupremeCourtDecided": Kind(follows=j.supreme, stages=_ends("merits"), checks=(c.decision, c.against_below)),
+    "JudgmentIssued": Kind(follows=j.judgment, checks=(c.judgment_issued,)),
     "OrderOnRemand": Kind(follows=j.on_remand),
     # Legislation and mootness
     "LegislationEnacted": Kind(),
-    "DismissedAsMoot": Kind(follows=j.moot, stages=(Stage("ends_pending"),)),
+    "DismissedAsMoot": Kind(follows=j.moot, stages=(Stage("ends_pending"),), checks=(c.decision, c.moot)),
     # Mutual legal assistance
     "MLATRequestSent": Kind(stages=_starts("mlat")),
     "MLATRequestExecuted": Kind(after=("MLATRequestSent",), stages=_ends("mlat")),
     "MLATRequestRefused": Kind(after=("MLATRequestSent",), stages=_ends("mlat")),
     "MLATRequestWithdrawn": Kind(after=("MLATRequestSent",)),
     # Amici, orders not to notify
-    "AmicusBriefFiled": Kind(),
+    "AmicusBriefFiled": Kind(amicus=True, checks=(c.amicus,)),
     "NondisclosureSought": Kind(after=("WarrantApplied",), filed_by="government"),
-    "NondisclosureOrdered": Kind(after=("NondisclosureSought",)),
-    "NondisclosureChallenged": Kind(after=("NondisclosureOrdered",), filed_by="provider"),
+    "NondisclosureOrdered": Kind(after=("NondisclosureSought",), checks=(c.nondisclosure_ordered,)),
+    "NondisclosureChallenged": Kind(after=("NondisclosureOrdered",), filed_by="provider",
+                                     checks=(c.nondisclosure_challenged,)),
     "NondisclosureRuled": Kind(after=("NondisclosureChallenged",)),
-    "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",)),
+    "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",), checks=(c.nondisclosure_lapsed,)),
     # Outcome
     "DataDisclosed": Kind(),
-    "FinalDisposition": Kind(stages=_ends("total")),
+    "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,)),
 }
 
 # Derived tables --------------------------------------------------------------------------------
@@ -157,6 +171,7 @@ OPENS: dict[str, tuple[Opening, ...]] = {name: k.opens for name, k in KINDS.item
 MEETS: dict[str, str] = {name: k.meets for name, k in KINDS.items() if k.meets}
 FILED_BY: dict[str, str] = {name: k.filed_by for name, k in KINDS.items() if k.filed_by}
 FOLLOWS: dict[str, Follow] = {name: k.follows for name, k in KINDS.items() if k.follows}
+CHECKS: dict[str, tuple[c.Check, ...]] = {name: k.checks for name, k in KINDS.items() if k.checks}
 STAGE_STEPS: dict[str, tuple[Stage, ...]] = {name: k.stages for name, k in KINDS.items() if k.stages}
 
 
