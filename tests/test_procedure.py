@@ -300,6 +300,20 @@ def test_every_opening_names_a_declared_period_and_every_period_a_rule():
         assert period.extension.rule in RULES and period.late
 
 
+def test_a_period_declares_its_rules_step_and_docket_once_and_the_tables_derive_them():
+    """A period says the rules it rests on, the step that files in it and where its extension is
+    docketed; the rules table, the engine's steps and the extension table read that declaration."""
+    from sim.domain.rules import RULES
+    from sim.domain.steps import STEPS
+    from sim.engine.filings import EXTENSION_LEVEL
+
+    for key, period in PERIODS.items():
+        assert {*period.rules, period.extension.rule} <= set(period.cites)
+        assert all(RULES[name] is rule for name, rule in period.cites.items())
+        assert STEPS[period.step] == period.rules[0]
+        assert EXTENSION_LEVEL[key] == period.extension.docketed
+
+
 def test_a_ruling_opens_the_losers_time_to_object_and_the_objection_closes_it():
     matter = play(opened(), RULED)
     assert matter.deadlines["objection"]["party"] == "provider"
