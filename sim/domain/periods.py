@@ -157,21 +157,15 @@ def comity_motion_open(event: Any, state: Any) -> bool:
     return "18 U.S.C. 2703(h)" in state.statutes_in_force and state.qualifying_foreign_government(event.date)
 
 
-CLOSING = frozenset({"FinalDisposition", "DismissedAsMoot", "PetitionDistributed"})  # besides filings
-
-
-def closes(name: str, event: Any) -> tuple[str, ...] | None:
-    """The periods `event` closes (None: every one still open)."""
-    if name in ("FinalDisposition", "DismissedAsMoot"):
-        return None
-    if name == "PetitionDistributed":
-        return ("brief_in_opposition",)
+def closed_by_filing(event: Any) -> tuple[str, ...]:
+    """The period a filing meets, which its filing closes (none if it meets none)."""
     met = getattr(event, "period", None)
-    if met is None:
-        return ()
-    if name == "RehearingPetitioned" and event.timely:  # Sup. Ct. R. 13.3: time runs from the denial
-        return (met, "cert_petition")
-    return (met,)
+    return () if met is None else (met,)
+
+
+def every_period(event: Any) -> None:
+    """Every period still open (a final disposition, a dismissal as moot)."""
+    return None
 
 
 # Review periods: a matter is disposed of only once each has closed or run out.

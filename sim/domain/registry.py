@@ -25,7 +25,7 @@ import attrs
 from sim.domain import entry_checks as c
 from sim.domain import jurisdiction as j
 from sim.domain.ladder import other
-from sim.domain.periods import Opening, comity_motion_open, loser, loser_of_motion
+from sim.domain.periods import Opening, closed_by_filing, comity_motion_open, every_period, loser, loser_of_motion
 
 Follow = Callable[[Any, Any], None]
 
@@ -68,6 +68,7 @@ class Kind:
     checks: tuple[c.Check, ...] = ()  # its own checks (`sim.domain.entry_checks`), after the common ones
     numbers: str | None = None  # the lane whose docket it numbers by its own date (a petition, by its Term)
     amicus: bool = False  # filed by an amicus curiae or the foreign government, and only by them
+    closes: Callable[[Any], tuple[str, ...] | None] | None = None  # the periods it closes (None: all open)
 
 
 def _provider(e: Any, s: Any) -> str:
@@ -76,6 +77,13 @@ def _provider(e: Any, s: Any) -> str:
 
 def _government(e: Any, s: Any) -> str:
     return "government"
+
+
+def _rehearing_petition_closes(event: Any) -> tuple[str, ...]:
+    """A timely petition for rehearing closes the time for certiorari too: it runs again from the
+    denial (Sup. Ct. R. 13.3)."""
+    met = closed_by_filing(event)
+    return (*met, "cert_petition") if met and event.timely else met
 
 
 # The provider's first challenge before the magistrate judge, and the ruling on it, bound the first stage.
@@ -125,7 +133,8 @@ KINDS: dict[str, Kind] = {
                                                                 Opening("cert_petition", loser)),
                          follows=j.panel, stages=(*_ends("circuit"), Stage("restarts", "rehearing")),
                          checks=(c.panel,)),
-    "RehearingPetitioned": Kind(after=("PanelDecided",), meets="rehearing", stages=(Stage("reaches", "rehearing"),)),
+    "RehearingPetitioned": Kind(after=("PanelDecided",), meets="rehearing", stages=(Stage("reaches", "rehearing"),),
+                                closes=_rehearing_petition_closes),
     "RehearingDecided": Kind(after=("RehearingPetitioned",), follows=j.rehearing, stages=_ends("rehearing"),
                              checks=(c.consequence("rehearing", lambda f: bool(f["untimely"])),),
                              opens=(Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
@@ -137,7 +146,8 @@ KINDS: dict[str, Kind] = {
                            numbers="supreme",
                            opens=(Opening("brief_in_opposition", lambda e, s: other(e.party)),)),
     "PetitionReturned": Kind(after=("PanelDecided",), follows=j.stay_ends),
-    "PetitionDistributed": Kind(after=("CertPetitioned",), checks=(c.distribution,)),
+    "PetitionDistributed": Kind(after=("CertPetitioned",), checks=(c.distribution,),
+                                closes=lambda e: ("brief_in_opposition",)),
     "CertDecided": Kind(after=("PetitionDistributed",), follows=j.stay_ends,
                         stages=(*_ends("certiorari"), Stage("restarts", "merits", lambda e: e.granted)),
                         checks=(c.conference,)),
@@ -146,7 +156,8 @@ KINDS: dict[str, Kind] = {
     "OrderOnRemand": Kind(follows=j.on_remand),
     # Legislation and mootness
     "LegislationEnacted": Kind(),
-    "DismissedAsMoot": Kind(follows=j.moot, stages=(Stage("ends_pending"),), checks=(c.decision, c.moot)),
+    "DismissedAsMoot": Kind(follows=j.moot, stages=(Stage("ends_pending"),), checks=(c.decision, c.moot),
+                            closes=every_period),
     # Mutual legal assistance
     "MLATRequestSent": Kind(stages=_starts("mlat")),
     "MLATRequestExecuted": Kind(after=("MLATRequestSent",), stages=_ends("mlat")),
@@ -162,7 +173,7 @@ KINDS: dict[str, Kind] = {
     "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",), checks=(c.nondisclosure_lapsed,)),
     # Outcome
     "DataDisclosed": Kind(),
-    "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,)),
+    "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,), closes=every_period),
 }
 
 # Derived tables --------------------------------------------------------------------------------
@@ -173,6 +184,13 @@ FILED_BY: dict[str, str] = {name: k.filed_by for name, k in KINDS.items() if k.f
 FOLLOWS: dict[str, Follow] = {name: k.follows for name, k in KINDS.items() if k.follows}
 CHECKS: dict[str, tuple[c.Check, ...]] = {name: k.checks for name, k in KINDS.items() if k.checks}
 STAGE_STEPS: dict[str, tuple[Stage, ...]] = {name: k.stages for name, k in KINDS.items() if k.stages}
+
+
+def closes(name: str, event: Any) -> tuple[str, ...] | None:
+    """The periods an entry of kind `name` closes as it is recorded (None: every one still open): what
+    its kind declares, else for a filing the period it meets."""
+    declared = KINDS[name].closes
+    return (declared or closed_by_filing)(event)
 
 
 def period_met(name: str, fields: dict[str, Any]) -> str | None:
