@@ -281,3 +281,34 @@ def test_audit_names_a_disposition_moved_back_to_the_per_curiam(descents, tmp_pa
     found = audited(path, matter_id)
     assert any(f.seq == seq and f.event == "FinalDisposition" and "would come before" in f.expected
                for f in found), found
+
+
+@pytest.mark.slow
+def test_audit_names_a_mootness_dismissal_inside_the_certiorari_period(tmp_path):
+    """A matter moot once only the time to petition for certiorari runs goes to the Supreme Court with a
+    petition (Munsingwear). Doctor it into the court of appeals' own dismissal inside that period (the
+    petition made a letter to the court of appeals, the motion and the order moved there): the audit
+    names it."""
+    path = tmp_path / "store.sqlite"
+    store = open_store(f"sqlite:///{path}", create=True)
+    ids = record_run(store, scenarios.load("microsoft_ireland_stochastic"), seed=11, replications=43).matter_ids
+    matter_id = str(ids[42])
+    events = store.matter_events(matter_id)
+    petition = next(e for e in events if type(e).__name__ == "CertPetitioned")
+    assert "moot" in petition.text and audited(path, matter_id) == []
+    moot = [e for e in events if getattr(e, "motion_id", "") == "moot-1"]
+    for event in [petition, *moot]:
+        data = json.loads(sqlite3.connect(path).execute(
+            "SELECT state FROM stored_events WHERE originator_id = ? AND originator_version = ?",
+            (matter_id.replace("-", ""), event.originator_version)).fetchone()[0])
+        data["court_level"] = "circuit"
+        with sqlite3.connect(path) as db:
+            if event is petition:
+                data.update(kind="letter", period=None, deadline=None, timely=None)
+                db.execute("UPDATE stored_events SET topic = ? WHERE originator_id = ? AND originator_version = ?",
+                           ("sim.domain.matter:Matter.BriefFiled", matter_id.replace("-", ""),
+                            event.originator_version))
+            rewrite(db, matter_id, event.originator_version, data)
+    found = audited(path, matter_id)
+    assert any(f.event == "DismissedAsMoot" and "Munsingwear" in f.rule and "certiorari" in f.expected
+               for f in found), found

@@ -300,6 +300,20 @@ def test_every_opening_names_a_declared_period_and_every_period_a_rule():
         assert period.extension.rule in RULES and period.late
 
 
+def test_a_period_declares_its_rules_step_and_docket_once_and_the_tables_derive_them():
+    """A period says the rules it rests on, the step that files in it and where its extension is
+    docketed; the rules table, the engine's steps and the extension table read that declaration."""
+    from sim.domain.rules import RULES
+    from sim.domain.steps import STEPS
+    from sim.engine.filings import EXTENSION_LEVEL
+
+    for key, period in PERIODS.items():
+        assert {*period.rules, period.extension.rule} <= set(period.cites)
+        assert all(RULES[name] is rule for name, rule in period.cites.items())
+        assert STEPS[period.step] == period.rules[0]
+        assert EXTENSION_LEVEL[key] == period.extension.docketed
+
+
 def test_a_ruling_opens_the_losers_time_to_object_and_the_objection_closes_it():
     matter = play(opened(), RULED)
     assert matter.deadlines["objection"]["party"] == "provider"
@@ -546,7 +560,8 @@ def test_every_entry_class_is_declared_once_in_the_registry_and_the_tables_deriv
     from sim.views import stages
 
     assert set(registry.KINDS) == set(Matter.ENTRY_TYPES)
-    assert PREREQUISITES is registry.PREREQUISITES and stages._ENDS is registry.STAGE_ENDS
+    assert PREREQUISITES is registry.PREREQUISITES
+    assert {step.verb for steps in registry.STAGE_STEPS.values() for step in steps} <= set(dir(stages._Stages))
     assert {name for name, kind in registry.KINDS.items() if kind.meets} == \
         {name for name, cls in Matter.ENTRY_TYPES.items() if cls.KIND == "filing" and registry.MEETS.get(name)}
     assert all(Matter.ENTRY_TYPES[name].KIND == "filing" for name in registry.MEETS)

@@ -280,8 +280,8 @@ class Matter(Aggregate):
             if self.caption:  # only the entry that opens a docket carries its caption
                 matter.dockets[ladder.LANE_OF[self.court_level]] = {"number": self.docket_number,
                                                                      "caption": self.caption}
-            if self.KIND == "filing" or name in periods.CLOSING:
-                closed = periods.closes(name, self)
+            if self.KIND == "filing" or registry.KINDS[name].closes is not None:
+                closed = registry.closes(name, self)
                 for key in list(matter.deadlines) if closed is None else closed:
                     matter.deadlines.pop(key, None)
                     matter.applications.pop(key, None)
@@ -353,7 +353,7 @@ class Matter(Aggregate):
 
         def apply_to(self, matter: Matter) -> None:
             matter.motions[self.motion_id] = {"kind": self.kind, "party": self.party, "level": self.court_level,
-                                              "disposition": None}
+                                              "disposition": None, "filed_on": self.date}
 
     class MotionRuled(Entry):
         motion_id: str

@@ -7,22 +7,8 @@ nothing else in docketsim types a deadline in.
 
 from __future__ import annotations
 
-import attrs
-
-
-@attrs.frozen
-class Rule:
-    """A rule or statute behind a step; `period_days` is the time allowed to act, when there is one."""
-
-    citation: str
-    summary: str
-    source: str
-    period_days: int | None = None
-
-    def describe(self) -> str:
-        """The citation with what it says, e.g. 'FRAP 40(a)(1): 45 days when the United States is a party'."""
-        return f"{self.citation}: {self.summary}"
-
+from sim.domain.authority import Rule
+from sim.domain.periods import PERIODS
 
 _SCA = "sources §1, §3"
 _GENERAL = "standard federal citation, not in docs/sources.md"
@@ -48,12 +34,6 @@ RULES: dict[str, Rule] = {
                              "motion to compel compliance with the warrant", "sources §1"),
     "magistrate_ruling": Rule("18 U.S.C. 2703(a); 28 U.S.C. 636(b)(1)(A)",
                               "magistrate judge rules on the motion", _GENERAL),
-    "comity_motion": Rule("18 U.S.C. 2703(h)(2)(A)",
-                          "14 days after service to move to quash or modify (qualifying foreign government)",
-                          "sources §8.1", period_days=14),
-    "comity_extension": Rule("18 U.S.C. 2703(h)(2)(A)",
-                             "more time by agreement with the government, or by the court on an application "
-                             "made within the 14 days", "sources §8.1"),
     "comity_ruling": Rule("18 U.S.C. 2703(h)(2)(B), (h)(3)",
                           "quash or modify only on all three findings, weighing the comity factors",
                           "sources §8.1"),
@@ -65,11 +45,6 @@ RULES: dict[str, Rule] = {
     "common_law_comity_ruling": Rule("18 U.S.C. 2713; common-law comity",
                                      "disclosure regardless of location unless comity outweighs it", "sources §3"),
     # Review by the district judge
-    "objection": Rule("Fed. R. Crim. P. 59(a)",
-                      "14 days to object to a magistrate judge's order; failing to object waives review",
-                      "sources §5a, §9.1", period_days=14),
-    "objection_time": Rule("Fed. R. Crim. P. 59(a)", "time to object set by the court ('or at some other time "
-                           "the court sets')", "sources §9.1"),
     "objection_ruling": Rule("Fed. R. Crim. P. 59(a)",
                              "district judge sets aside any part of the order contrary to law or clearly erroneous",
                              "sources §5a"),
@@ -89,22 +64,11 @@ RULES: dict[str, Rule] = {
     "contempt_purged": Rule("18 U.S.C. 401; Shillitani v. United States, 384 U.S. 364 (1966)",
                             "coercive contempt ends when the contemnor complies", "sources §9.3, §9.8"),
     # Court of appeals
-    "notice_of_appeal": Rule("FRAP 4(a)(1)(A)", "30 days after entry of the order appealed from",
-                             "sources §5a", period_days=30),
-    "notice_of_appeal_us": Rule("FRAP 4(a)(1)(B)", "60 days when the United States is a party",
-                                "sources §5a", period_days=60),
-    "appeal_extension": Rule("FRAP 4(a)(5)", "extension on a motion filed no later than 30 days after the time "
-                             "expired; at most 30 days after it or 14 days after the order, whichever is later",
-                             "sources §9.1"),
     "appeal_untimely": Rule("FRAP 4(a)(1), 4(a)(5)", "a notice of appeal out of time, with no extension, is "
                             "dismissed", "sources §9.1"),
     "appellate_brief": Rule("FRAP 28, 31", "briefs on the merits", _GENERAL),
     "appellate_argument": Rule("FRAP 34", "oral argument", _GENERAL),
     "panel_decision": Rule("FRAP 36", "entry of judgment", _GENERAL),
-    "rehearing": Rule("FRAP 40(a)(1)", "14 days after entry of judgment", "sources §5a", period_days=14),
-    "rehearing_us": Rule("FRAP 40(a)(1)", "45 days when the United States is a party",
-                         "sources §5a, §8.3", period_days=45),
-    "rehearing_extension": Rule("FRAP 26(b)", "for good cause the court may extend the time", "sources §9.1"),
     "rehearing_untimely": Rule("FRAP 40(a)(1); Sup. Ct. R. 13.3",
                                "a petition out of time is denied and does not restart the time for certiorari",
                                "sources §8.6, §9.1"),
@@ -115,16 +79,8 @@ RULES: dict[str, Rule] = {
     "stay_mandate": Rule("FRAP 41(d)", "the mandate stayed pending a petition for certiorari; on its denial the "
                          "mandate issues at once", "sources §8.6, §9.8"),
     # Supreme Court
-    "cert_petition": Rule("Sup. Ct. R. 13.1, 13.3", "90 days after judgment or after denial of rehearing",
-                          "sources §8.6", period_days=90),
-    "cert_extension": Rule("Sup. Ct. R. 13.5", "a Justice may extend the time by up to 60 days; apply at least "
-                           "10 days before the due date", "sources §8.6, §9.1", period_days=60),
     "cert_out_of_time": Rule("Sup. Ct. R. 13.2; 28 U.S.C. 2101(c)",
                              "the Clerk will not file a petition that is jurisdictionally out of time", "sources §9.1"),
-    "brief_in_opposition": Rule("Sup. Ct. R. 15.3", "30 days after the case is placed on the docket",
-                                "sources §8.6", period_days=30),
-    "bio_extension": Rule("Sup. Ct. R. 15.3, 30.4", "time extended by the Court, a Justice, or the Clerk",
-                          "sources §9.1"),
     "distribution": Rule("Sup. Ct. R. 15.5", "distributed no less than 14 days after the brief in opposition, or "
                          "when the time to file one expires", "sources §8.6, §9.1", period_days=14),
     "cert_decision": Rule("Sup. Ct. R. 15.5", "petition considered at conference; writ granted or denied",
@@ -185,15 +141,13 @@ RULES: dict[str, Rule] = {
     "final_disposition": Rule("(the rule of the last order, or of the period for review that ran)",
                               "no further review is sought or available", "sources §10.4, §11.4"),
     # Rule 40 as amended on 2024-12-01 (Rule 35 merged into it): cited for entries from that day on
-    "rehearing_2024": Rule("FRAP 40 (as amended 2024-12-01)", "14 days after entry of judgment", "sources §5a, §11.4",
-                           period_days=14),
-    "rehearing_us_2024": Rule("FRAP 40 (as amended 2024-12-01)", "45 days when the United States is a party",
-                              "sources §5a, §11.4", period_days=45),
     "rehearing_untimely_2024": Rule("FRAP 40 (as amended 2024-12-01); Sup. Ct. R. 13.3",
                                     "a petition out of time is denied and does not restart the time for certiorari",
                                     "sources §8.6, §9.1, §11.4"),
     "en_banc_vote_2024": Rule("FRAP 40(c)", "majority of the active, non-disqualified judges; en banc is not favored",
                               "sources §5a, §11.4"),
+    # Each period's own rules, as its declaration says (sim.domain.periods)
+    **{key: rule for period in PERIODS.values() for key, rule in period.cites.items()},
 }
 
 # A rule that differs by court: (key, level) -> the table's key for that court.

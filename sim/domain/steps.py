@@ -1,7 +1,8 @@
 """Each procedural step the engine can take, with the key of the rule it rests on (`sim.domain.rules`).
 
-Scenario pins name these steps. A period's extension is two steps: the application
-(`<period>_extension_application`) and the order granting it (`<period>_extension`).
+Scenario pins name these steps. A filing in a period is the step its `Period` names; a period's
+extension is two steps: the application (`<period>_extension_application`) and the order granting it
+(`<period>_extension`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ STEPS: dict[str, str] = {
     "warrant_served": "service",
     "domestic_production": "production",
     "refusal": "refusal",
-    "comity_motion": "comity_motion",
     "comity_ruling": "comity_ruling",
     "motion_to_vacate": "motion_to_vacate",
     "comity_challenge": "common_law_comity",
     "motion_to_compel": "motion_to_compel",
     "magistrate_ruling": "magistrate_ruling",
-    "objection": "objection",
     "objection_response": "objection",
     "district_hearing": "objection_ruling",
     "district_ruling": "objection_ruling",
@@ -38,18 +37,14 @@ STEPS: dict[str, str] = {
     "contempt_purged": "contempt_purged",
     "mandate_stay_motion": "stay_mandate",
     "mandate_stay": "stay_mandate",
-    "notice_of_appeal": "notice_of_appeal",
     "appeal_dismissed": "appeal_untimely",
     "appellant_brief": "appellate_brief",
     "appellee_brief": "appellate_brief",
     "circuit_argument": "appellate_argument",
     "panel_decision": "panel_decision",
-    "rehearing_petition": "rehearing",
     "rehearing_decision": "en_banc_vote",
     "en_banc_decision": "en_banc_vote",
-    "cert_petition": "cert_petition",
     "petition_returned": "cert_out_of_time",
-    "brief_in_opposition": "brief_in_opposition",
     "distribution": "distribution",
     "cert_decision": "cert_decision",
     "supreme_argument": "supreme_argument",
@@ -79,6 +74,7 @@ STEPS: dict[str, str] = {
     "nondisclosure_lapsed": "nondisclosure_lapsed",
     **{f"{level}_{who}": f"amicus_{level}" for level in AMICUS_LEVELS for who in AMICI},
     **{f"merits_{who}": "merits_brief" for who in ("petitioner", "respondent", "reply")},
+    **{p.step: p.rules[0] for p in PERIODS.values()},  # a filing in a period rests on the period's rule
     **{f"{key}_extension_application": p.extension.rule for key, p in PERIODS.items()},
     **{f"{key}_extension": p.extension.rule for key, p in PERIODS.items()},
 }

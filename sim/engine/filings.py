@@ -20,8 +20,7 @@ from sim.engine.courts import Court
 from sim.engine.proceeding import Proceeding, Wait
 
 # Where an extension of each period is docketed, and whose stream times the order.
-EXTENSION_LEVEL = {"comity_motion": "magistrate", "objection": "magistrate", "notice_of_appeal": "district",
-                   "rehearing": "circuit", "cert_petition": "supreme", "brief_in_opposition": "supreme"}
+EXTENSION_LEVEL = {key: period.extension.docketed for key, period in PERIODS.items()}
 GRANTOR_STREAM = {"magistrate": "magistrate", "district_court": "district_court",
                   "court_of_appeals": "court_of_appeals", "circuit_justice": "supreme_court", "clerk": "supreme_court"}
 GRANTOR_NAME = {"circuit_justice": "Circuit Justice", "clerk": "Clerk"}

@@ -31,12 +31,24 @@ def _orders_below(p: Proceeding) -> list[str]:
     return orders
 
 
+def _on_its_way_up(p: Proceeding, mover: str) -> bool:
+    """The mover's time to petition for certiorari still runs, and no longer the time to petition the
+    court of appeals for rehearing: the case is moot on its way to the Supreme Court, which alone may
+    then vacate the judgment below (sources §9.6)."""
+    m = p.matter
+    return m.deadlines.get("cert_petition", {}).get("party") == mover \
+        and (m.due("cert_petition") or "") >= p.today > (m.due("rehearing") or "")
+
+
 def dismiss(p: Proceeding) -> Wait:
-    """The mootness motion at the court where the matter is pending, the response and the order."""
+    """The mootness motion at the court where the matter is pending (with a petition for certiorari
+    when the mover's time to petition still runs), the response and the order."""
     s, m = p.scenario, p.matter
     level = LEVEL[p.pending_level or "magistrate"].moot_order
-    court = p.courts[level]
     decided = m.last_decision
+    if decided is not None and _on_its_way_up(p, other(decided["prevailing"])):
+        level = "supreme"
+    court = p.courts[level]
     if decided is None:
         mover, kind, rule_key = "government", "dismiss_moot", "motion_withdraw"
         asks = "MOTION to withdraw the warrant and dismiss the proceeding as moot"
@@ -46,6 +58,11 @@ def dismiss(p: Proceeding) -> Wait:
                 else "MOTION to vacate the orders below and dismiss the proceeding as moot")
     by = f"the Solicitor General for {p.name(mover)}" if mover == "government" and level == "supreme" \
         else p.name(mover)
+    if level == "supreme" and "CertPetitioned" not in m.seen:  # docketed on the Clerk's next business day
+        yield from p.until("mootness_motion", lambda: filings.lands(p, "supreme", p.day))
+        p.record(Matter.CertPetitioned, "cert_petition", "supreme",
+                 f"PETITION for a writ of certiorari filed by {by}, suggesting that the case has become moot.",
+                 party=mover)
     p.record(Matter.MotionFiled, "mootness_motion", level,
              f"{asks}, filed by {by}: a new warrant under 18 U.S.C. 2703 and 2713 leaves no live dispute.",
              rule_key=rule_key, party=mover, motion_id=MOTION_ID, kind=kind)

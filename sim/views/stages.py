@@ -28,51 +28,73 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+import attrs
+
 from sim.domain import registry
 
 STAGES = ("magistrate", "district", "circuit", "rehearing", "certiorari", "merits", "mlat", "total")
 STAGE_KEYS = ("matter_id", "replication", "stage", "start", "end", "days")
 COURT_STAGES = STAGES[:6]
 
-# Event -> the stage it starts, reaches or ends (declared in the registry).
-_STARTS, _REACHED_BY, _ENDS = registry.STAGE_STARTS, registry.STAGE_REACHED, registry.STAGE_ENDS
+# The stages that count as reached once started; `district` and `rehearing` need an entry that reaches them.
+_REACHED_ONCE_STARTED = frozenset({"magistrate", "circuit", "certiorari", "merits", "mlat", "total"})
+
+
+@attrs.define
+class _Stages:
+    """A matter's stages as its entries go by: each entry's `registry.Stage` steps applied in order."""
+
+    start: dict[str, str]
+    end: dict[str, str] = attrs.Factory(dict)
+    reached: set[str] = attrs.Factory(lambda: set(_REACHED_ONCE_STARTED))
+    challenge: str | None = None  # the motion the magistrate judge rules on first
+
+    def starts(self, stage: str, e: Any) -> None:
+        self.start.setdefault(stage, e.date)
+
+    def restarts(self, stage: str, e: Any) -> None:
+        self.start[stage] = e.date
+
+    def reaches(self, stage: str, e: Any) -> None:
+        self.reached.add(stage)
+
+    def ends(self, stage: str, e: Any) -> None:
+        if stage in self.start:
+            self.end.setdefault(stage, e.date)
+
+    def opens(self, stage: str, e: Any) -> None:
+        if stage not in self.start:
+            self.start[stage] = self.start["total"] = e.date
+
+    def challenges(self, stage: str, e: Any) -> None:
+        if self.challenge is None:
+            self.challenge = e.motion_id
+
+    def challenge_ruled(self, stage: str, e: Any) -> None:
+        if e.motion_id == self.challenge and stage not in self.end:
+            self.end[stage] = self.start[STAGES[STAGES.index(stage) + 1]] = e.date
+
+    def ends_pending(self, stage: str, e: Any) -> None:
+        for pending in COURT_STAGES:
+            if pending in self.start and pending not in self.end and pending in self.reached:
+                self.end[pending] = e.date
 
 
 def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
     """One row per stage the matter reached (its start and its end on record), in the order of `STAGES`."""
     opened = events[0]
-    start: dict[str, str] = {"total": opened.start_date}
-    end: dict[str, str] = {}
-    reached: set[str] = {"magistrate", "circuit", "certiorari", "merits", "mlat", "total"}
-    challenge: str | None = None  # the motion the magistrate judge rules on first
+    track = _Stages({"total": opened.start_date})
     for e in events[1:]:
-        name, date = type(e).__name__, e.date
-        if name == "WarrantIssued" and "magistrate" not in start:
-            start["magistrate"] = start["total"] = date
-        elif name in ("MotionFiled", "ComityMotionFiled") and challenge is None and e.court_level == "magistrate":
-            challenge = e.motion_id
-        elif name in ("MotionRuled", "ComityMotionRuled") and e.motion_id == challenge and "magistrate" not in end:
-            end["magistrate"] = start["district"] = date
-        elif name in _REACHED_BY:
-            reached.add(_REACHED_BY[name])
-        elif name in _STARTS:
-            start.setdefault(_STARTS[name], date)
-        elif name == "DismissedAsMoot":
-            for stage in COURT_STAGES:
-                if stage in start and stage not in end and stage in reached:
-                    end[stage] = date
-        if name in _ENDS and _ENDS[name] in start:
-            end.setdefault(_ENDS[name], date)
-        if name == "PanelDecided":
-            start["rehearing"] = date
-        elif name == "CertDecided" and e.granted:
-            start["merits"] = date
-    if "magistrate" in start and challenge is None:
-        reached.discard("magistrate")
+        for step in registry.STAGE_STEPS.get(type(e).__name__, ()):
+            if step.when(e):
+                getattr(track, step.verb)(step.stage, e)
+    if "magistrate" in track.start and track.challenge is None:
+        track.reached.discard("magistrate")
+    start, end = track.start, track.end
     matter_id, replication = str(opened.originator_id), opened.replication
     return [{"matter_id": matter_id, "replication": replication, "stage": stage, "start": start[stage],
              "end": end[stage], "days": (dt.date.fromisoformat(end[stage]) - dt.date.fromisoformat(start[stage])).days}
-            for stage in STAGES if stage in reached and stage in start and stage in end]
+            for stage in STAGES if stage in track.reached and stage in start and stage in end]
 
 
 _WIDTHS = (36, 11, 10, 10, 10, 6)
