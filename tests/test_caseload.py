@@ -17,6 +17,7 @@ import pytest
 
 from sim import scenario as scenarios
 from sim.engine import world
+from sim.engine.proceeding import Streams
 from sim.errors import ScenarioError
 from sim.runs.audit import audit
 from sim.runs.caseload import matter_ids, record_caseload, stored_matters, stored_replications
@@ -104,6 +105,34 @@ def test_common_random_numbers_survive_sharing_across_regimes():
     _, other = played(small("caseload_control_rule", magistrate=50))
     arrivals = {e.case: (e.arrived, e.matter.seed) for e in base}
     assert arrivals == {e.case: (e.arrived, e.matter.seed) for e in other}
+
+
+def test_a_parked_stream_is_made_again_where_it_was():
+    """A stream set aside (`Streams.park`) and made again gives the draws it would have given, a pending
+    Gaussian included."""
+    kept, parked = Streams(7), Streams(7)
+    for streams in (kept, parked):
+        [streams["provider"].random() for _ in range(700)]  # past one twist of the state (624 words)
+        streams["government"].gauss(0.0, 1.0)  # leaves the second Gaussian pending
+    parked.park()
+    assert not parked and set(parked.parked) == {"provider", "government"}
+    for actor in ("government", "provider", "government"):
+        assert [parked[actor].gauss(0.0, 1.0) for _ in range(3)] == [kept[actor].gauss(0.0, 1.0) for _ in range(3)]
+        assert parked[actor].uniform(0, 9) == kept[actor].uniform(0, 9)
+
+
+def test_matters_in_a_courts_queue_park_their_streams_and_draw_the_same(monkeypatch):
+    """A matter waiting for a judge holds no random stream, and its docket is the one it has when it keeps them."""
+    parks = []
+    park = Streams.park
+    monkeypatch.setattr(Streams, "park", lambda self: parks.append(len(self)) or park(self))
+    scenario = small(years=2, rate=80, magistrate=1, district=1, circuit=1)
+    _, ended = played(scenario)
+    assert len(parks) > 50 and max(parks) >= 3
+    monkeypatch.setattr(Streams, "park", lambda self: None)
+    _, kept = played(scenario)
+    assert [[event_text(e) for e in x.matter.collect_events()] for x in ended] == \
+        [[event_text(e) for e in x.matter.collect_events()] for x in kept]
 
 
 @pytest.mark.slow
