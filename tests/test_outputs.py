@@ -13,20 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import run
 from sim import outputs
 from sim.errors import Fault, UserError
 from tests.conftest import ROOT, cli
+from tests.test_cli import main
 from tests.test_faults import can_mount, mounted, read_only  # noqa: F401  (can_mount is a fixture)
-
-
-def main(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = run.main(list(args))
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
