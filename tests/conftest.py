@@ -108,8 +108,10 @@ def popen(*args: str, cwd) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def interrupted_run(store_url, monkeypatch, n, crash_at, scenario="microsoft_ireland_stochastic", seed=6):
-    """A run cut short at replication `crash_at` (as a crash would), in process: its id."""
+def interrupted_run(store_url, monkeypatch, n, crash_at, scenario="microsoft_ireland_stochastic", seed=6,
+                    keep="events"):
+    """A run cut short at replication `crash_at` (as a crash would), in process, keeping its events or only its
+    outcome rows (`keep`): its id."""
     from sim.runs import runner
     from sim.runs.runner import record_run, stored_prefix
 
@@ -124,7 +126,7 @@ def interrupted_run(store_url, monkeypatch, n, crash_at, scenario="microsoft_ire
     monkeypatch.setattr(runner, "COMMIT_GROUP", 16)
     store = open_store(store_url, create=True)
     with pytest.raises(RuntimeError):
-        record_run(store, scenarios.load(scenario), seed=seed, replications=n)
+        record_run(store, scenarios.load(scenario), seed=seed, replications=n, keep=keep)
     monkeypatch.setattr(runner, "simulate", real)
     run = store.runs()[0]
     assert 0 < stored_prefix(store, run) < n

@@ -9,11 +9,10 @@ from uuid import UUID
 import pytest
 
 from sim import scenario as scenarios
-from sim.runs import runner
 from sim.runs.replays import ensure_matter
 from sim.runs.runner import record_run, resume_run, stored_prefix, stored_rows
 from sim.store import open_store
-from tests.conftest import cli
+from tests.conftest import cli, interrupted_run
 
 SCENARIO = "microsoft_ireland_stochastic"
 
@@ -52,20 +51,9 @@ def test_an_outcomes_only_run_stores_rows_and_plays_a_matter_again_byte_for_byte
 def test_an_interrupted_outcomes_only_run_resumes_from_its_stored_rows(tmp_path, monkeypatch):
     scenario = scenarios.load(SCENARIO)
     url = f"sqlite:///{tmp_path / 'lean.sqlite'}"
-    real = runner.simulate
-
-    def failing(*args, **kwargs):
-        if args[2] == 40:
-            raise RuntimeError("cut")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(runner, "simulate", failing)
-    monkeypatch.setattr(runner, "COMMIT_GROUP", 16)
-    store = open_store(url, create=True)
-    with pytest.raises(RuntimeError):
-        record_run(store, scenario, seed=1, replications=60, keep="outcomes")
-    monkeypatch.setattr(runner, "simulate", real)
-    run = store.runs()[0]
+    run_id = interrupted_run(url, monkeypatch, 60, 40, SCENARIO, seed=1, keep="outcomes")
+    store = open_store(url)
+    run = store.run(run_id)
     assert 0 < stored_prefix(store, run) <= 40
     rows: list = []
     resume_run(store, str(run.id), on_row=rows.append)
