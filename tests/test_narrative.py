@@ -107,3 +107,23 @@ def test_a_step_carries_the_deadlines_running_on_its_date(historical):
         ("petition for panel rehearing or rehearing en banc", "2016-08-29"),  # FRAP 40(a)(1): 45 days
         ("petition for a writ of certiorari", "2016-10-12")]  # Sup. Ct. R. 13.1: 90 days
     assert [seq for seq, _ in tell(events)] == [step.seq for step, _ in walked]
+
+
+def test_a_contempt_ending_agrees_with_the_disclosure_on_record():
+    """Coercive contempt lasts until the provider complies (sources §9.8): the narration of a matter that
+    ends in contempt sanctions must not say the e-mails were never handed over when its docket shows them
+    disclosed."""
+    loaded = scenarios.load("control_rule")
+    told = 0
+    for i in range(40):
+        events = simulate(loaded, "contempt", i, replication_seed(3, i)).pending_events
+        names = [type(e).__name__ for e in events]
+        final = events[-1] if names[-1] == "FinalDisposition" else next(e for e in reversed(events)
+                                                                        if type(e).__name__ == "FinalDisposition")
+        if "contempt sanctions" not in final.text:
+            continue
+        assert "DataDisclosed" in names
+        last = [text for _, text in tell(events)][names.index("FinalDisposition") - 1]
+        assert "without handing over" not in last and "hands over the e-mails" in last, last
+        told += 1
+    assert told, "no matter of control_rule ended in contempt at these seeds"
