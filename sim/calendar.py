@@ -26,10 +26,11 @@ GRANT_CUTOFF = (1, 15)         # grants after about mid-January are argued the n
 LAST_OPINION_DAY = (6, 30)     # opinions in argued cases by the end of June (§9.2)
 ARGUMENT_MONTHS = (10, 11, 12, 1, 2, 3, 4)  # sittings from October through April (§9.2)
 CONFERENCE_WEEKDAY = 4         # Friday: conferences modelled weekly on Fridays during the Term
-QUEUE_WEEKS = 12               # a grant after mid-January is argued in the first 12 weeks of the next Term
 ARGUMENT_WEEKDAYS = (0, 1, 2)  # Monday to Wednesday of a sitting week (§11.2)
 SITTING_WEEKS, SITTING_EVERY = 2, 4  # two-week sittings, one opening every four weeks from the Term's start
                                      # (assumption: §11.2 gives two-week sittings October to April, not their days)
+HOLIDAY_RECESS = ((12, 20), (1, 5))  # no argument from 20 December to 5 January (assumption: the year-end
+                                     # holiday weeks, which the four-week cadence would otherwise fill)
 
 # FRAP 26(a)(6)(B): other days declared holidays by the President (§11.1: the executive orders closing
 # federal offices the sources name; others are not in the sources and are not modelled).
@@ -166,8 +167,14 @@ def in_sitting(day: date) -> bool:
 
 
 def is_argument_day(day: date) -> bool:
-    """Monday to Wednesday of a sitting week, on a business day (§11.2)."""
-    return day.weekday() in ARGUMENT_WEEKDAYS and in_sitting(day) and is_business_day(day)
+    """Monday to Wednesday of a sitting week, on a business day, outside the year-end recess (§11.2)."""
+    return day.weekday() in ARGUMENT_WEEKDAYS and in_sitting(day) and is_business_day(day) \
+        and not _in_recess(day)
+
+
+def _in_recess(day: date) -> bool:
+    (first_month, first_day), (last_month, last_day) = HOLIDAY_RECESS
+    return (day.month, day.day) >= (first_month, first_day) or (day.month, day.day) <= (last_month, last_day)
 
 
 def argument_days(term: int) -> tuple[date, ...]:
@@ -206,11 +213,12 @@ def argument_day(granted: date, earliest: date, slot: int = 0) -> date:
 
 def _in_turn(granted: date, earliest: date, term: int) -> date:
     """A grant after mid-January waits for the next Term, where it takes its turn: the later the grant
-    (to 30 June), the later in the first QUEUE_WEEKS weeks of the Term."""
+    (to 30 June), the later among the Term's argument days before the year-end recess."""
     if term == (granted.year if granted.month >= 7 else granted.year - 1):
         return earliest
     share = min(max((granted - date(granted.year, *GRANT_CUTOFF)).days / 166, 0.0), 1.0)
-    return max(earliest, first_monday_in_october(term) + timedelta(weeks=int(share * QUEUE_WEEKS)))
+    autumn = [d for d in argument_days(term) if d.month >= 10]
+    return max(earliest, autumn[int(share * (len(autumn) - 1))])
 
 
 def in_same_sitting(a: date, b: date) -> bool:

@@ -249,3 +249,13 @@ def test_arguments_fall_in_a_sitting_and_opinions_within_the_term(granted, delay
     decided = opinion_day(argued, argued + timedelta(days=delay))
     assert argued <= decided <= opinion_deadline(argued) and is_business_day(decided)
     assert decided.month in (10, 11, 12, 1, 2, 3, 4, 5, 6)
+
+
+def test_no_argument_in_the_year_end_recess():
+    """The four-week cadence would open a sitting on 26 December 2016 (a simulated docket argued a case on
+    the 27th); no Term's argument days fall between 20 December and 5 January (§11.2, assumption)."""
+    assert not is_argument_day(date(2016, 12, 27))
+    for term in range(2013, 2026):
+        days = argument_days(term)
+        assert not [d for d in days if (d.month, d.day) >= (12, 20) or (d.month, d.day) <= (1, 5)]
+        assert any(d.month == 12 for d in days) and any(d.month == 1 for d in days)
