@@ -15,7 +15,7 @@ import pytest
 import run
 from reports import terminal
 from sim.domain.matter import EVENT_FORMAT, Matter
-from sim.runs.runner import stored_prefix
+from sim.runs.caseload import matter_ids as stored_ids
 from sim.store import FORMAT_ID, evolution, open_store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -54,7 +54,7 @@ def test_an_older_store_opens_and_lists_its_runs(fixture_store, capsys):
     store = open_store(url)
     runs = [{"run_id": str(r.id), "scenario": r.scenario, "replications": r.replications, "seed": r.seed,
              "finished": r.finished_at is not None,
-             "matter_ids": [str(m) for m in r.matter_ids()[:stored_prefix(store, r)]]} for r in store.runs()]
+             "matter_ids": [str(m) for m in stored_ids(store, r)]} for r in store.runs()]
     assert runs == want["runs"]
     status, out = shown(capsys, "runs", "--store", url)
     assert status == 0
@@ -121,6 +121,20 @@ def test_an_older_store_takes_a_new_run_and_keeps_the_old_ones(fixture_store, ca
     old_matter, entries = next(iter(want["dockets"].items()))
     assert as_recorded(json.loads(shown(capsys, "docket", old_matter, "--format", "json", "--store", url)[1]),
                        entries)
+
+
+def test_an_older_experiment_reports_what_its_release_wrote(tmp_path, monkeypatch, capsys):
+    """The release of stop 22 (0f8a47f) stored a two-point grid experiment beside its runs; `report` rebuilds its
+    `experiment.csv` from that store, value for value."""
+    fixture = FIXTURES / "format3-stop22.sqlite"
+    copy = tmp_path / "store.sqlite"
+    shutil.copyfile(fixture, copy)
+    monkeypatch.chdir(tmp_path)
+    written = (FIXTURES / "format3-stop22.experiment.csv").read_text(encoding="utf-8")
+    status, _ = shown(capsys, "report", "b690e6b9-e0a2-510c-be09-e916da70c6e1", "--out", str(tmp_path / "exp"),
+                      "--store", f"sqlite:///{copy}")
+    assert status == 0
+    assert (tmp_path / "exp" / "experiment.csv").read_text(encoding="utf-8") == written
 
 
 # The mechanism, on the current fixture --------------------------------------------------------------------
