@@ -26,8 +26,14 @@ def missing(seen: dict[str, int], needed: tuple[str, ...]) -> str | None:
 
 def on_record(*needed: str) -> Condition:
     """At least one of `needed` already on record."""
+    lacking = " or ".join(needed)
+
     def condition(matter: Any, fields: dict[str, Any]) -> str | None:
-        return missing(matter.seen, needed)
+        seen = matter.seen
+        for name in needed:
+            if name in seen:
+                return None
+        return lacking
     return condition
 
 

@@ -60,6 +60,8 @@ def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = 
     if order is not None:
         return [order]  # an entry out of order is judged on nothing else
     out: list[Unlawful] = []
+    if derived and fields["approximate"] and fields["counterfactual"]:  # the one label the recorder chooses
+        out.append(Unlawful(law.name, LABELS, "no approximate date on a simulated entry"))
     for check in law.recorded if derived else law.stored:
         check(m, law.name, fields, out)
     return out
@@ -73,18 +75,13 @@ def _compile(cls: type) -> Law:
     kind = registry.KINDS[name]
     if cls.KIND == "filing":
         met = registry.MEETS.get(name)
-        by_kind: tuple[Check, ...] = (_period_check(met, kind.meets_if), _parties_check(kind.amicus, kind.filed_by))
-        recorded: tuple[Check, ...] = (_period_check(met, kind.meets_if, derived=True), by_kind[1])
+        by_kind: tuple[Check, ...] = (_filing_check(met, kind.meets_if, kind.amicus, kind.filed_by),)
+        recorded: tuple[Check, ...] = (_filing_check(met, kind.meets_if, kind.amicus, kind.filed_by, derived=True),)
     else:
         by_kind = recorded = (_business_day,) if cls.KIND == "court" else ()
     return Law(name, kind.after_disposition, registry.LEGAL_ORDER[name],
-               recorded=(_simulated_not_approximate, *recorded, *kind.checks),
+               recorded=(*recorded, *kind.checks),
                stored=(_header_check(cls, kind.numbers), _labels, *by_kind, *kind.checks))
-
-
-def _simulated_not_approximate(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
-    if f["approximate"] and f["counterfactual"]:
-        out.append(Unlawful(name, LABELS, "no approximate date on a simulated entry"))
 
 
 def _business_day(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
@@ -162,11 +159,12 @@ def _header(m: Any, cls: type, numbers_lane: str | None, name: str, f: dict[str,
         out.append(Unlawful(name, "sources §6", "an entry number exactly when the entry is on a docket"))
 
 
-def _period_check(met: str | None, met_if: Any, derived: bool = False) -> Check:
-    """The period a filing of a kind meets (`met`, when `met_if` holds of its fields)."""
+def _filing_check(met: str | None, met_if: Any, amicus: bool, mover: str | None, derived: bool = False) -> Check:
+    """A filing of a kind: the period it meets (`met`, when `met_if` holds of its fields), and who may file
+    it (an amicus curiae exactly when it is an amicus brief; `mover` alone, if named)."""
     def check(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
-        needed = met if met_if is None or met_if(f) else None
-        _filing_period(m, name, f, out, needed, derived)
+        _filing_period(m, name, f, out, met if met_if is None or met_if(f) else None, derived)
+        _parties(name, f, out, amicus, mover)
     return check
 
 
@@ -195,13 +193,6 @@ def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], ne
     refused = periods.PERIODS[period].refused_late
     if not expected["timely"] and refused is not None:
         out.append(Unlawful(name, refused[0], refused[1].format(deadline=expected["deadline"])))
-
-
-def _parties_check(amicus: bool, mover: str | None) -> Check:
-    """Who may file a kind: an amicus curiae exactly when it is an amicus brief; `mover` alone, if named."""
-    def check(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
-        _parties(name, f, out, amicus, mover)
-    return check
 
 
 def _parties(name: str, f: dict[str, Any], out: list[Unlawful], amicus: bool, mover: str | None) -> None:
