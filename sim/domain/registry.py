@@ -215,11 +215,16 @@ KINDS: dict[str, Kind] = {
     "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,), closes=every_period, calendar="end"),
 }
 
-# Periods declared with the filing that meets them join the periods table and their rules the rules table.
-for _kind in KINDS.values():
-    if _kind.period is not None:
-        PERIODS.setdefault(_kind.period.key, _kind.period)
-        RULES.update({key: rule for key, rule in _kind.period.cites.items() if key not in RULES})
+def declare_periods(kinds: dict[str, Kind]) -> None:
+    """Periods declared with the filing that meets them (`Kind.period`) join the periods table, and their
+    rules the rules table (what is declared there already is kept)."""
+    for kind in kinds.values():
+        if kind.period is not None:
+            PERIODS.setdefault(kind.period.key, kind.period)
+            RULES.update({key: rule for key, rule in kind.period.cites.items() if key not in RULES})
+
+
+declare_periods(KINDS)
 
 
 # Derived tables --------------------------------------------------------------------------------
