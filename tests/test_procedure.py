@@ -562,6 +562,25 @@ def test_every_entry_class_is_declared_once_in_the_registry_and_the_tables_deriv
     assert set(registry.KINDS) == set(Matter.ENTRY_TYPES)
     assert PREREQUISITES is registry.PREREQUISITES
     assert {step.verb for steps in registry.STAGE_STEPS.values() for step in steps} <= set(dir(stages._Stages))
-    assert {name for name, kind in registry.KINDS.items() if kind.meets} == \
+    assert {name for name, kind in registry.KINDS.items() if kind.meets or kind.period} == \
         {name for name, cls in Matter.ENTRY_TYPES.items() if cls.KIND == "filing" and registry.MEETS.get(name)}
     assert all(Matter.ENTRY_TYPES[name].KIND == "filing" for name in registry.MEETS)
+
+
+def test_a_period_declared_with_its_filing_joins_the_periods_and_the_rules():
+    """A new filing with a deadline declares its period in its registry entry (README, Architecture)."""
+    from sim.domain import periods, registry, rules
+    from sim.domain.authority import Rule
+
+    period = periods.Period("test_reply", "file a test reply", ("test_reply",) * 2, "late",
+                            periods.Extension("test_reply_time", "clerk", "supreme"),
+                            cites={"test_reply": Rule("Test R. 1", "30 days", "sources §8.6", period_days=30),
+                                   "cert_petition": Rule("not this", "kept", "")})
+    try:
+        registry.declare_periods({"TestReplyFiled": registry.Kind(period=period)})
+        assert periods.PERIODS["test_reply"] is period
+        assert rules.RULES["test_reply"].period_days == 30
+        assert rules.RULES["cert_petition"].citation == "Sup. Ct. R. 13.1, 13.3"  # a rule declared before is kept
+    finally:
+        periods.PERIODS.pop("test_reply", None)
+        rules.RULES.pop("test_reply", None)

@@ -15,10 +15,12 @@ from typing import Any
 
 from sim import calendar
 from sim.domain.periods import PERIODS
+from sim.domain.registry import CALENDAR_ROLES
 from sim.domain.rules import AMENDED, RULES, in_force
 from sim.domain.steps import STEPS
 
 Finding = tuple[int, str, str, str, str]  # seq, date, event, rule, expected
+Briefs = dict[tuple[str, str], tuple[str, str]]  # (court, role) -> (party, date) of the first principal brief
 
 FILING_DAYS = "Sup. Ct. R. 29.2; sources §11.1 (the Clerk dockets filings on business days)"
 ARGUMENT_DAYS = "sources §11.2 (arguments on Monday to Wednesday of a sitting week)"
@@ -48,48 +50,50 @@ def findings(events: list[Any]) -> Iterator[Finding]:
     """Every calendar, amicus-timing and citation finding in one matter's stored events, in order."""
     opened, entries = events[0], events[1:]
     treaty = opened.parties.get("treaty", "")
-    briefs: dict[tuple[str, str], tuple[str, str]] = {}  # (court, role) -> (party, date)
+    briefs: Briefs = {}
     last = ""  # the citation of the entry before
     granted: str | None = None
     for e in entries:
         name, seq = type(e).__name__, e.originator_version
         court = "circuit" if e.court_level == "en_banc" else e.court_level
         day = dt.date.fromisoformat(e.date)
+        role = CALENDAR_ROLES.get(name)  # the entry's part in these checks, as the registry declares it
         if e.KIND == "filing" and court == "supreme" and not calendar.is_business_day(day):
             yield seq, e.date, name, FILING_DAYS, f"a business day, got {day:%A} {day}"
-        if name == "CertDecided" and e.granted:
+        if role == "grant" and e.granted:
             granted = e.date
-        if name == "HearingHeld" and court == "supreme":
-            yield from _argument(seq, day, granted)
-        _principal(e, name, court, briefs)
-        if name == "AmicusBriefFiled" and e.counterfactual:
-            yield from _amicus(e, seq, court, briefs)
-        found = _citation(e, name, treaty, last)
+        if role == "argument" and court == "supreme":
+            yield from _argument(seq, name, day, granted)
+        if role == "brief":
+            _principal(e, court, briefs)
+        if role == "amicus" and e.counterfactual:
+            yield from _amicus(e, seq, name, court, briefs)
+        found = _citation(e, name, role, treaty, last)
         if found:
             yield seq, e.date, name, CITATION, found
         last = e.rule.split(": ")[0]
 
 
-def _principal(e: Any, name: str, court: str, briefs: dict[tuple[str, str], tuple[str, str]]) -> None:
+def _principal(e: Any, court: str, briefs: Briefs) -> None:
     """Remember the first principal brief of each side at each court (party, date)."""
-    role = PRINCIPAL.get((court, getattr(e, "kind", ""))) if name == "BriefFiled" else None
+    role = PRINCIPAL.get((court, e.kind))
     if role is not None:
         briefs.setdefault((court, role), (e.party, e.date))
 
 
-def _argument(seq: int, day: dt.date, granted: str | None) -> Iterator[Finding]:
+def _argument(seq: int, name: str, day: dt.date, granted: str | None) -> Iterator[Finding]:
     if not calendar.is_argument_day(day):
-        yield seq, day.isoformat(), "HearingHeld", ARGUMENT_DAYS, \
+        yield seq, day.isoformat(), name, ARGUMENT_DAYS, \
             f"a Monday, Tuesday or Wednesday of a sitting week, October to April, got {day:%A} {day}"
     if granted is not None:
         term = calendar.argument_term(dt.date.fromisoformat(granted))
         argued = day.year if day.month >= 10 else day.year - 1
         if argued != term:
-            yield seq, day.isoformat(), "HearingHeld", SAME_TERM, \
+            yield seq, day.isoformat(), name, SAME_TERM, \
                 f"argument in October Term {term} (granted {granted}), got OT{argued}"
 
 
-def _amicus(e: Any, seq: int, court: str, briefs: dict[tuple[str, str], tuple[str, str]]) -> Iterator[Finding]:
+def _amicus(e: Any, seq: int, name: str, court: str, briefs: Briefs) -> Iterator[Finding]:
     """An amicus brief no later than 7 days after the principal brief of the party it supports; one
     supporting neither party (or not saying), after the appellant's or petitioner's (sources §11.3)."""
     if court not in AMICUS_TIME:
@@ -99,11 +103,11 @@ def _amicus(e: Any, seq: int, court: str, briefs: dict[tuple[str, str], tuple[st
         else briefs.get((court, OPENING[court]))
     whose = f"the {side}'s principal brief" if side else f"the {OPENING[court]}'s principal brief"
     if anchor is None:
-        yield seq, e.date, "AmicusBriefFiled", AMICUS_TIME[court], f"a brief after {whose} (none on record)"
+        yield seq, e.date, name, AMICUS_TIME[court], f"a brief after {whose} (none on record)"
         return
     last = (dt.date.fromisoformat(anchor[1]) + dt.timedelta(days=AMICUS_DAYS)).isoformat()
     if e.date > last:
-        yield seq, e.date, "AmicusBriefFiled", AMICUS_TIME[court], \
+        yield seq, e.date, name, AMICUS_TIME[court], \
             f"no later than {last}, 7 days after {whose} of {anchor[1]}"
 
 
@@ -113,9 +117,9 @@ def expected_citations(step: str, level: str, date: str, treaty: str = "") -> tu
     return tuple(RULES[in_force(key, level, date)].citation.format(treaty=treaty) for key in keys)
 
 
-def _citation(e: Any, name: str, treaty: str, last: str) -> str | None:
+def _citation(e: Any, name: str, role: str | None, treaty: str, last: str) -> str | None:
     rule: str = e.rule
-    if name == "FinalDisposition":  # the step that ended the matter, or the period for review that ran
+    if role == "end":  # the step that ended the matter, or the period for review that ran
         head = rule.split(": ")[0]
         if head == last or head in _PERIOD_CITATIONS:
             return None

@@ -13,14 +13,41 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
+
 from sim import calendar
 from sim.domain import countries, ladder, laws, periods, registry
-from sim.domain.entry_checks import AMICI, COUNSEL, LABELS
-from sim.domain.procedure import AFTER_DISPOSITION, OutOfOrder, Unlawful, requirement
+from sim.domain.conditions import Condition
+from sim.domain.entry_checks import AMICI, COUNSEL, LABELS, Check
+from sim.domain.unlawful import OutOfOrder, Unlawful
 
 APPROXIMATE = "[date approximate]"
 NUMBERING, CAPTIONS = "sources §9.4 (numbering)", "sources §9.3 (captions)"
 CALENDAR = "sources §9.2 (courts act on business days)"
+
+
+@attrs.frozen
+class Law:
+    """What the law asks of one event class, compiled once from its registry entry: whether it may follow a
+    final disposition, its conditions of legal order, and the checks of an entry being recorded (`recorded`:
+    what the recorder chose) and of a stored entry or a fork's copy (`stored`: everything)."""
+
+    name: str
+    after_disposition: bool
+    order: tuple[Condition, ...]
+    recorded: tuple[Check, ...]
+    stored: tuple[Check, ...]
+
+
+_LAWS: dict[type, Law] = {}
+
+
+def law_of(event_class: type) -> Law:
+    """The compiled law of `event_class` (compiled on its first entry, then kept)."""
+    law = _LAWS.get(event_class)
+    if law is None:
+        law = _LAWS[event_class] = _compile(event_class)
+    return law
 
 
 def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = False) -> list[Unlawful]:
@@ -28,26 +55,39 @@ def problems(m: Any, event_class: type, fields: dict[str, Any], derived: bool = 
     `derived`: the entry is being recorded, its header, deadline fields and labels derived by the
     aggregate itself, so only what the recorder chose is checked (order, who files, periods, the
     calendar, each event's own rules); the audit and a fork's copies check everything."""
-    name = event_class.__name__
-    out: list[Unlawful] = []
-    order = _order(m, name, fields)
+    law = _LAWS.get(event_class) or law_of(event_class)
+    order = _order(m, law, fields)
     if order is not None:
         return [order]  # an entry out of order is judged on nothing else
-    kind = event_class.KIND
-    if not derived:  # what the aggregate derives itself when it records: the header and the labels
-        _header(m, event_class, name, fields, out)
-        _labels(m, name, fields, out)
-    elif fields["approximate"] and fields["counterfactual"]:
-        out.append(Unlawful(name, LABELS, "no approximate date on a simulated entry"))
-    if kind == "filing":
-        _filing_period(m, name, fields, out, derived)
-        _parties(m, name, fields, out)
-    elif kind == "court" and not calendar.is_business_day(dt.date.fromisoformat(fields["date"])):
-        day = dt.date.fromisoformat(fields["date"])
-        out.append(Unlawful(name, CALENDAR, f"a business day, got {day:%A} {day}"))
-    for check in registry.CHECKS.get(name, ()):
-        check(m, name, fields, out)
+    out: list[Unlawful] = []
+    if derived and fields["approximate"] and fields["counterfactual"]:  # the one label the recorder chooses
+        out.append(Unlawful(law.name, LABELS, "no approximate date on a simulated entry"))
+    for check in law.recorded if derived else law.stored:
+        check(m, law.name, fields, out)
     return out
+
+
+def _compile(cls: type) -> Law:
+    """The checks that apply to `cls`, in the order they are reported: the header and the labels (of a
+    stored entry; a recorded one only may not be both simulated and approximate), the period a filing meets
+    and who files it or a court's business day, then the kind's own checks."""
+    name = cls.__name__
+    kind = registry.KINDS[name]
+    if cls.KIND == "filing":
+        met = registry.MEETS.get(name)
+        by_kind: tuple[Check, ...] = (_filing_check(met, kind.meets_if, kind.amicus, kind.filed_by),)
+        recorded: tuple[Check, ...] = (_filing_check(met, kind.meets_if, kind.amicus, kind.filed_by, derived=True),)
+    else:
+        by_kind = recorded = (_business_day,) if cls.KIND == "court" else ()
+    return Law(name, kind.after_disposition, registry.LEGAL_ORDER[name],
+               recorded=(*recorded, *kind.checks),
+               stored=(_header_check(cls, kind.numbers), _labels, *by_kind, *kind.checks))
+
+
+def _business_day(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+    day = dt.date.fromisoformat(f["date"])
+    if not calendar.is_business_day(day):
+        out.append(Unlawful(name, CALENDAR, f"a business day, got {day:%A} {day}"))
 
 
 def opening(m: Any) -> list[Unlawful]:
@@ -64,8 +104,9 @@ def opening(m: Any) -> list[Unlawful]:
     return []
 
 
-def _order(m: Any, name: str, f: dict[str, Any]) -> Unlawful | None:
-    if m.disposition is not None and name not in AFTER_DISPOSITION:
+def _order(m: Any, law: Law, f: dict[str, Any]) -> Unlawful | None:
+    name = law.name
+    if m.disposition is not None and not law.after_disposition:
         return OutOfOrder(name, f"FinalDisposition ({m.disposition}, {m.disposed_on})", "comes after")
     if f["sim_day"] < m.last_day or f["sim_day"] < 0:
         last = m.history[-1] if m.history else "Opened"
@@ -75,11 +116,21 @@ def _order(m: Any, name: str, f: dict[str, Any]) -> Unlawful | None:
         last = m.last_entry_event.get(docket, "the docket's opening")
         return OutOfOrder(name, f"{last} (entry {m.last_entry.get(docket, 0)} of docket {docket})",
                           f"as entry {number} would not follow")
-    missing = requirement(m, name, f)
-    return OutOfOrder(name, missing) if missing else None
+    for condition in law.order:
+        lacking = condition(m, f)
+        if lacking:
+            return OutOfOrder(name, lacking)
+    return None
 
 
-def _header(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _header_check(cls: type, numbers_lane: str | None) -> Check:
+    """The header of a stored entry of `cls` (which numbers the docket of `numbers_lane` by its own date)."""
+    def check(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+        _header(m, cls, numbers_lane, name, f, out)
+    return check
+
+
+def _header(m: Any, cls: type, numbers_lane: str | None, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     level = f["court_level"]
     if level not in ladder.LEVEL and level not in ladder.FORUMS:
         out.append(Unlawful(name, "sources §9", f"a court level or forum, got {level!r}"))
@@ -93,7 +144,7 @@ def _header(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]
         out.append(Unlawful(name, "sources §6", f"{where}, got level {level!r}"))
         return
     lane = ladder.lane_of(level)
-    numbers = lane is not None and registry.KINDS[name].numbers == lane  # numbers its docket by its own date
+    numbers = lane is not None and numbers_lane == lane  # numbers its docket by its own date
     numbered = lane != "supreme" or lane in m.dockets or numbers
     expected = m.header(cls, level, f["date"], f.get("party"))
     if not numbered:  # a Supreme Court docket is numbered for the Term of its petition (checked then)
@@ -108,8 +159,18 @@ def _header(m: Any, cls: type, name: str, f: dict[str, Any], out: list[Unlawful]
         out.append(Unlawful(name, "sources §6", "an entry number exactly when the entry is on a docket"))
 
 
-def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], derived: bool = False) -> None:
-    period, needed = f["period"], registry.period_met(name, f)
+def _filing_check(met: str | None, met_if: Any, amicus: bool, mover: str | None, derived: bool = False) -> Check:
+    """A filing of a kind: the period it meets (`met`, when `met_if` holds of its fields), and who may file
+    it (an amicus curiae exactly when it is an amicus brief; `mover` alone, if named)."""
+    def check(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+        _filing_period(m, name, f, out, met if met_if is None or met_if(f) else None, derived)
+        _parties(name, f, out, amicus, mover)
+    return check
+
+
+def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], needed: str | None,
+                   derived: bool) -> None:
+    period = f["period"]
     if period != needed:
         out.append(Unlawful(name, "sources §9.1", f"period {needed!r}, got {period!r}"))
         return
@@ -134,16 +195,15 @@ def _filing_period(m: Any, name: str, f: dict[str, Any], out: list[Unlawful], de
         out.append(Unlawful(name, refused[0], refused[1].format(deadline=expected["deadline"])))
 
 
-def _parties(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
+def _parties(name: str, f: dict[str, Any], out: list[Unlawful], amicus: bool, mover: str | None) -> None:
     party = f["party"]
     if party not in ladder.PARTIES:
         out.append(Unlawful(name, COUNSEL, f"one of {', '.join(ladder.PARTIES)}, got {party!r}"))
         return
-    if (party in AMICI) != registry.KINDS[name].amicus:
+    if (party in AMICI) != amicus:
         out.append(Unlawful(name, "sources §1, §9.3", "an amicus brief, and only that, filed by an amicus curiae or "
                             f"the foreign government (got {party})"))
         return
-    mover = registry.FILED_BY.get(name)
     if mover is not None and party != mover:
         out.append(Unlawful(name, COUNSEL, f"filed by the {mover}, got the {party}"))
 

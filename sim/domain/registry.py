@@ -22,10 +22,22 @@ from typing import Any
 
 import attrs
 
+from sim.domain import conditions as q
 from sim.domain import entry_checks as c
 from sim.domain import jurisdiction as j
+from sim.domain.conditions import Condition
 from sim.domain.ladder import other
-from sim.domain.periods import Opening, closed_by_filing, comity_motion_open, every_period, loser, loser_of_motion
+from sim.domain.periods import (
+    PERIODS,
+    Opening,
+    Period,
+    closed_by_filing,
+    comity_motion_open,
+    every_period,
+    loser,
+    loser_of_motion,
+)
+from sim.domain.rules import RULES
 
 Follow = Callable[[Any, Any], None]
 
@@ -60,8 +72,11 @@ class Kind:
     """One kind of docket step (see the module's docstring)."""
 
     after: tuple[str, ...] = ()
+    requires: tuple[Condition, ...] = ()  # its own conditions of legal order (`sim.domain.conditions`)
     opens: tuple[Opening, ...] = ()
     meets: str | None = None
+    meets_if: Callable[[dict[str, Any]], bool] | None = None  # it meets `meets` only when this holds of its fields
+    period: Period | None = None  # the period it meets, declared here (one not among `periods.PERIODS`)
     filed_by: str | None = None
     follows: Follow | None = None
     stages: tuple[Stage, ...] = ()
@@ -69,6 +84,10 @@ class Kind:
     numbers: str | None = None  # the lane whose docket it numbers by its own date (a petition, by its Term)
     amicus: bool = False  # filed by an amicus curiae or the foreign government, and only by them
     closes: Callable[[Any], tuple[str, ...] | None] | None = None  # the periods it closes (None: all open)
+    disposes: tuple[str, ...] = ()  # the kinds of pending motion it rules on
+    after_disposition: bool = False  # it may follow a final disposition (production: sources §10.4)
+    calendar: str | None = None  # its part in the calendar checks (`sim.domain.calendar_checks`): "grant",
+    # "argument", "brief" (a principal brief), "amicus", "end" (cites the step that ended the matter)
 
 
 def _provider(e: Any, s: Any) -> str:
@@ -100,18 +119,27 @@ KINDS: dict[str, Kind] = {
     "ProductionRefused": Kind(after=("WarrantServed",)),
     "NewWarrantIssued": Kind(),
     # Motions, briefs, hearings, extensions
-    "MotionFiled": Kind(stages=(CHALLENGE,), checks=(c.motion_party,)),
-    "MotionRuled": Kind(opens=(Opening("objection", loser_of_motion,
+    "MotionFiled": Kind(requires=(q.motion,), stages=(CHALLENGE,), checks=(c.motion_party,)),
+    "MotionRuled": Kind(disposes=("vacate", "compel", j.STAY_MOTION), opens=(Opening("objection", loser_of_motion,
                                        applies=lambda e, s: e.court_level == "magistrate"),), follows=j.stay,
                          stages=(CHALLENGE_RULED,), checks=(c.in_district_court,)),
-    "BriefFiled": Kind(meets="brief_in_opposition"),
-    "HearingHeld": Kind(checks=(c.argument, c.in_district_court)),
+    "BriefFiled": Kind(meets="brief_in_opposition", meets_if=lambda f: f["period"] is not None,
+                       requires=(q.court_has_case(),), calendar="brief"),
+    "HearingHeld": Kind(requires=(q.court_has_case(heard=True),), checks=(c.argument, c.in_district_court),
+                        calendar="argument"),
     "ExtensionApplied": Kind(checks=(c.application,)),
-    "TimeExtended": Kind(follows=j.extended, checks=(c.extension,)),
+    "TimeExtended": Kind(requires=(q.state(lambda m, f: f["extends"] in m.applications,
+                                           "ExtensionApplied (an application to extend {extends}, still pending)"),),
+                         follows=j.extended, checks=(c.extension,)),
     # Review of the magistrate judge, stays, contempt
     "ComityMotionFiled": Kind(after=("WarrantServed",), meets="comity_motion", filed_by="provider",
+                               meets_if=lambda f: f["qualifying_foreign_government"],
+                               requires=(q.state(lambda m, f: not f["qualifying_foreign_government"]
+                                                 or "18 U.S.C. 2703(h)" in m.statutes_in_force,
+                                                 "LegislationEnacted (18 U.S.C. 2703(h) in force)"),),
                                stages=(CHALLENGE,), checks=(c.agreement,)),
-    "ComityMotionRuled": Kind(opens=(Opening("objection", loser_of_motion),), stages=(CHALLENGE_RULED,),
+    "ComityMotionRuled": Kind(disposes=("comity",), opens=(Opening("objection", loser_of_motion),),
+                              stages=(CHALLENGE_RULED,),
                                checks=(c.consequence("comity_motion",
                                                      lambda f: f["disposition"] == "denied as untimely"),)),
     "ObjectionFiled": Kind(after=("MotionRuled", "ComityMotionRuled"), meets="objection",
@@ -121,12 +149,15 @@ KINDS: dict[str, Kind] = {
                                    c.in_district_court),
                            opens=(Opening("notice_of_appeal", _government, applies=lambda e, s: e.final_order),)),
     "StayGranted": Kind(),
-    "StayLifted": Kind(),
-    "ContemptHeld": Kind(opens=(Opening("notice_of_appeal", _provider),), follows=j.contempt,
+    "StayLifted": Kind(disposes=("lift_stay",), requires=(q.STAYED,)),
+    "ContemptHeld": Kind(requires=(q.contempt_moved,), opens=(Opening("notice_of_appeal", _provider),),
+                         follows=j.contempt,
                          checks=(c.contempt, c.in_district_court)),
-    "ContemptPurged": Kind(follows=j.purged, checks=(c.in_district_court,)),
+    "ContemptPurged": Kind(requires=(q.sanction_running,), follows=j.purged, checks=(c.in_district_court,)),
     # Court of appeals
-    "NoticeOfAppealFiled": Kind(meets="notice_of_appeal", follows=j.notice, stages=_starts("circuit")),
+    "NoticeOfAppealFiled": Kind(requires=(q.state(lambda m, f: m.appealable_order is not None,
+                                                  "ContemptHeld or a final ObjectionRuled (an appealable order)"),),
+                                meets="notice_of_appeal", follows=j.notice, stages=_starts("circuit")),
     "AppealDismissed": Kind(after=("NoticeOfAppealFiled",), follows=j.dismissed, stages=_ends("circuit"),
                             checks=(c.appeal_dismissed,)),
     "PanelDecided": Kind(after=("NoticeOfAppealFiled",), opens=(Opening("rehearing", loser),
@@ -139,8 +170,11 @@ KINDS: dict[str, Kind] = {
                              checks=(c.consequence("rehearing", lambda f: bool(f["untimely"])),),
                              opens=(Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
                                             applies=lambda e, s: not e.granted and not e.untimely),)),
-    "EnBancDecided": Kind(after=("RehearingDecided",), opens=(Opening("cert_petition", loser),), follows=j.en_banc),
-    "MandateIssued": Kind(follows=j.mandate, checks=(c.mandate,)),
+    "EnBancDecided": Kind(after=("RehearingDecided",),
+                          requires=(q.state(lambda m, f: m.en_banc_granted,
+                                            "RehearingDecided (rehearing en banc granted)"),),
+                          opens=(Opening("cert_petition", loser),), follows=j.en_banc),
+    "MandateIssued": Kind(requires=(q.mandate_owed,), follows=j.mandate, checks=(c.mandate,)),
     # Supreme Court
     "CertPetitioned": Kind(after=("PanelDecided",), meets="cert_petition", stages=_starts("certiorari"),
                            numbers="supreme",
@@ -150,13 +184,15 @@ KINDS: dict[str, Kind] = {
                                 closes=lambda e: ("brief_in_opposition",)),
     "CertDecided": Kind(after=("PetitionDistributed",), follows=j.stay_ends,
                         stages=(*_ends("certiorari"), Stage("restarts", "merits", lambda e: e.granted)),
-                        checks=(c.conference,)),
-    "SupremeCourtDecided": Kind(follows=j.supreme, stages=_ends("merits"), checks=(c.decision, c.against_below)),
-    "JudgmentIssued": Kind(follows=j.judgment, checks=(c.judgment_issued,)),
-    "OrderOnRemand": Kind(follows=j.on_remand),
+                        checks=(c.conference,), calendar="grant"),
+    "SupremeCourtDecided": Kind(requires=(q.state(lambda m, f: m.cert_granted, "CertDecided (certiorari granted)"),),
+                                follows=j.supreme, stages=_ends("merits"), checks=(c.decision, c.against_below)),
+    "JudgmentIssued": Kind(requires=(q.judgment_owed,), follows=j.judgment, checks=(c.judgment_issued,)),
+    "OrderOnRemand": Kind(requires=(q.remand_owed,), follows=j.on_remand),
     # Legislation and mootness
     "LegislationEnacted": Kind(),
-    "DismissedAsMoot": Kind(follows=j.moot, stages=(Stage("ends_pending"),), checks=(c.decision, c.moot),
+    "DismissedAsMoot": Kind(disposes=q.MOOTNESS_MOTIONS, follows=j.moot, stages=(Stage("ends_pending"),),
+                            checks=(c.decision, c.moot),
                             closes=every_period),
     # Mutual legal assistance
     "MLATRequestSent": Kind(stages=_starts("mlat")),
@@ -164,26 +200,56 @@ KINDS: dict[str, Kind] = {
     "MLATRequestRefused": Kind(after=("MLATRequestSent",), stages=_ends("mlat")),
     "MLATRequestWithdrawn": Kind(after=("MLATRequestSent",)),
     # Amici, orders not to notify
-    "AmicusBriefFiled": Kind(amicus=True, checks=(c.amicus,)),
+    "AmicusBriefFiled": Kind(amicus=True, requires=(q.court_has_case(),), checks=(c.amicus,), calendar="amicus"),
     "NondisclosureSought": Kind(after=("WarrantApplied",), filed_by="government"),
-    "NondisclosureOrdered": Kind(after=("NondisclosureSought",), checks=(c.nondisclosure_ordered,)),
+    "NondisclosureOrdered": Kind(after=("NondisclosureSought",), requires=(q.order_not_to_notify,),
+                                 checks=(c.nondisclosure_ordered,)),
     "NondisclosureChallenged": Kind(after=("NondisclosureOrdered",), filed_by="provider",
+                                     requires=(q.order_in_force, q.no_challenge_pending),
                                      checks=(c.nondisclosure_challenged,)),
-    "NondisclosureRuled": Kind(after=("NondisclosureChallenged",)),
-    "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",), checks=(c.nondisclosure_lapsed,)),
+    "NondisclosureRuled": Kind(after=("NondisclosureChallenged",), requires=(q.challenge_pending,)),
+    "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",), requires=(q.order_in_force,),
+                                checks=(c.nondisclosure_lapsed,)),
     # Outcome
-    "DataDisclosed": Kind(),
-    "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,), closes=every_period),
+    "DataDisclosed": Kind(requires=(q.disclosure,), after_disposition=True),
+    "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,), closes=every_period, calendar="end"),
 }
+
+def declare_periods(kinds: dict[str, Kind]) -> None:
+    """Periods declared with the filing that meets them (`Kind.period`) join the periods table, and their
+    rules the rules table (what is declared there already is kept)."""
+    for kind in kinds.values():
+        if kind.period is not None:
+            PERIODS.setdefault(kind.period.key, kind.period)
+            RULES.update({key: rule for key, rule in kind.period.cites.items() if key not in RULES})
+
+
+declare_periods(KINDS)
+
 
 # Derived tables --------------------------------------------------------------------------------
 PREREQUISITES: dict[str, tuple[str, ...]] = {name: k.after for name, k in KINDS.items() if k.after}
 OPENS: dict[str, tuple[Opening, ...]] = {name: k.opens for name, k in KINDS.items() if k.opens}
-MEETS: dict[str, str] = {name: k.meets for name, k in KINDS.items() if k.meets}
+MEETS: dict[str, str] = {name: k.meets or k.period.key for name, k in KINDS.items()  # type: ignore[union-attr]
+                         if k.meets or k.period}
 FILED_BY: dict[str, str] = {name: k.filed_by for name, k in KINDS.items() if k.filed_by}
 FOLLOWS: dict[str, Follow] = {name: k.follows for name, k in KINDS.items() if k.follows}
 CHECKS: dict[str, tuple[c.Check, ...]] = {name: k.checks for name, k in KINDS.items() if k.checks}
 STAGE_STEPS: dict[str, tuple[Stage, ...]] = {name: k.stages for name, k in KINDS.items() if k.stages}
+RULINGS: dict[str, tuple[str, ...]] = {name: k.disposes for name, k in KINDS.items() if k.disposes}
+AFTER_DISPOSITION: tuple[str, ...] = tuple(name for name, k in KINDS.items() if k.after_disposition)
+CALENDAR_ROLES: dict[str, str] = {name: k.calendar for name, k in KINDS.items() if k.calendar}
+
+
+def _legal_order(kind: Kind) -> tuple[Condition, ...]:
+    """What must be on record, then the motion it rules on, then its own conditions: once per kind."""
+    on_record = (q.on_record(*kind.after),) if kind.after else ()
+    ruling = (q.ruling(kind.disposes, q.FILED_AS.get(kind.disposes[0], "")),) if kind.disposes else ()
+    return (*on_record, *ruling, *kind.requires)
+
+
+# Each kind's conditions of legal order, in the order they are asked (`sim.domain.procedure.requirement`).
+LEGAL_ORDER: dict[str, tuple[Condition, ...]] = {name: _legal_order(k) for name, k in KINDS.items()}
 
 
 def closes(name: str, event: Any) -> tuple[str, ...] | None:
@@ -194,10 +260,9 @@ def closes(name: str, event: Any) -> tuple[str, ...] | None:
 
 
 def period_met(name: str, fields: dict[str, Any]) -> str | None:
-    """The period a filing of kind `name` must meet: a 2703(h)(2) motion only for a qualifying foreign
-    government (a common-law comity motion meets none), a brief only as a brief in opposition."""
-    if name == "ComityMotionFiled" and not fields["qualifying_foreign_government"]:
-        return None
-    if name == "BriefFiled" and fields["period"] is None:
+    """The period a filing of kind `name` must meet (None when its kind's `meets_if` does not hold: a
+    common-law comity motion meets none, a brief only as a brief in opposition)."""
+    kind = KINDS[name]
+    if kind.meets_if is not None and not kind.meets_if(fields):
         return None
     return MEETS.get(name)

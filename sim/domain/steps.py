@@ -7,7 +7,7 @@ extension is two steps: the application (`<period>_extension_application`) and t
 
 from __future__ import annotations
 
-from sim.domain.periods import PERIODS
+from sim.domain.registry import PERIODS  # with the periods declared beside the filing that meets them
 
 # Amicus briefs at the merits stage of each court that hears argument: the data's country's government,
 # and other amici by the side they support.
