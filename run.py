@@ -69,6 +69,7 @@ from sim.literal import printable, printable_lines
 from sim.runs import authoring, ids
 from sim.runs.audit import audit, audited_matters
 from sim.runs.calibration import calibrate
+from sim.runs.caseload import audited_matters as audited_caseloads
 from sim.runs.caseload import caseload_ids, is_caseload, stored_replications
 from sim.runs.caseload import matter_ids as caseload_matter_ids
 from sim.runs.caseload import stored_matters as caseload_matters
@@ -714,7 +715,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     single = [run for run in runs if not is_caseload(run)]
     tally = audit(chain(audited_matters(store, single, stored_prefix),
-                        caseload_matters(store, [run for run in runs if is_caseload(run)])), report)
+                        audited_caseloads(store, [run for run in runs if is_caseload(run)])), report)
     if args.format == "json":
         print(json.dumps({"runs": chosen, **attrs.asdict(tally), "findings": found}, indent=2))
     else:

@@ -52,7 +52,8 @@ class CaseloadFiles:
             self._writer.writeheader()
 
     def matter(self, row: dict[str, Any]) -> None:
-        self.matters.append({"arrived": row["arrived"], "disposed": row["disposed"]})
+        self.matters.append({"replication": row["replication"], "arrived": row["arrived"],
+                             "disposed": row["disposed"]})
         if self._writer is not None:
             self._writer.writerow({k: csv_cell(row[k]) for k in MATTER_KEYS})
 
@@ -90,6 +91,8 @@ def summary(scenario: Scenario, result: CaseloadResult, files: CaseloadFiles) ->
     standard = scenario.caseload.within_days if scenario.caseload else 365
     days = np.array([_days(m) for m in files.matters if m["disposed"]], dtype=float)
     return {"run_id": result.run_id, "scenario": scenario.name, "cases": result.cases, "within_days": standard,
+            "replications": len({m["replication"] for m in files.matters}),
+            "pending_at_horizon": sum(1 for m in files.matters if not m["disposed"]),
             "time_to_disposition": {
                 "median_days": float(np.median(days)) if days.size else None,
                 "p90_days": float(np.quantile(days, 0.9)) if days.size else None,
@@ -107,7 +110,10 @@ def court_tables(document: dict[str, Any]) -> list[Table]:
     the oldest pending then (days) and utilisation."""
     tables = []
     for court in COURTS:
-        table = Table(title=terminal.text(f"{document['scenario']}: {court}"), title_justify="left")
+        title = f"{document['scenario']}: {court}"
+        if document["replications"] > 1:
+            title += f" (medians of {document['replications']} replications)"
+        table = Table(title=terminal.text(title), title_justify="left")
         for column in ("year", "filed", "disposed", "clearance", "pending at year end", "oldest pending (days)",
                        "utilisation"):
             table.add_column(column, justify="right")
@@ -127,8 +133,9 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
 
     def shown(value: float | None, fmt: str) -> str:
         return "none disposed" if value is None else format(value, fmt)
-    return [f"{document['scenario']}: {document['cases']:,} matters; time to disposition (warrant to final "
-            f"disposition): median {shown(t['median_days'], '.0f')} days, 90th percentile "
+    return [f"{document['scenario']}: {document['cases']:,} matters, {document['pending_at_horizon']:,} of them "
+            f"still open at the horizon; time to disposition (warrant to final disposition, of those disposed): "
+            f"median {shown(t['median_days'], '.0f')} days, 90th percentile "
             f"{shown(t['p90_days'], '.0f')}, within {document['within_days']} days "
             f"{shown(t['within_standard'], '.1%')}",
             f"mean wait for a judge (days): {waits}"]

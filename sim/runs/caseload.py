@@ -3,26 +3,30 @@
 This process is the single writer: a matter's events are stored in a group commit soon after it ends, so
 memory holds only the matters still open and a group; a replication's `CaseloadPlayed` record (how many
 cases, and what the world measured: utilisation and queue waits per court and month) is written last, in
-the same transaction as its last matters, and marks it whole. `--resume` plays an unfinished replication
-again (the same draws) and stores only the matters not yet stored (they are stored in the order they end,
-so those stored are the first ones). Replications are played one after another in this process.
+the same transaction as its last matters, and marks it whole. The world stops at the horizon; the matters
+open then are stored as they are, after the others, and the record names them (`HorizonReached`), so the
+audit knows the horizon, not a doctored store, left them without a final disposition. `--resume` plays an
+unfinished replication again (the same draws) and stores only the matters not yet stored (they are stored
+in the order they end, so those stored are the first ones). Replications are played one after another in
+this process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import attrs
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from sim import interrupts
 from sim.domain.ladder import lane_of
 from sim.engine import world
 from sim.errors import UserError
+from sim.runs.audit import Cut
 from sim.runs.runner import RunInterrupted, _check_writable, _waiting, quiet, replication_seed, run_scenario
 from sim.scenario import Scenario, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
@@ -46,9 +50,17 @@ class CaseloadPlayed(Aggregate):
         months: list[str]
         courts: dict[str, Any]
 
+    horizon: str = ""                # the first day after the horizon (a record of an earlier release: none)
+    pending: Sequence[int] = ()      # the cases still open at the horizon, stored as they were then
+
     def __init__(self, run_id: str, replication: int, cases: int, months: list[str], courts: dict[str, Any]) -> None:
         self.run_id, self.replication, self.cases = run_id, replication, cases
         self.months, self.courts = months, courts
+
+    @event("HorizonReached")
+    def reached_horizon(self, horizon: str, pending: list[int]) -> None:
+        """The world stopped at `horizon` with the cases `pending` still open."""
+        self.horizon, self.pending = horizon, pending
 
     @staticmethod
     def create_id(run_id: str, replication: int) -> UUID:  # type: ignore[override]
@@ -104,6 +116,19 @@ def stored_matters(store: DocketStore, runs: list[Run]) -> Iterator[list[Any]]:
     for run in runs:
         for matter_id in matter_ids(store, run):
             yield store.matter_events(matter_id)
+
+
+def audited_matters(store: DocketStore, runs: list[Run]) -> Iterator[list[Any] | Cut]:
+    """What the audit reads of caseload runs: each matter's stored events, a `Cut` for those the replication's
+    record names as open at the horizon."""
+    for run in runs:
+        for replication in range(stored_replications(store, run)):
+            record = played(store, run, replication)
+            assert record is not None
+            pending = set(record.pending)
+            for case in range(record.cases):
+                events = store.matter_events(str(world.case_matter_id(str(run.id), run.scenario, replication, case)))
+                yield Cut(events, record.horizon) if case in pending else events
 
 
 @attrs.frozen
@@ -185,9 +210,10 @@ def _from_store(store: DocketStore, run: Run, done: int, on_matter: Callable[[Ro
         record = played(store, run, replication)
         assert record is not None
         measures = Measures(scenario.scenario.start_date, record.months)
+        pending = set(record.pending)
         for case in range(record.cases):
             events = store.matter_events(str(world.case_matter_id(str(run.id), run.scenario, replication, case)))
-            row = matter_row(events)
+            row = matter_row(events, pending=case in pending)
             measures.add(events, row)
             if on_matter:
                 on_matter(row)
@@ -250,7 +276,7 @@ def _play_one(store: DocketStore, scenario: Scenario, run_id: str, replication: 
     def ended(done: world.Ended) -> None:
         nonlocal checking
         events = done.matter.collect_events()
-        row = matter_row(events)
+        row = matter_row(events, pending=done.pending)
         measures.add(events, row)
         if checking and store.has_events(done.matter.id):
             if on_matter:
@@ -265,6 +291,7 @@ def _play_one(store: DocketStore, scenario: Scenario, run_id: str, replication: 
     result = world.play(scenario, run_id, replication, replication_seed(seed, replication), ended)
     record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases, months=result.months,
                             courts=plain(result.courts))
+    record.reached_horizon(horizon=result.horizon, pending=result.pending)
     commit([mapper.to_stored_event(e) for e in record.collect_events()])
     if on_replication:
         on_replication(replication, measures, record)
@@ -292,7 +319,7 @@ def court_docket(store: DocketStore, run: Run, lane: str, when: Any) -> list[dic
         if events[0].start_date > day:
             continue
         spans = [(first, last) for court, first, last in court_intervals(events) if court in LANE_COURTS[lane]]
-        pending = [first for first, last in spans if first <= day < last]
+        pending = [first for first, last in spans if first <= day and (last is None or day < last)]
         if not pending:
             continue
         upto = [e for e in events if getattr(e, "date", events[0].start_date) <= day]

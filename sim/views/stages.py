@@ -83,6 +83,16 @@ class _Stages:
 def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
     """One row per stage the matter reached (its start and its end on record), in the order of `STAGES`."""
     opened = events[0]
+    matter_id, replication = str(opened.originator_id), opened.replication
+    return [{"matter_id": matter_id, "replication": replication, "stage": stage, "start": start, "end": end,
+             "days": (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days}
+            for stage, start, end in stage_spans(events) if end is not None]
+
+
+def stage_spans(events: list[Any]) -> list[tuple[str, str, str | None]]:
+    """Each stage the matter reached, in the order of `STAGES`: (stage, start, end), the end None for a stage
+    begun and not yet ended (a matter still open: a caseload's at its horizon)."""
+    opened = events[0]
     track = _Stages({"total": opened.start_date})
     for e in events[1:]:
         for step in registry.STAGE_STEPS.get(type(e).__name__, ()):
@@ -91,10 +101,7 @@ def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
     if "magistrate" in track.start and track.challenge is None:
         track.reached.discard("magistrate")
     start, end = track.start, track.end
-    matter_id, replication = str(opened.originator_id), opened.replication
-    return [{"matter_id": matter_id, "replication": replication, "stage": stage, "start": start[stage],
-             "end": end[stage], "days": (dt.date.fromisoformat(end[stage]) - dt.date.fromisoformat(start[stage])).days}
-            for stage in STAGES if stage in track.reached and stage in start and stage in end]
+    return [(stage, start[stage], end.get(stage)) for stage in STAGES if stage in track.reached and stage in start]
 
 
 _WIDTHS = (36, 11, 10, 10, 10, 6)
