@@ -236,7 +236,8 @@ def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = N
             files = caseload_report.CaseloadFiles(out_dir)
             try:
                 with terminal.progress(f"{scenario.name} (caseload)", resumed.replications) as update:
-                    result = resume_caseload(store, resumed, files.matter, files.replication, update)
+                    result = resume_caseload(store, resumed, files.matter, files.replication, update,
+                                             usable_jobs(args.jobs, resumed.replications))
             finally:
                 files.close()
             done = [(scenario, result, files)]
@@ -248,7 +249,7 @@ def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = N
                 if where is not None:
                     where.mkdir(parents=True, exist_ok=True)
                 done.append((scenario, *caseload_report.run_caseload(store, scenario, args.seed, args.n, where,
-                                                                      args.note)))
+                                                                      args.note, usable_jobs(args.jobs, args.n))))
         for scenario, result, files in done:
             note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
                 if result.already_recorded else ""
@@ -690,8 +691,8 @@ def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
-        run_ids = [caseload_report.run_caseload(store, scenario, args.seed, args.n, None, args.note)[0].run_id
-                   for scenario in loaded]
+        run_ids = [caseload_report.run_caseload(store, scenario, args.seed, args.n, None, args.note,
+                                                usable_jobs(args.jobs, args.n))[0].run_id for scenario in loaded]
         with outputs.folder(args.out) as folder:
             assert folder is not None
             index = folder.final(caseload_report.report(store, [*stored, *run_ids], folder.work))

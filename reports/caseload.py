@@ -33,7 +33,8 @@ from sim.views.results import csv_cell
 @attrs.define
 class CaseloadFiles:
     """What a caseload command collects: the monthly rows, each matter's arrival and disposition, and the
-    rows written to DIR/outcomes.csv as they come."""
+    rows written to DIR/outcomes.csv, a replication's at a time in the order of their cases (the same file
+    whether the matters come as they end, from the store, or from a resumed run)."""
 
     out_dir: Path | None
     months: list[dict[str, Any]] = attrs.Factory(list)
@@ -41,23 +42,26 @@ class CaseloadFiles:
     waits: dict[str, list[float]] = attrs.Factory(lambda: {court: [0.0, 0.0] for court in COURTS})
     _file: Any = None
     _writer: Any = None
+    _cases: dict[int, list[Any]] = attrs.Factory(dict)  # the replication's rows so far, by case
 
     def __attrs_post_init__(self) -> None:
         if self.out_dir is not None:
             import csv
 
             self._file = (self.out_dir / "outcomes.csv").open("w", newline="", encoding="utf-8")
-            self._writer = csv.DictWriter(self._file, fieldnames=MATTER_KEYS, lineterminator="\n",
-                                          extrasaction="ignore")
-            self._writer.writeheader()
+            self._writer = csv.writer(self._file, lineterminator="\n")
+            self._writer.writerow(MATTER_KEYS)
 
     def matter(self, row: dict[str, Any]) -> None:
         self.matters.append({"replication": row["replication"], "arrived": row["arrived"],
                              "disposed": row["disposed"]})
         if self._writer is not None:
-            self._writer.writerow({k: csv_cell(row[k]) for k in MATTER_KEYS})
+            self._cases[row["case"]] = [csv_cell(row[k]) for k in MATTER_KEYS]
 
     def replication(self, replication: int, measures: Measures, record: CaseloadPlayed) -> None:
+        if self._writer is not None:  # the replication's rows in the order of their cases, however they came
+            self._writer.writerows(self._cases[case] for case in sorted(self._cases))
+            self._cases.clear()
         self.months.extend(measures.rows(replication, {c: record.courts[c]["utilisation"] for c in COURTS}))
         for court in COURTS:
             self.waits[court][0] += sum(record.courts[court]["waited"])
@@ -72,12 +76,13 @@ class CaseloadFiles:
 
 
 def run_caseload(store: DocketStore, scenario: Scenario, seed: int, n: int, out_dir: Path | None,
-                 note: Any) -> tuple[CaseloadResult, CaseloadFiles]:
-    """Play (or read back) a caseload run and collect its measures; files into `out_dir` if given."""
+                 note: Any, jobs: int = 1) -> tuple[CaseloadResult, CaseloadFiles]:
+    """Play (or read back) a caseload run, its replications split over `jobs` processes, and collect its
+    measures; files into `out_dir` if given."""
     files = CaseloadFiles(out_dir)
     try:
         with terminal.progress(f"{scenario.name} (caseload)", n) as update:
-            result = record_caseload(store, scenario, seed, n, files.matter, files.replication, update, note)
+            result = record_caseload(store, scenario, seed, n, files.matter, files.replication, update, note, jobs)
     finally:
         files.close()
     if out_dir is not None:

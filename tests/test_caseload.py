@@ -20,7 +20,7 @@ from sim.engine import world
 from sim.engine.proceeding import Streams
 from sim.errors import ScenarioError
 from sim.runs.audit import audit
-from sim.runs.caseload import matter_ids, record_caseload, stored_matters, stored_replications
+from sim.runs.caseload import audited_matters, matter_ids, record_caseload, stored_matters, stored_replications
 from sim.store import open_store
 from sim.views.caseload import CASELOAD_KEYS, MATTER_KEYS, Measures, court_intervals, matter_row
 from sim.views.stages import stage_rows
@@ -177,7 +177,7 @@ def test_audit_finds_no_violation_in_any_matter_of_a_bundled_caseload(name, tmp_
     run = store.run(result.run_id)
     assert stored_replications(store, run) == 2
     found = []
-    tally = audit(stored_matters(store, [run]), found.append)
+    tally = audit(audited_matters(store, [run]), found.append)
     assert tally.matters == result.cases > 100 and tally.violations == 0, found[:3]
 
 
@@ -187,8 +187,6 @@ def test_the_horizon_stops_the_world_and_the_audit_tells_a_cut_matter_from_a_doc
     store, or a cut matter with an entry moved past the horizon, is a finding."""
     import sqlite3
 
-    from sim.runs.audit import audit as audit_all
-    from sim.runs.caseload import audited_matters
     from sim.runs.caseload import played as record_of
 
     path = tmp_path / "store.sqlite"
@@ -204,7 +202,7 @@ def test_the_horizon_stops_the_world_and_the_audit_tells_a_cut_matter_from_a_doc
     assert all(row["disposed"] for case, row in by_case.items() if case not in record.pending)
     assert [row["case"] for row in rows[-len(record.pending):]] == list(record.pending)  # stored last
     assert max(e.date for events in stored_matters(store, [run]) for e in events[1:]) < record.horizon
-    assert audit_all(audited_matters(store, [run]), print).violations == 0
+    assert audit(audited_matters(store, [run]), print).violations == 0
 
     finished = next(row["matter_id"] for row in rows if row["disposed"])
     cut = next(row["matter_id"] for row in open_rows if row["final_disposition"] == "pending")
@@ -220,7 +218,7 @@ def test_the_horizon_stops_the_world_and_the_audit_tells_a_cut_matter_from_a_doc
         db.execute("UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = ?",
                    (json.dumps(data).encode(), cut.replace("-", ""), last))
     found: list = []
-    audit_all(audited_matters(open_store(f"sqlite:///{path}"), [run]), found.append)
+    audit(audited_matters(open_store(f"sqlite:///{path}"), [run]), found.append)
     assert {(f.matter_id, f.rule) for f in found} >= {(finished, "sources §9.6"), (cut, "the caseload's horizon")}
     assert {f.matter_id for f in found} == {finished, cut}
 
@@ -291,33 +289,51 @@ def test_measures_from_the_store_equal_those_taken_as_matters_were_stored():
     assert sorted(rows_now, key=_case) == sorted(rows_again, key=_case)
 
 
-def test_resume_stores_the_rest_with_the_outcomes_of_an_uninterrupted_run(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_resume_stores_the_rest_and_writes_the_files_of_an_uninterrupted_run(tmp_path, monkeypatch, jobs):
+    """A run stopped part way through its second replication (played here, or by two worker processes), then
+    carried on: every matter stored once, and outcomes.csv and caseload.csv byte for byte those of a run never
+    stopped (the first replication's rows read back from the store, the second's played again)."""
     import sim.runs.caseload
+    from reports.caseload import CaseloadFiles
+    from sim.runs.runner import RunInterrupted
 
     monkeypatch.setattr(sim.runs.caseload, "GROUP_EVENTS", 1)  # a commit a matter: the stop falls mid-run
     scenario = small(years=1, rate=40)
-    whole = open_store("memory://")
-    expected: list = []
-    record_caseload(whole, scenario, seed=4, replications=2, on_matter=expected.append)
 
+    def files(folder: str, store, on_matter=None) -> tuple[bytes, bytes]:
+        out = tmp_path / folder
+        out.mkdir()
+        collected = CaseloadFiles(out)
+
+        def matter(row) -> None:
+            collected.matter(row)
+            if on_matter:
+                on_matter(row)
+
+        try:
+            record_caseload(store, scenario, seed=4, replications=2, jobs=jobs, on_matter=matter,
+                            on_replication=collected.replication)
+        finally:
+            collected.close()
+        return (out / "outcomes.csv").read_bytes(), (out / "caseload.csv").read_bytes()
+
+    expected = files("whole", open_store("memory://"))
+    cases = expected[0].count(b"\n") - 1
     store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
     seen: list = []
 
     def stop(row):
         seen.append(row)
-        if len(seen) == len(expected) // 2 + 3:  # part way through the second replication's matters
+        if len(seen) == cases // 2 + 10:  # part way through the second replication's matters
             raise KeyboardInterrupt
 
-    from sim.runs.runner import RunInterrupted
     with pytest.raises(RunInterrupted) as stopped:
-        record_caseload(store, scenario, seed=4, replications=2, on_matter=stop)
+        files("stopped", store, stop)
     run = store.run(stopped.value.run_id)
-    assert run.finished_at is None and stored_replications(store, run) < 2
-    rows: list = []
-    result = record_caseload(store, scenario, seed=4, replications=2, on_matter=rows.append)
-    assert result.resumed_from is not None
-    assert sorted(rows, key=_case) == sorted(expected, key=_case)
-    assert len(list(matter_ids(store, store.run(result.run_id)))) == len(expected)
+    assert run.finished_at is None and stored_replications(store, run) == 1
+    assert files("resumed", store) == expected
+    assert len(list(matter_ids(store, store.run(str(run.id))))) == cases
 
 
 # The command line ------------------------------------------------------------------------------------
@@ -378,6 +394,24 @@ def test_run_writes_outcomes_and_caseload_csv_and_littles_law_holds(tmp_path):
     for court, parts in (("magistrate", ("magistrate",)), ("district", ("district",))):
         spans = [next(s[p] for p in parts) for s in by_matter.values() if parts[0] in s]
         check([int(r["pending"]) for r in rows if r["court"] == court and month_end(r) >= warmed], spans)
+
+
+@pytest.mark.slow
+def test_jobs_split_the_replications_and_the_files_are_the_same(tmp_path):
+    """`--jobs 2` plays the two replications in two worker processes, and writes byte for byte the files
+    `--jobs 1` writes (into a store of its own: nothing is read back)."""
+    files = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        done = subprocess.run([sys.executable, "run.py", "run", "caseload_control_rule", "-n", "2", "--jobs", jobs,
+                               "--set", "caseload.horizon_years=2", "--set", "caseload.arrivals.per_year=150",
+                               "--seed", "9", "--store", f"sqlite:///{tmp_path / f'store{jobs}.sqlite'}",
+                               "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        files[jobs] = [(out / name).read_bytes() for name in ("outcomes.csv", "caseload.csv")]
+    assert files["1"] == files["2"]
+    rows = list(csv.DictReader(files["1"][0].decode().splitlines()))
+    assert len(rows) > 400 and {row["replication"] for row in rows} == {"0", "1"}
 
 
 def test_a_caseload_scenario_with_a_one_matter_scenario_is_refused(tmp_path):

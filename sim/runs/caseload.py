@@ -14,6 +14,10 @@ this process.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -27,7 +31,17 @@ from sim.domain.ladder import lane_of
 from sim.engine import world
 from sim.errors import UserError
 from sim.runs.audit import Cut
-from sim.runs.runner import RunInterrupted, _check_writable, _waiting, quiet, replication_seed, run_scenario
+from sim.runs.runner import (
+    RunInterrupted,
+    _check_writable,
+    _waiting,
+    ordered,
+    quiet,
+    replication_seed,
+    run_scenario,
+    worker_pool,
+    worker_started,
+)
 from sim.scenario import Scenario, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
 from sim.views.caseload import Measures, court_intervals, matter_row
@@ -147,9 +161,10 @@ def record_caseload(store: DocketStore, scenario: Scenario, seed: int = 0, repli
                     on_matter: Callable[[Row], None] | None = None,
                     on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None = None,
                     on_progress: Callable[[int, int], None] | None = None,
-                    note: Callable[[str], None] = quiet) -> CaseloadResult:
-    """Play and store `replications` of a caseload scenario; `on_matter` gets each matter's row as it is
-    stored, `on_replication` each replication's measures once it is whole. A run already in the store is not
+                    note: Callable[[str], None] = quiet, jobs: int = 1) -> CaseloadResult:
+    """Play and store `replications` of a caseload scenario (by `jobs` worker processes, a replication each
+    at a time); `on_matter` gets each matter's row as it is stored, `on_replication` each replication's
+    measures once it is whole, both in the same order whatever `jobs`. A run already in the store is not
     played again (its rows come from the store); one left incomplete is carried on."""
     run_id = str(Run.create_id(scenario.text_hash, seed, replications, None))
     with store.run_lock(run_id, lambda: note(_waiting(run_id, scenario.name))):
@@ -161,7 +176,7 @@ def record_caseload(store: DocketStore, scenario: Scenario, seed: int = 0, repli
                 return CaseloadResult(run_id, _first_ids(store, run), True, _cases(store, run))
             note(f"run {run_id} ({scenario.name}) is incomplete, {done:,} of {replications:,} replications "
                  f"stored: resuming it, as `python run.py run --resume {run_id}` would")
-            _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress)
+            _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress, jobs=jobs)
             return CaseloadResult(run_id, _first_ids(store, run), False, _cases(store, run), done)
         _check_writable(store)
 
@@ -172,20 +187,20 @@ def record_caseload(store: DocketStore, scenario: Scenario, seed: int = 0, repli
                        scenario_data=plain({**scenario.tables, "scenario": {**scenario.tables.get("scenario", {}),
                                                                           "name": scenario.name}}))
         run = _carry_on(store, None, scenario, on_matter, on_replication, on_progress, make_run, run_id, seed,
-                        replications)
+                        replications, jobs)
     return CaseloadResult(run_id, _first_ids(store, run), False, _cases(store, run))
 
 
 def resume_caseload(store: DocketStore, run: Run, on_matter: Callable[[Row], None] | None = None,
                     on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None = None,
-                    on_progress: Callable[[int, int], None] | None = None) -> CaseloadResult:
+                    on_progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> CaseloadResult:
     """Finish an interrupted caseload run under the scenario it recorded."""
     with store.run_lock(str(run.id)):
         run = store.run(str(run.id))
         if run.finished_at is not None:
             raise UserError(f"run {run.id} is already finished ({run.finished_at}); nothing to resume")
         done = stored_replications(store, run)
-        _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress)
+        _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress, jobs=jobs)
     return CaseloadResult(str(run.id), _first_ids(store, run), False, _cases(store, run), done)
 
 
@@ -224,8 +239,9 @@ def _from_store(store: DocketStore, run: Run, done: int, on_matter: Callable[[Ro
 def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter: Callable[[Row], None] | None,
               on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None,
               on_progress: Callable[[int, int], None] | None, make_run: Callable[[], Run] | None = None,
-              run_id: str = "", seed: int = 0, replications: int = 0) -> Run:
-    """Store the rest of a run's replications (all of a new run's: `make_run` makes it at the first write)."""
+              run_id: str = "", seed: int = 0, replications: int = 0, jobs: int = 1) -> Run:
+    """Store the rest of a run's replications (all of a new run's: `make_run` makes it at the first write),
+    played here or, with `jobs` above one, by that many worker processes, a replication each at a time."""
     _check_writable(store)
     if run is not None:
         run_id, seed, replications = str(run.id), run.seed, run.replications
@@ -235,8 +251,15 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
         done = 0
     state: dict[str, Any] = {"run": run, "stored": done}
     try:
-        for replication in range(done, replications):
-            _play_one(store, scenario, run_id, replication, seed, state, make_run, on_matter, on_replication)
+        for replication, played_one in _replications(scenario, run_id, seed, done, replications, jobs):
+            writer = _Writer(store, run_id, state, make_run, on_matter)
+            result, measures = played_one(writer)
+            record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases,
+                                    months=result.months, courts=plain(result.courts))
+            record.reached_horizon(horizon=result.horizon, pending=result.pending)
+            writer.commit([store.mapper.to_stored_event(e) for e in record.collect_events()])
+            if on_replication:
+                on_replication(replication, measures, record)
             state["stored"] += 1
             if on_progress:
                 on_progress(state["stored"], replications)
@@ -247,54 +270,110 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
     return state["run"]
 
 
-def _play_one(store: DocketStore, scenario: Scenario, run_id: str, replication: int, seed: int,
-              state: dict[str, Any], make_run: Callable[[], Run] | None, on_matter: Callable[[Row], None] | None,
-              on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None) -> None:
-    """Play one replication, committing matters in groups as they end, the replication's record last."""
-    mapper = store.mapper
-    group: list[Any] = []
-    rows: list[Row] = []
-    since = time.monotonic()
-    checking = state["run"] is not None  # resuming: skip the matters an interrupted writer stored
-    measures: Measures | None = None
+Playing = Callable[["_Writer"], tuple[world.Played, Measures]]
+
+
+class _Writer:
+    """The single writer of one replication: its matters committed in groups as they come (those an
+    interrupted writer stored skipped, when resuming), each row handed on once its matter is stored."""
+
+    def __init__(self, store: DocketStore, run_id: str, state: dict[str, Any], make_run: Callable[[], Run] | None,
+                 on_matter: Callable[[Row], None] | None) -> None:
+        self.store, self.state, self.make_run, self.on_matter = store, state, make_run, on_matter
+        self.group: list[Any] = []
+        self.rows: list[Row] = []
+        self.since = time.monotonic()
+        self.checking = state["run"] is not None  # resuming: skip the matters an interrupted writer stored
+
+    def matter(self, matter_id: UUID, row: Row, records: Callable[[], list[Any]]) -> None:
+        """A matter played: its row, and its stored-event records (made only if they are to be written)."""
+        if self.checking and self.store.has_events(matter_id):
+            if self.on_matter:
+                self.on_matter(row)
+            return
+        self.checking = False
+        self.group.extend(records())
+        self.rows.append(row)
+        if len(self.group) >= GROUP_EVENTS or time.monotonic() - self.since >= GROUP_SECONDS:
+            self.commit([])
+
+    def commit(self, extra: list[Any]) -> None:
+        if self.state["run"] is None:
+            assert self.make_run is not None
+            self.state["run"] = self.store.add_run(self.make_run)
+        group = [*self.group, *extra]
+        with interrupts.deferred():
+            self.store.retrying(lambda: self.store.append(group))
+            for row in self.rows:
+                if self.on_matter:
+                    self.on_matter(row)
+        self.group, self.rows, self.since = [], [], time.monotonic()
+
+
+def _measures(scenario: Scenario) -> Measures:
     first = scenario.scenario.start_date
     end = world.horizon_end(first, scenario.caseload.horizon_years)  # type: ignore[union-attr]
-    measures = Measures(first, [m.isoformat() for m in world.month_starts(first, end)])
+    return Measures(first, [m.isoformat() for m in world.month_starts(first, end)])
 
-    def commit(extra: list[Any]) -> None:
-        nonlocal group, rows, since
-        if state["run"] is None:
-            assert make_run is not None
-            state["run"] = store.add_run(make_run)
-        with interrupts.deferred():
-            store.retrying(lambda: store.append([*group, *extra]))
-            for row in rows:
-                if on_matter:
-                    on_matter(row)
-        group, rows, since = [], [], time.monotonic()
+
+def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: int,
+                  jobs: int) -> Iterator[tuple[int, Playing]]:
+    """Each replication start..stop-1 in order, as a way to play it into a writer: here (one job), or read
+    back from the file a worker process played it into (more: a replication a worker at a time)."""
+    jobs = min(jobs, stop - start)
+    if jobs <= 1:
+        for replication in range(start, stop):
+            yield replication, functools.partial(_play_here, scenario, run_id, replication, seed)
+        return
+    with tempfile.TemporaryDirectory(prefix="docketsim-caseload-") as folder, \
+            worker_pool(jobs, worker_started) as pool:
+        tasks = ((scenario, run_id, replication, seed, folder) for replication in range(start, stop))
+        for replication, (path, result, measures) in enumerate(ordered(pool, _play_into_file, tasks, jobs), start):
+            yield replication, functools.partial(_read_back, path, result, measures)
+
+
+def _play_here(scenario: Scenario, run_id: str, replication: int, seed: int,
+               writer: _Writer) -> tuple[world.Played, Measures]:
+    mapper, measures = writer.store.mapper, _measures(scenario)
 
     def ended(done: world.Ended) -> None:
-        nonlocal checking
         events = done.matter.collect_events()
         row = matter_row(events, pending=done.pending)
         measures.add(events, row)
-        if checking and store.has_events(done.matter.id):
-            if on_matter:
-                on_matter(row)
-            return
-        checking = False
-        group.extend(mapper.to_stored_event(e) for e in events)
-        rows.append(row)
-        if len(group) >= GROUP_EVENTS or time.monotonic() - since >= GROUP_SECONDS:
-            commit([])
+        writer.matter(done.matter.id, row, lambda: [mapper.to_stored_event(e) for e in events])
 
-    result = world.play(scenario, run_id, replication, replication_seed(seed, replication), ended)
-    record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases, months=result.months,
-                            courts=plain(result.courts))
-    record.reached_horizon(horizon=result.horizon, pending=result.pending)
-    commit([mapper.to_stored_event(e) for e in record.collect_events()])
-    if on_replication:
-        on_replication(replication, measures, record)
+    return world.play(scenario, run_id, replication, replication_seed(seed, replication), ended), measures
+
+
+def _play_into_file(task: tuple[Scenario, str, int, int, str]) -> tuple[str, world.Played, Measures]:
+    """In a worker: play one replication, each matter's id, row and stored-event records into a file of the
+    writer's folder as it ends (memory stays flat); the file's path, what the world measured and the measures."""
+    scenario, run_id, replication, seed, folder = task
+    mapper, measures = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper, _measures(scenario)
+    path = os.path.join(folder, f"replication-{replication}.pickle")
+    with open(path, "wb") as f:
+        def ended(done: world.Ended) -> None:
+            events = done.matter.collect_events()
+            row = matter_row(events, pending=done.pending)
+            measures.add(events, row)
+            pickle.dump((done.matter.id, row, [mapper.to_stored_event(e) for e in events]), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+        result = world.play(scenario, run_id, replication, replication_seed(seed, replication), ended)
+    return path, result, measures
+
+
+def _read_back(path: str, result: world.Played, measures: Measures, writer: _Writer) -> tuple[world.Played, Measures]:
+    """A replication a worker played: its matters read back from its file, in the order they ended."""
+    with open(path, "rb") as f:
+        while True:
+            try:
+                matter_id, row, records = pickle.load(f)
+            except EOFError:
+                break
+            writer.matter(matter_id, row, lambda records=records: records)
+    os.remove(path)
+    return result, measures
 
 
 def _finish(store: DocketStore, run_id: str) -> None:
