@@ -666,17 +666,11 @@ def cmd_report(args: argparse.Namespace) -> None:
         _experiment_outputs(experiments.from_store(store, args.run_ids[0]), args.out)
         return
     run_ids = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
-    caseload = any(is_caseload(store.run(run_id)) for run_id in run_ids)
     with outputs.folder(args.out) as folder:
         assert folder is not None
-        if caseload:
-            from reports import caseload as caseload_report
-
-            index = folder.final(caseload_report.report(store, run_ids, folder.work))
-        else:
-            for line in incomplete(store, run_ids):
-                print(printable(line))
-            index = folder.final(build_report(store, run_ids, folder.work))
+        for line in incomplete(store, [run_id for run_id in run_ids if not is_caseload(store.run(run_id))]):
+            print(printable(line))
+        index = folder.final(build_report(store, run_ids, folder.work))  # caseload runs: its caseload section
     print(printable(str(index)))
 
 
@@ -695,7 +689,7 @@ def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list
                                                 usable_jobs(args.jobs, args.n))[0].run_id for scenario in loaded]
         with outputs.folder(args.out) as folder:
             assert folder is not None
-            index = folder.final(caseload_report.report(store, [*stored, *run_ids], folder.work))
+            index = folder.final(build_report(store, [*stored, *run_ids], folder.work))
     print(printable(str(index)))
 
 

@@ -198,19 +198,24 @@ def _series(files: CaseloadFiles, court: str, key: str) -> tuple[list[str], np.n
     return months, np.array(list(by_rep.values()), dtype=float)
 
 
-def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
+def charts(gathered: list[Gathered], out_dir: Path, colours: dict[str, str]) -> list[dict[str, str]]:
     """The caseload section's charts, each as PNG and SVG: backlog over time (median and 5-95% band across
-    replications), clearance rate by year, time to disposition by regime, utilisation by court."""
+    replications), clearance rate by year, time to disposition by regime, utilisation by court; what the
+    report's page shows of each (`colours`: the report's, by scenario)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from reports.charts import save
-    from sim.colours import palette
 
-    colours = palette(g.scenario.name for g in gathered)
     written = []
+
+    def shown(fig: Any, stem: str, question: str, caption: str) -> None:
+        png, svg = save(fig, out_dir, stem)
+        plt.close(fig)
+        written.append({"stem": stem, "png": png.name, "svg": svg.name, "question": question, "caption": caption,
+                        "section": "caseload"})
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, layout="constrained")
     for ax, court in zip(axes.flat, COURTS, strict=True):
@@ -227,8 +232,10 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
         ax.set_title(f"{court}: matters pending at the month's end", fontsize=10)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle("Backlog over time (median and 5-95% band across replications)")
-    written.append(save(fig, out_dir, "caseload-backlog")[0])
-    plt.close(fig)
+    shown(fig, "caseload-backlog", "How many matters wait at each court?",
+          "Matters pending at each court on each month's last day: the median across replications, and the band "
+          "from the 5th to the 95th percentile. A matter is pending at a court over the stage `stages` reports for "
+          "it; one still open at the horizon counts as pending to the end.")
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), layout="constrained")
     for ax, court in zip(axes.flat, COURTS, strict=True):
@@ -241,8 +248,9 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
         ax.set_title(f"{court}: dispositions / filings", fontsize=10)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle("Clearance rate by year (1 = the court keeps up)")
-    written.append(save(fig, out_dir, "caseload-clearance")[0])
-    plt.close(fig)
+    shown(fig, "caseload-clearance", "Does each court keep up?",
+          "Each year's dispositions over its filings at each court (CourTools' clearance rate), the median across "
+          "replications; below the dashed line the court's backlog grows.")
 
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     for g in gathered:
@@ -256,8 +264,10 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
     ax.set_ylabel("share of matters disposed")
     ax.legend(fontsize=8)
     ax.set_title(f"Time to disposition by regime (dashed: the standard, {standard} days)")
-    written.append(save(fig, out_dir, "caseload-time-to-disposition")[0])
-    plt.close(fig)
+    shown(fig, "caseload-time-to-disposition", "How long from the warrant to the final disposition?",
+          "Share of the matters disposed by the horizon that were disposed within each number of days of their "
+          f"warrant, every replication pooled; the dashed line is the standard of {standard} days. Matters still "
+          "open at the horizon are not in these curves (the tables give how many).")
 
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     width = 0.8 / max(1, len(gathered))
@@ -270,8 +280,10 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
     ax.set_ylabel("share of the judges' places in use")
     ax.legend(fontsize=8)
     ax.set_title("Utilisation by court (mean over the horizon and replications)")
-    written.append(save(fig, out_dir, "caseload-utilisation")[0])
-    plt.close(fig)
+    shown(fig, "caseload-utilisation", "How busy are the judges these matters get?",
+          "The share of each court's places (judges times the matters each carries at once) in use, the mean over "
+          "the horizon's months and the replications. The Supreme Court's steps keep its own calendar and take no "
+          "place (see the scenario's assumption).")
     return written
 
 
@@ -280,32 +292,42 @@ def folder_name(scenario: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario).strip("_") or "run"
 
 
-def report(store: DocketStore, run_ids: list[str], out_dir: Path) -> Path:
-    """The caseload report of stored runs: per run its files in DIR/SCENARIO/, the four charts and an
-    index.html that opens from disk."""
-    import html
+def section(store: DocketStore, run_ids: list[str], out_dir: Path,
+            colours: dict[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report's caseload section from stored caseload runs: per run its files in DIR/SCENARIO/, the four
+    charts in DIR, and what the page shows (`colours`: the report's, by scenario); with each run's summary
+    document."""
+    from reports.html import scenario_parameters
 
     gathered = [gather(store, run_id, out_dir / folder_name(store.run(run_id).scenario)) for run_id in run_ids]
-    pngs = charts(gathered, out_dir)
+    drawn = charts(gathered, out_dir, colours)
     documents = [summary(g.scenario, g.result, g.files) for g in gathered]
+    runs = []
+    for g, document in zip(gathered, documents, strict=True):
+        rows = [dict(row, clearance="" if row["clearance"] is None else f"{row['clearance']:.2f}",
+                     utilisation=f"{row['utilisation']:.2f}",
+                     **{key: "" if row[key] is None else f"{row[key]:,}" for key in
+                        ("filed", "disposed", "pending", "oldest_pending_days")})
+                for row in document["by_court_and_year"]]
+        runs.append({"name": g.scenario.name, "colour": colours[g.scenario.name], "run_id": g.result.run_id,
+                     "folder": folder_name(g.scenario.name), "lines": summary_lines(document), "rows": rows,
+                     "replications": document["replications"]})
+    return ({"runs": runs, "charts": drawn,
+             "scenarios": [dict(scenario_parameters(g.scenario), colour=colours[g.scenario.name]) for g in gathered]},
+            documents)
+
+
+def report(store: DocketStore, run_ids: list[str], out_dir: Path) -> Path:
+    """The report of stored caseload runs alone: index.html (the report's page, with its caseload section),
+    the charts, summary.json and per run its files in DIR/SCENARIO/."""
+    from reports.html import write_report
+    from sim.colours import palette
+
+    runs = [store.run(run_id) for run_id in run_ids]
+    colours = palette(run.scenario for run in runs)
+    shown, documents = section(store, run_ids, out_dir, colours)
     (out_dir / "summary.json").write_text(json.dumps({"caseloads": documents}, indent=2) + "\n", encoding="utf-8")
-    parts = ["<!doctype html><meta charset='utf-8'><title>docketsim caseload report</title>",
-             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}img{max-width:100%}"
-             "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;"
-             "text-align:right}</style>", "<h1>Caseload</h1>"]
-    for document in documents:
-        parts.append(f"<h2>{html.escape(document['scenario'])}</h2><p>{document['cases']:,} matters. "
-                     + html.escape(" ".join(summary_lines(document)[0].split(": ", 1)[1:])) + "</p>")
-        parts.append("<table><tr><th>court</th><th>year</th><th>filed</th><th>disposed</th><th>clearance</th>"
-                     "<th>pending at year end</th><th>oldest pending (days)</th><th>utilisation</th></tr>")
-        for row in document["by_court_and_year"]:
-            clearance = "" if row["clearance"] is None else f"{row['clearance']:.2f}"
-            parts.append(f"<tr><td>{row['court']}</td><td>{row['year']}</td><td>{row['filed']:,}</td>"
-                         f"<td>{row['disposed']:,}</td><td>{clearance}</td><td>{row['pending']:,}</td>"
-                         f"<td>{row['oldest_pending_days']:,}</td><td>{row['utilisation']:.2f}</td></tr>")
-        parts.append("</table>")
-    for png in pngs:
-        parts.append(f"<p><img src='{png.name}' alt='{html.escape(png.stem)}'></p>")
-    index = out_dir / "index.html"
-    index.write_text("\n".join(parts) + "\n", encoding="utf-8")
-    return index
+    seeds = sorted({run.seed for run in runs})
+    ns = sorted({run.replications for run in runs})
+    return write_report(out_dir, runs=[], pairs=[], historical_entries=[], timelines={},
+                        seed=seeds[0] if len(seeds) == 1 else seeds, n=ns[0] if len(ns) == 1 else ns, caseload=shown)

@@ -461,13 +461,31 @@ def test_caseload_commands_docket_report_and_viewer(tmp_path):
     assert missing.returncode == 2 and "--as-of" in missing.stderr and "Traceback" not in missing.stderr
     page = cli("docket", first, "--format", "html", "--out", str(tmp_path / "m.html"))
     assert page.returncode == 0 and "SIMULATED DOCKET" in (tmp_path / "m.html").read_text()
+    from sim.runs.caseload import played as record_of
+
+    opened = open_store(store)
+    caseload_run = opened.run(opened.latest_run_id())
+    record = record_of(opened, caseload_run, 0)
+    still = str(world.case_matter_id(str(caseload_run.id), caseload_run.scenario, 0, record.pending[0]))
+    page = cli("docket", still, "--format", "html", "--out", str(tmp_path / "open.html"))  # open at the horizon
+    assert page.returncode == 0 and "SIMULATED DOCKET" in (tmp_path / "open.html").read_text(), page.stderr
     report = cli("report", "--latest", "--out", str(tmp_path / "rep"))
     assert report.returncode == 0, report.stderr
+    index = (tmp_path / "rep" / "index.html").read_text()
     for chart in ("backlog", "clearance", "time-to-disposition", "utilisation"):
         assert (tmp_path / "rep" / f"caseload-{chart}.png").stat().st_size > 1000
+        assert f'src="caseload-{chart}.png"' in index and f'href="caseload-{chart}.svg"' in index
+    assert 'id="caseload"' in index and 'id="scenarios"' in index and 'id="summary"' not in index
     (folder,) = [p for p in (tmp_path / "rep").iterdir() if p.is_dir()]
     with (folder / "caseload.csv").open() as f:
         assert tuple(next(csv.reader(f))) == CASELOAD_KEYS
+    # With a one-matter run: one page, its one-matter sections and the caseload section
+    assert cli("run", "cloud_act", "-n", "5").returncode == 0
+    both = cli("report", str(caseload_run.id), opened.latest_run_id(), "--out", str(tmp_path / "both"))
+    assert both.returncode == 0, both.stderr
+    index = (tmp_path / "both" / "index.html").read_text()
+    assert all(f'id="{section}"' in index for section in ("summary", "charts", "caseload", "scenarios"))
+    assert json.loads((tmp_path / "both" / "summary.json").read_text())["caseloads"][0]["cases"] == record.cases
 
 
 def test_deleting_a_caseload_run_removes_its_matters_and_records(tmp_path):
