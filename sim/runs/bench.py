@@ -167,12 +167,13 @@ def scaled_judges(per_year: int) -> list[str]:
     return flags
 
 
-def caseload_run(per_year: int, folder: Path, years: int = CASELOAD_YEARS) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS (MiB) and matters of `run.py run caseload --out` over `years` at `per_year`
-    warrants a year (judges scaled to match), in a fresh subprocess."""
+def caseload_run(per_year: int, folder: Path, years: int = CASELOAD_YEARS) -> tuple[float, float, int, float]:
+    """Wall seconds, peak RSS (MiB), matters and CPU seconds (user and system) of `run.py run caseload --out`
+    over `years` at `per_year` warrants a year (judges scaled to match), in a fresh subprocess."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+             "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+             "print(time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime)")
     out_dir = folder / f"caseload{per_year}-{years}"
     out = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "run.py"), "run", CASELOAD,
                           "--set", f"caseload.horizon_years={years}",
@@ -182,19 +183,22 @@ def caseload_run(per_year: int, folder: Path, years: int = CASELOAD_YEARS) -> tu
                          check=True, capture_output=True, text=True).stdout.split()
     with (out_dir / "outcomes.csv").open() as f:
         matters = sum(1 for _ in f) - 1
-    return float(out[0]), int(out[1]) / 1024, matters
+    return float(out[0]), int(out[1]) / 1024, matters, float(out[2])
 
 
 def caseload_figures(folder: Path, say: Any = print) -> dict[str, float]:
     """(f): the 10-year caseload of about 10,000 matters, and the same rate over 3 years (about 3,000 matters)
-    for the memory ratio: memory follows the matters open at once, not the matters played."""
-    t_small, rss_small, small = caseload_run(1000, folder, 3)
-    t_big, rss_big, big = caseload_run(1000, folder)
-    say(f"(f) caseload, {CASELOAD_YEARS} years, stored and reported: {big:,} matters in {t_big:.1f} s (target < 60 s), "
-        f"peak {rss_big:.0f} MiB (target < 300 MiB); 3 years, {small:,} matters in {t_small:.1f} s, peak "
-        f"{rss_small:.0f} MiB; memory ratio {rss_big / rss_small:.2f} for {big / small:.1f} x the matters")
-    return {"caseload_matters": big, "caseload_s": t_big, "caseload_rss_mib": rss_big,
-            "caseload_small_matters": small, "caseload_small_s": t_small, "caseload_small_rss_mib": rss_small}
+    for the memory ratio: memory follows the matters open at once, not the matters played. Wall time depends
+    on what else the machine runs; CPU time (user and system) much less."""
+    t_small, rss_small, small, cpu_small = caseload_run(1000, folder, 3)
+    t_big, rss_big, big, cpu_big = caseload_run(1000, folder)
+    say(f"(f) caseload, {CASELOAD_YEARS} years, stored and reported: {big:,} matters in {t_big:.1f} s (target < 60 s; "
+        f"CPU {cpu_big:.1f} s), peak {rss_big:.0f} MiB (target < 300 MiB); 3 years, {small:,} matters in "
+        f"{t_small:.1f} s (CPU {cpu_small:.1f} s), peak {rss_small:.0f} MiB; memory ratio "
+        f"{rss_big / rss_small:.2f} for {big / small:.1f} x the matters")
+    return {"caseload_matters": big, "caseload_s": t_big, "caseload_cpu_s": cpu_big, "caseload_rss_mib": rss_big,
+            "caseload_small_matters": small, "caseload_small_s": t_small, "caseload_small_cpu_s": cpu_small,
+            "caseload_small_rss_mib": rss_small}
 
 
 def long_matter(store: DocketStore, events: int) -> str:
