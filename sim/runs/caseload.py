@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
-import pickle
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -30,17 +27,14 @@ from sim import interrupts
 from sim.domain.ladder import lane_of
 from sim.engine import world
 from sim.errors import UserError
+from sim.runs import worlds
 from sim.runs.audit import Cut
 from sim.runs.runner import (
     RunInterrupted,
     _check_writable,
     _waiting,
-    ordered,
     quiet,
-    replication_seed,
     run_scenario,
-    worker_pool,
-    worker_started,
 )
 from sim.scenario import Scenario, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
@@ -241,7 +235,7 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
               on_progress: Callable[[int, int], None] | None, make_run: Callable[[], Run] | None = None,
               run_id: str = "", seed: int = 0, replications: int = 0, jobs: int = 1) -> Run:
     """Store the rest of a run's replications (all of a new run's: `make_run` makes it at the first write),
-    played here or, with `jobs` above one, by that many worker processes, a replication each at a time."""
+    played here or, with `jobs` above one, by worker processes while this process stores (`worlds`)."""
     _check_writable(store)
     if run is not None:
         run_id, seed, replications = str(run.id), run.seed, run.replications
@@ -251,13 +245,13 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
         done = 0
     state: dict[str, Any] = {"run": run, "stored": done}
     try:
-        for replication, played_one in _replications(scenario, run_id, seed, done, replications, jobs):
-            writer = _Writer(store, run_id, state, make_run, on_matter)
-            result, measures = played_one(writer)
+        for replication, play in worlds.replications(scenario, run_id, seed, done, replications, jobs):
+            writer, measures = _Writer(store, run_id, state, make_run, on_matter), _measures(scenario)
+            result = play(functools.partial(_stored, writer, measures))
             record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases,
                                     months=result.months, courts=plain(result.courts))
             record.reached_horizon(horizon=result.horizon, pending=result.pending)
-            writer.commit([store.mapper.to_stored_event(e) for e in record.collect_events()])
+            writer.commit([writer.mapper.to_stored_event(e) for e in record.collect_events()])
             if on_replication:
                 on_replication(replication, measures, record)
             state["stored"] += 1
@@ -270,9 +264,6 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
     return state["run"]
 
 
-Playing = Callable[["_Writer"], tuple[world.Played, Measures]]
-
-
 class _Writer:
     """The single writer of one replication: its matters committed in groups as they come (those an
     interrupted writer stored skipped, when resuming), each row handed on once its matter is stored."""
@@ -280,6 +271,7 @@ class _Writer:
     def __init__(self, store: DocketStore, run_id: str, state: dict[str, Any], make_run: Callable[[], Run] | None,
                  on_matter: Callable[[Row], None] | None) -> None:
         self.store, self.state, self.make_run, self.on_matter = store, state, make_run, on_matter
+        self.mapper = store.mapper  # made anew at each asking
         self.group: list[Any] = []
         self.rows: list[Row] = []
         self.since = time.monotonic()
@@ -310,70 +302,17 @@ class _Writer:
         self.group, self.rows, self.since = [], [], time.monotonic()
 
 
+def _stored(writer: _Writer, measures: Measures, matter_id: UUID, pending: bool, events: list[Any]) -> None:
+    """A matter its world ended (or the horizon left open): measured, and handed to the writer."""
+    row = matter_row(events, pending=pending)
+    measures.add(events, row)
+    writer.matter(matter_id, row, lambda: [writer.mapper.to_stored_event(e) for e in events])
+
+
 def _measures(scenario: Scenario) -> Measures:
     first = scenario.scenario.start_date
     end = world.horizon_end(first, scenario.caseload.horizon_years)  # type: ignore[union-attr]
     return Measures(first, [m.isoformat() for m in world.month_starts(first, end)])
-
-
-def _replications(scenario: Scenario, run_id: str, seed: int, start: int, stop: int,
-                  jobs: int) -> Iterator[tuple[int, Playing]]:
-    """Each replication start..stop-1 in order, as a way to play it into a writer: here (one job), or read
-    back from the file a worker process played it into (more: a replication a worker at a time)."""
-    jobs = min(jobs, stop - start)
-    if jobs <= 1:
-        for replication in range(start, stop):
-            yield replication, functools.partial(_play_here, scenario, run_id, replication, seed)
-        return
-    with tempfile.TemporaryDirectory(prefix="docketsim-caseload-") as folder, \
-            worker_pool(jobs, worker_started) as pool:
-        tasks = ((scenario, run_id, replication, seed, folder) for replication in range(start, stop))
-        for replication, (path, result, measures) in enumerate(ordered(pool, _play_into_file, tasks, jobs), start):
-            yield replication, functools.partial(_read_back, path, result, measures)
-
-
-def _play_here(scenario: Scenario, run_id: str, replication: int, seed: int,
-               writer: _Writer) -> tuple[world.Played, Measures]:
-    mapper, measures = writer.store.mapper, _measures(scenario)
-
-    def ended(done: world.Ended) -> None:
-        events = done.matter.collect_events()
-        row = matter_row(events, pending=done.pending)
-        measures.add(events, row)
-        writer.matter(done.matter.id, row, lambda: [mapper.to_stored_event(e) for e in events])
-
-    return world.play(scenario, run_id, replication, replication_seed(seed, replication), ended), measures
-
-
-def _play_into_file(task: tuple[Scenario, str, int, int, str]) -> tuple[str, world.Played, Measures]:
-    """In a worker: play one replication, each matter's id, row and stored-event records into a file of the
-    writer's folder as it ends (memory stays flat); the file's path, what the world measured and the measures."""
-    scenario, run_id, replication, seed, folder = task
-    mapper, measures = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper, _measures(scenario)
-    path = os.path.join(folder, f"replication-{replication}.pickle")
-    with open(path, "wb") as f:
-        def ended(done: world.Ended) -> None:
-            events = done.matter.collect_events()
-            row = matter_row(events, pending=done.pending)
-            measures.add(events, row)
-            pickle.dump((done.matter.id, row, [mapper.to_stored_event(e) for e in events]), f,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-
-        result = world.play(scenario, run_id, replication, replication_seed(seed, replication), ended)
-    return path, result, measures
-
-
-def _read_back(path: str, result: world.Played, measures: Measures, writer: _Writer) -> tuple[world.Played, Measures]:
-    """A replication a worker played: its matters read back from its file, in the order they ended."""
-    with open(path, "rb") as f:
-        while True:
-            try:
-                matter_id, row, records = pickle.load(f)
-            except EOFError:
-                break
-            writer.matter(matter_id, row, lambda records=records: records)
-    os.remove(path)
-    return result, measures
 
 
 def _finish(store: DocketStore, run_id: str) -> None:
