@@ -93,12 +93,23 @@ class MatterClock:
         return getattr(self._env, name)
 
 
+class Holders(dict[Any, None]):
+    """The requests holding a court's places, as `simpy.Resource.users` but found and removed at once."""
+
+    def append(self, request: Any) -> None:
+        self[request] = None
+
+    def discard(self, request: Any) -> None:
+        self.pop(request, None)
+
+
 class Places(simpy.Resource):
     """A court's judges' places for these matters, with the place-days in use and the queue's waits counted
     per calendar month of the horizon (for utilisation and waiting time)."""
 
     def __init__(self, env: simpy.Environment, places: int, month_days: list[int]) -> None:
         super().__init__(env, capacity=places)
+        self.users = Holders()  # type: ignore[assignment]
         self.month_days = month_days  # the world day each month of the horizon begins, and the horizon's end
         months = len(month_days) - 1
         self.busy = [0.0] * months     # place-days in use
@@ -118,20 +129,25 @@ class Places(simpy.Resource):
             last = upto
         self._since = now
 
-    def _do_put(self, event: Any) -> Any:
+    def _do_put(self, event: Any) -> None:
+        """`Resource._do_put`, counting the wait of a request granted."""
         self._account()
-        asked = event.__dict__.setdefault("asked", self._env.now)
-        result = super()._do_put(event)
-        if event.triggered:
-            month = self._month(self._env.now)
+        now = self._env.now
+        asked = event.__dict__.setdefault("asked", now)
+        if len(self.users) < self.capacity:
+            self.users.append(event)
+            event.usage_since = now
+            event.succeed()
+            month = self._month(now)
             if 0 <= month < len(self.granted):
-                self.waited[month] += self._env.now - asked
+                self.waited[month] += now - asked
                 self.granted[month] += 1
-        return result
 
-    def _do_get(self, event: Any) -> Any:
+    def _do_get(self, event: Any) -> None:
+        """`Resource._do_get`, the place's holder found at once (a court may have a thousand places)."""
         self._account()
-        return super()._do_get(event)
+        self.users.discard(event.request)
+        event.succeed()
 
     def utilisation(self) -> list[float]:
         self._account()
