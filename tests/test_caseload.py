@@ -226,8 +226,10 @@ def test_the_horizon_stops_the_world_and_the_audit_tells_a_cut_matter_from_a_doc
 def test_pending_at_a_court_is_the_stage_stages_reports():
     """caseload.csv's intervals are `stages`' rows: a matter pending at the circuit from its notice of appeal
     to the panel's decision or the ruling on rehearing."""
+    from sim.views.stages import stage_spans
+
     _, ended = played(small(years=3, rate=80))
-    checked = still = 0
+    checked = still = unchallenged = 0
     for e in ended:
         events = e.matter.collect_events()
         stages = {row["stage"]: row for row in stage_rows(events)}
@@ -235,13 +237,15 @@ def test_pending_at_a_court_is_the_stage_stages_reports():
             if last is None:  # open at the horizon: `stages` has no row for it yet, nor for any later stage
                 assert e.pending and not any(row["start"] > first for row in stages.values())
                 still += 1
+                # before the provider's challenge (still to come), the matter is before the magistrate judge
+                unchallenged += court == "magistrate" and all(s != "magistrate" for s, _, _ in stage_spans(events))
             elif court == "circuit":
                 assert first == stages["circuit"]["start"]
                 assert last == max(stages[s]["end"] for s in ("circuit", "rehearing") if s in stages)
                 checked += 1
             elif court in ("magistrate", "district"):
                 assert (first, last) == (stages[court]["start"], stages[court]["end"])
-    assert checked > 5 and still > 5
+    assert checked > 5 and still > 5 and unchallenged > 0
 
 
 def test_a_yearly_table_takes_each_figure_per_replication_then_the_median():

@@ -36,21 +36,19 @@ PENDING = "pending"  # the final disposition of a matter still open at the horiz
 
 def court_intervals(events: list[Any]) -> list[Interval]:
     """The courts a matter was pending at, each from the start of its first stage there to the end of its
-    last (`stages`' own rows); the last day None where a stage there had not ended (the horizon cut it)."""
-    spans = {stage: (start, end) for stage, start, end in stage_spans(events)}
+    last (`stages`' own rows). For a matter without a final disposition (the horizon cut it) the last day is
+    None where a stage there had begun and not ended (`stage_spans`' `still_open`)."""
+    still_open = not any(type(e).__name__ == "FinalDisposition" for e in reversed(events))
+    spans = {stage: (start, end) for stage, start, end in stage_spans(events, still_open)}
     out: list[Interval] = []
     for court in COURTS:
         found = [spans[stage] for stage in STAGES_OF[court] if stage in spans]
         closed = [(start, end) for start, end in found if end is not None]
-        if len(closed) < len(found) and not _disposed(events):
+        if len(closed) < len(found) and still_open:
             out.append((court, found[0][0], None))
         elif closed:
             out.append((court, closed[0][0], max(end for _, end in closed)))
     return out
-
-
-def _disposed(events: list[Any]) -> bool:
-    return any(type(e).__name__ == "FinalDisposition" for e in reversed(events))
 
 
 def matter_row(events: list[Any], pending: bool = False) -> dict[str, Any]:

@@ -89,9 +89,12 @@ def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
             for stage, start, end in stage_spans(events) if end is not None]
 
 
-def stage_spans(events: list[Any]) -> list[tuple[str, str, str | None]]:
+def stage_spans(events: list[Any], still_open: bool = False) -> list[tuple[str, str, str | None]]:
     """Each stage the matter reached, in the order of `STAGES`: (stage, start, end), the end None for a stage
-    begun and not yet ended (a matter still open: a caseload's at its horizon)."""
+    begun and not yet ended. `still_open`: the matter has not ended (a caseload's at its horizon), so its
+    latest court stage begun counts before the entry that would show it reached (the magistrate judge's before
+    the provider's challenge, the district judge's before the objection, the rehearing before its petition),
+    which may be still to come."""
     opened = events[0]
     track = _Stages({"total": opened.start_date})
     for e in events[1:]:
@@ -101,7 +104,10 @@ def stage_spans(events: list[Any]) -> list[tuple[str, str, str | None]]:
     if "magistrate" in track.start and track.challenge is None:
         track.reached.discard("magistrate")
     start, end = track.start, track.end
-    return [(stage, start[stage], end.get(stage)) for stage in STAGES if stage in track.reached and stage in start]
+    begun = [stage for stage in COURT_STAGES if stage in start]
+    latest = begun[-1] if still_open and begun and begun[-1] not in end else None
+    return [(stage, start[stage], end.get(stage)) for stage in STAGES
+            if stage in start and (stage in track.reached or stage == latest)]
 
 
 _WIDTHS = (36, 11, 10, 10, 10, 6)
