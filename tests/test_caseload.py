@@ -340,6 +340,19 @@ def test_resume_stores_the_rest_and_writes_the_files_of_an_uninterrupted_run(tmp
     assert len(list(matter_ids(store, store.run(str(run.id))))) == cases
 
 
+def test_a_workers_failure_reaches_the_writer_and_nothing_waits_for_ever(monkeypatch):
+    """A replication's world that fails in its worker process (forked after the failure is set up here) fails
+    the run in the writer with the worker's exception, rather than leaving it waiting for matters."""
+    from sim.engine import world as worlds_engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the world broke")
+
+    monkeypatch.setattr(worlds_engine, "play", broken)
+    with pytest.raises(RuntimeError, match="the world broke"):
+        record_caseload(open_store("memory://"), small(years=1, rate=20), seed=3, replications=2, jobs=2)
+
+
 # The command line ------------------------------------------------------------------------------------
 
 @pytest.mark.slow

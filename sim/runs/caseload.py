@@ -7,8 +7,8 @@ the same transaction as its last matters, and marks it whole. The world stops at
 open then are stored as they are, after the others, and the record names them (`HorizonReached`), so the
 audit knows the horizon, not a doctored store, left them without a final disposition. `--resume` plays an
 unfinished replication again (the same draws) and stores only the matters not yet stored (they are stored
-in the order they end, so those stored are the first ones). Replications are played one after another in
-this process.
+in the order they end, so those stored are the first ones). Replications are played here, one after another,
+or by worker processes while this process stores them (`sim.runs.worlds`), in the same order.
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ class _Writer:
     def __init__(self, store: DocketStore, run_id: str, state: dict[str, Any], make_run: Callable[[], Run] | None,
                  on_matter: Callable[[Row], None] | None) -> None:
         self.store, self.state, self.make_run, self.on_matter = store, state, make_run, on_matter
-        self.mapper = store.mapper  # made anew at each asking
+        self.mapper = store.mapper
         self.group: list[Any] = []
         self.rows: list[Row] = []
         self.since = time.monotonic()
