@@ -352,6 +352,14 @@ def test_a_workers_failure_reaches_the_writer_and_nothing_waits_for_ever(monkeyp
     with pytest.raises(RuntimeError, match="the world broke"):
         record_caseload(open_store("memory://"), small(years=1, rate=20), seed=3, replications=2, jobs=2)
 
+    import os
+
+    from sim.runs.runner import RunInterrupted
+
+    monkeypatch.setattr(worlds_engine, "play", lambda *args, **kwargs: os._exit(9))  # the worker dies
+    with pytest.raises(RunInterrupted, match="a worker process died"):
+        record_caseload(open_store("memory://"), small(years=1, rate=20), seed=3, replications=2, jobs=2)
+
 
 # The command line ------------------------------------------------------------------------------------
 

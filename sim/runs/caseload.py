@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -26,7 +27,7 @@ from eventsourcing.domain import Aggregate, event
 from sim import interrupts
 from sim.domain.ladder import lane_of
 from sim.engine import world
-from sim.errors import UserError
+from sim.errors import Fault, UserError
 from sim.runs import worlds
 from sim.runs.audit import Cut
 from sim.runs.runner import (
@@ -260,6 +261,10 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
         store.retrying(lambda: _finish(store, run_id))
     except KeyboardInterrupt:
         raise RunInterrupted(run_id, state["stored"], replications) from None
+    except BrokenProcessPool:
+        raise RunInterrupted(run_id, state["stored"], replications, "a worker process died") from None
+    except Fault as e:  # a worker's file cut short
+        raise RunInterrupted(run_id, state["stored"], replications, str(e)) from None
     assert state["run"] is not None
     return state["run"]
 
