@@ -228,7 +228,7 @@ def test_pending_at_a_court_is_the_stage_stages_reports():
     to the panel's decision or the ruling on rehearing."""
     from sim.views.stages import stage_spans
 
-    _, ended = played(small(years=3, rate=80))
+    _, ended = played(small(years=4, rate=80))
     checked = still = unchallenged = 0
     for e in ended:
         events = e.matter.collect_events()
@@ -236,6 +236,8 @@ def test_pending_at_a_court_is_the_stage_stages_reports():
         for court, first, last in court_intervals(events):
             if last is None:  # open at the horizon: `stages` has no row for it yet, nor for any later stage
                 assert e.pending and not any(row["start"] > first for row in stages.values())
+                if court == "circuit":  # not once its mandate has gone down
+                    assert not any(type(x).__name__ == "MandateIssued" and x.date >= first for x in events)
                 still += 1
                 # before the provider's challenge (still to come), the matter is before the magistrate judge
                 unchallenged += court == "magistrate" and all(s != "magistrate" for s, _, _ in stage_spans(events))

@@ -37,7 +37,8 @@ PENDING = "pending"  # the final disposition of a matter still open at the horiz
 def court_intervals(events: list[Any]) -> list[Interval]:
     """The courts a matter was pending at, each from the start of its first stage there to the end of its
     last (`stages`' own rows). For a matter without a final disposition (the horizon cut it) the last day is
-    None where a stage there had begun and not ended (`stage_spans`' `still_open`)."""
+    None where a stage there had begun and not ended, a warrant's challenge still to come included
+    (`stage_spans`' `still_open`)."""
     still_open = not any(type(e).__name__ == "FinalDisposition" for e in reversed(events))
     spans = {stage: (start, end) for stage, start, end in stage_spans(events, still_open)}
     out: list[Interval] = []

@@ -91,10 +91,10 @@ def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
 
 def stage_spans(events: list[Any], still_open: bool = False) -> list[tuple[str, str, str | None]]:
     """Each stage the matter reached, in the order of `STAGES`: (stage, start, end), the end None for a stage
-    begun and not yet ended. `still_open`: the matter has not ended (a caseload's at its horizon), so its
-    latest court stage begun counts before the entry that would show it reached (the magistrate judge's before
-    the provider's challenge, the district judge's before the objection, the rehearing before its petition),
-    which may be still to come."""
+    begun and not yet ended. `still_open`: the matter has not ended (a caseload's at its horizon), so a
+    warrant issued whose challenge may be still to come counts at the magistrate judge's (the stage begun and
+    not yet shown reached, where no later stage has begun). A stage that only a later entry reaches
+    (an objection, a petition for rehearing) does not count before it: the matter may have gone on past it."""
     opened = events[0]
     track = _Stages({"total": opened.start_date})
     for e in events[1:]:
@@ -105,7 +105,7 @@ def stage_spans(events: list[Any], still_open: bool = False) -> list[tuple[str, 
         track.reached.discard("magistrate")
     start, end = track.start, track.end
     begun = [stage for stage in COURT_STAGES if stage in start]
-    latest = begun[-1] if still_open and begun and begun[-1] not in end else None
+    latest = begun[-1] if still_open and begun == ["magistrate"] and "magistrate" not in end else None
     return [(stage, start[stage], end.get(stage)) for stage in STAGES
             if stage in start and (stage in track.reached or stage == latest)]
 
