@@ -69,6 +69,7 @@ from sim.literal import printable, printable_lines
 from sim.runs import authoring, ids
 from sim.runs.audit import audit, audited_matters
 from sim.runs.calibration import calibrate
+from sim.runs.caseload import audited_matters as audited_caseloads
 from sim.runs.caseload import caseload_ids, is_caseload, stored_replications
 from sim.runs.caseload import matter_ids as caseload_matter_ids
 from sim.runs.caseload import stored_matters as caseload_matters
@@ -235,7 +236,8 @@ def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = N
             files = caseload_report.CaseloadFiles(out_dir)
             try:
                 with terminal.progress(f"{scenario.name} (caseload)", resumed.replications) as update:
-                    result = resume_caseload(store, resumed, files.matter, files.replication, update)
+                    result = resume_caseload(store, resumed, files.matter, files.replication, update,
+                                             usable_jobs(args.jobs, resumed.replications))
             finally:
                 files.close()
             done = [(scenario, result, files)]
@@ -247,7 +249,7 @@ def _caseload_runs(args: argparse.Namespace, loaded: list[Any], resumed: Any = N
                 if where is not None:
                     where.mkdir(parents=True, exist_ok=True)
                 done.append((scenario, *caseload_report.run_caseload(store, scenario, args.seed, args.n, where,
-                                                                      args.note)))
+                                                                      args.note, usable_jobs(args.jobs, args.n))))
         for scenario, result, files in done:
             note = " (already in the store: same scenario text, seed and n; nothing new recorded)" \
                 if result.already_recorded else ""
@@ -664,17 +666,11 @@ def cmd_report(args: argparse.Namespace) -> None:
         _experiment_outputs(experiments.from_store(store, args.run_ids[0]), args.out)
         return
     run_ids = [store.latest_run_id()] if args.latest else [ids.run_id(store, given) for given in args.run_ids]
-    caseload = any(is_caseload(store.run(run_id)) for run_id in run_ids)
     with outputs.folder(args.out) as folder:
         assert folder is not None
-        if caseload:
-            from reports import caseload as caseload_report
-
-            index = folder.final(caseload_report.report(store, run_ids, folder.work))
-        else:
-            for line in incomplete(store, run_ids):
-                print(printable(line))
-            index = folder.final(build_report(store, run_ids, folder.work))
+        for line in incomplete(store, [run_id for run_id in run_ids if not is_caseload(store.run(run_id))]):
+            print(printable(line))
+        index = folder.final(build_report(store, run_ids, folder.work))  # caseload runs: its caseload section
     print(printable(str(index)))
 
 
@@ -689,11 +685,11 @@ def _compare_caseloads(args: argparse.Namespace, loaded: list[Any], stored: list
     with recording(args.store) as store:
         for run_id in stored:
             store.run(run_id)  # an unknown run id fails here, before anything is recorded
-        run_ids = [caseload_report.run_caseload(store, scenario, args.seed, args.n, None, args.note)[0].run_id
-                   for scenario in loaded]
+        run_ids = [caseload_report.run_caseload(store, scenario, args.seed, args.n, None, args.note,
+                                                usable_jobs(args.jobs, args.n))[0].run_id for scenario in loaded]
         with outputs.folder(args.out) as folder:
             assert folder is not None
-            index = folder.final(caseload_report.report(store, [*stored, *run_ids], folder.work))
+            index = folder.final(build_report(store, [*stored, *run_ids], folder.work))
     print(printable(str(index)))
 
 
@@ -714,7 +710,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     single = [run for run in runs if not is_caseload(run)]
     tally = audit(chain(audited_matters(store, single, stored_prefix),
-                        caseload_matters(store, [run for run in runs if is_caseload(run)])), report)
+                        audited_caseloads(store, [run for run in runs if is_caseload(run)])), report)
     if args.format == "json":
         print(json.dumps({"runs": chosen, **attrs.asdict(tally), "findings": found}, indent=2))
     else:

@@ -1,5 +1,6 @@
 """A report from stored runs alone: rows rebuilt by the outcome projection, the effective scenarios
-the runs recorded, the historical docket, the median replication's timeline; then charts and HTML.
+the runs recorded, the historical docket, the median replication's timeline; then charts and HTML. Caseload
+runs among them make the page's caseload section (`reports.caseload`).
 
 Rows stream from the store into outcomes.csv and each run's tally (no row is kept), so memory stays
 flat however many replications a run has. A run still incomplete is reported for what it stored, and
@@ -127,8 +128,15 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     """Write index.html, every chart (PNG and SVG), outcomes.csv and summary.json into `out_dir`: the runs
     `run_ids` (the first is the baseline of the paired differences), and the runs of a sweep's points
     (in its table and chart only, unless also among `run_ids`)."""
+    from reports import caseload as caseload_report
     from reports.html import write_report
+    from sim.colours import palette
+    from sim.runs.caseload import is_caseload
 
+    caseloads = [run_id for run_id in dict.fromkeys(run_ids) if is_caseload(store.run(run_id))]
+    run_ids = [run_id for run_id in run_ids if run_id not in caseloads]
+    if caseloads and not run_ids and not sweep:
+        return caseload_report.report(store, caseloads, out_dir)
     point_ids = [p.run_id for p in sweep[1]] if sweep else []
     runs = [store.run(run_id) for run_id in dict.fromkeys([*run_ids, *point_ids])]
     sweep_ids = set(point_ids) - set(run_ids)
@@ -164,6 +172,11 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     if sweep:
         summary["sweep"] = {"key": sweep[0], "scenario": sweep[1][0].scenario,
                             "points": [{"value": p.value, "run_id": p.run_id} for p in sweep[1]]}
+    section = None
+    if caseloads:  # the report's caseload section, in the colours of the page
+        colours = palette([*(g["scenario"].name for g in gathered), *([sweep[1][0].scenario] if sweep else []),
+                           *(store.run(run_id).scenario for run_id in caseloads)])
+        section, summary["caseloads"] = caseload_report.section(store, caseloads, out_dir, colours)
     writer.summary(summary, [])
     sweep_arg = None
     if sweep:
@@ -175,7 +188,7 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     return write_report(out_dir, runs=gathered, pairs=summary["paired_differences"],
                         historical_entries=_docket_of(store, historical), timelines=timelines, seed=seed,
                         n=summary["n"], n_requested=summary["n_requested"], sweep=sweep_arg,
-                        calibration=calibration, calibration_note=calibration_note)
+                        calibration=calibration, calibration_note=calibration_note, caseload=section)
 
 
 def _named(scenario: scenarios.Scenario, name: str) -> scenarios.Scenario:

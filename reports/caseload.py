@@ -33,7 +33,8 @@ from sim.views.results import csv_cell
 @attrs.define
 class CaseloadFiles:
     """What a caseload command collects: the monthly rows, each matter's arrival and disposition, and the
-    rows written to DIR/outcomes.csv as they come."""
+    rows written to DIR/outcomes.csv, a replication's at a time in the order of their cases (the same file
+    whether the matters come as they end, from the store, or from a resumed run)."""
 
     out_dir: Path | None
     months: list[dict[str, Any]] = attrs.Factory(list)
@@ -41,22 +42,26 @@ class CaseloadFiles:
     waits: dict[str, list[float]] = attrs.Factory(lambda: {court: [0.0, 0.0] for court in COURTS})
     _file: Any = None
     _writer: Any = None
+    _cases: dict[int, list[Any]] = attrs.Factory(dict)  # the replication's rows so far, by case
 
     def __attrs_post_init__(self) -> None:
         if self.out_dir is not None:
             import csv
 
             self._file = (self.out_dir / "outcomes.csv").open("w", newline="", encoding="utf-8")
-            self._writer = csv.DictWriter(self._file, fieldnames=MATTER_KEYS, lineterminator="\n",
-                                          extrasaction="ignore")
-            self._writer.writeheader()
+            self._writer = csv.writer(self._file, lineterminator="\n")
+            self._writer.writerow(MATTER_KEYS)
 
     def matter(self, row: dict[str, Any]) -> None:
-        self.matters.append({"arrived": row["arrived"], "disposed": row["disposed"]})
+        self.matters.append({"replication": row["replication"], "arrived": row["arrived"],
+                             "disposed": row["disposed"]})
         if self._writer is not None:
-            self._writer.writerow({k: csv_cell(row[k]) for k in MATTER_KEYS})
+            self._cases[row["case"]] = [csv_cell(row[k]) for k in MATTER_KEYS]
 
     def replication(self, replication: int, measures: Measures, record: CaseloadPlayed) -> None:
+        if self._writer is not None:  # the replication's rows in the order of their cases, however they came
+            self._writer.writerows(self._cases[case] for case in sorted(self._cases))
+            self._cases.clear()
         self.months.extend(measures.rows(replication, {c: record.courts[c]["utilisation"] for c in COURTS}))
         for court in COURTS:
             self.waits[court][0] += sum(record.courts[court]["waited"])
@@ -71,12 +76,13 @@ class CaseloadFiles:
 
 
 def run_caseload(store: DocketStore, scenario: Scenario, seed: int, n: int, out_dir: Path | None,
-                 note: Any) -> tuple[CaseloadResult, CaseloadFiles]:
-    """Play (or read back) a caseload run and collect its measures; files into `out_dir` if given."""
+                 note: Any, jobs: int = 1) -> tuple[CaseloadResult, CaseloadFiles]:
+    """Play (or read back) a caseload run, its replications split over `jobs` processes, and collect its
+    measures; files into `out_dir` if given."""
     files = CaseloadFiles(out_dir)
     try:
         with terminal.progress(f"{scenario.name} (caseload)", n) as update:
-            result = record_caseload(store, scenario, seed, n, files.matter, files.replication, update, note)
+            result = record_caseload(store, scenario, seed, n, files.matter, files.replication, update, note, jobs)
     finally:
         files.close()
     if out_dir is not None:
@@ -90,6 +96,8 @@ def summary(scenario: Scenario, result: CaseloadResult, files: CaseloadFiles) ->
     standard = scenario.caseload.within_days if scenario.caseload else 365
     days = np.array([_days(m) for m in files.matters if m["disposed"]], dtype=float)
     return {"run_id": result.run_id, "scenario": scenario.name, "cases": result.cases, "within_days": standard,
+            "replications": len({m["replication"] for m in files.matters}),
+            "pending_at_horizon": sum(1 for m in files.matters if not m["disposed"]),
             "time_to_disposition": {
                 "median_days": float(np.median(days)) if days.size else None,
                 "p90_days": float(np.quantile(days, 0.9)) if days.size else None,
@@ -107,7 +115,10 @@ def court_tables(document: dict[str, Any]) -> list[Table]:
     the oldest pending then (days) and utilisation."""
     tables = []
     for court in COURTS:
-        table = Table(title=terminal.text(f"{document['scenario']}: {court}"), title_justify="left")
+        title = f"{document['scenario']}: {court}"
+        if document["replications"] > 1:
+            title += f" (medians of {document['replications']} replications)"
+        table = Table(title=terminal.text(title), title_justify="left")
         for column in ("year", "filed", "disposed", "clearance", "pending at year end", "oldest pending (days)",
                        "utilisation"):
             table.add_column(column, justify="right")
@@ -127,8 +138,9 @@ def summary_lines(document: dict[str, Any]) -> list[str]:
 
     def shown(value: float | None, fmt: str) -> str:
         return "none disposed" if value is None else format(value, fmt)
-    return [f"{document['scenario']}: {document['cases']:,} matters; time to disposition (warrant to final "
-            f"disposition): median {shown(t['median_days'], '.0f')} days, 90th percentile "
+    return [f"{document['scenario']}: {document['cases']:,} matters, {document['pending_at_horizon']:,} of them "
+            f"still open at the horizon; time to disposition (warrant to final disposition, of those disposed): "
+            f"median {shown(t['median_days'], '.0f')} days, 90th percentile "
             f"{shown(t['p90_days'], '.0f')}, within {document['within_days']} days "
             f"{shown(t['within_standard'], '.1%')}",
             f"mean wait for a judge (days): {waits}"]
@@ -186,19 +198,24 @@ def _series(files: CaseloadFiles, court: str, key: str) -> tuple[list[str], np.n
     return months, np.array(list(by_rep.values()), dtype=float)
 
 
-def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
+def charts(gathered: list[Gathered], out_dir: Path, colours: dict[str, str]) -> list[dict[str, str]]:
     """The caseload section's charts, each as PNG and SVG: backlog over time (median and 5-95% band across
-    replications), clearance rate by year, time to disposition by regime, utilisation by court."""
+    replications), clearance rate by year, time to disposition by regime, utilisation by court; what the
+    report's page shows of each (`colours`: the report's, by scenario)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from reports.charts import save
-    from sim.colours import palette
 
-    colours = palette(g.scenario.name for g in gathered)
     written = []
+
+    def shown(fig: Any, stem: str, question: str, caption: str) -> None:
+        png, svg = save(fig, out_dir, stem)
+        plt.close(fig)
+        written.append({"stem": stem, "png": png.name, "svg": svg.name, "question": question, "caption": caption,
+                        "section": "caseload"})
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, layout="constrained")
     for ax, court in zip(axes.flat, COURTS, strict=True):
@@ -215,8 +232,10 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
         ax.set_title(f"{court}: matters pending at the month's end", fontsize=10)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle("Backlog over time (median and 5-95% band across replications)")
-    written.append(save(fig, out_dir, "caseload-backlog")[0])
-    plt.close(fig)
+    shown(fig, "caseload-backlog", "How many matters wait at each court?",
+          "Matters pending at each court on each month's last day: the median across replications, and the band "
+          "from the 5th to the 95th percentile. A matter is pending at a court over the stage `stages` reports for "
+          "it; one still open at the horizon counts as pending to the end.")
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), layout="constrained")
     for ax, court in zip(axes.flat, COURTS, strict=True):
@@ -229,8 +248,9 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
         ax.set_title(f"{court}: dispositions / filings", fontsize=10)
     axes.flat[0].legend(fontsize=8)
     fig.suptitle("Clearance rate by year (1 = the court keeps up)")
-    written.append(save(fig, out_dir, "caseload-clearance")[0])
-    plt.close(fig)
+    shown(fig, "caseload-clearance", "Does each court keep up?",
+          "Each year's dispositions over its filings at each court (CourTools' clearance rate), the median across "
+          "replications; below the dashed line the court's backlog grows.")
 
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     for g in gathered:
@@ -244,8 +264,10 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
     ax.set_ylabel("share of matters disposed")
     ax.legend(fontsize=8)
     ax.set_title(f"Time to disposition by regime (dashed: the standard, {standard} days)")
-    written.append(save(fig, out_dir, "caseload-time-to-disposition")[0])
-    plt.close(fig)
+    shown(fig, "caseload-time-to-disposition", "How long from the warrant to the final disposition?",
+          "Share of the matters disposed by the horizon that were disposed within each number of days of their "
+          f"warrant, every replication pooled; the dashed line is the standard of {standard} days. Matters still "
+          "open at the horizon are not in these curves (the tables give how many).")
 
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
     width = 0.8 / max(1, len(gathered))
@@ -258,8 +280,10 @@ def charts(gathered: list[Gathered], out_dir: Path) -> list[Path]:
     ax.set_ylabel("share of the judges' places in use")
     ax.legend(fontsize=8)
     ax.set_title("Utilisation by court (mean over the horizon and replications)")
-    written.append(save(fig, out_dir, "caseload-utilisation")[0])
-    plt.close(fig)
+    shown(fig, "caseload-utilisation", "How busy are the judges these matters get?",
+          "The share of each court's places (judges times the matters each carries at once) in use, the mean over "
+          "the horizon's months and the replications. The Supreme Court's steps keep its own calendar and take no "
+          "place (see the scenario's assumption).")
     return written
 
 
@@ -268,32 +292,42 @@ def folder_name(scenario: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario).strip("_") or "run"
 
 
-def report(store: DocketStore, run_ids: list[str], out_dir: Path) -> Path:
-    """The caseload report of stored runs: per run its files in DIR/SCENARIO/, the four charts and an
-    index.html that opens from disk."""
-    import html
+def section(store: DocketStore, run_ids: list[str], out_dir: Path,
+            colours: dict[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report's caseload section from stored caseload runs: per run its files in DIR/SCENARIO/, the four
+    charts in DIR, and what the page shows (`colours`: the report's, by scenario); with each run's summary
+    document."""
+    from reports.html import scenario_parameters
 
     gathered = [gather(store, run_id, out_dir / folder_name(store.run(run_id).scenario)) for run_id in run_ids]
-    pngs = charts(gathered, out_dir)
+    drawn = charts(gathered, out_dir, colours)
     documents = [summary(g.scenario, g.result, g.files) for g in gathered]
+    runs = []
+    for g, document in zip(gathered, documents, strict=True):
+        rows = [dict(row, clearance="" if row["clearance"] is None else f"{row['clearance']:.2f}",
+                     utilisation=f"{row['utilisation']:.2f}",
+                     **{key: "" if row[key] is None else f"{row[key]:,}" for key in
+                        ("filed", "disposed", "pending", "oldest_pending_days")})
+                for row in document["by_court_and_year"]]
+        runs.append({"name": g.scenario.name, "colour": colours[g.scenario.name], "run_id": g.result.run_id,
+                     "folder": folder_name(g.scenario.name), "lines": summary_lines(document), "rows": rows,
+                     "replications": document["replications"]})
+    return ({"runs": runs, "charts": drawn,
+             "scenarios": [dict(scenario_parameters(g.scenario), colour=colours[g.scenario.name]) for g in gathered]},
+            documents)
+
+
+def report(store: DocketStore, run_ids: list[str], out_dir: Path) -> Path:
+    """The report of stored caseload runs alone: index.html (the report's page, with its caseload section),
+    the charts, summary.json and per run its files in DIR/SCENARIO/."""
+    from reports.html import write_report
+    from sim.colours import palette
+
+    runs = [store.run(run_id) for run_id in run_ids]
+    colours = palette(run.scenario for run in runs)
+    shown, documents = section(store, run_ids, out_dir, colours)
     (out_dir / "summary.json").write_text(json.dumps({"caseloads": documents}, indent=2) + "\n", encoding="utf-8")
-    parts = ["<!doctype html><meta charset='utf-8'><title>docketsim caseload report</title>",
-             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}img{max-width:100%}"
-             "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;"
-             "text-align:right}</style>", "<h1>Caseload</h1>"]
-    for document in documents:
-        parts.append(f"<h2>{html.escape(document['scenario'])}</h2><p>{document['cases']:,} matters. "
-                     + html.escape(" ".join(summary_lines(document)[0].split(": ", 1)[1:])) + "</p>")
-        parts.append("<table><tr><th>court</th><th>year</th><th>filed</th><th>disposed</th><th>clearance</th>"
-                     "<th>pending at year end</th><th>oldest pending (days)</th><th>utilisation</th></tr>")
-        for row in document["by_court_and_year"]:
-            clearance = "" if row["clearance"] is None else f"{row['clearance']:.2f}"
-            parts.append(f"<tr><td>{row['court']}</td><td>{row['year']}</td><td>{row['filed']:,}</td>"
-                         f"<td>{row['disposed']:,}</td><td>{clearance}</td><td>{row['pending']:,}</td>"
-                         f"<td>{row['oldest_pending_days']:,}</td><td>{row['utilisation']:.2f}</td></tr>")
-        parts.append("</table>")
-    for png in pngs:
-        parts.append(f"<p><img src='{png.name}' alt='{html.escape(png.stem)}'></p>")
-    index = out_dir / "index.html"
-    index.write_text("\n".join(parts) + "\n", encoding="utf-8")
-    return index
+    seeds = sorted({run.seed for run in runs})
+    ns = sorted({run.replications for run in runs})
+    return write_report(out_dir, runs=[], pairs=[], historical_entries=[], timelines={},
+                        seed=seeds[0] if len(seeds) == 1 else seeds, n=ns[0] if len(ns) == 1 else ns, caseload=shown)

@@ -132,7 +132,7 @@ def _qualifying(s: Scenario) -> str:
     return f"from {country.agreement.in_force} ({real})" if country.agreement else f"no ({real})"
 
 
-def _parameters(scenario: Scenario) -> dict[str, Any]:
+def scenario_parameters(scenario: Scenario) -> dict[str, Any]:
     """What a reader needs to know about a scenario: its text, its regime settings and every figure."""
     s = scenario
     enacted = s.cloud_act.enacted
@@ -262,7 +262,8 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
                  sweep: Mapping[str, Any] | None = None, n_requested: int | Sequence[int] | None = None,
-                 calibration: Calibration | None = None, calibration_note: str = "") -> Path:
+                 calibration: Calibration | None = None, calibration_note: str = "",
+                 caseload: Mapping[str, Any] | None = None) -> Path:
     """Write every chart (PNG and SVG) and OUT_DIR/index.html; return the path of index.html.
 
     `runs`: dicts {"scenario": Scenario, "summary": Tally.summary(), "rows": outcome rows}, baseline first;
@@ -271,12 +272,17 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
     replications stored and `n_requested` (if given) those asked for, which differ for an incomplete run;
     `sweep`: None or {"key": ..., "scenario": the swept scenario's name, "points": [(value, summary)]},
     optionally with "measure_label" (the swept value's unit); `calibration`: the stage durations of one run
-    against the real case (`sim.runs.calibration`), or None; `calibration_note`: why there is none.
+    against the real case (`sim.runs.calibration`), or None; `calibration_note`: why there is none;
+    `caseload`: the caseload section (`reports.caseload.section`: its runs, its charts already drawn and its
+    scenarios), or None. A report of caseload runs alone has no one-matter sections.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     colours = palette([*(r["scenario"].name for r in runs), *([sweep["scenario"]] if sweep else [])])
-    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep, calibration, colours)
+    shown = _draw(out, runs, pairs, historical_entries, timelines, seed, n, sweep, calibration, colours) \
+        if runs else []
+    if caseload:
+        shown += caseload["charts"]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["breakable"] = breakable
@@ -289,9 +295,11 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         levels=[charts.LEVEL_NAMES[level].replace("\n", " ") for level in LEVELS],
         summaries=[_summary_row(r["scenario"].name, r["summary"], colours[r["scenario"].name]) for r in runs],
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
-        scenarios=[dict(_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs],
+        scenarios=[*(dict(scenario_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs),
+                   *(caseload["scenarios"] if caseload else [])],
         docket=[dict(e, entry="" if e["entry_number"] is None else e["entry_number"]) for e in historical_entries],
-        calibration=_calibration(calibration), calibration_note=calibration_note)
+        calibration=_calibration(calibration), calibration_note=calibration_note,
+        caseload=caseload["runs"] if caseload else [])
     index = out / "index.html"
     with naming(index):
         index.write_text(page, encoding="utf-8")

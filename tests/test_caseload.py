@@ -20,7 +20,7 @@ from sim.engine import world
 from sim.engine.proceeding import Streams
 from sim.errors import ScenarioError
 from sim.runs.audit import audit
-from sim.runs.caseload import matter_ids, record_caseload, stored_matters, stored_replications
+from sim.runs.caseload import audited_matters, matter_ids, record_caseload, stored_matters, stored_replications
 from sim.store import open_store
 from sim.views.caseload import CASELOAD_KEYS, MATTER_KEYS, Measures, court_intervals, matter_row
 from sim.views.stages import stage_rows
@@ -43,11 +43,14 @@ def played(scenario: scenarios.Scenario, seed: int = 1) -> tuple[world.Played, l
     return world.play(scenario, "run", 0, seed, ended.append), ended
 
 
-def days_to_disposition(ended: list[world.Ended]) -> list[int]:
+def days_to_disposition(result: world.Played, ended: list[world.Ended]) -> list[int]:
+    """Each matter's days from its warrant to its final disposition, or to the horizon for one still open then
+    (its time in the system so far)."""
     out = []
     for e in ended:
-        row = matter_row(e.matter.collect_events())
-        out.append((dt.date.fromisoformat(row["disposed"]) - dt.date.fromisoformat(row["arrived"])).days)
+        row = matter_row(e.matter.collect_events(), e.pending)
+        out.append((dt.date.fromisoformat(row["disposed"] or result.horizon)
+                    - dt.date.fromisoformat(row["arrived"])).days)
     return out
 
 
@@ -92,7 +95,8 @@ def test_matters_are_handed_over_as_they_end_not_at_the_end():
     """Memory stays flat: a matter leaves the world when it ends, while later warrants still arrive."""
     horizon = 2 * 365
     _, ended = played(small(years=2))
-    first_end = min(dt.date.fromisoformat(matter_row(e.matter.collect_events())["disposed"]) for e in ended)
+    first_end = min(dt.date.fromisoformat(matter_row(e.matter.collect_events())["disposed"]) for e in ended
+                    if not e.pending)
     start = scenarios.load("caseload").scenario.start_date
     assert (first_end - start).days < horizon
     order = [e.case for e in ended]
@@ -137,7 +141,7 @@ def test_matters_in_a_courts_queue_park_their_streams_and_draw_the_same(monkeypa
 
 @pytest.mark.slow
 def test_more_judges_never_lengthen_time_to_disposition():
-    times = [np.mean(days_to_disposition(played(small(years=2, rate=80, magistrate=n, district=n))[1]))
+    times = [np.mean(days_to_disposition(*played(small(years=2, rate=80, magistrate=n, district=n))))
              for n in (2, 6, 40)]
     assert times[0] >= times[1] >= times[2]
     assert times[0] > times[2]  # two judges are a real queue
@@ -173,26 +177,104 @@ def test_audit_finds_no_violation_in_any_matter_of_a_bundled_caseload(name, tmp_
     run = store.run(result.run_id)
     assert stored_replications(store, run) == 2
     found = []
-    tally = audit(stored_matters(store, [run]), found.append)
+    tally = audit(audited_matters(store, [run]), found.append)
     assert tally.matters == result.cases > 100 and tally.violations == 0, found[:3]
+
+
+def test_the_horizon_stops_the_world_and_the_audit_tells_a_cut_matter_from_a_doctored_one(tmp_path):
+    """No entry on or after the horizon; the matters open then are stored as they are, their rows pending, and
+    the audit finds nothing wrong with them; but a finished matter whose final disposition is deleted from the
+    store, or a cut matter with an entry moved past the horizon, is a finding."""
+    import sqlite3
+
+    from sim.runs.caseload import played as record_of
+
+    path = tmp_path / "store.sqlite"
+    store = open_store(f"sqlite:///{path}", create=True)
+    rows: list = []
+    result = record_caseload(store, small("caseload_control_rule", years=1, rate=80), seed=5, on_matter=rows.append)
+    run = store.run(result.run_id)
+    record = record_of(store, run, 0)
+    assert record.horizon == "2024-03-01" and 0 < len(record.pending) < record.cases
+    by_case = {row["case"]: row for row in rows}
+    open_rows = [by_case[case] for case in record.pending]
+    assert any(row["final_disposition"] == "pending" and row["disposed"] is None for row in open_rows)
+    assert all(row["disposed"] for case, row in by_case.items() if case not in record.pending)
+    assert [row["case"] for row in rows[-len(record.pending):]] == list(record.pending)  # stored last
+    assert max(e.date for events in stored_matters(store, [run]) for e in events[1:]) < record.horizon
+    assert audit(audited_matters(store, [run]), print).violations == 0
+
+    finished = next(row["matter_id"] for row in rows if row["disposed"])
+    cut = next(row["matter_id"] for row in open_rows if row["final_disposition"] == "pending")
+    with sqlite3.connect(path) as db:
+        (seq,) = db.execute("SELECT originator_version FROM stored_events WHERE originator_id = ? AND topic = ?",
+                            (finished.replace("-", ""), "sim.domain.matter:Matter.FinalDisposition")).fetchone()
+        db.execute("DELETE FROM stored_events WHERE originator_id = ? AND originator_version >= ?",
+                   (finished.replace("-", ""), seq))
+        last, state = db.execute("SELECT originator_version, state FROM stored_events WHERE originator_id = ? "
+                                 "ORDER BY originator_version DESC LIMIT 1", (cut.replace("-", ""),)).fetchone()
+        data = json.loads(state)
+        data["date"] = record.horizon
+        db.execute("UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = ?",
+                   (json.dumps(data).encode(), cut.replace("-", ""), last))
+    found: list = []
+    audit(audited_matters(open_store(f"sqlite:///{path}"), [run]), found.append)
+    assert {(f.matter_id, f.rule) for f in found} >= {(finished, "sources §9.6"), (cut, "the caseload's horizon")}
+    assert {f.matter_id for f in found} == {finished, cut}
 
 
 def test_pending_at_a_court_is_the_stage_stages_reports():
     """caseload.csv's intervals are `stages`' rows: a matter pending at the circuit from its notice of appeal
     to the panel's decision or the ruling on rehearing."""
-    _, ended = played(small(years=2, rate=80))
-    checked = 0
+    from sim.views.stages import stage_spans
+
+    _, ended = played(small(years=4, rate=80))
+    checked = still = unchallenged = 0
     for e in ended:
         events = e.matter.collect_events()
         stages = {row["stage"]: row for row in stage_rows(events)}
         for court, first, last in court_intervals(events):
-            if court == "circuit":
+            if last is None:  # open at the horizon: `stages` has no row for it yet, nor for any later stage
+                assert e.pending and not any(row["start"] > first for row in stages.values())
+                if court == "circuit":  # not once its mandate has gone down
+                    assert not any(type(x).__name__ == "MandateIssued" and x.date >= first for x in events)
+                still += 1
+                # before the provider's challenge (still to come), the matter is before the magistrate judge
+                unchallenged += court == "magistrate" and all(s != "magistrate" for s, _, _ in stage_spans(events))
+            elif court == "circuit":
                 assert first == stages["circuit"]["start"]
                 assert last == max(stages[s]["end"] for s in ("circuit", "rehearing") if s in stages)
                 checked += 1
             elif court in ("magistrate", "district"):
                 assert (first, last) == (stages[court]["start"], stages[court]["end"])
-    assert checked > 5
+    assert checked > 5 and still > 5 and unchallenged > 0
+
+
+def test_a_yearly_table_takes_each_figure_per_replication_then_the_median():
+    """Two replications of one year at the district court: every figure (year-end pending and its age
+    included) is the replication's own, then the median of the replications, never one replication's or a
+    sum over them."""
+    from sim.views.caseload import yearly
+
+    def month(replication: int, m: int, filed: int, disposed: int, pending: int, oldest: int, used: float) -> dict:
+        return {"replication": replication, "year": 2024, "month": m, "court": "district", "filed": filed,
+                "disposed": disposed, "pending": pending, "oldest_pending_days": oldest, "utilisation": used}
+
+    rows = [month(0, 11, 4, 2, 8, 90, 0.5), month(0, 12, 2, 2, 8, 100, 0.7),
+            month(1, 11, 10, 1, 25, 300, 0.9), month(1, 12, 6, 3, 28, 310, 1.0),
+            month(2, 11, 5, 5, 9, 40, 0.2), month(2, 12, 5, 3, 11, 70, 0.4)]
+    matters = [{"replication": 0, "arrived": "2024-01-01", "disposed": "2024-03-01"},
+               {"replication": 1, "arrived": "2024-01-01", "disposed": "2024-12-31"},
+               {"replication": 1, "arrived": "2024-06-01", "disposed": "2024-07-01"},
+               {"replication": 2, "arrived": "2023-01-01", "disposed": "2024-01-01"},
+               {"replication": 2, "arrived": "2024-01-01", "disposed": None}]
+    (row,) = yearly(rows, 100, matters)
+    assert row["replications"] == 3
+    assert (row["filed"], row["disposed"], row["pending"], row["oldest_pending_days"]) == (10, 4, 11, 100)
+    assert row["clearance"] == pytest.approx(2 / 3)      # 4/6, 4/16, 8/10 per replication: the median
+    assert row["utilisation"] == pytest.approx(0.6)      # 0.6, 0.95, 0.3
+    assert row["median_days"] == pytest.approx(197.5)    # 60; (365 + 30) / 2; 365
+    assert row["within_standard"] == pytest.approx(0.5)  # 1, 0.5, 0
 
 
 def test_measures_from_the_store_equal_those_taken_as_matters_were_stored():
@@ -213,33 +295,72 @@ def test_measures_from_the_store_equal_those_taken_as_matters_were_stored():
     assert sorted(rows_now, key=_case) == sorted(rows_again, key=_case)
 
 
-def test_resume_stores_the_rest_with_the_outcomes_of_an_uninterrupted_run(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_resume_stores_the_rest_and_writes_the_files_of_an_uninterrupted_run(tmp_path, monkeypatch, jobs):
+    """A run stopped part way through its second replication (played here, or by two worker processes), then
+    carried on: every matter stored once, and outcomes.csv and caseload.csv byte for byte those of a run never
+    stopped (the first replication's rows read back from the store, the second's played again)."""
     import sim.runs.caseload
+    from reports.caseload import CaseloadFiles
+    from sim.runs.runner import RunInterrupted
 
     monkeypatch.setattr(sim.runs.caseload, "GROUP_EVENTS", 1)  # a commit a matter: the stop falls mid-run
     scenario = small(years=1, rate=40)
-    whole = open_store("memory://")
-    expected: list = []
-    record_caseload(whole, scenario, seed=4, replications=2, on_matter=expected.append)
 
+    def files(folder: str, store, on_matter=None) -> tuple[bytes, bytes]:
+        out = tmp_path / folder
+        out.mkdir()
+        collected = CaseloadFiles(out)
+
+        def matter(row) -> None:
+            collected.matter(row)
+            if on_matter:
+                on_matter(row)
+
+        try:
+            record_caseload(store, scenario, seed=4, replications=2, jobs=jobs, on_matter=matter,
+                            on_replication=collected.replication)
+        finally:
+            collected.close()
+        return (out / "outcomes.csv").read_bytes(), (out / "caseload.csv").read_bytes()
+
+    expected = files("whole", open_store("memory://"))
+    cases = expected[0].count(b"\n") - 1
     store = open_store(f"sqlite:///{tmp_path / 'store.sqlite'}", create=True)
     seen: list = []
 
     def stop(row):
         seen.append(row)
-        if len(seen) == len(expected) // 2 + 3:  # part way through the second replication's matters
+        if len(seen) == cases // 2 + 10:  # part way through the second replication's matters
             raise KeyboardInterrupt
 
-    from sim.runs.runner import RunInterrupted
     with pytest.raises(RunInterrupted) as stopped:
-        record_caseload(store, scenario, seed=4, replications=2, on_matter=stop)
+        files("stopped", store, stop)
     run = store.run(stopped.value.run_id)
-    assert run.finished_at is None and stored_replications(store, run) < 2
-    rows: list = []
-    result = record_caseload(store, scenario, seed=4, replications=2, on_matter=rows.append)
-    assert result.resumed_from is not None
-    assert sorted(rows, key=_case) == sorted(expected, key=_case)
-    assert len(list(matter_ids(store, store.run(result.run_id)))) == len(expected)
+    assert run.finished_at is None and stored_replications(store, run) == 1
+    assert files("resumed", store) == expected
+    assert len(list(matter_ids(store, store.run(str(run.id))))) == cases
+
+
+def test_a_workers_failure_reaches_the_writer_and_nothing_waits_for_ever(monkeypatch):
+    """A replication's world that fails in its worker process (forked after the failure is set up here) fails
+    the run in the writer with the worker's exception, rather than leaving it waiting for matters."""
+    from sim.engine import world as worlds_engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the world broke")
+
+    monkeypatch.setattr(worlds_engine, "play", broken)
+    with pytest.raises(RuntimeError, match="the world broke"):
+        record_caseload(open_store("memory://"), small(years=1, rate=20), seed=3, replications=2, jobs=2)
+
+    import os
+
+    from sim.runs.runner import RunInterrupted
+
+    monkeypatch.setattr(worlds_engine, "play", lambda *args, **kwargs: os._exit(9))  # the worker dies
+    with pytest.raises(RunInterrupted, match="a worker process died"):
+        record_caseload(open_store("memory://"), small(years=1, rate=20), seed=3, replications=2, jobs=2)
 
 
 # The command line ------------------------------------------------------------------------------------
@@ -279,12 +400,17 @@ def test_run_writes_outcomes_and_caseload_csv_and_littles_law_holds(tmp_path):
     horizon, warmed = day(world.horizon_end(start, years).isoformat()), day(world.horizon_end(start, warm).isoformat())
 
     def check(pending: list[int], spans: list[tuple[int, int]]) -> None:
-        began = [(a, b) for a, b in spans if warmed <= a < horizon]
-        expected = len(began) / (horizon - warmed) * np.mean([b - a for a, b in began])
+        """L = lambda W over the window from `warmed` to the horizon: lambda the arrivals in it a day, W the
+        days each matter spent in the system within it (those still open at the horizon counted to it, those
+        carried in from before it from its start), per arrival."""
+        arrivals = sum(1 for a, _ in spans if warmed <= a < horizon)
+        inside = sum(max(0, min(b, horizon) - max(a, warmed)) for a, b in spans)
+        expected = arrivals / (horizon - warmed) * (inside / arrivals)
         assert np.mean(pending) == pytest.approx(expected, rel=0.05)
 
     ends = [month_end(r) for r in rows if r["court"] == "magistrate"]
-    spans = [(day(o["arrived"]), day(o["disposed"])) for o in outcomes]
+    assert any(not o["disposed"] for o in outcomes)  # matters still open at the horizon: counted to it
+    spans = [(day(o["arrived"]), day(o["disposed"]) if o["disposed"] else horizon) for o in outcomes]
     check([sum(1 for a, b in spans if a <= e < b) for e in ends if e >= warmed], spans)
 
     stages = subprocess.run([sys.executable, "run.py", "stages", "--latest", "--format", "csv", "--store", store],
@@ -295,6 +421,24 @@ def test_run_writes_outcomes_and_caseload_csv_and_littles_law_holds(tmp_path):
     for court, parts in (("magistrate", ("magistrate",)), ("district", ("district",))):
         spans = [next(s[p] for p in parts) for s in by_matter.values() if parts[0] in s]
         check([int(r["pending"]) for r in rows if r["court"] == court and month_end(r) >= warmed], spans)
+
+
+@pytest.mark.slow
+def test_jobs_split_the_replications_and_the_files_are_the_same(tmp_path):
+    """`--jobs 2` plays the two replications in two worker processes, and writes byte for byte the files
+    `--jobs 1` writes (into a store of its own: nothing is read back)."""
+    files = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        done = subprocess.run([sys.executable, "run.py", "run", "caseload_control_rule", "-n", "2", "--jobs", jobs,
+                               "--set", "caseload.horizon_years=2", "--set", "caseload.arrivals.per_year=150",
+                               "--seed", "9", "--store", f"sqlite:///{tmp_path / f'store{jobs}.sqlite'}",
+                               "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        files[jobs] = [(out / name).read_bytes() for name in ("outcomes.csv", "caseload.csv")]
+    assert files["1"] == files["2"]
+    rows = list(csv.DictReader(files["1"][0].decode().splitlines()))
+    assert len(rows) > 400 and {row["replication"] for row in rows} == {"0", "1"}
 
 
 def test_a_caseload_scenario_with_a_one_matter_scenario_is_refused(tmp_path):
@@ -317,7 +461,7 @@ def test_a_courts_docket_report_lists_exactly_the_matters_pending_there_oldest_f
         expected = set()
         for matter_id in matter_ids(store, run):
             spans = [(a, b) for c, a, b in court_intervals(store.matter_events(matter_id)) if c in courts]
-            if any(a <= on.isoformat() < b for a, b in spans):
+            if any(a <= on.isoformat() and (b is None or on.isoformat() < b) for a, b in spans):
                 expected.add(matter_id)
         assert {row["matter_id"] for row in report} == expected and expected
         assert [row["pending_since"] for row in report] == sorted(row["pending_since"] for row in report)
@@ -344,13 +488,31 @@ def test_caseload_commands_docket_report_and_viewer(tmp_path):
     assert missing.returncode == 2 and "--as-of" in missing.stderr and "Traceback" not in missing.stderr
     page = cli("docket", first, "--format", "html", "--out", str(tmp_path / "m.html"))
     assert page.returncode == 0 and "SIMULATED DOCKET" in (tmp_path / "m.html").read_text()
+    from sim.runs.caseload import played as record_of
+
+    opened = open_store(store)
+    caseload_run = opened.run(opened.latest_run_id())
+    record = record_of(opened, caseload_run, 0)
+    still = str(world.case_matter_id(str(caseload_run.id), caseload_run.scenario, 0, record.pending[0]))
+    page = cli("docket", still, "--format", "html", "--out", str(tmp_path / "open.html"))  # open at the horizon
+    assert page.returncode == 0 and "SIMULATED DOCKET" in (tmp_path / "open.html").read_text(), page.stderr
     report = cli("report", "--latest", "--out", str(tmp_path / "rep"))
     assert report.returncode == 0, report.stderr
+    index = (tmp_path / "rep" / "index.html").read_text()
     for chart in ("backlog", "clearance", "time-to-disposition", "utilisation"):
         assert (tmp_path / "rep" / f"caseload-{chart}.png").stat().st_size > 1000
+        assert f'src="caseload-{chart}.png"' in index and f'href="caseload-{chart}.svg"' in index
+    assert 'id="caseload"' in index and 'id="scenarios"' in index and 'id="summary"' not in index
     (folder,) = [p for p in (tmp_path / "rep").iterdir() if p.is_dir()]
     with (folder / "caseload.csv").open() as f:
         assert tuple(next(csv.reader(f))) == CASELOAD_KEYS
+    # With a one-matter run: one page, its one-matter sections and the caseload section
+    assert cli("run", "cloud_act", "-n", "5").returncode == 0
+    both = cli("report", str(caseload_run.id), opened.latest_run_id(), "--out", str(tmp_path / "both"))
+    assert both.returncode == 0, both.stderr
+    index = (tmp_path / "both" / "index.html").read_text()
+    assert all(f'id="{section}"' in index for section in ("summary", "charts", "caseload", "scenarios"))
+    assert json.loads((tmp_path / "both" / "summary.json").read_text())["caseloads"][0]["cases"] == record.cases
 
 
 def test_deleting_a_caseload_run_removes_its_matters_and_records(tmp_path):

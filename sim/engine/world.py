@@ -93,12 +93,23 @@ class MatterClock:
         return getattr(self._env, name)
 
 
+class Holders(dict[Any, None]):
+    """The requests holding a court's places, as `simpy.Resource.users` but found and removed at once."""
+
+    def append(self, request: Any) -> None:
+        self[request] = None
+
+    def discard(self, request: Any) -> None:
+        self.pop(request, None)
+
+
 class Places(simpy.Resource):
     """A court's judges' places for these matters, with the place-days in use and the queue's waits counted
     per calendar month of the horizon (for utilisation and waiting time)."""
 
     def __init__(self, env: simpy.Environment, places: int, month_days: list[int]) -> None:
         super().__init__(env, capacity=places)
+        self.users = Holders()  # type: ignore[assignment]
         self.month_days = month_days  # the world day each month of the horizon begins, and the horizon's end
         months = len(month_days) - 1
         self.busy = [0.0] * months     # place-days in use
@@ -118,20 +129,25 @@ class Places(simpy.Resource):
             last = upto
         self._since = now
 
-    def _do_put(self, event: Any) -> Any:
+    def _do_put(self, event: Any) -> None:
+        """`Resource._do_put`, counting the wait of a request granted."""
         self._account()
-        asked = event.__dict__.setdefault("asked", self._env.now)
-        result = super()._do_put(event)
-        if event.triggered:
-            month = self._month(self._env.now)
+        now = self._env.now
+        asked = event.__dict__.setdefault("asked", now)
+        if len(self.users) < self.capacity:
+            self.users.append(event)
+            event.usage_since = now
+            event.succeed()
+            month = self._month(now)
             if 0 <= month < len(self.granted):
-                self.waited[month] += self._env.now - asked
+                self.waited[month] += now - asked
                 self.granted[month] += 1
-        return result
 
-    def _do_get(self, event: Any) -> Any:
+    def _do_get(self, event: Any) -> None:
+        """`Resource._do_get`, the place's holder found at once (a court may have a thousand places)."""
         self._account()
-        return super()._do_get(event)
+        self.users.discard(event.request)
+        event.succeed()
 
     def utilisation(self) -> list[float]:
         self._account()
@@ -141,22 +157,26 @@ class Places(simpy.Resource):
 
 @attrs.frozen
 class Ended:
-    """A matter of the caseload that has ended: its case number, arrival day (from the caseload's start) and
-    the matter with its pending events."""
+    """A matter of the caseload that has ended, or was still open at the horizon (`pending`): its case number,
+    arrival day (from the caseload's start) and the matter with its events not yet stored."""
 
     case: int
     arrived: int
     matter: Matter
+    pending: bool = False
 
 
 @attrs.frozen
 class Played:
-    """What the world measured besides the matters: how many arrived, the months of the horizon and, per
-    court, its places and each month's utilisation, queue waits (days) and places granted."""
+    """What the world measured besides the matters: how many arrived, the months of the horizon, per court
+    its places and each month's utilisation, queue waits (days) and places granted, and the cases still open
+    at the horizon (`horizon`, its first day after)."""
 
     cases: int
     months: list[str]
     courts: dict[str, dict[str, Any]]
+    horizon: str = ""
+    pending: list[int] = attrs.Factory(list)
 
 
 def arrival_days(caseload: Caseload, seed: int, horizon: int) -> Iterator[int]:
@@ -192,7 +212,8 @@ def docketed(courts: dict[str, dict[str, str]], case: int) -> dict[str, dict[str
 def play(scenario: Scenario, run_id: str, replication: int, seed: int,
          on_matter: Callable[[Ended], None]) -> Played:
     """Play one replication of a caseload: every warrant served over the horizon, each matter handed to
-    `on_matter` when it has ended (every matter is played to its end, after the horizon if need be)."""
+    `on_matter` when it has ended; at the horizon the world stops and the matters still open are handed over
+    as they are, pending, in the order of their cases."""
     caseload = scenario.caseload
     assert caseload is not None
     env = simpy.Environment()
@@ -206,6 +227,11 @@ def play(scenario: Scenario, run_id: str, replication: int, seed: int,
     base_courts = open_matter(scenario, run_id, replication, seed).courts
     parties = parties_of(scenario)
     arrived = 0
+    still_open: dict[int, tuple[int, Matter]] = {}
+
+    def ended(case: int) -> None:
+        day, opened = still_open.pop(case)
+        on_matter(Ended(case, day, opened))
 
     def matter(case: int, day: int) -> None:
         on = first + dt.timedelta(days=day)
@@ -215,7 +241,8 @@ def play(scenario: Scenario, run_id: str, replication: int, seed: int,
         opened = open_matter(own, run_id, replication, seed_of_case,
                              id=case_matter_id(run_id, scenario.name, replication, case),
                              parties={**parties, "case": case}, courts=docketed(base_courts, case))
-        clock = MatterClock(env, day, lambda: on_matter(Ended(case, day, opened)))
+        still_open[case] = (day, opened)
+        clock = MatterClock(env, day, lambda: ended(case))
         start(Proceeding(clock, own, opened, seed_of_case, judges=judges))  # type: ignore[arg-type]
 
     def arrivals() -> Iterator[simpy.Event]:
@@ -227,7 +254,12 @@ def play(scenario: Scenario, run_id: str, replication: int, seed: int,
             arrived += 1
 
     env.process(arrivals())
-    env.run()
+    env.run(until=horizon)  # what falls on the horizon's first day after is not played
+    pending = sorted(still_open)
+    for case in pending:
+        day, opened = still_open.pop(case)
+        on_matter(Ended(case, day, opened, pending=True))
     return Played(arrived, [m.isoformat() for m in months],
                   {court: {"places": bench.capacity, "utilisation": bench.utilisation(), "waited": bench.waited,
-                           "granted": bench.granted} for court, bench in benches.items()})
+                           "granted": bench.granted} for court, bench in benches.items()},
+                  end.isoformat(), pending)

@@ -36,8 +36,18 @@ class Finding:
         return f"{self.matter_id} seq {self.seq} {self.date} {self.event}: {self.rule}: expected {self.expected}"
 
 
-def audit_events(events: list[Any]) -> list[Finding]:
-    """Every violation in one matter's stored events, in order."""
+@attrs.frozen
+class Cut:
+    """A caseload matter its run's record names as open at the horizon (`horizon`: the first day after it):
+    its stored events."""
+
+    events: list[Any]
+    horizon: str
+
+
+def audit_events(events: list[Any], horizon: str | None = None) -> list[Finding]:
+    """Every violation in one matter's stored events, in order. `horizon`: the matter was open when its
+    caseload's world stopped that day, so it owes no final disposition, but every entry must come before."""
     opened = events[0]
     matter_id = str(opened.originator_id)
     matter: Matter = opened.mutate(None)
@@ -56,7 +66,11 @@ def audit_events(events: list[Any]) -> list[Finding]:
                                  f"an event the procedure can check ({e!r})"))
         matter = _apply(event, matter, found)
     found += [Finding(matter_id, *f) for f in calendar_checks.findings(events)]  # sources §11
-    if matter.disposition is None:
+    if horizon is not None:
+        found += [Finding(matter_id, e.originator_version, e.date, type(e).__name__, "the caseload's horizon",
+                          f"an entry before {horizon}, when the world stopped (the run's record)")
+                  for e in events[1:] if e.date >= horizon]
+    elif matter.disposition is None:
         found.append(Finding(matter_id, matter.version, matter.last_date, "(end)", "sources §9.6",
                              "a final disposition at the end of the matter"))
     return found
@@ -89,10 +103,10 @@ class Tally:
         return f"{self.matters:,} matters, {self.entries:,} entries, {self.violations:,} violations"
 
 
-def audit(matters: Iterable[list[Any] | Finding], on_finding: Callable[[Finding], None]) -> Tally:
+def audit(matters: Iterable[list[Any] | Cut | Finding], on_finding: Callable[[Finding], None]) -> Tally:
     """Audit each matter's events, reporting each finding as it is made (memory stays flat). A Finding in
     place of a matter's events (a matter that cannot be read, a run short of what its record promises) is
-    reported as it is, and the audit goes on."""
+    reported as it is, and the audit goes on; a `Cut` is a caseload's matter open at its horizon."""
     tally = Tally()
     for events in matters:
         if isinstance(events, Finding):
@@ -100,9 +114,12 @@ def audit(matters: Iterable[list[Any] | Finding], on_finding: Callable[[Finding]
             tally.violations += 1
             on_finding(events)
             continue
+        horizon = None
+        if isinstance(events, Cut):
+            events, horizon = events.events, events.horizon
         tally.matters += 1
         tally.entries += len(events) - 1
-        for finding in audit_events(events):
+        for finding in audit_events(events, horizon):
             tally.violations += 1
             on_finding(finding)
     return tally

@@ -3,27 +3,40 @@
 This process is the single writer: a matter's events are stored in a group commit soon after it ends, so
 memory holds only the matters still open and a group; a replication's `CaseloadPlayed` record (how many
 cases, and what the world measured: utilisation and queue waits per court and month) is written last, in
-the same transaction as its last matters, and marks it whole. `--resume` plays an unfinished replication
-again (the same draws) and stores only the matters not yet stored (they are stored in the order they end,
-so those stored are the first ones). Replications are played one after another in this process.
+the same transaction as its last matters, and marks it whole. The world stops at the horizon; the matters
+open then are stored as they are, after the others, and the record names them (`HorizonReached`), so the
+audit knows the horizon, not a doctored store, left them without a final disposition. `--resume` plays an
+unfinished replication again (the same draws) and stores only the matters not yet stored (they are stored
+in the order they end, so those stored are the first ones). Replications are played here, one after another,
+or by worker processes while this process stores them (`sim.runs.worlds`), in the same order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import attrs
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from sim import interrupts
 from sim.domain.ladder import lane_of
 from sim.engine import world
-from sim.errors import UserError
-from sim.runs.runner import RunInterrupted, _check_writable, _waiting, quiet, replication_seed, run_scenario
+from sim.errors import Fault, UserError
+from sim.runs import worlds
+from sim.runs.audit import Cut
+from sim.runs.runner import (
+    RunInterrupted,
+    _check_writable,
+    _waiting,
+    quiet,
+    run_scenario,
+)
 from sim.scenario import Scenario, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
 from sim.views.caseload import Measures, court_intervals, matter_row
@@ -46,9 +59,17 @@ class CaseloadPlayed(Aggregate):
         months: list[str]
         courts: dict[str, Any]
 
+    horizon: str = ""                # the first day after the horizon (a record of an earlier release: none)
+    pending: Sequence[int] = ()      # the cases still open at the horizon, stored as they were then
+
     def __init__(self, run_id: str, replication: int, cases: int, months: list[str], courts: dict[str, Any]) -> None:
         self.run_id, self.replication, self.cases = run_id, replication, cases
         self.months, self.courts = months, courts
+
+    @event("HorizonReached")
+    def reached_horizon(self, horizon: str, pending: list[int]) -> None:
+        """The world stopped at `horizon` with the cases `pending` still open."""
+        self.horizon, self.pending = horizon, pending
 
     @staticmethod
     def create_id(run_id: str, replication: int) -> UUID:  # type: ignore[override]
@@ -106,6 +127,19 @@ def stored_matters(store: DocketStore, runs: list[Run]) -> Iterator[list[Any]]:
             yield store.matter_events(matter_id)
 
 
+def audited_matters(store: DocketStore, runs: list[Run]) -> Iterator[list[Any] | Cut]:
+    """What the audit reads of caseload runs: each matter's stored events, a `Cut` for those the replication's
+    record names as open at the horizon."""
+    for run in runs:
+        for replication in range(stored_replications(store, run)):
+            record = played(store, run, replication)
+            assert record is not None
+            pending = set(record.pending)
+            for case in range(record.cases):
+                events = store.matter_events(str(world.case_matter_id(str(run.id), run.scenario, replication, case)))
+                yield Cut(events, record.horizon) if case in pending else events
+
+
 @attrs.frozen
 class CaseloadResult:
     run_id: str
@@ -122,9 +156,10 @@ def record_caseload(store: DocketStore, scenario: Scenario, seed: int = 0, repli
                     on_matter: Callable[[Row], None] | None = None,
                     on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None = None,
                     on_progress: Callable[[int, int], None] | None = None,
-                    note: Callable[[str], None] = quiet) -> CaseloadResult:
-    """Play and store `replications` of a caseload scenario; `on_matter` gets each matter's row as it is
-    stored, `on_replication` each replication's measures once it is whole. A run already in the store is not
+                    note: Callable[[str], None] = quiet, jobs: int = 1) -> CaseloadResult:
+    """Play and store `replications` of a caseload scenario (by `jobs` worker processes, a replication each
+    at a time); `on_matter` gets each matter's row as it is stored, `on_replication` each replication's
+    measures once it is whole, both in the same order whatever `jobs`. A run already in the store is not
     played again (its rows come from the store); one left incomplete is carried on."""
     run_id = str(Run.create_id(scenario.text_hash, seed, replications, None))
     with store.run_lock(run_id, lambda: note(_waiting(run_id, scenario.name))):
@@ -136,7 +171,7 @@ def record_caseload(store: DocketStore, scenario: Scenario, seed: int = 0, repli
                 return CaseloadResult(run_id, _first_ids(store, run), True, _cases(store, run))
             note(f"run {run_id} ({scenario.name}) is incomplete, {done:,} of {replications:,} replications "
                  f"stored: resuming it, as `python run.py run --resume {run_id}` would")
-            _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress)
+            _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress, jobs=jobs)
             return CaseloadResult(run_id, _first_ids(store, run), False, _cases(store, run), done)
         _check_writable(store)
 
@@ -147,20 +182,20 @@ def record_caseload(store: DocketStore, scenario: Scenario, seed: int = 0, repli
                        scenario_data=plain({**scenario.tables, "scenario": {**scenario.tables.get("scenario", {}),
                                                                           "name": scenario.name}}))
         run = _carry_on(store, None, scenario, on_matter, on_replication, on_progress, make_run, run_id, seed,
-                        replications)
+                        replications, jobs)
     return CaseloadResult(run_id, _first_ids(store, run), False, _cases(store, run))
 
 
 def resume_caseload(store: DocketStore, run: Run, on_matter: Callable[[Row], None] | None = None,
                     on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None = None,
-                    on_progress: Callable[[int, int], None] | None = None) -> CaseloadResult:
+                    on_progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> CaseloadResult:
     """Finish an interrupted caseload run under the scenario it recorded."""
     with store.run_lock(str(run.id)):
         run = store.run(str(run.id))
         if run.finished_at is not None:
             raise UserError(f"run {run.id} is already finished ({run.finished_at}); nothing to resume")
         done = stored_replications(store, run)
-        _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress)
+        _carry_on(store, run, run_scenario(run), on_matter, on_replication, on_progress, jobs=jobs)
     return CaseloadResult(str(run.id), _first_ids(store, run), False, _cases(store, run), done)
 
 
@@ -185,9 +220,10 @@ def _from_store(store: DocketStore, run: Run, done: int, on_matter: Callable[[Ro
         record = played(store, run, replication)
         assert record is not None
         measures = Measures(scenario.scenario.start_date, record.months)
+        pending = set(record.pending)
         for case in range(record.cases):
             events = store.matter_events(str(world.case_matter_id(str(run.id), run.scenario, replication, case)))
-            row = matter_row(events)
+            row = matter_row(events, pending=case in pending)
             measures.add(events, row)
             if on_matter:
                 on_matter(row)
@@ -198,8 +234,9 @@ def _from_store(store: DocketStore, run: Run, done: int, on_matter: Callable[[Ro
 def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter: Callable[[Row], None] | None,
               on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None,
               on_progress: Callable[[int, int], None] | None, make_run: Callable[[], Run] | None = None,
-              run_id: str = "", seed: int = 0, replications: int = 0) -> Run:
-    """Store the rest of a run's replications (all of a new run's: `make_run` makes it at the first write)."""
+              run_id: str = "", seed: int = 0, replications: int = 0, jobs: int = 1) -> Run:
+    """Store the rest of a run's replications (all of a new run's: `make_run` makes it at the first write),
+    played here or, with `jobs` above one, by worker processes while this process stores (`worlds`)."""
     _check_writable(store)
     if run is not None:
         run_id, seed, replications = str(run.id), run.seed, run.replications
@@ -209,65 +246,78 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
         done = 0
     state: dict[str, Any] = {"run": run, "stored": done}
     try:
-        for replication in range(done, replications):
-            _play_one(store, scenario, run_id, replication, seed, state, make_run, on_matter, on_replication)
+        for replication, play in worlds.replications(scenario, run_id, seed, done, replications, jobs):
+            writer, measures = _Writer(store, run_id, state, make_run, on_matter), _measures(scenario)
+            result = play(functools.partial(_stored, writer, measures))
+            record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases,
+                                    months=result.months, courts=plain(result.courts))
+            record.reached_horizon(horizon=result.horizon, pending=result.pending)
+            writer.commit([writer.mapper.to_stored_event(e) for e in record.collect_events()])
+            if on_replication:
+                on_replication(replication, measures, record)
             state["stored"] += 1
             if on_progress:
                 on_progress(state["stored"], replications)
         store.retrying(lambda: _finish(store, run_id))
     except KeyboardInterrupt:
         raise RunInterrupted(run_id, state["stored"], replications) from None
+    except BrokenProcessPool:
+        raise RunInterrupted(run_id, state["stored"], replications, "a worker process died") from None
+    except Fault as e:  # a worker's file cut short
+        raise RunInterrupted(run_id, state["stored"], replications, str(e)) from None
     assert state["run"] is not None
     return state["run"]
 
 
-def _play_one(store: DocketStore, scenario: Scenario, run_id: str, replication: int, seed: int,
-              state: dict[str, Any], make_run: Callable[[], Run] | None, on_matter: Callable[[Row], None] | None,
-              on_replication: Callable[[int, Measures, CaseloadPlayed], None] | None) -> None:
-    """Play one replication, committing matters in groups as they end, the replication's record last."""
-    mapper = store.mapper
-    group: list[Any] = []
-    rows: list[Row] = []
-    since = time.monotonic()
-    checking = state["run"] is not None  # resuming: skip the matters an interrupted writer stored
-    measures: Measures | None = None
+class _Writer:
+    """The single writer of one replication: its matters committed in groups as they come (those an
+    interrupted writer stored skipped, when resuming), each row handed on once its matter is stored."""
+
+    def __init__(self, store: DocketStore, run_id: str, state: dict[str, Any], make_run: Callable[[], Run] | None,
+                 on_matter: Callable[[Row], None] | None) -> None:
+        self.store, self.state, self.make_run, self.on_matter = store, state, make_run, on_matter
+        self.mapper = store.mapper
+        self.group: list[Any] = []
+        self.rows: list[Row] = []
+        self.since = time.monotonic()
+        self.checking = state["run"] is not None  # resuming: skip the matters an interrupted writer stored
+
+    def matter(self, matter_id: UUID, row: Row, records: Callable[[], list[Any]]) -> None:
+        """A matter played: its row, and its stored-event records (made only if they are to be written)."""
+        if self.checking and self.store.has_events(matter_id):
+            if self.on_matter:
+                self.on_matter(row)
+            return
+        self.checking = False
+        self.group.extend(records())
+        self.rows.append(row)
+        if len(self.group) >= GROUP_EVENTS or time.monotonic() - self.since >= GROUP_SECONDS:
+            self.commit([])
+
+    def commit(self, extra: list[Any]) -> None:
+        if self.state["run"] is None:
+            assert self.make_run is not None
+            self.state["run"] = self.store.add_run(self.make_run)
+        group = [*self.group, *extra]
+        with interrupts.deferred():
+            self.store.retrying(lambda: self.store.append(group))
+            for row in self.rows:
+                if self.on_matter:
+                    self.on_matter(row)
+        self.group, self.rows, self.since = [], [], time.monotonic()
+
+
+def _stored(writer: _Writer, measures: Measures, matter_id: UUID, pending: bool, events: list[Any]) -> None:
+    """A matter its world ended (or the horizon left open): measured, and handed to the writer."""
+    row = matter_row(events, pending=pending)
+    measures.add(events, row)
+    writer.matter(matter_id, row, lambda: [writer.mapper.to_stored_event(e) for e in events])
+
+
+def _measures(scenario: Scenario) -> Measures:
     first = scenario.scenario.start_date
     end = world.horizon_end(first, scenario.caseload.horizon_years)  # type: ignore[union-attr]
-    measures = Measures(first, [m.isoformat() for m in world.month_starts(first, end)])
-
-    def commit(extra: list[Any]) -> None:
-        nonlocal group, rows, since
-        if state["run"] is None:
-            assert make_run is not None
-            state["run"] = store.add_run(make_run)
-        with interrupts.deferred():
-            store.retrying(lambda: store.append([*group, *extra]))
-            for row in rows:
-                if on_matter:
-                    on_matter(row)
-        group, rows, since = [], [], time.monotonic()
-
-    def ended(done: world.Ended) -> None:
-        nonlocal checking
-        events = done.matter.collect_events()
-        row = matter_row(events)
-        measures.add(events, row)
-        if checking and store.has_events(done.matter.id):
-            if on_matter:
-                on_matter(row)
-            return
-        checking = False
-        group.extend(mapper.to_stored_event(e) for e in events)
-        rows.append(row)
-        if len(group) >= GROUP_EVENTS or time.monotonic() - since >= GROUP_SECONDS:
-            commit([])
-
-    result = world.play(scenario, run_id, replication, replication_seed(seed, replication), ended)
-    record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases, months=result.months,
-                            courts=plain(result.courts))
-    commit([mapper.to_stored_event(e) for e in record.collect_events()])
-    if on_replication:
-        on_replication(replication, measures, record)
+    return Measures(first, [m.isoformat() for m in world.month_starts(first, end)])
 
 
 def _finish(store: DocketStore, run_id: str) -> None:
@@ -292,7 +342,7 @@ def court_docket(store: DocketStore, run: Run, lane: str, when: Any) -> list[dic
         if events[0].start_date > day:
             continue
         spans = [(first, last) for court, first, last in court_intervals(events) if court in LANE_COURTS[lane]]
-        pending = [first for first, last in spans if first <= day < last]
+        pending = [first for first, last in spans if first <= day and (last is None or day < last)]
         if not pending:
             continue
         upto = [e for e in events if getattr(e, "date", events[0].start_date) <= day]

@@ -83,6 +83,19 @@ class _Stages:
 def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
     """One row per stage the matter reached (its start and its end on record), in the order of `STAGES`."""
     opened = events[0]
+    matter_id, replication = str(opened.originator_id), opened.replication
+    return [{"matter_id": matter_id, "replication": replication, "stage": stage, "start": start, "end": end,
+             "days": (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days}
+            for stage, start, end in stage_spans(events) if end is not None]
+
+
+def stage_spans(events: list[Any], still_open: bool = False) -> list[tuple[str, str, str | None]]:
+    """Each stage the matter reached, in the order of `STAGES`: (stage, start, end), the end None for a stage
+    begun and not yet ended. `still_open`: the matter has not ended (a caseload's at its horizon), so a
+    warrant issued whose challenge may be still to come counts at the magistrate judge's (the stage begun and
+    not yet shown reached, where no later stage has begun). A stage that only a later entry reaches
+    (an objection, a petition for rehearing) does not count before it: the matter may have gone on past it."""
+    opened = events[0]
     track = _Stages({"total": opened.start_date})
     for e in events[1:]:
         for step in registry.STAGE_STEPS.get(type(e).__name__, ()):
@@ -91,10 +104,10 @@ def stage_rows(events: list[Any]) -> list[dict[str, Any]]:
     if "magistrate" in track.start and track.challenge is None:
         track.reached.discard("magistrate")
     start, end = track.start, track.end
-    matter_id, replication = str(opened.originator_id), opened.replication
-    return [{"matter_id": matter_id, "replication": replication, "stage": stage, "start": start[stage],
-             "end": end[stage], "days": (dt.date.fromisoformat(end[stage]) - dt.date.fromisoformat(start[stage])).days}
-            for stage in STAGES if stage in track.reached and stage in start and stage in end]
+    begun = [stage for stage in COURT_STAGES if stage in start]
+    latest = begun[-1] if still_open and begun == ["magistrate"] and "magistrate" not in end else None
+    return [(stage, start[stage], end.get(stage)) for stage in STAGES
+            if stage in start and (stage in track.reached or stage == latest)]
 
 
 _WIDTHS = (36, 11, 10, 10, 10, 6)
