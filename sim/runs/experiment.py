@@ -36,13 +36,16 @@ from sim.store import DocketStore, Run, now, package_versions
 from sim.store.outcomes import (
     COLUMNS,
     EXPERIMENT_REGISTER_ID,
+    BatchedOutcomes,
     Experiment,
     ExperimentRegister,
     Outcomes,
+    kept_rows,
     outcomes_id,
     packed,
     unpacked,
 )
+from sim.store.url import connect_url
 from sim.views.estimates import wilson
 from sim.views.projections import render_text
 from sim.views.results import Tally
@@ -207,32 +210,38 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
     if on_progress:
         on_progress(done, total)
     size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
-    batches = (Batch(scenario, p.run_id, experiment.seed, low, min(n, low + size))
+    workers_write = connect_url(store.where) if store.where.scheme == "postgresql" else None
+    batches = (Batch(scenario, p.run_id, experiment.seed, low, min(n, low + size), workers_write)
                for p in todo for scenario in (scenario_of(experiment, p),) for low in range(0, n, size))
-    pending: list[tuple[Point, list[Row]]] = []
+    pending: list[tuple[Point, list[Row] | None]] = []
     current: list[Row] = []
+    got = 0
     queue = iter(todo)
     point = next(queue, None)
     since = time.monotonic()
     played = executor.play(batches)
     try:  # closed at once when stopped: local workers are ended, not awaited
-        for rows in played:
+        for result in played:
             assert point is not None
-            current += rows
-            done += len(rows)
-            if len(current) == n:
-                tallies[point.run_id] = _tally(current, point, experiment.seed, n)
-                pending.append((point, current))
-                current, point = [], next(queue, None)
+            count = result if isinstance(result, int) else len(result)  # a number: the worker stored them
+            if not isinstance(result, int):
+                current += result
+            got += count
+            done += count
+            if got == n:
+                if workers_write is None:
+                    tallies[point.run_id] = _tally(current, point, experiment.seed, n)
+                pending.append((point, None if workers_write else current))
+                current, got, point = [], 0, next(queue, None)
                 if time.monotonic() - since >= COMMIT_SECONDS or point is None:
-                    _store_points(store, pending, experiment)
+                    _store_points(store, pending, experiment, size, tallies)
                     pending, since = [], time.monotonic()
             if on_progress:
                 on_progress(min(done, total), total)
     finally:
         played.close()  # type: ignore[attr-defined]
     if pending:
-        _store_points(store, pending, experiment)
+        _store_points(store, pending, experiment, size, tallies)
     _finish(store, experiment_id)
     return summarise(str(experiment_id), experiment.name, experiment.base.name, experiment.base.scenario.title,
                      experiment.design, experiment.keys, list(experiment.measures), n, experiment.seed,
@@ -279,16 +288,16 @@ def _tally(rows: list[Row], point: Point, seed: int, n: int) -> Tally:
 
 def stored_tally(store: DocketStore, run_id: str, scenario: str, seed: int, n: int) -> Tally:
     """A point's tally from its stored outcome rows."""
-    record = store._rebuilt(outcomes_id(run_id))
     tally = Tally(run_id, scenario, seed, n)
-    index = {c: i for i, c in enumerate(record.columns)}
-    for i, values in enumerate(record.rows):
-        tally.add(unpacked([values[index[c]] for c in COLUMNS], run_id, scenario, i))
+    for i, values in enumerate(kept_rows(store, run_id)):
+        tally.add(unpacked(values, run_id, scenario, i))
     return tally
 
 
-def _store_points(store: DocketStore, points: list[tuple[Point, list[Row]]], experiment: ExperimentFile) -> None:
-    """Completed points stored in one transaction, each whole: its run (finished) and its outcome rows."""
+def _store_points(store: DocketStore, points: list[tuple[Point, list[Row] | None]], experiment: ExperimentFile,
+                  size: int, tallies: dict[str, Tally]) -> None:
+    """Completed points stored in one transaction, each whole: its run (finished) and its outcome rows, or
+    (rows None) the list of the batches its workers stored, whose rows are then read back for its tally."""
     aggregates: list[Any] = []
     for point, rows in points:
         scenario = scenario_of(experiment, point)
@@ -299,9 +308,14 @@ def _store_points(store: DocketStore, points: list[tuple[Point, list[Row]]], exp
             fork=None, scenario_data=scenarios.plain(scenario.tables))
         run.finish(finished_at=now())
         aggregates.append(run)
-        aggregates.append(Outcomes(point.run_id, list(COLUMNS), [packed(row) for row in rows]))
+        aggregates.append(BatchedOutcomes(point.run_id, list(range(0, experiment.replications, size)))
+                          if rows is None else Outcomes(point.run_id, list(COLUMNS), [packed(row) for row in rows]))
     with interrupts.deferred():
         store.retrying(lambda: store.save(*aggregates))
+    for point, rows in points:
+        if rows is None:
+            tallies[point.run_id] = stored_tally(store, point.run_id, point.name, experiment.seed,
+                                                 experiment.replications)
 
 
 def _finish(store: DocketStore, experiment_id: Any) -> None:

@@ -8,6 +8,7 @@ aggregates beside the matters: stored events of existing kinds are unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -93,8 +94,63 @@ class ExperimentRegister(Aggregate):
         self.experiment_ids.append(experiment_id)
 
 
+class OutcomeBatch(Aggregate):
+    """The outcome rows of replications `start`.. of one run, stored by the worker that played them (an
+    experiment into PostgreSQL). Its id follows from the run and `start`, so a batch played again (its worker
+    was killed after committing) is refused by the store's unique key: a replication is never stored twice."""
+
+    class Stored(Aggregate.Created):
+        run_id: str
+        start: int
+        columns: list[str]
+        rows: list[list[Any]]
+
+    def __init__(self, run_id: str, start: int, columns: list[str], rows: list[list[Any]]) -> None:
+        self.run_id, self.start, self.columns, self.rows = run_id, start, columns, rows
+
+    @staticmethod
+    def create_id(run_id: str, start: int) -> UUID:  # type: ignore[override]
+        return uuid5(OUTCOMES_NAMESPACE, f"{run_id}/batch/{start}")
+
+
+class BatchedOutcomes(Aggregate):
+    """In place of an `Outcomes` record (the same id), a run whose rows its workers stored as `OutcomeBatch`
+    records: the first replication of each batch, in order. Saved with the run's `Run` once every batch is."""
+
+    class Completed(Aggregate.Created):
+        run_id: str
+        starts: list[int]
+
+    def __init__(self, run_id: str, starts: list[int]) -> None:
+        self.run_id, self.starts = run_id, starts
+
+    @staticmethod
+    def create_id(run_id: str) -> UUID:  # type: ignore[override]
+        return uuid5(OUTCOMES_NAMESPACE, run_id)
+
+
 def outcomes_id(run_id: str) -> UUID:
     return Outcomes.create_id(run_id)
+
+
+def kept_rows(store: Any, run_id: str) -> Iterator[list[Any]]:
+    """A run's kept outcome rows in replication order, each in `COLUMNS` order: from its `Outcomes` record,
+    or batch by batch from the `OutcomeBatch` records its `BatchedOutcomes` names (one batch held at a time)."""
+    record = store._rebuilt(outcomes_id(run_id))
+    parts = [record] if isinstance(record, Outcomes) else \
+        (store._rebuilt(OutcomeBatch.create_id(run_id, start)) for start in record.starts)
+    for part in parts:
+        index = [part.columns.index(c) for c in COLUMNS]
+        for values in part.rows:
+            yield [values[i] for i in index]
+
+
+def kept_count(store: Any, run_id: str) -> int:
+    """How many replications a run's kept outcome rows hold."""
+    record = store._rebuilt(outcomes_id(run_id))
+    if isinstance(record, Outcomes):
+        return len(record.rows)
+    return sum(len(store._rebuilt(OutcomeBatch.create_id(run_id, start)).rows) for start in record.starts)
 
 
 def packed(row: dict[str, Any]) -> list[Any]:
