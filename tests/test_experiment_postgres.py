@@ -13,7 +13,7 @@ from sim.runs.executors import Batch, DaskExecutor, LocalExecutor, run_batch
 from sim.runs.experiment_file import load as load_experiment
 from sim.runs.runner import stored_rows
 from sim.store import open_store
-from sim.store.outcomes import BatchedOutcomes, Outcomes, OutcomeBatch, outcomes_id
+from sim.store.outcomes import BatchedOutcomes, OutcomeBatch, outcomes_id
 from sim.store.url import connect_url, parse
 from tests.test_experiment import SMALL, _file
 
@@ -29,7 +29,8 @@ def _same_files(tmp_path, one, other) -> None:
 
 def test_workers_store_their_own_batches_with_the_single_writers_results(tmp_path, postgres_url):
     """Two local worker processes write their batches into PostgreSQL; the client stores only each point's
-    run and the list of its batches. Results, files and the rows read back equal the single writer's."""
+    run and the list of its batches. Results, files and the rows read back equal the single writer's (which
+    stores the same records itself)."""
     found = load_experiment(_file(tmp_path, SMALL))
     single = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
     store = open_store(postgres_url, create=True)
@@ -41,7 +42,7 @@ def test_workers_store_their_own_batches_with_the_single_writers_results(tmp_pat
     assert store.has_events(OutcomeBatch.create_id(point.run_id, 0))
     memory = open_store("memory://")
     experiments.run_experiment(memory, found, LocalExecutor(1))
-    assert isinstance(memory._rebuilt(outcomes_id(point.run_id)), Outcomes)
+    assert isinstance(memory._rebuilt(outcomes_id(point.run_id)), BatchedOutcomes)  # the same records
     assert list(stored_rows(store, store.run(point.run_id))) == list(stored_rows(memory, memory.run(point.run_id)))
     again = experiments.run_experiment(open_store(postgres_url), found, LocalExecutor(2))
     assert again.played == 0 and again.estimates == single.estimates

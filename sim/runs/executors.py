@@ -66,6 +66,7 @@ def run_batch(batch: Batch) -> list[Row] | int:
 
 
 _stores: dict[str, DocketStore] = {}  # a worker process's own connection to each store it writes
+os.register_at_fork(after_in_child=_stores.clear)  # a forked worker opens its own: a pool's threads stay behind
 
 
 def store_batch(batch: Batch, rows: list[Row]) -> None:

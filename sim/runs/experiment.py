@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -30,7 +31,7 @@ from sim.errors import Fault, UserError
 from sim.runs.designs import INDICES, Index, analyse, unit_points
 from sim.runs.executors import Batch, Executor, play_outcomes
 from sim.runs.experiment_file import DEFAULT_MEASURES, MEASURES, ExperimentFile, _at
-from sim.runs.runner import COMMIT_SECONDS, Note, Row, quiet, replication_seed
+from sim.runs.runner import COMMIT_SECONDS, Note, quiet, replication_seed
 from sim.scenario import Scenario
 from sim.store import DocketStore, Run, now, package_versions
 from sim.store.outcomes import (
@@ -39,7 +40,7 @@ from sim.store.outcomes import (
     BatchedOutcomes,
     Experiment,
     ExperimentRegister,
-    Outcomes,
+    OutcomeBatch,
     kept_rows,
     outcomes_id,
     packed,
@@ -210,38 +211,60 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
     if on_progress:
         on_progress(done, total)
     size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
+    starts = list(range(0, n, size))
     workers_write = connect_url(store.where) if store.where.scheme == "postgresql" else None
+    # A batch an interrupted command stored (its point not yet whole) is not played again.
+    plans = [(p, tuple(low for low in starts if not store.has_events(OutcomeBatch.create_id(p.run_id, low))))
+             for p in todo]
+    for p, lows in plans:  # played here in order, whole: tallied as they come; else read back once stored
+        if workers_write is None and len(lows) == len(starts):
+            tallies[p.run_id] = Tally(p.run_id, p.name, experiment.seed, n)
+        done += sum(min(n, low + size) - low for low in starts if low not in lows)
     batches = (Batch(scenario, p.run_id, experiment.seed, low, min(n, low + size), workers_write)
-               for p in todo for scenario in (scenario_of(experiment, p),) for low in range(0, n, size))
-    pending: list[tuple[Point, list[Row] | None]] = []
-    current: list[Row] = []
-    got = 0
-    queue = iter(todo)
-    point = next(queue, None)
+               for p, lows in plans if lows for scenario in (scenario_of(experiment, p),) for low in lows)
+    order = deque((p, deque(lows)) for p, lows in plans)
+    group: list[Any] = []       # records for the next commit
+    completed: list[Point] = []  # points whole once it commits
+
+    def settle() -> None:  # the points at the head with every batch in: their run and the list of batches
+        while order and not order[0][1]:
+            p = order.popleft()[0]
+            group.extend(_point_records(experiment, p, starts))
+            completed.append(p)
+
+    def commit() -> None:
+        _commit(store, group)
+        for p in completed:
+            if p.run_id not in tallies:
+                tallies[p.run_id] = stored_tally(store, p.run_id, p.name, experiment.seed, n)
+        group.clear()
+        completed.clear()
+
+    settle()
     since = time.monotonic()
     played = executor.play(batches)
     try:  # closed at once when stopped: local workers are ended, not awaited
         for result in played:
-            assert point is not None
-            count = result if isinstance(result, int) else len(result)  # a number: the worker stored them
-            if not isinstance(result, int):
-                current += result
-            got += count
-            done += count
-            if got == n:
-                if workers_write is None:
-                    tallies[point.run_id] = _tally(current, point, experiment.seed, n)
-                pending.append((point, None if workers_write else current))
-                current, got, point = [], 0, next(queue, None)
-                if time.monotonic() - since >= COMMIT_SECONDS or point is None:
-                    _store_points(store, pending, experiment, size, tallies)
-                    pending, since = [], time.monotonic()
+            point, lows = order[0]
+            low = lows.popleft()
+            if isinstance(result, int):  # the worker stored the batch itself
+                done += result
+            else:
+                done += len(result)
+                group.append(OutcomeBatch(point.run_id, low, list(COLUMNS), [packed(row) for row in result]))
+                if point.run_id in tallies:
+                    for row in result:
+                        tallies[point.run_id].add(row)
+            settle()
+            if time.monotonic() - since >= COMMIT_SECONDS or not order:
+                commit()
+                since = time.monotonic()
             if on_progress:
                 on_progress(min(done, total), total)
     finally:
         played.close()  # type: ignore[attr-defined]
-    if pending:
-        _store_points(store, pending, experiment, size, tallies)
+    if group:
+        commit()
     _finish(store, experiment_id)
     return summarise(str(experiment_id), experiment.name, experiment.base.name, experiment.base.scenario.title,
                      experiment.design, experiment.keys, list(experiment.measures), n, experiment.seed,
@@ -279,13 +302,6 @@ def _check_writable(store: DocketStore) -> None:
         raise Fault(f"{store.shown}: the store is read-only; `report` still reads it")
 
 
-def _tally(rows: list[Row], point: Point, seed: int, n: int) -> Tally:
-    tally = Tally(point.run_id, point.name, seed, n)
-    for row in rows:
-        tally.add(row)
-    return tally
-
-
 def stored_tally(store: DocketStore, run_id: str, scenario: str, seed: int, n: int) -> Tally:
     """A point's tally from its stored outcome rows."""
     tally = Tally(run_id, scenario, seed, n)
@@ -294,28 +310,27 @@ def stored_tally(store: DocketStore, run_id: str, scenario: str, seed: int, n: i
     return tally
 
 
-def _store_points(store: DocketStore, points: list[tuple[Point, list[Row] | None]], experiment: ExperimentFile,
-                  size: int, tallies: dict[str, Tally]) -> None:
-    """Completed points stored in one transaction, each whole: its run (finished) and its outcome rows, or
-    (rows None) the list of the batches its workers stored, whose rows are then read back for its tally."""
-    aggregates: list[Any] = []
-    for point, rows in points:
-        scenario = scenario_of(experiment, point)
-        run = Run._create(  # the point's own id: not a run `run` would make of the same scenario (its events)
-            Run.Started, id=UUID(point.run_id), scenario=scenario.name, scenario_path=scenario.path,
-            scenario_hash=scenario.text_hash, seed=experiment.seed, replications=experiment.replications,
-            versions=package_versions(), started_at=now(), settings=[list(s) for s in scenario.settings],
-            fork=None, scenario_data=scenarios.plain(scenario.tables))
-        run.finish(finished_at=now())
-        aggregates.append(run)
-        aggregates.append(BatchedOutcomes(point.run_id, list(range(0, experiment.replications, size)))
-                          if rows is None else Outcomes(point.run_id, list(COLUMNS), [packed(row) for row in rows]))
+def _point_records(experiment: ExperimentFile, point: Point, starts: list[int]) -> list[Any]:
+    """What makes a point whole in the store: its run (finished) and the list of its stored batches."""
+    scenario = scenario_of(experiment, point)
+    run = Run._create(  # the point's own id: not a run `run` would make of the same scenario (its events)
+        Run.Started, id=UUID(point.run_id), scenario=scenario.name, scenario_path=scenario.path,
+        scenario_hash=scenario.text_hash, seed=experiment.seed, replications=experiment.replications,
+        versions=package_versions(), started_at=now(), settings=[list(s) for s in scenario.settings],
+        fork=None, scenario_data=scenarios.plain(scenario.tables))
+    run.finish(finished_at=now())
+    return [run, BatchedOutcomes(point.run_id, starts)]
+
+
+def _commit(store: DocketStore, records: list[Any]) -> None:
+    """Batches and whole points saved in one transaction. A batch found stored already (an interrupted
+    command's, or a worker's) is left out and the rest saved again."""
     with interrupts.deferred():
-        store.retrying(lambda: store.save(*aggregates))
-    for point, rows in points:
-        if rows is None:
-            tallies[point.run_id] = stored_tally(store, point.run_id, point.name, experiment.seed,
-                                                 experiment.replications)
+        try:
+            store.retrying(lambda: store.save(*records))
+        except IntegrityError:
+            store.retrying(lambda: store.save(*(r for r in records if not (
+                isinstance(r, OutcomeBatch) and store.has_events(r.id)))))
 
 
 def _finish(store: DocketStore, experiment_id: Any) -> None:

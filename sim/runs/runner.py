@@ -397,14 +397,17 @@ def _keep_rows(store: DocketStore, run_id: str, kept: list[Any], rows: list[list
     if not kept:
         if store.has_events(outcomes_id(run_id)):
             kept.append(store._rebuilt(outcomes_id(run_id)))
+            kept[0].rows = []  # only its version is needed to add to it: rows are read from its events
         else:
             record = Outcomes(run_id, list(COLUMNS), rows)
             store.save(record)
+            record.rows = []
             kept.append(record)
             return
     try:
         kept[0].add(rows=rows)
         store.save(kept[0])
+        kept[0].rows = []
     except BaseException:
         kept.clear()  # read again before the next try: the failed event is not in the store
         raise

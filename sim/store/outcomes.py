@@ -133,13 +133,36 @@ def outcomes_id(run_id: str) -> UUID:
     return Outcomes.create_id(run_id)
 
 
+PAGE = 64  # events of an `Outcomes` record read at a time
+
+
+def kept_parts(store: Any, run_id: str) -> Iterator[Any]:
+    """The parts of a run's kept outcome rows, in replication order, each with `columns` and `rows`: the events
+    of its `Outcomes` record (its first commit's rows, then each later commit's), or the `OutcomeBatch` records
+    its `BatchedOutcomes` names. Read a page at a time, so a run of any size is never held whole."""
+    key = outcomes_id(run_id)
+    after = 0
+    columns: list[str] = []
+    while records := store._select(key, gt=after or None, limit=PAGE):
+        for record in records:
+            part = store.mapper.to_domain_event(record)
+            if isinstance(part, BatchedOutcomes.Completed):
+                for start in part.starts:
+                    yield store._rebuilt(OutcomeBatch.create_id(run_id, start))
+                return
+            columns = getattr(part, "columns", columns)
+            yield _Part(columns, part.rows)
+        after = records[-1].originator_version
+
+
+class _Part:
+    def __init__(self, columns: list[str], rows: list[list[Any]]) -> None:
+        self.columns, self.rows = columns, rows
+
+
 def kept_rows(store: Any, run_id: str) -> Iterator[list[Any]]:
-    """A run's kept outcome rows in replication order, each in `COLUMNS` order: from its `Outcomes` record,
-    or batch by batch from the `OutcomeBatch` records its `BatchedOutcomes` names (one batch held at a time)."""
-    record = store._rebuilt(outcomes_id(run_id))
-    parts = [record] if isinstance(record, Outcomes) else \
-        (store._rebuilt(OutcomeBatch.create_id(run_id, start)) for start in record.starts)
-    for part in parts:
+    """A run's kept outcome rows in replication order, each in `COLUMNS` order (`kept_parts`)."""
+    for part in kept_parts(store, run_id):
         index = [part.columns.index(c) for c in COLUMNS]
         for values in part.rows:
             yield [values[i] for i in index]
@@ -147,10 +170,7 @@ def kept_rows(store: Any, run_id: str) -> Iterator[list[Any]]:
 
 def kept_count(store: Any, run_id: str) -> int:
     """How many replications a run's kept outcome rows hold."""
-    record = store._rebuilt(outcomes_id(run_id))
-    if isinstance(record, Outcomes):
-        return len(record.rows)
-    return sum(len(store._rebuilt(OutcomeBatch.create_id(run_id, start)).rows) for start in record.starts)
+    return sum(len(part.rows) for part in kept_parts(store, run_id))
 
 
 def packed(row: dict[str, Any]) -> list[Any]:
