@@ -48,7 +48,6 @@ from sim.store.outcomes import (
 )
 from sim.store.url import connect_url
 from sim.views.estimates import wilson
-from sim.views.projections import render_text
 from sim.views.results import Tally
 
 BATCH = 250           # replications a task at most
@@ -107,8 +106,13 @@ def unused_factors(experiment: ExperimentFile, sample: int = UNUSED_SAMPLE) -> l
     return quiet_ones
 
 
-def _docket(scenario: Scenario, seed: int, i: int) -> str:
-    return render_text(simulate(scenario, SAMPLE_RUN, i, replication_seed(seed, i)).collect_events())
+UNCOMPARED = frozenset({"timestamp", "scenario", "title"})  # when recorded, and the point's name: not the docket
+
+
+def _docket(scenario: Scenario, seed: int, i: int) -> list[dict[str, Any]]:
+    """A sample replication's docket as the facts its events record (rendering its text cost as much again)."""
+    return [{k: v for k, v in vars(e).items() if k not in UNCOMPARED}
+            for e in simulate(scenario, SAMPLE_RUN, i, replication_seed(seed, i)).collect_events()]
 
 
 # Measures ------------------------------------------------------------------------------------------
@@ -220,8 +224,14 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
         if workers_write is None and len(lows) == len(starts):
             tallies[p.run_id] = Tally(p.run_id, p.name, experiment.seed, n)
         done += sum(min(n, low + size) - low for low in starts if low not in lows)
-    batches = (Batch(scenario, p.run_id, experiment.seed, low, min(n, low + size), workers_write)
-               for p, lows in plans if lows for scenario in (scenario_of(experiment, p),) for low in lows)
+    made: dict[str, Scenario] = {}  # the scenarios of the points in flight, made once for their batches and run
+
+    def scenario(p: Point) -> Scenario:
+        made[p.run_id] = scenario_of(experiment, p)
+        return made[p.run_id]
+
+    batches = (Batch(made_here, p.run_id, experiment.seed, low, min(n, low + size), workers_write)
+               for p, lows in plans if lows for made_here in (scenario(p),) for low in lows)
     order = deque((p, deque(lows)) for p, lows in plans)
     group: list[Any] = []       # records for the next commit
     completed: list[Point] = []  # points whole once it commits
@@ -229,7 +239,8 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
     def settle() -> None:  # the points at the head with every batch in: their run and the list of batches
         while order and not order[0][1]:
             p = order.popleft()[0]
-            group.extend(_point_records(experiment, p, starts))
+            group.extend(_point_records(experiment, p, made.pop(p.run_id, None) or scenario_of(experiment, p),
+                                        starts))
             completed.append(p)
 
     def commit() -> None:
@@ -310,9 +321,8 @@ def stored_tally(store: DocketStore, run_id: str, scenario: str, seed: int, n: i
     return tally
 
 
-def _point_records(experiment: ExperimentFile, point: Point, starts: list[int]) -> list[Any]:
+def _point_records(experiment: ExperimentFile, point: Point, scenario: Scenario, starts: list[int]) -> list[Any]:
     """What makes a point whole in the store: its run (finished) and the list of its stored batches."""
-    scenario = scenario_of(experiment, point)
     run = Run._create(  # the point's own id: not a run `run` would make of the same scenario (its events)
         Run.Started, id=UUID(point.run_id), scenario=scenario.name, scenario_path=scenario.path,
         scenario_hash=scenario.text_hash, seed=experiment.seed, replications=experiment.replications,
