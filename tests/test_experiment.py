@@ -273,3 +273,14 @@ def test_a_matter_of_an_experiment_point_opens_played_again(tmp_path, sqlite_url
     assert len(said) == 1 and store.has_events(matter_id)
     row = list(stored_rows(store, run))[7]
     assert outcome_row(store.matter_events(matter_id)) == row
+
+
+@pytest.mark.slow
+def test_the_bench_measures_the_memory_of_an_experiment_and_its_report(tmp_path):
+    from sim.runs.bench import experiment_memory_figures
+
+    said: list[str] = []
+    figures = experiment_memory_figures(4, 8, 1, tmp_path, said.append)
+    assert figures["h_experiment_mib_small"] > 0 and figures["h_report_mib_big"] > 0
+    assert [line.split(",")[0] for line in said] == ["(h) experiment", "(h) report"]
+    assert (tmp_path / "report8" / "experiment.csv").read_text().count("\n") == 3  # the header and 2 points

@@ -12,8 +12,8 @@
     wall time and peak memory, beside 3 years at the same rate (memory flat in the number of matters).
 (g) outcomes-only replications per second (as an experiment plays them) by the local executor and by a Dask
     LocalCluster of as many workers, the same n (the cluster's start-up not counted).
-(h) peak memory (RSS) and wall time of whole `experiment` commands (two points of N/2 and of 10N/2
-    replications) and of `report EXPERIMENT_ID` rebuilding their files from the store, in subprocesses.
+(h) peak memory (RSS) and wall time of whole `experiment` commands (two points of N/5 and of 10N/5
+    replications each) and of `report EXPERIMENT_ID` rebuilding their files from the store, in subprocesses.
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
     memory_n = memory_n or 10 * n
     if experiment_only:
         with tempfile.TemporaryDirectory() as tmp:
-            return experiment_memory_figures(n // 2, memory_n // 2, cores, Path(tmp), say)
+            return experiment_memory_figures(n // 5, memory_n // 5, cores, Path(tmp), say)
     figures: dict[str, float] = {"n": n, "cores": cores}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -345,7 +345,7 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
         say(f"(d) whole run -n {n:,}: {t_small:.1f} s, peak {rss_small:.0f} MiB; -n {memory_n:,}: {t_big:.1f} s, "
             f"peak {rss_big:.0f} MiB; memory ratio {rss_big / rss_small:.2f} (target <= 1.3), "
             f"time ratio {t_big / t_small:.1f} (linear: {memory_n / n:.0f})")
-        figures.update(experiment_memory_figures(n // 2, memory_n // 2, cores, folder, say))
+        figures.update(experiment_memory_figures(n // 5, memory_n // 5, cores, folder, say))
         figures.update(as_of_timing(folder))
         say(f"(e) docket as of a date, matter of 10,000 events (snapshots every 100): middle "
             f"{figures['as_of_middle_ms']:.1f} ms, end {figures['as_of_end_ms']:.1f} ms (target < 50 ms)")
