@@ -92,3 +92,34 @@ def test_dask_workers_write_into_postgresql_and_a_killed_one_loses_nothing(tmp_p
         dask.close()
     assert remote.estimates == single.estimates and remote.indices == single.indices
     _same_files(tmp_path, single, remote)
+
+
+def test_ctrl_c_stops_workers_writing_into_postgresql_with_the_hint_and_the_same_command_finishes(tmp_path,
+                                                                                                 postgres_url):
+    """Ctrl-C while two local workers store their batches: the command stops saying how many points are whole
+    and how to finish; the same command then plays only the rest, and its files are the single writer's."""
+    import signal
+    import time
+
+    from tests.conftest import cli, popen
+    from tests.test_experiment import _replace
+
+    text = _replace("trajectories = 3", "trajectories = 12").replace("replications = 24", "replications = 120")
+    path = _file(tmp_path, text)
+    process = popen("experiment", path, "--jobs", "2", "--store", postgres_url, "--out", str(tmp_path / "out"),
+                    cwd=tmp_path)
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("experiment exp: 48 design points")
+    time.sleep(4)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    line = stderr.strip().splitlines()[-1]
+    assert "interrupted;" in line and "design points stored whole; finish with: python run.py experiment" in line
+    again = cli("experiment", path, "--jobs", "2", "--store", postgres_url, "--out", str(tmp_path / "out"),
+                cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    found = load_experiment(path)
+    write_experiment(experiments.run_experiment(open_store("memory://"), found, LocalExecutor(2)), tmp_path / "one")
+    for name in ("experiment.csv", "sensitivity.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "out" / name).read_bytes()
