@@ -73,7 +73,10 @@ def store_batch(batch: Batch, rows: list[Row]) -> None:
     """A batch's rows saved as one `OutcomeBatch` record, in one transaction, on this worker's connection. A
     batch already stored (played again after its worker died having committed it) is left as it is."""
     assert batch.store is not None
-    store = _stores.get(batch.store) or _stores.setdefault(batch.store, open_store(batch.store))
+    store = _stores.get(batch.store)
+    if store is None:
+        store = _stores[batch.store] = open_store(batch.store)
+        store.locks.close()  # a worker takes no lock: one connection a worker, not two (max_connections)
     record = OutcomeBatch(batch.run_id, batch.start, list(COLUMNS), [packed(row) for row in rows])
     records = [store.mapper.to_stored_event(e) for e in record.collect_events()]
     try:
