@@ -4,7 +4,8 @@ An experiment file (TOML) names a base scenario, the factors (keys with a list o
 (`sim.runs.designs`), replications a point, a root seed and the measures to analyse. Every design point is a
 run of the base scenario with the point's settings, on the same root seed: replication i of every point meets
 the same draws (common random numbers), so differences between points are the factors' doing. Runs are
-outcomes-only: the store keeps each point's `Run` and its `Outcomes` rows, not the matters' events; a point
+outcomes-only: the store keeps each point's outcome rows a batch at a time (`OutcomeBatch`), then its `Run` and
+the list of its batches (`BatchedOutcomes`) once it is whole, not the matters' events; a point or a batch
 already stored is read back, not played again, so an interrupted experiment carries on when run again.
 """
 
@@ -166,10 +167,11 @@ Progress = Callable[[int, int], None]
 
 def run_experiment(store: DocketStore, experiment: ExperimentFile, executor: Executor,
                    on_progress: Progress | None = None, note: Note = quiet) -> ExperimentResult:
-    """Play every design point not yet in the store (all on the same root seed), store each whole as it
-    completes (its run and its outcome rows, in one transaction with the others of its commit group), and
-    analyse. The single writer is this process; the executor only plays. Stopped (Ctrl-C) or failed at any
-    point, it says how many points are stored whole (`ExperimentInterrupted`)."""
+    """Play every design point not yet in the store (all on the same root seed), storing each batch's rows as
+    it comes and each point's run once its batches are in (commit groups of a quarter of a second), and
+    analyse. Into SQLite (or memory) this process is the single writer and the executor only plays; into
+    PostgreSQL the workers store their batches themselves (`sim.runs.executors.run_batch`). Stopped (Ctrl-C)
+    or failed at any point, it says how many points are stored whole (`ExperimentInterrupted`)."""
     points: list[Point] = []
     try:
         return _run(store, experiment, executor, on_progress, note, points)
