@@ -32,7 +32,7 @@ from sim.errors import Fault, UserError
 from sim.runs.designs import INDICES, Index, analyse, unit_points
 from sim.runs.executors import Batch, Executor, play_outcomes
 from sim.runs.experiment_file import DEFAULT_MEASURES, MEASURES, ExperimentFile, _at
-from sim.runs.runner import COMMIT_SECONDS, Note, quiet, replication_seed
+from sim.runs.runner import COMMIT_SECONDS, Note, Row, quiet, replication_seed
 from sim.scenario import Scenario
 from sim.store import DocketStore, Run, now, package_versions
 from sim.store.outcomes import (
@@ -202,88 +202,109 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
         _save_new(store, record)
     n = experiment.replications
     unique = _distinct(points)
-    tallies: dict[str, Tally] = {}
-    for point in unique:
-        if store.has_events(outcomes_id(point.run_id)):
-            tallies[point.run_id] = stored_tally(store, point.run_id, point.name, experiment.seed, n)
+    tallies = {p.run_id: stored_tally(store, p.run_id, p.name, experiment.seed, n) for p in unique
+               if store.has_events(outcomes_id(p.run_id))}
     todo = [p for p in unique if p.run_id not in tallies]
     if tallies and todo:
         note(f"{len(tallies):,} of {len(unique):,} distinct design points are already in the store; playing the "
              f"other {len(todo):,}")
     if todo:
         _check_writable(store)
-    total = len(unique) * n
-    done = len(tallies) * n
-    if on_progress:
-        on_progress(done, total)
-    size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
-    starts = list(range(0, n, size))
-    workers_write = connect_url(store.where) if store.where.scheme == "postgresql" else None
-    # A batch an interrupted command stored (its point not yet whole) is not played again.
-    plans = [(p, tuple(low for low in starts if not store.has_events(OutcomeBatch.create_id(p.run_id, low))))
-             for p in todo]
-    for p, lows in plans:  # played here in order, whole: tallied as they come; else read back once stored
-        if workers_write is None and len(lows) == len(starts):
-            tallies[p.run_id] = Tally(p.run_id, p.name, experiment.seed, n)
-        done += sum(min(n, low + size) - low for low in starts if low not in lows)
-    made: dict[str, Scenario] = {}  # the scenarios of the points in flight, made once for their batches and run
-
-    def scenario(p: Point) -> Scenario:
-        made[p.run_id] = scenario_of(experiment, p)
-        return made[p.run_id]
-
-    batches = (Batch(made_here, p.run_id, experiment.seed, low, min(n, low + size), workers_write)
-               for p, lows in plans if lows for made_here in (scenario(p),) for low in lows)
-    order = deque((p, deque(lows)) for p, lows in plans)
-    versions = package_versions()  # read once: 15 ms a time, each point's run records them
-    group: list[Any] = []       # records for the next commit
-    completed: list[Point] = []  # points whole once it commits
-
-    def settle() -> None:  # the points at the head with every batch in: their run and the list of batches
-        while order and not order[0][1]:
-            p = order.popleft()[0]
-            group.extend(_point_records(experiment, p, made.pop(p.run_id, None) or scenario_of(experiment, p),
-                                        starts, versions))
-            completed.append(p)
-
-    def commit() -> None:
-        _commit(store, group)
-        for p in completed:
-            if p.run_id not in tallies:
-                tallies[p.run_id] = stored_tally(store, p.run_id, p.name, experiment.seed, n)
-        group.clear()
-        completed.clear()
-
-    settle()
-    since = time.monotonic()
-    played = executor.play(batches)
-    try:  # closed at once when stopped: local workers are ended, not awaited
-        for result in played:
-            point, lows = order[0]
-            low = lows.popleft()
-            if isinstance(result, int):  # the worker stored the batch itself
-                done += result
-            else:
-                done += len(result)
-                group.append(OutcomeBatch(point.run_id, low, list(COLUMNS), [packed(row) for row in result]))
-                if point.run_id in tallies:
-                    for row in result:
-                        tallies[point.run_id].add(row)
-            settle()
-            if time.monotonic() - since >= COMMIT_SECONDS or not order:
-                commit()
-                since = time.monotonic()
-            if on_progress:
-                on_progress(min(done, total), total)
-    finally:
-        played.close()  # type: ignore[attr-defined]
-    if group:
-        commit()
+        _play(store, experiment, executor, _Points(store, experiment, todo, tallies), on_progress,
+              len(unique) * n, len(tallies) * n)
+    elif on_progress:
+        on_progress(len(unique) * n, len(unique) * n)
     _finish(store, experiment_id)
     return summarise(str(experiment_id), experiment.name, experiment.base.name, experiment.base.scenario.title,
                      experiment.design, experiment.keys, list(experiment.measures), n, experiment.seed,
                      [list(p.values) for p in points], [tallies[p.run_id] for p in points],
                      np.array([p.unit for p in points]), played=len(todo))
+
+
+def _play(store: DocketStore, experiment: ExperimentFile, executor: Executor, todo: _Points,
+          on_progress: Progress | None, total: int, done: int) -> None:
+    """The points to play, their batches sent to the executor, their results committed a quarter second's worth
+    at a time."""
+    done += todo.stored_already
+    if on_progress:
+        on_progress(done, total)
+    todo.settle()
+    since = time.monotonic()
+    played = executor.play(todo.batches())
+    try:  # closed at once when stopped: local workers are ended, not awaited
+        for result in played:
+            done += todo.take(result)
+            if time.monotonic() - since >= COMMIT_SECONDS or not todo.order:
+                todo.commit()
+                since = time.monotonic()
+            if on_progress:
+                on_progress(min(done, total), total)
+    finally:
+        played.close()  # type: ignore[attr-defined]
+    if todo.group:
+        todo.commit()
+
+
+class _Points:
+    """The points still to play, in order, each with the batches it still needs (a batch an interrupted command
+    stored is not played again), their tallies, and the records the next commit saves."""
+
+    def __init__(self, store: DocketStore, experiment: ExperimentFile, todo: list[Point],
+                 tallies: dict[str, Tally]) -> None:
+        n = experiment.replications
+        self.store, self.experiment, self.tallies = store, experiment, tallies
+        self.size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
+        self.starts = list(range(0, n, self.size))
+        self.workers_write = connect_url(store.where) if store.where.scheme == "postgresql" else None
+        plans = [(p, tuple(low for low in self.starts if not store.has_events(OutcomeBatch.create_id(p.run_id, low))))
+                 for p in todo]
+        self.plans = plans
+        self.stored_already = sum(min(n, low + self.size) - low for _, lows in plans for low in self.starts
+                                  if low not in lows)
+        for p, lows in plans:  # played here in order, whole: tallied as they come; else read back once stored
+            if self.workers_write is None and len(lows) == len(self.starts):
+                tallies[p.run_id] = Tally(p.run_id, p.name, experiment.seed, n)
+        self.order = deque((p, deque(lows)) for p, lows in plans)
+        self.made: dict[str, Scenario] = {}  # the points in flight's scenarios, made once for batches and run
+        self.versions = package_versions()  # read once: 15 ms a time, each point's run records them
+        self.group: list[Any] = []           # records for the next commit
+        self.completed: list[Point] = []     # points whole once it commits
+
+    def batches(self) -> Iterator[Batch]:
+        n, seed = self.experiment.replications, self.experiment.seed
+        for p, lows in self.plans:
+            if lows:
+                scenario = self.made[p.run_id] = scenario_of(self.experiment, p)
+                for low in lows:
+                    yield Batch(scenario, p.run_id, seed, low, min(n, low + self.size), self.workers_write)
+
+    def take(self, result: list[Row] | int) -> int:
+        """A batch's result (its rows; or their number, stored by the worker): the replications it holds."""
+        point, lows = self.order[0]
+        low = lows.popleft()
+        if isinstance(result, list):
+            self.group.append(OutcomeBatch(point.run_id, low, list(COLUMNS), [packed(row) for row in result]))
+            for row in result if point.run_id in self.tallies else ():
+                self.tallies[point.run_id].add(row)
+        self.settle()
+        return result if isinstance(result, int) else len(result)
+
+    def settle(self) -> None:
+        """The points at the head with every batch in: their run and the list of their batches, to commit."""
+        while self.order and not self.order[0][1]:
+            p = self.order.popleft()[0]
+            scenario = self.made.pop(p.run_id, None) or scenario_of(self.experiment, p)
+            self.group.extend(_point_records(self.experiment, p, scenario, self.starts, self.versions))
+            self.completed.append(p)
+
+    def commit(self) -> None:
+        _commit(self.store, self.group)
+        for p in self.completed:
+            if p.run_id not in self.tallies:
+                self.tallies[p.run_id] = stored_tally(self.store, p.run_id, p.name, self.experiment.seed,
+                                                      self.experiment.replications)
+        self.group.clear()
+        self.completed.clear()
 
 
 def _save_new(store: DocketStore, record: Experiment) -> None:
