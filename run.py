@@ -767,7 +767,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
     from sim.runs.bench import bench
 
     bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"),
-          caseload_only=args.caseload)
+          caseload_only=args.caseload, experiment_only=args.experiment)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -857,6 +857,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for its rates, in a database made for "
                                                      "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
     p.add_argument("--caseload", action="store_true", help="only the caseload line (f): 10 years, ~10,000 matters")
+    p.add_argument("--experiment", action="store_true", help="only the experiment and report memory line (h)")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")

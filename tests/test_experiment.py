@@ -273,3 +273,39 @@ def test_a_matter_of_an_experiment_point_opens_played_again(tmp_path, sqlite_url
     assert len(said) == 1 and store.has_events(matter_id)
     row = list(stored_rows(store, run))[7]
     assert outcome_row(store.matter_events(matter_id)) == row
+
+
+@pytest.mark.slow
+def test_the_bench_measures_the_memory_of_an_experiment_and_its_report(tmp_path):
+    from sim.runs.bench import experiment_memory_figures
+
+    said: list[str] = []
+    figures = experiment_memory_figures(4, 8, 1, tmp_path, said.append)
+    assert figures["h_experiment_mib_small"] > 0 and figures["h_report_mib_big"] > 0
+    assert [line.split(",")[0] for line in said] == ["(h) experiment", "(h) report"]
+    assert (tmp_path / "report8" / "experiment.csv").read_text().count("\n") == 3  # the header and 2 points
+
+
+@pytest.mark.slow
+def test_a_factor_never_used_is_warned_of_in_one_line_and_a_dry_run_still_writes_nothing(tmp_path):
+    path = _file(tmp_path, SMALL)
+    done = cli("experiment", path, "--dry-run", "--store", f"sqlite:///{tmp_path / 's.sqlite'}", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [f"run.py experiment: warning: factor {UNUSED} changed none of 32 sample "
+                                        "dockets between its extremes: microsoft_ireland_stochastic may never use it"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.toml"]
+
+
+def test_kept_rows_are_read_a_page_at_a_time_from_an_outcomes_record_of_many_commits():
+    """An `Outcomes` record (run --keep outcomes, and experiments stored by earlier releases) read back whole
+    and in order across pages of its events."""
+    from sim.store.outcomes import COLUMNS, PAGE, Outcomes, kept_count, kept_rows
+
+    store = open_store("memory://")
+    rows = [[i % 2 == 0, "warrant", i, "supreme", "disclosed", False, False, 30 + i, False, "supreme"]
+            for i in range(3 * PAGE + 5)]
+    record = Outcomes("run", list(reversed(COLUMNS)), [list(reversed(rows[0]))])
+    for row in rows[1:]:
+        record.add(rows=[list(reversed(row))])
+    store.save(record)
+    assert list(kept_rows(store, "run")) == rows and kept_count(store, "run") == len(rows)

@@ -12,6 +12,8 @@
     wall time and peak memory, beside 3 years at the same rate (memory flat in the number of matters).
 (g) outcomes-only replications per second (as an experiment plays them) by the local executor and by a Dask
     LocalCluster of as many workers, the same n (the cluster's start-up not counted).
+(h) peak memory (RSS) and wall time of whole `experiment` commands (two points of N/5 and of 10N/5
+    replications each) and of `report EXPERIMENT_ID` rebuilding their files from the store, in subprocesses.
 """
 
 from __future__ import annotations
@@ -131,14 +133,62 @@ def executor_rate(kind: str, n: int, jobs: int) -> tuple[float, float]:
 
 def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB, largest process) of `run.py run` in a fresh subprocess."""
+    return whole_command("run", SCENARIO, "-n", str(n), "--jobs", str(jobs),
+                         "--store", f"sqlite:///{folder / f'mem{n}.sqlite'}")
+
+
+def whole_command(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB, the largest of its processes) of `run.py ARGS` in a fresh subprocess."""
     probe = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
              "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    store = folder / f"mem{n}.sqlite"
-    out = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "run.py"), "run", SCENARIO,
-                          "-n", str(n), "--jobs", str(jobs), "--store", f"sqlite:///{store}"],
+    out = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "run.py"), *args],
                          check=True, capture_output=True, text=True).stdout.split()
     return float(out[0]), int(out[1]) / 1024
+
+
+# (h): an experiment of two points (a grid over one figure, both ends of its range), so that its size is the
+# replications a point: what a point holds while it is played, stored and read back is what could grow.
+MEMORY_EXPERIMENT = f"""[experiment]
+name = "bench_memory"
+scenario = "{SCENARIO}"
+design = "grid"
+replications = {{n}}
+seed = 0
+[factors]
+"provider.complies_after_loss.p" = [0.6, 1.0]
+"""
+
+
+def experiment_memory(n: int, jobs: int, folder: Path) -> dict[str, float]:
+    """Wall seconds and peak RSS of `experiment` (2 points of `n` replications, into a fresh SQLite file) and
+    of `report EXPERIMENT_ID` rebuilding its files from that store, each in a fresh subprocess."""
+    from sim.runs.experiment_file import load as load_experiment
+    from sim.store.outcomes import Experiment
+
+    path = folder / f"experiment{n}.toml"
+    path.write_text(MEMORY_EXPERIMENT.format(n=n), encoding="utf-8")
+    store = f"sqlite:///{folder / f'experiment{n}.sqlite'}"
+    played = whole_command("experiment", str(path), "--jobs", str(jobs), "--store", store,
+                           "--out", str(folder / f"experiment{n}"))
+    experiment_id = str(Experiment.create_id(load_experiment(str(path)).text_hash))
+    reported = whole_command("report", experiment_id, "--store", store, "--out", str(folder / f"report{n}"))
+    return {"experiment_s": played[0], "experiment_mib": played[1], "report_s": reported[0],
+            "report_mib": reported[1]}
+
+
+def experiment_memory_figures(n: int, big: int, jobs: int, folder: Path, say: Any = print) -> dict[str, float]:
+    """(h) at `n` and `big` replications a point."""
+    small, large = experiment_memory(n, jobs, folder), experiment_memory(big, jobs, folder)
+    figures = {f"h_{key}_{label}": value for label, found in (("small", small), ("big", large))
+               for key, value in found.items()}
+    for what in ("experiment", "report"):
+        ratio = large[f"{what}_mib"] / small[f"{what}_mib"]
+        figures[f"h_{what}_memory_ratio"] = ratio
+        say(f"(h) {what}, 2 points x {n:,}: {small[f'{what}_s']:.1f} s, peak {small[f'{what}_mib']:.0f} MiB; "
+            f"2 points x {big:,}: {large[f'{what}_s']:.1f} s, peak {large[f'{what}_mib']:.0f} MiB; memory ratio "
+            f"{ratio:.2f} (target <= 1.3)")
+    return figures
 
 
 CASELOAD = "caseload"
@@ -292,14 +342,17 @@ def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[
 
 
 def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
-          postgres: str | None = None, caseload_only: bool = False) -> dict[str, float]:
-    """Measure everything (`caseload_only`: only (f)); `say` prints each figure as it comes; `postgres`: a
-    server's URL for the PostgreSQL figures (skipped, saying so, without one)."""
+          postgres: str | None = None, caseload_only: bool = False, experiment_only: bool = False) -> dict[str, float]:
+    """Measure everything (`caseload_only`: only (f); `experiment_only`: only (h)); `say` prints each figure as
+    it comes; `postgres`: a server's URL for the PostgreSQL figures (skipped, saying so, without one)."""
     if caseload_only:
         with tempfile.TemporaryDirectory() as tmp:
             return caseload_figures(Path(tmp), say)
     cores = os.cpu_count() or 1
     memory_n = memory_n or 10 * n
+    if experiment_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            return experiment_memory_figures(n // 5, memory_n // 5, cores, Path(tmp), say)
     figures: dict[str, float] = {"n": n, "cores": cores}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -346,6 +399,7 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
         say(f"(d) whole run -n {n:,}: {t_small:.1f} s, peak {rss_small:.0f} MiB; -n {memory_n:,}: {t_big:.1f} s, "
             f"peak {rss_big:.0f} MiB; memory ratio {rss_big / rss_small:.2f} (target <= 1.3), "
             f"time ratio {t_big / t_small:.1f} (linear: {memory_n / n:.0f})")
+        figures.update(experiment_memory_figures(n // 5, memory_n // 5, cores, folder, say))
         figures.update(as_of_timing(folder))
         say(f"(e) docket as of a date, matter of 10,000 events (snapshots every 100): middle "
             f"{figures['as_of_middle_ms']:.1f} ms, end {figures['as_of_end_ms']:.1f} ms (target < 50 ms)")

@@ -1,7 +1,9 @@
 """Executors: where batches of replications are played. Local worker processes, or a Dask cluster.
 
 Between the writer and an executor there is one picklable task, a `Batch` (the scenario, the run, the
-root seed and a range of replications), and its result, the batch's outcome rows in replication order.
+root seed and a range of replications), and its result, the batch's outcome rows in replication order; or,
+for a batch naming a PostgreSQL store, the worker stores the rows itself (one transaction, keyed by the run
+and the batch's first replication, so a batch played twice is stored once) and returns only their number.
 Each replication's seed derives from the root seed and its index alone (`replication_seed`), so a batch
 gives the same rows wherever it is played, and as often as it is played: a batch a dead worker lost is
 simply played again (Dask's scheduler does so by itself). Executors yield results in task order with a
@@ -19,11 +21,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 import attrs
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from sim.engine import simulate
 from sim.errors import Fault, UserError
 from sim.runs.runner import Row, ordered, replication_seed, usable_jobs, worker_pool
 from sim.scenario import Scenario
+from sim.store import DocketStore, open_store
+from sim.store.backends import fault
+from sim.store.outcomes import COLUMNS, OutcomeBatch, packed
 from sim.views.projections import outcome_row
 
 EXECUTORS = ("local", "dask")
@@ -40,6 +46,7 @@ class Batch:
     seed: int
     start: int
     stop: int
+    store: str | None = None  # a PostgreSQL store the worker writes the batch's rows into itself
 
 
 def play_outcomes(batch: Batch) -> list[Row]:
@@ -48,11 +55,43 @@ def play_outcomes(batch: Batch) -> list[Row]:
             for i in range(batch.start, batch.stop)]
 
 
+def run_batch(batch: Batch) -> list[Row] | int:
+    """The task an executor runs: a batch played, its outcome rows returned to the writer; or, for a batch
+    naming a `store`, stored by this worker and only the number of its replications returned."""
+    rows = play_outcomes(batch)
+    if batch.store is None:
+        return rows
+    store_batch(batch, rows)
+    return len(rows)
+
+
+_stores: dict[str, DocketStore] = {}  # a worker process's own connection to each store it writes
+os.register_at_fork(after_in_child=_stores.clear)  # a forked worker opens its own: a pool's threads stay behind
+
+
+def store_batch(batch: Batch, rows: list[Row]) -> None:
+    """A batch's rows saved as one `OutcomeBatch` record, in one transaction, on this worker's connection. A
+    batch already stored (played again after its worker died having committed it) is left as it is."""
+    assert batch.store is not None
+    store = _stores.get(batch.store)
+    if store is None:
+        store = _stores[batch.store] = open_store(batch.store)
+        store.locks.close()  # a worker takes no lock: one connection a worker, not two (max_connections)
+    record = OutcomeBatch(batch.run_id, batch.start, list(COLUMNS), [packed(row) for row in rows])
+    records = [store.mapper.to_stored_event(e) for e in record.collect_events()]
+    try:
+        store.retrying(lambda: store.append(records))
+    except IntegrityError:
+        pass  # the unique key (record id, version) refused it: every one of its replications is stored already
+    except PersistenceError as e:
+        raise fault(e, store.shown) from None
+
+
 class Executor(Protocol):
     workers: int
     where: str
 
-    def play(self, batches: Iterable[Batch]) -> Iterator[list[Row]]: ...
+    def play(self, batches: Iterable[Batch]) -> Iterator[list[Row] | int]: ...
 
 
 class LocalExecutor:
@@ -62,12 +101,12 @@ class LocalExecutor:
         self.workers = usable_jobs(jobs, 64)
         self.where = f"{self.workers} local process{'es' if self.workers != 1 else ''}"
 
-    def play(self, batches: Iterable[Batch]) -> Iterator[list[Row]]:
+    def play(self, batches: Iterable[Batch]) -> Iterator[list[Row] | int]:
         if self.workers == 1:
-            yield from map(play_outcomes, batches)
+            yield from map(run_batch, batches)
             return
         with worker_pool(self.workers) as pool:
-            yield from ordered(pool, play_outcomes, batches, self.workers)
+            yield from ordered(pool, run_batch, batches, self.workers)
 
 
 class DaskExecutor:
@@ -100,11 +139,11 @@ class DaskExecutor:
         self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                   self.client.scheduler_info().get("workers", {}).values()))
 
-    def play(self, batches: Iterable[Batch]) -> Iterator[list[Row]]:
+    def play(self, batches: Iterable[Batch]) -> Iterator[list[Row] | int]:
         pending: deque[Any] = deque()
         for batch in batches:
             key = f"docketsim-{batch.run_id}-{batch.start}-{batch.stop}"
-            pending.append(self.client.submit(play_outcomes, batch, key=key, pure=False, retries=2))
+            pending.append(self.client.submit(run_batch, batch, key=key, pure=False, retries=2))
             if len(pending) >= 4 * self.workers:
                 yield pending.popleft().result()
         while pending:

@@ -4,7 +4,8 @@ An experiment file (TOML) names a base scenario, the factors (keys with a list o
 (`sim.runs.designs`), replications a point, a root seed and the measures to analyse. Every design point is a
 run of the base scenario with the point's settings, on the same root seed: replication i of every point meets
 the same draws (common random numbers), so differences between points are the factors' doing. Runs are
-outcomes-only: the store keeps each point's `Run` and its `Outcomes` rows, not the matters' events; a point
+outcomes-only: the store keeps each point's outcome rows a batch at a time (`OutcomeBatch`), then its `Run` and
+the list of its batches (`BatchedOutcomes`) once it is whole, not the matters' events; a point or a batch
 already stored is read back, not played again, so an interrupted experiment carries on when run again.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -36,15 +38,17 @@ from sim.store import DocketStore, Run, now, package_versions
 from sim.store.outcomes import (
     COLUMNS,
     EXPERIMENT_REGISTER_ID,
+    BatchedOutcomes,
     Experiment,
     ExperimentRegister,
-    Outcomes,
+    OutcomeBatch,
+    kept_rows,
     outcomes_id,
     packed,
     unpacked,
 )
+from sim.store.url import connect_url
 from sim.views.estimates import wilson
-from sim.views.projections import render_text
 from sim.views.results import Tally
 
 BATCH = 250           # replications a task at most
@@ -103,8 +107,13 @@ def unused_factors(experiment: ExperimentFile, sample: int = UNUSED_SAMPLE) -> l
     return quiet_ones
 
 
-def _docket(scenario: Scenario, seed: int, i: int) -> str:
-    return render_text(simulate(scenario, SAMPLE_RUN, i, replication_seed(seed, i)).collect_events())
+UNCOMPARED = frozenset({"timestamp", "scenario", "title"})  # when recorded, and the point's name: not the docket
+
+
+def _docket(scenario: Scenario, seed: int, i: int) -> list[dict[str, Any]]:
+    """A sample replication's docket as the facts its events record (rendering its text cost as much again)."""
+    return [{k: v for k, v in vars(e).items() if k not in UNCOMPARED}
+            for e in simulate(scenario, SAMPLE_RUN, i, replication_seed(seed, i)).collect_events()]
 
 
 # Measures ------------------------------------------------------------------------------------------
@@ -158,10 +167,11 @@ Progress = Callable[[int, int], None]
 
 def run_experiment(store: DocketStore, experiment: ExperimentFile, executor: Executor,
                    on_progress: Progress | None = None, note: Note = quiet) -> ExperimentResult:
-    """Play every design point not yet in the store (all on the same root seed), store each whole as it
-    completes (its run and its outcome rows, in one transaction with the others of its commit group), and
-    analyse. The single writer is this process; the executor only plays. Stopped (Ctrl-C) or failed at any
-    point, it says how many points are stored whole (`ExperimentInterrupted`)."""
+    """Play every design point not yet in the store (all on the same root seed), storing each batch's rows as
+    it comes and each point's run once its batches are in (commit groups of a quarter of a second), and
+    analyse. Into SQLite (or memory) this process is the single writer and the executor only plays; into
+    PostgreSQL the workers store their batches themselves (`sim.runs.executors.run_batch`). Stopped (Ctrl-C)
+    or failed at any point, it says how many points are stored whole (`ExperimentInterrupted`)."""
     points: list[Point] = []
     try:
         return _run(store, experiment, executor, on_progress, note, points)
@@ -192,52 +202,109 @@ def _run(store: DocketStore, experiment: ExperimentFile, executor: Executor, on_
         _save_new(store, record)
     n = experiment.replications
     unique = _distinct(points)
-    tallies: dict[str, Tally] = {}
-    for point in unique:
-        if store.has_events(outcomes_id(point.run_id)):
-            tallies[point.run_id] = stored_tally(store, point.run_id, point.name, experiment.seed, n)
+    tallies = {p.run_id: stored_tally(store, p.run_id, p.name, experiment.seed, n) for p in unique
+               if store.has_events(outcomes_id(p.run_id))}
     todo = [p for p in unique if p.run_id not in tallies]
     if tallies and todo:
         note(f"{len(tallies):,} of {len(unique):,} distinct design points are already in the store; playing the "
              f"other {len(todo):,}")
     if todo:
         _check_writable(store)
-    total = len(unique) * n
-    done = len(tallies) * n
-    if on_progress:
-        on_progress(done, total)
-    size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
-    batches = (Batch(scenario, p.run_id, experiment.seed, low, min(n, low + size))
-               for p in todo for scenario in (scenario_of(experiment, p),) for low in range(0, n, size))
-    pending: list[tuple[Point, list[Row]]] = []
-    current: list[Row] = []
-    queue = iter(todo)
-    point = next(queue, None)
-    since = time.monotonic()
-    played = executor.play(batches)
-    try:  # closed at once when stopped: local workers are ended, not awaited
-        for rows in played:
-            assert point is not None
-            current += rows
-            done += len(rows)
-            if len(current) == n:
-                tallies[point.run_id] = _tally(current, point, experiment.seed, n)
-                pending.append((point, current))
-                current, point = [], next(queue, None)
-                if time.monotonic() - since >= COMMIT_SECONDS or point is None:
-                    _store_points(store, pending, experiment)
-                    pending, since = [], time.monotonic()
-            if on_progress:
-                on_progress(min(done, total), total)
-    finally:
-        played.close()  # type: ignore[attr-defined]
-    if pending:
-        _store_points(store, pending, experiment)
+        _play(store, experiment, executor, _Points(store, experiment, todo, tallies), on_progress,
+              len(unique) * n, len(tallies) * n)
+    elif on_progress:
+        on_progress(len(unique) * n, len(unique) * n)
     _finish(store, experiment_id)
     return summarise(str(experiment_id), experiment.name, experiment.base.name, experiment.base.scenario.title,
                      experiment.design, experiment.keys, list(experiment.measures), n, experiment.seed,
                      [list(p.values) for p in points], [tallies[p.run_id] for p in points],
                      np.array([p.unit for p in points]), played=len(todo))
+
+
+def _play(store: DocketStore, experiment: ExperimentFile, executor: Executor, todo: _Points,
+          on_progress: Progress | None, total: int, done: int) -> None:
+    """The points to play, their batches sent to the executor, their results committed a quarter second's worth
+    at a time."""
+    done += todo.stored_already
+    if on_progress:
+        on_progress(done, total)
+    todo.settle()
+    since = time.monotonic()
+    played = executor.play(todo.batches())
+    try:  # closed at once when stopped: local workers are ended, not awaited
+        for result in played:
+            done += todo.take(result)
+            if time.monotonic() - since >= COMMIT_SECONDS or not todo.order:
+                todo.commit()
+                since = time.monotonic()
+            if on_progress:
+                on_progress(min(done, total), total)
+    finally:
+        played.close()  # type: ignore[attr-defined]
+    if todo.group:
+        todo.commit()
+
+
+class _Points:
+    """The points still to play, in order, each with the batches it still needs (a batch an interrupted command
+    stored is not played again), their tallies, and the records the next commit saves."""
+
+    def __init__(self, store: DocketStore, experiment: ExperimentFile, todo: list[Point],
+                 tallies: dict[str, Tally]) -> None:
+        n = experiment.replications
+        self.store, self.experiment, self.tallies = store, experiment, tallies
+        self.size = -(-n // -(-n // BATCH))  # even batches of at most BATCH
+        self.starts = list(range(0, n, self.size))
+        self.workers_write = connect_url(store.where) if store.where.scheme == "postgresql" else None
+        plans = [(p, tuple(low for low in self.starts if not store.has_events(OutcomeBatch.create_id(p.run_id, low))))
+                 for p in todo]
+        self.plans = plans
+        self.stored_already = sum(min(n, low + self.size) - low for _, lows in plans for low in self.starts
+                                  if low not in lows)
+        for p, lows in plans:  # played here in order, whole: tallied as they come; else read back once stored
+            if self.workers_write is None and len(lows) == len(self.starts):
+                tallies[p.run_id] = Tally(p.run_id, p.name, experiment.seed, n)
+        self.order = deque((p, deque(lows)) for p, lows in plans)
+        self.made: dict[str, Scenario] = {}  # the points in flight's scenarios, made once for batches and run
+        self.versions = package_versions()  # read once: 15 ms a time, each point's run records them
+        self.group: list[Any] = []           # records for the next commit
+        self.completed: list[Point] = []     # points whole once it commits
+
+    def batches(self) -> Iterator[Batch]:
+        n, seed = self.experiment.replications, self.experiment.seed
+        for p, lows in self.plans:
+            if lows:
+                scenario = self.made[p.run_id] = scenario_of(self.experiment, p)
+                for low in lows:
+                    yield Batch(scenario, p.run_id, seed, low, min(n, low + self.size), self.workers_write)
+
+    def take(self, result: list[Row] | int) -> int:
+        """A batch's result (its rows; or their number, stored by the worker): the replications it holds."""
+        point, lows = self.order[0]
+        low = lows.popleft()
+        if isinstance(result, list):
+            self.group.append(OutcomeBatch(point.run_id, low, list(COLUMNS), [packed(row) for row in result]))
+            for row in result if point.run_id in self.tallies else ():
+                self.tallies[point.run_id].add(row)
+        self.settle()
+        return result if isinstance(result, int) else len(result)
+
+    def settle(self) -> None:
+        """The points at the head with every batch in: their run and the list of their batches, to commit."""
+        while self.order and not self.order[0][1]:
+            p = self.order.popleft()[0]
+            scenario = self.made.pop(p.run_id, None) or scenario_of(self.experiment, p)
+            self.group.extend(_point_records(self.experiment, p, scenario, self.starts, self.versions))
+            self.completed.append(p)
+
+    def commit(self) -> None:
+        _commit(self.store, self.group)
+        for p in self.completed:
+            if p.run_id not in self.tallies:
+                self.tallies[p.run_id] = stored_tally(self.store, p.run_id, p.name, self.experiment.seed,
+                                                      self.experiment.replications)
+        self.group.clear()
+        self.completed.clear()
 
 
 def _save_new(store: DocketStore, record: Experiment) -> None:
@@ -270,38 +337,35 @@ def _check_writable(store: DocketStore) -> None:
         raise Fault(f"{store.shown}: the store is read-only; `report` still reads it")
 
 
-def _tally(rows: list[Row], point: Point, seed: int, n: int) -> Tally:
-    tally = Tally(point.run_id, point.name, seed, n)
-    for row in rows:
-        tally.add(row)
-    return tally
-
-
 def stored_tally(store: DocketStore, run_id: str, scenario: str, seed: int, n: int) -> Tally:
     """A point's tally from its stored outcome rows."""
-    record = store._rebuilt(outcomes_id(run_id))
     tally = Tally(run_id, scenario, seed, n)
-    index = {c: i for i, c in enumerate(record.columns)}
-    for i, values in enumerate(record.rows):
-        tally.add(unpacked([values[index[c]] for c in COLUMNS], run_id, scenario, i))
+    for i, values in enumerate(kept_rows(store, run_id)):
+        tally.add(unpacked(values, run_id, scenario, i))
     return tally
 
 
-def _store_points(store: DocketStore, points: list[tuple[Point, list[Row]]], experiment: ExperimentFile) -> None:
-    """Completed points stored in one transaction, each whole: its run (finished) and its outcome rows."""
-    aggregates: list[Any] = []
-    for point, rows in points:
-        scenario = scenario_of(experiment, point)
-        run = Run._create(  # the point's own id: not a run `run` would make of the same scenario (its events)
-            Run.Started, id=UUID(point.run_id), scenario=scenario.name, scenario_path=scenario.path,
-            scenario_hash=scenario.text_hash, seed=experiment.seed, replications=experiment.replications,
-            versions=package_versions(), started_at=now(), settings=[list(s) for s in scenario.settings],
-            fork=None, scenario_data=scenarios.plain(scenario.tables))
-        run.finish(finished_at=now())
-        aggregates.append(run)
-        aggregates.append(Outcomes(point.run_id, list(COLUMNS), [packed(row) for row in rows]))
+def _point_records(experiment: ExperimentFile, point: Point, scenario: Scenario, starts: list[int],
+                   versions: dict[str, str]) -> list[Any]:
+    """What makes a point whole in the store: its run (finished) and the list of its stored batches."""
+    run = Run._create(  # the point's own id: not a run `run` would make of the same scenario (its events)
+        Run.Started, id=UUID(point.run_id), scenario=scenario.name, scenario_path=scenario.path,
+        scenario_hash=scenario.text_hash, seed=experiment.seed, replications=experiment.replications,
+        versions=versions, started_at=now(), settings=[list(s) for s in scenario.settings],
+        fork=None, scenario_data=scenarios.plain(scenario.tables))
+    run.finish(finished_at=now())
+    return [run, BatchedOutcomes(point.run_id, starts)]
+
+
+def _commit(store: DocketStore, records: list[Any]) -> None:
+    """Batches and whole points saved in one transaction. A batch found stored already (an interrupted
+    command's, or a worker's) is left out and the rest saved again."""
     with interrupts.deferred():
-        store.retrying(lambda: store.save(*aggregates))
+        try:
+            store.retrying(lambda: store.save(*records))
+        except IntegrityError:
+            store.retrying(lambda: store.save(*(r for r in records if not (
+                isinstance(r, OutcomeBatch) and store.has_events(r.id)))))
 
 
 def _finish(store: DocketStore, experiment_id: Any) -> None:

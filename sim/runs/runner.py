@@ -37,7 +37,7 @@ from sim.errors import Fault, UserError
 from sim.scenario import Scenario, from_data, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
 from sim.store.backends import fault
-from sim.store.outcomes import COLUMNS, Outcomes, outcomes_id, packed, unpacked
+from sim.store.outcomes import COLUMNS, Outcomes, kept_count, kept_rows, outcomes_id, packed, unpacked
 from sim.views.projections import outcome_row
 
 Row = dict[str, Any]
@@ -299,10 +299,8 @@ def stored_rows(store: DocketStore, run: Run) -> Iterator[Row]:
     else rebuilt from each matter's events one at a time."""
     ids = run.matter_ids()
     if kept_outcomes(store, str(run.id)):
-        record = store._rebuilt(outcomes_id(str(run.id)))
-        index = {c: i for i, c in enumerate(record.columns)}
-        for i, values in enumerate(record.rows):
-            row = unpacked([values[index[c]] for c in COLUMNS], str(run.id), run.scenario, i)
+        for i, values in enumerate(kept_rows(store, str(run.id))):
+            row = unpacked(values, str(run.id), run.scenario, i)
             yield {**row, "seed": replication_seed(run.seed, i), "matter_id": ids[i]}
         return
     for i in range(stored_prefix(store, run)):
@@ -312,7 +310,7 @@ def stored_rows(store: DocketStore, run: Run) -> Iterator[Row]:
 def stored_prefix(store: DocketStore, run: Run) -> int:
     """How many replications of `run` are stored (always a prefix: the writer stores in order)."""
     if kept_outcomes(store, str(run.id)):
-        return len(store._rebuilt(outcomes_id(str(run.id))).rows)
+        return kept_count(store, str(run.id))
     return store.stored_count(run)
 
 
@@ -399,14 +397,17 @@ def _keep_rows(store: DocketStore, run_id: str, kept: list[Any], rows: list[list
     if not kept:
         if store.has_events(outcomes_id(run_id)):
             kept.append(store._rebuilt(outcomes_id(run_id)))
+            kept[0].rows = []  # only its version is needed to add to it: rows are read from its events
         else:
             record = Outcomes(run_id, list(COLUMNS), rows)
             store.save(record)
+            record.rows = []
             kept.append(record)
             return
     try:
         kept[0].add(rows=rows)
         store.save(kept[0])
+        kept[0].rows = []
     except BaseException:
         kept.clear()  # read again before the next try: the failed event is not in the store
         raise

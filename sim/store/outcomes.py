@@ -8,6 +8,7 @@ aggregates beside the matters: stored events of existing kinds are unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -93,8 +94,83 @@ class ExperimentRegister(Aggregate):
         self.experiment_ids.append(experiment_id)
 
 
+class OutcomeBatch(Aggregate):
+    """The outcome rows of replications `start`.. of one run, stored by the worker that played them (an
+    experiment into PostgreSQL). Its id follows from the run and `start`, so a batch played again (its worker
+    was killed after committing) is refused by the store's unique key: a replication is never stored twice."""
+
+    class Stored(Aggregate.Created):
+        run_id: str
+        start: int
+        columns: list[str]
+        rows: list[list[Any]]
+
+    def __init__(self, run_id: str, start: int, columns: list[str], rows: list[list[Any]]) -> None:
+        self.run_id, self.start, self.columns, self.rows = run_id, start, columns, rows
+
+    @staticmethod
+    def create_id(run_id: str, start: int) -> UUID:  # type: ignore[override]
+        return uuid5(OUTCOMES_NAMESPACE, f"{run_id}/batch/{start}")
+
+
+class BatchedOutcomes(Aggregate):
+    """In place of an `Outcomes` record (the same id), a run whose rows its workers stored as `OutcomeBatch`
+    records: the first replication of each batch, in order. Saved with the run's `Run` once every batch is."""
+
+    class Completed(Aggregate.Created):
+        run_id: str
+        starts: list[int]
+
+    def __init__(self, run_id: str, starts: list[int]) -> None:
+        self.run_id, self.starts = run_id, starts
+
+    @staticmethod
+    def create_id(run_id: str) -> UUID:  # type: ignore[override]
+        return uuid5(OUTCOMES_NAMESPACE, run_id)
+
+
 def outcomes_id(run_id: str) -> UUID:
     return Outcomes.create_id(run_id)
+
+
+PAGE = 64  # events of an `Outcomes` record read at a time
+
+
+def kept_parts(store: Any, run_id: str) -> Iterator[Any]:
+    """The parts of a run's kept outcome rows, in replication order, each with `columns` and `rows`: the events
+    of its `Outcomes` record (its first commit's rows, then each later commit's), or the `OutcomeBatch` records
+    its `BatchedOutcomes` names. Read a page at a time, so a run of any size is never held whole."""
+    key = outcomes_id(run_id)
+    after = 0
+    columns: list[str] = []
+    while records := store._select(key, gt=after or None, limit=PAGE):
+        for record in records:
+            part = store.mapper.to_domain_event(record)
+            if isinstance(part, BatchedOutcomes.Completed):
+                for start in part.starts:
+                    yield store._rebuilt(OutcomeBatch.create_id(run_id, start))
+                return
+            columns = getattr(part, "columns", columns)
+            yield _Part(columns, part.rows)
+        after = records[-1].originator_version
+
+
+class _Part:
+    def __init__(self, columns: list[str], rows: list[list[Any]]) -> None:
+        self.columns, self.rows = columns, rows
+
+
+def kept_rows(store: Any, run_id: str) -> Iterator[list[Any]]:
+    """A run's kept outcome rows in replication order, each in `COLUMNS` order (`kept_parts`)."""
+    for part in kept_parts(store, run_id):
+        index = [part.columns.index(c) for c in COLUMNS]
+        for values in part.rows:
+            yield [values[i] for i in index]
+
+
+def kept_count(store: Any, run_id: str) -> int:
+    """How many replications a run's kept outcome rows hold."""
+    return sum(len(part.rows) for part in kept_parts(store, run_id))
 
 
 def packed(row: dict[str, Any]) -> list[Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import attrs
 
@@ -60,6 +60,16 @@ def parse(url: str) -> Location:
         return _postgres(url)
     scheme = url.split("://", 1)[0] if "://" in url else url
     raise StoreError(f"unknown store scheme {hide_password(scheme)!r} in {hide_password(url)!r}; expected {EXPECTED}")
+
+
+def connect_url(where: Location) -> str:
+    """The URL another process connects to the store with (a PostgreSQL password included, never shown)."""
+    if where.postgres is None:
+        return where.shown
+    p = where.postgres
+    host = f"[{p['host']}]" if ":" in p["host"] else p["host"]
+    password = f":{quote(p['password'], safe='')}" if p["password"] else ""
+    return f"postgresql://{quote(p['user'], safe='')}{password}@{host}:{p['port']}/{quote(p['dbname'], safe='')}"
 
 
 def _postgres(url: str) -> Location:
