@@ -19,7 +19,7 @@ from sim import scenario as scenarios
 from sim.engine import world
 from sim.engine.proceeding import Streams
 from sim.errors import ScenarioError
-from sim.runs.audit import audit
+from sim.runs.audit import audit, audit_events
 from sim.runs.caseload import audited_matters, matter_ids, record_caseload, stored_matters, stored_replications
 from sim.store import open_store
 from sim.views.caseload import CASELOAD_KEYS, MATTER_KEYS, Measures, court_intervals, matter_row
@@ -165,6 +165,19 @@ def test_a_court_without_these_matters_has_no_wait_and_utilisation_counts_places
     assert all(0.0 <= u <= 1.0 for u in result.courts["magistrate"]["utilisation"])
     assert max(result.courts["magistrate"]["utilisation"]) > 0.9  # three places for 60 warrants a year
     assert result.courts["magistrate"]["places"] == 3
+
+
+@pytest.mark.slow
+def test_the_supreme_courts_places_bind_its_conferences():
+    """A petition waits for one of the Court's places before its conference, and a granted case holds it to the
+    decision: with one place, petitions wait and the place is in use; with many, nobody waits. Every matter stays
+    lawful (a grant is still argued in its Term)."""
+    tight, ended = played(small(years=3, rate=50, circuit=400, supreme=1))
+    roomy, _ = played(small(years=3, rate=50, circuit=400, supreme=400))
+    assert sum(tight.courts["supreme"]["waited"]) > 0 and max(tight.courts["supreme"]["utilisation"]) > 0.5
+    assert sum(roomy.courts["supreme"]["waited"]) == 0 and max(roomy.courts["supreme"]["utilisation"]) > 0
+    found = [f for e in ended for f in audit_events(e.matter.collect_events(), tight.horizon if e.pending else None)]
+    assert not found, found[:3]
 
 
 # Stored, audited, measured --------------------------------------------------------------------------

@@ -329,7 +329,7 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
 def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> Wait:
     """Petition (Sup. Ct. R. 13), brief in opposition (15.3), distribution (15.5), the conference's
     decision, argument in a sitting and decision within the Term."""
-    sc, court = p.scenario.supreme_court, p.courts["supreme"]
+    court = p.courts["supreme"]
     assert isinstance(court, SupremeCourt)
     timely = yield from meet(p, "cert_petition", petitioner, "cert_petition", p.litigant(petitioner).cert_after)
     if not timely:
@@ -356,13 +356,35 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
     p.record(Matter.PetitionDistributed, "distribution", "supreme", f"DISTRIBUTED for Conference.{note}",
              actor="The Clerk")
     distributed = p.day
+    bench = p.judges.get("supreme")
+    if bench is None:  # one matter alone: the Court always has room for it
+        decided = yield from _decision(p, petitioner, respondent, distributed)
+    else:
+        with bench.request() as place:  # a caseload: the petition waits for one of the Court's places, which an
+            if not place.triggered:     # argued case holds from the grant to the decision
+                p.streams.park()
+            yield place
+            decided = yield from _decision(p, petitioner, respondent, distributed)
+    if decided is None:
+        return respondent, level
+    mandates.descend(p, mandates.supreme_remand(p))
+    return decided, "supreme"
+
+
+def _decision(p: Proceeding, petitioner: str, respondent: str, distributed: dt.date) -> Wait:
+    """The conference's decision on the petition (on the first conference after distribution, or, in a caseload,
+    after the Court has a place for the case); if granted, briefing (Sup. Ct. R. 25) and argument in a sitting,
+    then the decision within the Term. The side that prevailed, or None if certiorari is denied."""
+    sc, court = p.scenario.supreme_court, p.courts["supreme"]
+    assert isinstance(court, SupremeCourt)
+    ready = p.day  # the day of distribution, unless the petition waited for a place
     yield from p.until("cert_decision", lambda: court.conference(
-        distributed + dt.timedelta(days=p.draw(court.actor, sc.cert_decision_after))))
+        max(ready, distributed + dt.timedelta(days=p.draw(court.actor, sc.cert_decision_after)))))
     granted = p.occurs(court.actor, getattr(sc.cert_grant, petitioner))
     p.record(Matter.CertDecided, "cert_decision", "supreme", f"Petition {'GRANTED' if granted else 'DENIED'}.",
              actor="The Court", granted=granted)
     if not granted:
-        return respondent, level
+        return None
     grant = p.day
     yield from p.until("supreme_argument", merits.argument(p, petitioner, respondent, lambda: court.argument(
         grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after)))))
@@ -376,8 +398,7 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
              f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", rule=authority("supreme_decision", doctrine),
              actor="The Court", disposition=disposition,
              doctrine=doctrine, prevailing=winner)
-    mandates.descend(p, mandates.supreme_remand(p))
-    return winner, "supreme"
+    return winner
 
 
 # How the matter goes up to each level a party may take it to (the engine walks `LADDER`).
