@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, OriginatorIDError, OriginatorVersionError
+from eventsourcing.domain import TZINFO, Aggregate, CanCreateTimestamp, OriginatorIDError, OriginatorVersionError
 
 from sim.calendar import deadline
 from sim.domain import ladder, laws, periods, registry
@@ -26,6 +26,10 @@ from sim.domain.rules import RULES, in_force
 
 MATTER_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/matter")
 EVENT_FORMAT = 3  # the shape of stored events; a store of another format is refused (sim.store). 3: amici, 2705(b)
+
+
+_LIBRARY_STAMP = CanCreateTimestamp.create_timestamp  # how the library stamps an event: the time now, in TZINFO
+_stamp = dt.datetime.now
 
 
 def matter_id(run_id: str, scenario: str, replication: int) -> UUID:
@@ -240,8 +244,9 @@ class Matter(Aggregate):
         """As the library triggers an event (the next version, a timestamp, `mutate`, then pending), with
         `fields` becoming the entry's own (`Entry.of`) instead of copied twice through keyword arguments."""
         fields["originator_id"], fields["originator_version"] = self._id, self._version + 1
-        if fields.get("timestamp") is None:
-            fields["timestamp"] = event_class.create_timestamp()
+        if fields.get("timestamp") is None:  # the library's `create_timestamp`, without its two calls
+            fields["timestamp"] = _stamp(TZINFO) if event_class.create_timestamp is _LIBRARY_STAMP \
+                else event_class.create_timestamp()
         new_event = event_class.of(fields)
         new_event.mutate(self)
         self._pending_events.append(new_event)

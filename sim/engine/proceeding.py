@@ -36,7 +36,7 @@ ACTORS = ("government", "provider", *ladder.COURT_ACTORS, "congress", "foreign_a
 def actor_stream(seed: int, actor: str) -> Stream:
     """An actor's own random stream, derived from the replication's seed and the actor's name alone."""
     digest = hashlib.sha256(f"{seed}/{actor}".encode()).digest()
-    return Stream(int.from_bytes(digest[:8], "big"))
+    return _seeded(int.from_bytes(digest[:8], "big"))
 
 
 def _seeded(key: int) -> Stream:
@@ -185,10 +185,19 @@ class Proceeding:
     def wait(self, step: str, actor: str, duration: Duration, court: Court | None = None) -> Wait:
         """Let a step's drawn time pass (to the court's next sitting day when a court acts). In a caseload the
         court's step first waits for one of its judges' places (`judges`), and holds it while it runs."""
+        bench = self.judges.get(court.level.key) if court and self.judges else None
+        if bench is None and not self.copying and not self.on_record:  # `until`'s own way, in one step
+            today = self._now()[1]
+            day = today + dt.timedelta(days=duration.sample(self.streams[actor]))
+            days = max(0, ((court.sitting(day) if court else day) - today).days)
+            if days >= PARK_DAYS and self.judges:
+                self.streams.park()
+            yield self.env.timeout(days)
+            return
+
         def target() -> dt.date:
             day = self.after(self.draw(actor, duration))
             return court.sitting(day) if court else day
-        bench = self.judges.get(court.level.key) if court else None
         if bench is None:  # one matter alone: its judges are always free
             yield from self.until(step, target)
             return
@@ -258,8 +267,9 @@ class Proceeding:
             approximate = bool(pin and pin.approximate)
             if approximate:
                 text += " [date approximate]"
-            fields.update(step=step, sim_day=now, approximate=approximate, text=text, inherited=None,
-                          rule=rule or describe(rule_key or STEPS[step], level, today))
+            fields["step"], fields["sim_day"], fields["approximate"] = step, now, approximate
+            fields["text"], fields["inherited"] = text, None
+            fields["rule"] = rule or describe(rule_key or STEPS[step], level, today)
             self.matter.record(event_class, fields, level=level, date=today, actor=actor, party=party,
                                entry_at_least=pin.entry if pin else None, numbered_on=numbered_on)
         if level in ladder.LEVEL and event_class.MOVES:

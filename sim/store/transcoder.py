@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -81,8 +82,30 @@ class EventMapper(Mapper[UUID]):
             return super().to_stored_event(domain_event)
         state = dict(domain_event.__dict__)
         originator_id, version = state.pop("originator_id"), state.pop("originator_version")
-        state["timestamp"] = {"_type_": DatetimeAsISO.name, "_data_": stamp.isoformat()}
+        encoded = _quick_state(state, stamp, self.transcoder._encode_obj) if stamp.tzinfo is UTC else None
+        if encoded is None:
+            state["timestamp"] = {"_type_": DatetimeAsISO.name, "_data_": stamp.isoformat()}
+            encoded = self.transcoder.encode(state)
         record = object.__new__(StoredEvent)  # a frozen dataclass: its fields set as its __init__ would
         object.__setattr__(record, "__dict__", {"originator_id": originator_id, "originator_version": version,
-                                                "topic": topic, "state": self.transcoder.encode(state)})
+                                                "topic": topic, "state": encoded})
         return record
+
+
+_STAMP = b',"timestamp":{"_type_":"' + DatetimeAsISO.name.encode() + b'","_data_":'
+
+
+def _quick_state(state: dict[str, Any], stamp: datetime, default: Callable[[Any], Any]) -> bytes | None:
+    """The bytes `OrjsonTranscoder.encode` writes for `state` whose last field is the UTC `timestamp`,
+    made without a call back into Python: orjson writes the other fields, then the timestamp is appended
+    wrapped as DatetimeAsISO wraps it (orjson writes a UTC datetime as `isoformat` does, in a fraction of
+    its time). None when the state is not of that form (the transcoder's way then)."""
+    if len(state) < 2 or next(reversed(state)) != "timestamp" or UUID in map(type, state.values()):
+        return None
+    del state["timestamp"]
+    try:
+        body = orjson.dumps(state, default=default, option=_OPTIONS)
+    except TypeError:  # a value only the library's encoder writes
+        state["timestamp"] = stamp
+        return None
+    return b"".join((body[:-1], _STAMP, orjson.dumps(stamp), b"}}"))
