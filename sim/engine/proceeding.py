@@ -102,6 +102,8 @@ class Streams(dict[str, Stream]):
         self.clear()
 
 
+_DAYS: dict[int, tuple[dt.date, str]] = {}  # a date's ordinal -> the date and its ISO text (`Proceeding._now`)
+
 PARK_DAYS = 30  # a caseload's matter waiting this long sets its streams aside (`Streams.park`)
 
 Wait = Generator[simpy.Event, Any, Any]
@@ -129,9 +131,11 @@ class Proceeding:
     descending: list[simpy.Process] = attrs.Factory(list)  # judgments, mandates, remands under way (mandates)
     seeking_content: bool = False  # the warrant is gone and the government still seeks the content
     _today: tuple[int, dt.date, str] = (-1, dt.date.min, "")
+    _origin: int = attrs.field(init=False)  # the ordinal of day 0 (`_now`)
 
     def __attrs_post_init__(self) -> None:
         self.calendar = Calendar(self.scenario.scenario.start_date)
+        self._origin = self.calendar.start.toordinal()
         self.courts = courts_for()
         self.streams = Streams(self.seed)
         self.enacted, self.closed, self.new_warrant = self.env.event(), self.env.event(), self.env.event()
@@ -143,8 +147,12 @@ class Proceeding:
         """Today as (simulated day, date, ISO date), computed once a day."""
         now = self.env._now  # the clock itself: `now` is a property read hundreds of times a matter
         if now != self._today[0]:
-            day = self.calendar.date_of(now)
-            self._today = (now, day, day.isoformat())
+            ordinal = self._origin + int(now)
+            found = _DAYS.get(ordinal)
+            if found is None:  # every replication passes the same days: each is dated once
+                day = dt.date.fromordinal(ordinal)
+                found = _DAYS[ordinal] = (day, day.isoformat())
+            self._today = (now, *found)
         return self._today
 
     @property
