@@ -85,17 +85,8 @@ class EventMapper(Mapper[UUID]):
         stamp = domain_event.__dict__.get("timestamp")
         if topic is None or type(stamp) is not datetime:
             return super().to_stored_event(domain_event)
-        fields = domain_event.__dict__
-        originator_id, version = fields["originator_id"], fields["originator_version"]
-        encoded = _entry_state(fields, self.transcoder._encode_obj) if self._typed[cls] and stamp.tzinfo is UTC \
-            else None
-        if encoded is not None:
-            record = object.__new__(StoredEvent)
-            object.__setattr__(record, "__dict__", {"originator_id": originator_id, "originator_version": version,
-                                                    "topic": topic, "state": encoded})
-            return record
-        state = dict(fields)
-        del state["originator_id"], state["originator_version"]
+        state = dict(domain_event.__dict__)
+        originator_id, version = state.pop("originator_id"), state.pop("originator_version")
         encoded = _quick_state(state, stamp, self.transcoder._encode_obj, self._typed[cls]) \
             if stamp.tzinfo is UTC else None
         if encoded is None:
@@ -112,36 +103,11 @@ _STAMP = b',"timestamp":{"_type_":"' + DatetimeAsISO.name.encode() + b'","_data_
 
 def _without_uuids(cls: type) -> bool:
     """True for a docket entry's class (`Matter.Entry`), whose fields are declared as text, numbers, flags,
-    lists and plain dicts, none a UUID or a date but the originator's id and the timestamp: its state need
-    not be searched for a UUID (about 2 us an event), and orjson may write it whole (`_entry_state`)."""
+    lists and plain dicts, none a UUID but the originator's id (not part of the state): its state need not
+    be searched for one (about 2 us an event)."""
     if not (isinstance(cls, type) and issubclass(cls, Matter.Entry)) or not dataclasses.is_dataclass(cls):
         return False
-    return not any(word in str(f.type) for f in dataclasses.fields(cls) if f.name not in _HEADER
-                   for word in ("UUID", "date"))
-
-
-_HEADER = ("originator_id", "originator_version", "timestamp")
-_TAIL = b',"originator_id":"'
-_OPTIONS_ENTRY = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
-
-
-def _entry_state(fields: dict[str, Any], default: Callable[[Any], Any]) -> bytes | None:
-    """The state `_quick_state` writes for a docket entry's `fields` (its `__dict__`) that end with the
-    originator's id, version and UTC timestamp, as an entry's trigger leaves them: orjson writes the fields
-    whole, without a copy of them, the originator's id and version are cut off its bytes and the timestamp,
-    as orjson wrote it, wrapped as DatetimeAsISO wraps it. None when they do not end so."""
-    last = reversed(fields)
-    if next(last) != "timestamp" or next(last) != "originator_version" or next(last) != "originator_id":
-        return None
-    try:
-        body = orjson.dumps(fields, default=default, option=_OPTIONS_ENTRY)
-    except TypeError:
-        return None
-    cut = body.rfind(_TAIL)
-    stamp = body.rfind(b',"timestamp":', cut)
-    if cut <= 0 or stamp < 0:
-        return None
-    return b"".join((body[:cut], _STAMP, body[stamp + 13:-1], b"}}"))
+    return not any("UUID" in str(f.type) for f in dataclasses.fields(cls) if f.name != "originator_id")
 
 
 def _quick_state(state: dict[str, Any], stamp: datetime, default: Callable[[Any], Any],
