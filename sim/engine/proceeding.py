@@ -164,7 +164,8 @@ class Proceeding:
         return self._now()[2]
 
     def after(self, days: int) -> dt.date:
-        return self._now()[1] + dt.timedelta(days=days)
+        """The date `days` after today."""
+        return dt.date.fromordinal(self._origin + int(self.env._now) + days)
 
     @property
     def replaying(self) -> bool:
@@ -196,7 +197,7 @@ class Proceeding:
         bench = self.judges.get(court.level.key) if court and self.judges else None
         if bench is None and not self.copying and not self.on_record:  # `until`'s own way, in one step
             today = self._now()[1]
-            day = today + dt.timedelta(days=duration.sample(self.streams[actor]))
+            day = dt.date.fromordinal(self._origin + int(self.env._now) + duration.sample(self.streams[actor]))
             days = max(0, ((court.sitting(day) if court else day) - today).days)
             if days >= PARK_DAYS and self.judges:
                 self.streams.park()
