@@ -299,7 +299,7 @@ class Matter(Aggregate):
         def mutate(self, aggregate: Any) -> Any:
             """The library's `mutate` (the entry must be the matter's and the next of its sequence), reading
             the aggregate's fields rather than its properties: every entry of every replication passes here."""
-            if self.originator_id != aggregate._id:
+            if self.originator_id is not aggregate._id and self.originator_id != aggregate._id:  # (UUID's == is Python)
                 raise OriginatorIDError(self.originator_id, aggregate._id)
             if self.originator_version != aggregate._version + 1:
                 raise OriginatorVersionError(self.originator_version, aggregate._version + 1)
