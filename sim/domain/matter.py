@@ -195,7 +195,31 @@ class Matter(Aggregate):
         if filing:  # the period it meets, popped here to follow the header as before
             default = None if event_class is Matter.BriefFiled else registry.MEETS.get(event_class.__name__)
             period = fields.pop("period", default)
-        # The header as `header` derives it, written straight into `fields` (in the same order).
+        lane = self._write_header(event_class, fields, level, date, party, numbered_on, entry_at_least)
+        if filing:
+            fields["party"] = party
+            fields.update(self.timeliness(period, date))
+            actor = actor or self.parties[party or "government"]
+        else:
+            actor = actor or (self.judge(level) if lane is not None else "")
+        if date < laws.CLOUD_ACT_ENACTED:  # a simulated entry relying on a law not yet in force says so
+            assumed = laws.assumed_laws(fields["rule"], date)
+            if assumed:
+                text = fields["text"]
+                at = text.find(" [date approximate]")
+                label = laws.assumption_label(assumed)
+                fields["text"] = f"{text[:at]} {label}{text[at:]}" if at >= 0 else f"{text} {label}"
+        fields["court_level"], fields["date"], fields["actor"] = level, date, actor
+        fields["counterfactual"] = not self.historical
+        found = problems(self, event_class, fields, True)  # as `copy` does, one call fewer an entry
+        if found:
+            raise found[0]
+        self._trigger(event_class, fields)
+
+    def _write_header(self, event_class: type[Matter.Entry], fields: dict[str, Any], level: str, date: str,
+                      party: str | None, numbered_on: str | None, entry_at_least: int | None) -> str | None:
+        """The header as `header` derives it (docket number, caption, a filing's counsel, entry number), written
+        straight into `fields` in that order; returns the entry's lane (None off every docket)."""
         lane = ladder.LANE_OF.get(level)
         opened = self.dockets.get(lane) if lane is not None else None
         if opened is not None:
@@ -207,30 +231,10 @@ class Matter(Aggregate):
             header = self.header(event_class, level, date, party, numbered_on)
             number = fields["docket_number"] = header["docket_number"]
             fields["caption"] = header["caption"]
-        if filing:
+        if event_class.KIND == "filing":
             fields["counsel"] = ladder.counsel(party or "", level, self.parties)
         fields["entry_number"] = self.next_entry_number(number, entry_at_least) if number else None
-        if filing:
-            found = self.deadlines.get(period) if period else None
-            last = None if found is None else found["extended_to"] or found["due"]
-            fields["party"], fields["period"], fields["deadline"] = party, period, last
-            fields["timely"] = None if last is None else date <= last
-            fields["extended_to"] = None if found is None else found["extended_to"]
-            actor = actor or self.parties[party or "government"]
-        else:
-            actor = actor or (self.judge(level) if lane is not None else "")
-        assumed = laws.assumed_laws(fields["rule"], date) if date < laws.CLOUD_ACT_ENACTED else ()
-        if assumed:  # a simulated entry relying on a law not yet in force says so
-            text = fields["text"]
-            at = text.find(" [date approximate]")
-            label = laws.assumption_label(assumed)
-            fields["text"] = f"{text[:at]} {label}{text[at:]}" if at >= 0 else f"{text} {label}"
-        fields["court_level"], fields["date"], fields["actor"] = level, date, actor
-        fields["counterfactual"] = not self.historical
-        found = problems(self, event_class, fields, True)  # as `copy` does, one call fewer an entry
-        if found:
-            raise found[0]
-        self._trigger(event_class, fields)
+        return lane
 
     def copy(self, event_class: type[Matter.Entry], fields: dict[str, Any], derived: bool = False) -> None:
         """Record an entry whose header is already complete (a fork's copy of a source entry)."""
