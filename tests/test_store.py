@@ -276,6 +276,49 @@ def test_timestamps_are_written_as_the_library_writes_them(mapper, library_trans
     assert ours.decode(ours.encode(data)) == data
 
 
+def test_an_entry_applies_only_to_its_own_matter_as_the_next_of_its_sequence(mapper):
+    """`Matter.Entry.mutate` (the library's, reading the aggregate's fields) refuses an entry of another
+    matter or out of sequence, and leaves the matter as it was."""
+    from eventsourcing.domain import OriginatorIDError, OriginatorVersionError
+
+    from sim.engine import simulate
+
+    scenario = load("microsoft_ireland_stochastic")
+    events = simulate(scenario, "a", 0, 0).collect_events()
+    other = simulate(scenario, "b", 0, 0).collect_events()
+    matter = events[0].mutate(None)
+    for event in events[1:4]:
+        event.mutate(matter)
+    assert matter.version == 4 and matter.modified_on == events[3].timestamp and len(matter.history) == 3
+    with pytest.raises(OriginatorIDError):
+        other[4].mutate(matter)
+    with pytest.raises(OriginatorVersionError):
+        events[5].mutate(matter)
+    assert matter.version == 4 and len(matter.history) == 3
+    events[4].mutate(matter)
+    assert matter.version == 5 and matter.history[-1] == type(events[4]).__name__
+
+
+@pytest.mark.parametrize("stamp", [
+    dt.datetime(2026, 11, 30, 3, 4, 5, 123456, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 30, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=1))),  # the transcoder's way
+])
+@pytest.mark.parametrize("where", ["last", "first"])
+def test_an_entry_is_stored_as_the_library_stores_it_wherever_its_timestamp(mapper, library_transcoder, stamp,
+                                                                             where):
+    """The mapper appends a UTC timestamp to the bytes orjson writes for an entry's other fields; an entry
+    whose timestamp is not its last field, or not in UTC, goes the transcoder's way: the same bytes."""
+    stored, _ = runner.play(load("microsoft_ireland_stochastic"), str(uuid4()), 0, 0, mapper, None)
+    entry = mapper.to_domain_event(stored[3])
+    fields = {k: v for k, v in vars(entry).items() if k != "timestamp"}
+    fields = {**fields, "timestamp": stamp} if where == "last" else {"timestamp": stamp, **fields}
+    moved = type(entry).of(fields)
+    library = Mapper(transcoder=library_transcoder)
+    assert mapper.to_stored_event(moved) == library.to_stored_event(moved)
+    assert mapper.to_domain_event(mapper.to_stored_event(moved)) == moved
+
+
 @pytest.mark.parametrize("command", [["run", "--resume"], ["report"], ["compare"], ["audit"], ["stages"],
                                      ["runs", "--delete"]])
 def test_an_id_of_another_kind_given_as_a_run_id_is_named_for_what_it_is(tmp_path, monkeypatch, capsys, command):

@@ -16,7 +16,7 @@ import datetime as dt
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import TZINFO, Aggregate, CanCreateTimestamp, OriginatorIDError, OriginatorVersionError
 
 from sim.calendar import deadline
 from sim.domain import ladder, laws, periods, registry
@@ -26,6 +26,10 @@ from sim.domain.rules import RULES, in_force
 
 MATTER_NAMESPACE = uuid5(NAMESPACE_URL, "https://docketsim.invalid/matter")
 EVENT_FORMAT = 3  # the shape of stored events; a store of another format is refused (sim.store). 3: amici, 2705(b)
+
+
+_LIBRARY_STAMP = CanCreateTimestamp.create_timestamp  # how the library stamps an event: the time now, in TZINFO
+_stamp = dt.datetime.now
 
 
 def matter_id(run_id: str, scenario: str, replication: int) -> UUID:
@@ -187,26 +191,50 @@ class Matter(Aggregate):
         `fields`: what the recorder chose (step, sim_day, rule, text, ...); the dict becomes the entry's
         own, not a copy. `numbered_on`: the day the docket this entry opens will be numbered by (a
         Supreme Court docket takes the Term of the petition, which an application for more time precedes)."""
-        header = self.header(event_class, level, date, party, numbered_on)
-        if header["docket_number"]:
-            header["entry_number"] = self.next_entry_number(header["docket_number"], entry_at_least)
-        else:
-            header["entry_number"] = None
-        if event_class.KIND == "filing":
+        filing = event_class.KIND == "filing"
+        if filing:  # the period it meets, popped here to follow the header as before
             default = None if event_class is Matter.BriefFiled else registry.MEETS.get(event_class.__name__)
             period = fields.pop("period", default)
-            header.update(party=party, **self.timeliness(period, date))
+        lane = self._write_header(event_class, fields, level, date, party, numbered_on, entry_at_least)
+        if filing:
+            fields["party"] = party
+            fields.update(self.timeliness(period, date))
             actor = actor or self.parties[party or "government"]
         else:
-            actor = actor or (self.judge(level) if level in ladder.LANE_OF else "")
-        assumed = laws.assumed_laws(fields["rule"], date) if date < laws.CLOUD_ACT_ENACTED else ()
-        if assumed:  # a simulated entry relying on a law not yet in force says so
-            text = fields["text"]
-            at = text.find(" [date approximate]")
-            label = laws.assumption_label(assumed)
-            fields["text"] = f"{text[:at]} {label}{text[at:]}" if at >= 0 else f"{text} {label}"
-        fields.update(header, court_level=level, date=date, actor=actor, counterfactual=not self.historical)
-        self.copy(event_class, fields, derived=True)
+            actor = actor or (self.judge(level) if lane is not None else "")
+        if date < laws.CLOUD_ACT_ENACTED:  # a simulated entry relying on a law not yet in force says so
+            assumed = laws.assumed_laws(fields["rule"], date)
+            if assumed:
+                text = fields["text"]
+                at = text.find(" [date approximate]")
+                label = laws.assumption_label(assumed)
+                fields["text"] = f"{text[:at]} {label}{text[at:]}" if at >= 0 else f"{text} {label}"
+        fields["court_level"], fields["date"], fields["actor"] = level, date, actor
+        fields["counterfactual"] = not self.historical
+        found = problems(self, event_class, fields, True)  # as `copy` does, one call fewer an entry
+        if found:
+            raise found[0]
+        self._trigger(event_class, fields)
+
+    def _write_header(self, event_class: type[Matter.Entry], fields: dict[str, Any], level: str, date: str,
+                      party: str | None, numbered_on: str | None, entry_at_least: int | None) -> str | None:
+        """The header as `header` derives it (docket number, caption, a filing's counsel, entry number), written
+        straight into `fields` in that order; returns the entry's lane (None off every docket)."""
+        lane = ladder.LANE_OF.get(level)
+        opened = self.dockets.get(lane) if lane is not None else None
+        if opened is not None:
+            number = fields["docket_number"] = opened["number"]
+            fields["caption"] = ""
+        elif lane is None:
+            number = fields["docket_number"] = fields["caption"] = ""
+        else:
+            header = self.header(event_class, level, date, party, numbered_on)
+            number = fields["docket_number"] = header["docket_number"]
+            fields["caption"] = header["caption"]
+        if event_class.KIND == "filing":
+            fields["counsel"] = ladder.counsel(party or "", level, self.parties)
+        fields["entry_number"] = self.next_entry_number(number, entry_at_least) if number else None
+        return lane
 
     def copy(self, event_class: type[Matter.Entry], fields: dict[str, Any], derived: bool = False) -> None:
         """Record an entry whose header is already complete (a fork's copy of a source entry)."""
@@ -222,12 +250,14 @@ class Matter(Aggregate):
     def _trigger(self, event_class: type[Any], fields: dict[str, Any]) -> None:
         """As the library triggers an event (the next version, a timestamp, `mutate`, then pending), with
         `fields` becoming the entry's own (`Entry.of`) instead of copied twice through keyword arguments."""
-        fields.update(originator_id=self.id, originator_version=self.version + 1)
-        if fields.get("timestamp") is None:
-            fields["timestamp"] = event_class.create_timestamp()
-        new_event = event_class.of(fields)
+        fields["originator_id"], fields["originator_version"] = self._id, self._version + 1
+        if fields.get("timestamp") is None:  # the library's `create_timestamp`, without its two calls
+            fields["timestamp"] = _stamp(TZINFO) if event_class.create_timestamp is _LIBRARY_STAMP \
+                else event_class.create_timestamp()
+        new_event = object.__new__(event_class)  # `event_class.of(fields)`, one call fewer an entry
+        _fill(new_event, fields)
         new_event.mutate(self)
-        self.pending_events.append(new_event)
+        self._pending_events.append(new_event)
 
     def next_entry_number(self, docket_number: str, at_least: int | None = None) -> int:
         """The next entry number on a docket (a pinned number may skip ahead, never back)."""
@@ -256,6 +286,7 @@ class Matter(Aggregate):
         inherited: dict[str, Any] | None  # on a fork's copies: {"matter_id": source, "seq": its position}
 
         FIELDS: ClassVar[frozenset[str]] = frozenset()  # set for each entry class below
+        PLAN: ClassVar[tuple[str, bool, Any, tuple[Any, ...]] | None] = None  # `_plan`, set for each class below
 
         @classmethod
         def of(cls, fields: dict[str, Any]) -> Matter.Entry:
@@ -269,10 +300,24 @@ class Matter(Aggregate):
             _fill(entry, fields)
             return entry
 
+        def mutate(self, aggregate: Any) -> Any:
+            """The library's `mutate` (the entry must be the matter's and the next of its sequence), reading
+            the aggregate's fields rather than its properties: every entry of every replication passes here."""
+            if self.originator_id is not aggregate._id and self.originator_id != aggregate._id:  # (UUID's == is Python)
+                raise OriginatorIDError(self.originator_id, aggregate._id)
+            if self.originator_version != aggregate._version + 1:
+                raise OriginatorVersionError(self.originator_version, aggregate._version + 1)
+            self.apply(aggregate)
+            aggregate._version = self.originator_version
+            aggregate._modified_on = self.timestamp
+            return aggregate
+
         def apply(self, matter: Matter) -> None:
-            name = type(self).__name__
+            cls = type(self)
+            name, closing, follow, openings = cls.PLAN  # type: ignore[misc]
             matter.history.append(name)
-            matter.seen[name] = matter.seen.get(name, 0) + 1
+            seen = matter.seen
+            seen[name] = seen.get(name, 0) + 1
             matter.last_day, matter.last_date = self.sim_day, self.date
             if self.entry_number is not None:
                 matter.last_entry[self.docket_number] = self.entry_number
@@ -280,26 +325,24 @@ class Matter(Aggregate):
             if self.caption:  # only the entry that opens a docket carries its caption
                 matter.dockets[ladder.LANE_OF[self.court_level]] = {"number": self.docket_number,
                                                                      "caption": self.caption}
-            if self.KIND == "filing" or registry.KINDS[name].closes is not None:
+            if closing:
                 closed = registry.closes(name, self)
-                for key in list(matter.deadlines) if closed is None else closed:
-                    matter.deadlines.pop(key, None)
-                    matter.applications.pop(key, None)
+                deadlines, applications = matter.deadlines, matter.applications
+                for key in list(deadlines) if closed is None else closed:
+                    deadlines.pop(key, None)
+                    applications.pop(key, None)
             self.apply_to(matter)
-            follow = registry.FOLLOWS.get(name)
             if follow is not None:
                 follow(self, matter)
-            for opening in registry.OPENS.get(name, ()):
+            for opening in openings:
                 if opening.applies(self, matter):
                     period = periods.PERIODS[opening.period]
-                    rule = period.rule(matter.united_states_party)
                     trigger = opening.trigger(self, matter)
+                    citation, due = _opened(period.rule(matter.united_states_party), trigger)
                     matter.deadlines[opening.period] = {
                         "period": opening.period, "party": opening.party(self, matter), "action": period.action,
-                        "rule": RULES[in_force(rule, "", trigger)].citation, "trigger": trigger,
-                        "opened_seq": self.originator_version,
-                        "due": deadline(dt.date.fromisoformat(trigger), RULES[rule].period_days or 0).isoformat(),
-                        "extended_to": None}
+                        "rule": citation, "trigger": trigger, "opened_seq": self.originator_version,
+                        "due": due, "extended_to": None}
 
         def apply_to(self, matter: Matter) -> None:
             """What this event changes beyond the header and the periods."""
@@ -667,6 +710,28 @@ Matter.ENTRY_TYPES.update(
 )
 
 
+def _plan(cls: type[Matter.Entry]) -> tuple[str, bool, Any, tuple[Any, ...]]:
+    """What `apply` reads from the registry for an entry class, looked up once: its name, whether it may
+    close periods, how it moves the case (`FOLLOWS`) and the periods it may open (`OPENS`)."""
+    name = cls.__name__
+    return (name, cls.KIND == "filing" or registry.KINDS[name].closes is not None, registry.FOLLOWS.get(name),
+            tuple(registry.OPENS.get(name, ())))
+
+
+_OPENED: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _opened(rule: str, trigger: str) -> tuple[str, str]:
+    """A period under `rule` counted from `trigger` (ISO): the citation in force that day and the last day
+    to act (ISO), computed once per rule and day (replications open the same periods on the same days)."""
+    found = _OPENED.get((rule, trigger))
+    if found is None:
+        days = RULES[rule].period_days or 0
+        found = _OPENED[(rule, trigger)] = (RULES[in_force(rule, "", trigger)].citation,
+                                            deadline(dt.date.fromisoformat(trigger), days).isoformat())
+    return found
+
+
 def _fill(entry: Matter.Entry, fields: dict[str, Any]) -> None:
     """Make `fields` the entry's own (see `Matter.Entry.of`), once they are exactly its class's."""
     expected = type(entry).FIELDS
@@ -685,5 +750,6 @@ def _init_entry(self: Matter.Entry, **fields: Any) -> None:
 for _entry_class in Matter.ENTRY_TYPES.values():
     _entry_class.FIELDS = frozenset(field.name for field in dataclasses.fields(_entry_class))
     _entry_class.__init__ = _init_entry  # type: ignore[method-assign]
+    _entry_class.PLAN = _plan(_entry_class)
 
 __all__ = ["EVENT_FORMAT", "Matter", "OutOfOrder", "Unlawful", "matter_id"]

@@ -83,7 +83,7 @@ def open_matter(scenario: Scenario, run_id: str, replication: int, seed: int, sc
                                                            "seq": script.entries[-1].originator_version})
     if "id" in identity:  # the library's constructor takes no id: its class method does
         return Matter._create(Matter.Opened, id=identity["id"], **fields)
-    return Matter(**fields)
+    return Matter._create(Matter.Opened, **fields)  # as `Matter(**fields)`, without matching its signature
 
 
 def start(p: Proceeding) -> simpy.Process:

@@ -36,7 +36,7 @@ ACTORS = ("government", "provider", *ladder.COURT_ACTORS, "congress", "foreign_a
 def actor_stream(seed: int, actor: str) -> Stream:
     """An actor's own random stream, derived from the replication's seed and the actor's name alone."""
     digest = hashlib.sha256(f"{seed}/{actor}".encode()).digest()
-    return Stream(int.from_bytes(digest[:8], "big"))
+    return _seeded(int.from_bytes(digest[:8], "big"))
 
 
 def _seeded(key: int) -> Stream:
@@ -102,6 +102,8 @@ class Streams(dict[str, Stream]):
         self.clear()
 
 
+_DAYS: dict[int, tuple[dt.date, str]] = {}  # a date's ordinal -> the date and its ISO text (`Proceeding._now`)
+
 PARK_DAYS = 30  # a caseload's matter waiting this long sets its streams aside (`Streams.park`)
 
 Wait = Generator[simpy.Event, Any, Any]
@@ -129,9 +131,11 @@ class Proceeding:
     descending: list[simpy.Process] = attrs.Factory(list)  # judgments, mandates, remands under way (mandates)
     seeking_content: bool = False  # the warrant is gone and the government still seeks the content
     _today: tuple[int, dt.date, str] = (-1, dt.date.min, "")
+    _origin: int = attrs.field(init=False)  # the ordinal of day 0 (`_now`)
 
     def __attrs_post_init__(self) -> None:
         self.calendar = Calendar(self.scenario.scenario.start_date)
+        self._origin = self.calendar.start.toordinal()
         self.courts = courts_for()
         self.streams = Streams(self.seed)
         self.enacted, self.closed, self.new_warrant = self.env.event(), self.env.event(), self.env.event()
@@ -143,8 +147,12 @@ class Proceeding:
         """Today as (simulated day, date, ISO date), computed once a day."""
         now = self.env._now  # the clock itself: `now` is a property read hundreds of times a matter
         if now != self._today[0]:
-            day = self.calendar.date_of(now)
-            self._today = (now, day, day.isoformat())
+            ordinal = self._origin + int(now)
+            found = _DAYS.get(ordinal)
+            if found is None:  # every replication passes the same days: each is dated once
+                day = dt.date.fromordinal(ordinal)
+                found = _DAYS[ordinal] = (day, day.isoformat())
+            self._today = (now, *found)
         return self._today
 
     @property
@@ -156,7 +164,8 @@ class Proceeding:
         return self._now()[2]
 
     def after(self, days: int) -> dt.date:
-        return self._now()[1] + dt.timedelta(days=days)
+        """The date `days` after today."""
+        return dt.date.fromordinal(self._origin + int(self.env._now) + days)
 
     @property
     def replaying(self) -> bool:
@@ -185,10 +194,19 @@ class Proceeding:
     def wait(self, step: str, actor: str, duration: Duration, court: Court | None = None) -> Wait:
         """Let a step's drawn time pass (to the court's next sitting day when a court acts). In a caseload the
         court's step first waits for one of its judges' places (`judges`), and holds it while it runs."""
+        bench = self.judges.get(court.level.key) if court and self.judges else None
+        if bench is None and not self.copying and not self.on_record:  # `until`'s own way, in one step
+            today = self._now()[1]
+            day = dt.date.fromordinal(self._origin + int(self.env._now) + duration.sample(self.streams[actor]))
+            days = max(0, ((court.sitting(day) if court else day) - today).days)
+            if days >= PARK_DAYS and self.judges:
+                self.streams.park()
+            yield self.env.timeout(days)
+            return
+
         def target() -> dt.date:
             day = self.after(self.draw(actor, duration))
             return court.sitting(day) if court else day
-        bench = self.judges.get(court.level.key) if court else None
         if bench is None:  # one matter alone: its judges are always free
             yield from self.until(step, target)
             return
@@ -258,8 +276,9 @@ class Proceeding:
             approximate = bool(pin and pin.approximate)
             if approximate:
                 text += " [date approximate]"
-            fields.update(step=step, sim_day=now, approximate=approximate, text=text, inherited=None,
-                          rule=rule or describe(rule_key or STEPS[step], level, today))
+            fields["step"], fields["sim_day"], fields["approximate"] = step, now, approximate
+            fields["text"], fields["inherited"] = text, None
+            fields["rule"] = rule or describe(rule_key or STEPS[step], level, today)
             self.matter.record(event_class, fields, level=level, date=today, actor=actor, party=party,
                                entry_at_least=pin.entry if pin else None, numbered_on=numbered_on)
         if level in ladder.LEVEL and event_class.MOVES:
