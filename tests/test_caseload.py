@@ -168,14 +168,19 @@ def test_a_court_without_these_matters_has_no_wait_and_utilisation_counts_places
 
 
 @pytest.mark.slow
-def test_the_supreme_courts_places_bind_its_conferences():
-    """A petition waits for one of the Court's places before its conference, and a granted case holds it to the
-    decision: with one place, petitions wait and the place is in use; with many, nobody waits. Every matter stays
-    lawful (a grant is still argued in its Term)."""
+def test_the_supreme_courts_places_bind_its_grants():
+    """A granted case holds one of the Court's places to its decision; a petition decided while every place is
+    taken is denied (the Court grants only what it can hear): with one place the Court grants fewer and its
+    place is in use, nobody waits for a place, and every matter stays lawful."""
+    def grants(ended: list[world.Ended]) -> int:
+        return sum(1 for e in ended for event in e.matter.pending_events
+                   if type(event).__name__ == "CertDecided" and event.granted)
+
     tight, ended = played(small(years=3, rate=50, circuit=400, supreme=1))
-    roomy, _ = played(small(years=3, rate=50, circuit=400, supreme=400))
-    assert sum(tight.courts["supreme"]["waited"]) > 0 and max(tight.courts["supreme"]["utilisation"]) > 0.5
-    assert sum(roomy.courts["supreme"]["waited"]) == 0 and max(roomy.courts["supreme"]["utilisation"]) > 0
+    roomy, ended_roomy = played(small(years=3, rate=50, circuit=400, supreme=400))
+    assert 0 < grants(ended) < grants(ended_roomy)
+    assert max(tight.courts["supreme"]["utilisation"]) > 0.5 and max(roomy.courts["supreme"]["utilisation"]) > 0
+    assert sum(tight.courts["supreme"]["waited"]) == 0
     found = [f for e in ended for f in audit_events(e.matter.collect_events(), tight.horizon if e.pending else None)]
     assert not found, found[:3]
 

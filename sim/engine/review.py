@@ -329,7 +329,7 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
 def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> Wait:
     """Petition (Sup. Ct. R. 13), brief in opposition (15.3), distribution (15.5), the conference's
     decision, argument in a sitting and decision within the Term."""
-    court = p.courts["supreme"]
+    sc, court = p.scenario.supreme_court, p.courts["supreme"]
     assert isinstance(court, SupremeCourt)
     timely = yield from meet(p, "cert_petition", petitioner, "cert_petition", p.litigant(petitioner).cert_after)
     if not timely:
@@ -356,35 +356,31 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
     p.record(Matter.PetitionDistributed, "distribution", "supreme", f"DISTRIBUTED for Conference.{note}",
              actor="The Clerk")
     distributed = p.day
+    yield from p.until("cert_decision", lambda: court.conference(
+        distributed + dt.timedelta(days=p.draw(court.actor, sc.cert_decision_after))))
+    granted = p.occurs(court.actor, getattr(sc.cert_grant, petitioner))
     bench = p.judges.get("supreme")
-    if bench is None:  # one matter alone: the Court always has room for it
-        decided = yield from _decision(p, petitioner, respondent, distributed)
-    else:
-        with bench.request() as place:  # a caseload: the petition waits for one of the Court's places, which an
-            if not place.triggered:     # argued case holds from the grant to the decision
-                p.streams.park()
-            yield place
-            decided = yield from _decision(p, petitioner, respondent, distributed)
-    if decided is None:
+    full = bench is not None and bench.count >= bench.capacity  # a caseload: all the Court's places taken
+    p.record(Matter.CertDecided, "cert_decision", "supreme",
+             f"Petition {'GRANTED' if granted and not full else 'DENIED'}.", actor="The Court",
+             granted=granted and not full)
+    if not granted or full:
         return respondent, level
+    if bench is None:  # one matter alone: the Court always has room for it
+        winner = yield from _merits(p, petitioner, respondent)
+    else:
+        with bench.request() as place:  # a caseload: the case holds one of the Court's places to its decision
+            yield place
+            winner = yield from _merits(p, petitioner, respondent)
     mandates.descend(p, mandates.supreme_remand(p))
-    return decided, "supreme"
+    return winner, "supreme"
 
 
-def _decision(p: Proceeding, petitioner: str, respondent: str, distributed: dt.date) -> Wait:
-    """The conference's decision on the petition (on the first conference after distribution, or, in a caseload,
-    after the Court has a place for the case); if granted, briefing (Sup. Ct. R. 25) and argument in a sitting,
-    then the decision within the Term. The side that prevailed, or None if certiorari is denied."""
+def _merits(p: Proceeding, petitioner: str, respondent: str) -> Wait:
+    """From the grant: briefing (Sup. Ct. R. 25) and argument in a sitting, then the decision within the
+    Term; the side that prevailed."""
     sc, court = p.scenario.supreme_court, p.courts["supreme"]
     assert isinstance(court, SupremeCourt)
-    ready = p.day  # the day of distribution, unless the petition waited for a place
-    yield from p.until("cert_decision", lambda: court.conference(
-        max(ready, distributed + dt.timedelta(days=p.draw(court.actor, sc.cert_decision_after)))))
-    granted = p.occurs(court.actor, getattr(sc.cert_grant, petitioner))
-    p.record(Matter.CertDecided, "cert_decision", "supreme", f"Petition {'GRANTED' if granted else 'DENIED'}.",
-             actor="The Court", granted=granted)
-    if not granted:
-        return None
     grant = p.day
     yield from p.until("supreme_argument", merits.argument(p, petitioner, respondent, lambda: court.argument(
         grant, grant + dt.timedelta(days=p.draw(court.actor, sc.argument_after)))))
