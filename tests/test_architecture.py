@@ -61,7 +61,8 @@ def test_no_function_in_the_domain_is_above_complexity_15():
 # entry needs, checks, opens, closes, and its part in the stages and the calendar checks are its registry
 # entry's, and how it came out its `outcome`. (The engine chooses which event to record.)
 REGISTRY_READERS = [*(p for p in _modules("domain") if p.name != "registry.py"), SIM / "runs" / "audit.py",
-                    SIM / "runs" / "calibration.py", SIM / "views" / "stages.py", SIM / "views" / "projections.py"]
+                    SIM / "runs" / "calibration.py", SIM / "views" / "stages.py", SIM / "views" / "projections.py",
+                    SIM / "views" / "caseload.py"]
 
 
 def _entry_names() -> set[str]:
