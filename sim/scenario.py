@@ -657,8 +657,9 @@ class Judges:
     circuit: Bench = _field(_bench, doc=_B)
     supreme: Bench = _field(_bench, doc=_B)
 
-    def of(self, level: str) -> Bench:
-        return getattr(self, "circuit" if level == "en_banc" else level)
+    def of(self, bench: str) -> Bench:
+        """The judges of a bench (a level's `bench` in `sim.domain.ladder`: en banc sits with the circuit's)."""
+        return getattr(self, bench)
 
 
 @attrs.frozen

@@ -59,20 +59,23 @@ def test_no_function_in_the_domain_is_above_complexity_15():
 
 # Modules that read the registry of steps rather than branch on an event's name (issue 21): what a kind of
 # entry needs, checks, opens, closes, and its part in the stages and the calendar checks are its registry
-# entry's. (matter.py declares the event classes; the engine chooses which event to record.)
-REGISTRY_READERS = [*(p for p in _modules("domain") if p.name not in ("registry.py", "matter.py")),
-                    SIM / "runs" / "audit.py", SIM / "views" / "stages.py"]
+# entry's, and how it came out its `outcome`. (The engine chooses which event to record.)
+REGISTRY_READERS = [*(p for p in _modules("domain") if p.name != "registry.py"), SIM / "runs" / "audit.py",
+                    SIM / "runs" / "calibration.py", SIM / "views" / "stages.py", SIM / "views" / "projections.py",
+                    SIM / "views" / "caseload.py"]
 
 
 def _entry_names() -> set[str]:
     tree = ast.parse((SIM / "domain" / "matter.py").read_text(encoding="utf-8"))
     return {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
-            and any(isinstance(b, ast.Name) and b.id in ("Entry", "Filing", "Outside") for b in node.bases)}
+            and any(isinstance(b, ast.Name) and b.id in ("Entry", "Filing", "Outside") for b in node.bases)
+            and node.name not in ("Filing", "Outside")}  # the kinds of entry, not the events
 
 
 def _branches_on_a_name(path: Path, names: set[str]) -> list[str]:
-    """Comparisons of a value with an event class's name: `x == "Name"`, `x in ("Name", ...)`, or a dict
-    keyed by event names (reading the matter's state, `"Name" in m.seen`, is no branch on the entry)."""
+    """Comparisons of a value with an event class or its name: `x == "Name"`, `x in ("Name", ...)`,
+    `cls is Matter.Name`, or a dict keyed by event names (reading the matter's state, `"Name" in m.seen`,
+    is no branch on the entry)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Compare):
@@ -81,6 +84,8 @@ def _branches_on_a_name(path: Path, names: set[str]) -> list[str]:
                     list(getattr(right, "elts", [])) if isinstance(op, (ast.In, ast.NotIn)) else []
                 found += [f"line {node.lineno}: {s.value}" for s in sides
                           if isinstance(s, ast.Constant) and s.value in names]
+                found += [f"line {node.lineno}: {s.attr}" for s in sides
+                          if isinstance(s, ast.Attribute) and s.attr in names]
         elif isinstance(node, ast.Dict):
             found += [f"line {node.lineno}: {k.value} (a key)" for k in node.keys
                       if isinstance(k, ast.Constant) and k.value in names]
@@ -95,7 +100,7 @@ def test_no_branch_on_an_events_name_outside_the_registry(path):
 def test_the_name_branch_finder_finds_one(tmp_path):
     """Guard: the finder sees a branch on a name, and not a read of the state."""
     path = tmp_path / "probe.py"
-    path.write_text('if name == "HearingHeld" or "CertPetitioned" in m.seen: pass\nX = {"MandateIssued": 1}\n',
-                    encoding="utf-8")
-    found = _branches_on_a_name(path, {"HearingHeld", "CertPetitioned", "MandateIssued"})
-    assert sorted(found) == ["line 1: HearingHeld", "line 2: MandateIssued (a key)"]
+    path.write_text('if name == "HearingHeld" or "CertPetitioned" in m.seen: pass\nX = {"MandateIssued": 1}\n'
+                    'y = None if cls is Matter.BriefFiled else Matter.CertDecided\n', encoding="utf-8")
+    found = _branches_on_a_name(path, {"HearingHeld", "CertPetitioned", "MandateIssued", "BriefFiled", "CertDecided"})
+    assert sorted(found) == ["line 1: HearingHeld", "line 2: MandateIssued (a key)", "line 3: BriefFiled"]

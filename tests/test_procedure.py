@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from sim.domain.ladder import LADDER, LANES, counsel, docket_number
+from sim.domain import ladder
+from sim.domain.ladder import LADDER, LANES, counsel, docket_number, in_supreme_court
 from sim.domain.matter import Matter
 from sim.domain.periods import PERIODS
 from sim.domain.procedure import MOTION_PREREQUISITES, PREREQUISITES, RULINGS, OutOfOrder, Unlawful
@@ -268,6 +269,18 @@ def test_the_solicitor_general_speaks_for_the_united_states_in_the_supreme_court
     matter = play(opened(), CERT_SOUGHT)
     petition = matter.pending_events[-1]
     assert petition.counsel == "Solicitor General" and petition.party == "government"
+
+
+def test_a_level_is_known_by_its_fields_not_its_name(monkeypatch):
+    """A level on the Supreme Court's docket (a Justice in chambers, say) is the Supreme Court's for counsel
+    and the Clerk; rehearing en banc sits on the court of appeals' bench."""
+    monkeypatch.setitem(ladder.LANE_OF, "circuit_justice", "supreme")
+    assert counsel("government", "circuit_justice", PARTIES) == "Solicitor General"
+    assert in_supreme_court("circuit_justice") and not in_supreme_court("en_banc")
+    assert not in_supreme_court(None)
+    assert {level.key: level.bench for level in LADDER} == {
+        "magistrate": "magistrate", "district": "district", "circuit": "circuit", "en_banc": "circuit",
+        "supreme": "supreme"}
 
 
 @pytest.mark.parametrize(("key", "value", "rule"), [

@@ -31,7 +31,9 @@ class Level:
     decides there, `leaves_by` the deadlines by which a losing party takes the matter up, and
     `moot_order` the level that decides a mootness motion made while the matter is here, and
     `sought_by` the litigant's choice (a `sim.scenario.Litigant` probability) to take a matter up to
-    this level from the one below (None: reached within the level below, as rehearing en banc)."""
+    this level from the one below (None: reached within the level below, as rehearing en banc), and
+    `bench` the judges who sit there, as a caseload counts their places (the level's own by default;
+    the court of appeals' for rehearing en banc)."""
 
     key: str
     lane: str
@@ -41,6 +43,7 @@ class Level:
     leaves_by: tuple[str, ...]
     moot_order: str
     sought_by: str | None = None
+    bench: str = attrs.field(default=attrs.Factory(lambda level: level.key, takes_self=True))
 
 
 LADDER: tuple[Level, ...] = (
@@ -50,7 +53,7 @@ LADDER: tuple[Level, ...] = (
     Level("circuit", "circuit", "Court of appeals", "circuit", "court_of_appeals",
           ("rehearing", "cert_petition"), "circuit", "appeals"),
     Level("en_banc", "circuit", "Court of appeals (en banc)", "circuit", "court_of_appeals", ("cert_petition",),
-          "circuit"),
+          "circuit", bench="circuit"),
     Level("supreme", "supreme", "Supreme Court", "supreme", "supreme_court", (), "supreme", "petitions_cert"),
 )
 LEVEL: dict[str, Level] = {level.key: level for level in LADDER}
@@ -62,6 +65,12 @@ COURT_ACTORS = tuple(dict.fromkeys(level.acts for level in LADDER))
 
 
 LANE_OF: dict[str, str] = {level.key: level.lane for level in LADDER}
+
+
+def in_supreme_court(level: str | None) -> bool:
+    """Whether `level` sits on the Supreme Court's docket (its lane, not its name: a Justice in chambers
+    would too)."""
+    return LANE_OF.get(level) == "supreme"
 
 
 def lane_of(level: str) -> str | None:
@@ -116,10 +125,10 @@ PARTIES = ("government", "provider", "customer", "foreign_government", "amicus")
 
 def counsel(party: str, level: str, parties: dict[str, Any]) -> str:
     """Who files for `party` at `level`: the Solicitor General conducts the United States' cases in
-    the Supreme Court (28 U.S.C. 518(a)); the U.S. Attorney's Office below; each other party's own
-    counsel as the scenario names it."""
+    the Supreme Court (28 U.S.C. 518(a)), at any level on its docket; the U.S. Attorney's Office below;
+    each other party's own counsel as the scenario names it."""
     if party == "government":
-        return SOLICITOR_GENERAL if level == "supreme" else parties["government_counsel"]
+        return SOLICITOR_GENERAL if in_supreme_court(level) else parties["government_counsel"]
     return parties.get(f"{party}_counsel") or f"counsel for {parties.get(party, party)}"
 
 

@@ -193,8 +193,7 @@ class Matter(Aggregate):
         Supreme Court docket takes the Term of the petition, which an application for more time precedes)."""
         filing = event_class.KIND == "filing"
         if filing:  # the period it meets, popped here to follow the header as before
-            default = None if event_class is Matter.BriefFiled else registry.MEETS.get(event_class.__name__)
-            period = fields.pop("period", default)
+            period = fields.pop("period", registry.UNNAMED_PERIOD.get(event_class.__name__))
         lane = self._write_header(event_class, fields, level, date, party, numbered_on, entry_at_least)
         if filing:
             fields["party"] = party

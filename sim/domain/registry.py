@@ -76,6 +76,7 @@ class Kind:
     opens: tuple[Opening, ...] = ()
     meets: str | None = None
     meets_if: Callable[[dict[str, Any]], bool] | None = None  # it meets `meets` only when this holds of its fields
+    named: bool = False  # the recorder names the period it meets (none unless named: a brief, in opposition)
     period: Period | None = None  # the period it meets, declared here (one not among `periods.PERIODS`)
     filed_by: str | None = None
     follows: Follow | None = None
@@ -87,7 +88,11 @@ class Kind:
     disposes: tuple[str, ...] = ()  # the kinds of pending motion it rules on
     after_disposition: bool = False  # it may follow a final disposition (production: sources §10.4)
     calendar: str | None = None  # its part in the calendar checks (`sim.domain.calendar_checks`): "grant",
-    # "argument", "brief" (a principal brief), "amicus", "end" (cites the step that ended the matter)
+    # "argument", "brief" (a principal brief), "amicus", "end" (cites the step that ended the matter); and in
+    # the Supreme Court's statistics (`sim.runs.calibration`): "petition" (for certiorari), "decision" (merits)
+    outcome: Callable[[Any], str | None] | None = None  # how it came out, as a value (`projections.outcome_of`)
+    row: str | None = None  # its part in a matter's outcome row (`projections.outcome_row`, its first of each):
+    # "disclosure", "end" (the final disposition), "contempt", "mootness"
 
 
 def _provider(e: Any, s: Any) -> str:
@@ -103,6 +108,18 @@ def _rehearing_petition_closes(event: Any) -> tuple[str, ...]:
     denial (Sup. Ct. R. 13.3)."""
     met = closed_by_filing(event)
     return (*met, "cert_petition") if met and event.timely else met
+
+
+def _disposition(event: Any) -> str:
+    return event.disposition
+
+
+def _granted(event: Any) -> str:
+    return "granted" if event.granted else "denied"
+
+
+def _rehearing_outcome(event: Any) -> str:
+    return "denied as untimely" if event.untimely else _granted(event)
 
 
 # The provider's first challenge before the magistrate judge, and the ruling on it, bound the first stage.
@@ -122,8 +139,8 @@ KINDS: dict[str, Kind] = {
     "MotionFiled": Kind(requires=(q.motion,), stages=(CHALLENGE,), checks=(c.motion_party,)),
     "MotionRuled": Kind(disposes=("vacate", "compel", j.STAY_MOTION), opens=(Opening("objection", loser_of_motion,
                                        applies=lambda e, s: e.court_level == "magistrate"),), follows=j.stay,
-                         stages=(CHALLENGE_RULED,), checks=(c.in_district_court,)),
-    "BriefFiled": Kind(meets="brief_in_opposition", meets_if=lambda f: f["period"] is not None,
+                         stages=(CHALLENGE_RULED,), checks=(c.in_district_court,), outcome=_disposition),
+    "BriefFiled": Kind(meets="brief_in_opposition", meets_if=lambda f: f["period"] is not None, named=True,
                        requires=(q.court_has_case(),), calendar="brief"),
     "HearingHeld": Kind(requires=(q.court_has_case(heard=True),), checks=(c.argument, c.in_district_court),
                         calendar="argument"),
@@ -139,18 +156,19 @@ KINDS: dict[str, Kind] = {
                                                  "LegislationEnacted (18 U.S.C. 2703(h) in force)"),),
                                stages=(CHALLENGE,), checks=(c.agreement,)),
     "ComityMotionRuled": Kind(disposes=("comity",), opens=(Opening("objection", loser_of_motion),),
+                              outcome=_disposition,
                               stages=(CHALLENGE_RULED,),
                                checks=(c.consequence("comity_motion",
                                                      lambda f: f["disposition"] == "denied as untimely"),)),
     "ObjectionFiled": Kind(after=("MotionRuled", "ComityMotionRuled"), meets="objection",
                            stages=(Stage("reaches", "district"),)),
-    "ObjectionRuled": Kind(after=("ObjectionFiled",), stages=_ends("district"),
+    "ObjectionRuled": Kind(outcome=_disposition, after=("ObjectionFiled",), stages=_ends("district"),
                            checks=(c.consequence("objection", lambda f: f["disposition"] == "overruled as untimely"),
                                    c.in_district_court),
                            opens=(Opening("notice_of_appeal", _government, applies=lambda e, s: e.final_order),)),
     "StayGranted": Kind(),
     "StayLifted": Kind(disposes=("lift_stay",), requires=(q.STAYED,)),
-    "ContemptHeld": Kind(requires=(q.contempt_moved,), opens=(Opening("notice_of_appeal", _provider),),
+    "ContemptHeld": Kind(row="contempt", requires=(q.contempt_moved,), opens=(Opening("notice_of_appeal", _provider),),
                          follows=j.contempt,
                          checks=(c.contempt, c.in_district_court)),
     "ContemptPurged": Kind(requires=(q.sanction_running,), follows=j.purged, checks=(c.in_district_court,)),
@@ -160,38 +178,42 @@ KINDS: dict[str, Kind] = {
                                 meets="notice_of_appeal", follows=j.notice, stages=_starts("circuit")),
     "AppealDismissed": Kind(after=("NoticeOfAppealFiled",), follows=j.dismissed, stages=_ends("circuit"),
                             checks=(c.appeal_dismissed,)),
-    "PanelDecided": Kind(after=("NoticeOfAppealFiled",), opens=(Opening("rehearing", loser),
+    "PanelDecided": Kind(outcome=_disposition, after=("NoticeOfAppealFiled",), opens=(Opening("rehearing", loser),
                                                                 Opening("cert_petition", loser)),
                          follows=j.panel, stages=(*_ends("circuit"), Stage("restarts", "rehearing")),
                          checks=(c.panel,)),
     "RehearingPetitioned": Kind(after=("PanelDecided",), meets="rehearing", stages=(Stage("reaches", "rehearing"),),
                                 closes=_rehearing_petition_closes),
     "RehearingDecided": Kind(after=("RehearingPetitioned",), follows=j.rehearing, stages=_ends("rehearing"),
+                             outcome=_rehearing_outcome,
                              checks=(c.consequence("rehearing", lambda f: bool(f["untimely"])),),
                              opens=(Opening("cert_petition", lambda e, s: s.rehearing_petitioner,
                                             applies=lambda e, s: not e.granted and not e.untimely),)),
-    "EnBancDecided": Kind(after=("RehearingDecided",),
+    "EnBancDecided": Kind(outcome=_disposition, after=("RehearingDecided",),
                           requires=(q.state(lambda m, f: m.en_banc_granted,
                                             "RehearingDecided (rehearing en banc granted)"),),
                           opens=(Opening("cert_petition", loser),), follows=j.en_banc),
     "MandateIssued": Kind(requires=(q.mandate_owed,), follows=j.mandate, checks=(c.mandate,)),
     # Supreme Court
     "CertPetitioned": Kind(after=("PanelDecided",), meets="cert_petition", stages=_starts("certiorari"),
+                           calendar="petition",
                            numbers="supreme",
                            opens=(Opening("brief_in_opposition", lambda e, s: other(e.party)),)),
     "PetitionReturned": Kind(after=("PanelDecided",), follows=j.stay_ends),
     "PetitionDistributed": Kind(after=("CertPetitioned",), checks=(c.distribution,),
                                 closes=lambda e: ("brief_in_opposition",)),
-    "CertDecided": Kind(after=("PetitionDistributed",), follows=j.stay_ends,
+    "CertDecided": Kind(outcome=_granted, after=("PetitionDistributed",), follows=j.stay_ends,
                         stages=(*_ends("certiorari"), Stage("restarts", "merits", lambda e: e.granted)),
                         checks=(c.conference,), calendar="grant"),
     "SupremeCourtDecided": Kind(requires=(q.state(lambda m, f: m.cert_granted, "CertDecided (certiorari granted)"),),
+                                calendar="decision", outcome=_disposition,
                                 follows=j.supreme, stages=_ends("merits"), checks=(c.decision, c.against_below)),
     "JudgmentIssued": Kind(requires=(q.judgment_owed,), follows=j.judgment, checks=(c.judgment_issued,)),
     "OrderOnRemand": Kind(requires=(q.remand_owed,), follows=j.on_remand),
     # Legislation and mootness
     "LegislationEnacted": Kind(),
     "DismissedAsMoot": Kind(disposes=q.MOOTNESS_MOTIONS, follows=j.moot, stages=(Stage("ends_pending"),),
+                            outcome=lambda e: e.vacatur, row="mootness",
                             checks=(c.decision, c.moot),
                             closes=every_period),
     # Mutual legal assistance
@@ -211,8 +233,9 @@ KINDS: dict[str, Kind] = {
     "NondisclosureLapsed": Kind(after=("NondisclosureOrdered",), requires=(q.order_in_force,),
                                 checks=(c.nondisclosure_lapsed,)),
     # Outcome
-    "DataDisclosed": Kind(requires=(q.disclosure,), after_disposition=True),
-    "FinalDisposition": Kind(stages=_ends("total"), checks=(c.final,), closes=every_period, calendar="end"),
+    "DataDisclosed": Kind(row="disclosure", requires=(q.disclosure,), after_disposition=True),
+    "FinalDisposition": Kind(row="end", stages=_ends("total"), checks=(c.final,), closes=every_period, calendar="end",
+                             outcome=_disposition),
 }
 
 def declare_periods(kinds: dict[str, Kind]) -> None:
@@ -239,6 +262,10 @@ STAGE_STEPS: dict[str, tuple[Stage, ...]] = {name: k.stages for name, k in KINDS
 RULINGS: dict[str, tuple[str, ...]] = {name: k.disposes for name, k in KINDS.items() if k.disposes}
 AFTER_DISPOSITION: tuple[str, ...] = tuple(name for name, k in KINDS.items() if k.after_disposition)
 CALENDAR_ROLES: dict[str, str] = {name: k.calendar for name, k in KINDS.items() if k.calendar}
+OUTCOMES: dict[str, Callable[[Any], str | None]] = {name: k.outcome for name, k in KINDS.items() if k.outcome}
+# The period a filing meets when its recorder names none (a kind with `named` meets one only when named).
+ROW_PARTS: dict[str, str] = {name: k.row for name, k in KINDS.items() if k.row}
+UNNAMED_PERIOD: dict[str, str] = {name: met for name, met in MEETS.items() if not KINDS[name].named}
 
 
 def _legal_order(kind: Kind) -> tuple[Condition, ...]:

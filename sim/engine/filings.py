@@ -13,7 +13,7 @@ import simpy
 
 from sim import calendar
 from sim.distributions import Duration
-from sim.domain.ladder import SOLICITOR_GENERAL
+from sim.domain.ladder import SOLICITOR_GENERAL, in_supreme_court
 from sim.domain.matter import Matter
 from sim.domain.periods import PERIODS
 from sim.engine.courts import Court
@@ -34,7 +34,7 @@ def clerk(p: Proceeding, level: str | None) -> Court | None:
     """The court on whose calendar a party's filing at `level` lands: the Supreme Court's Clerk dockets on
     business days (paper filings until November 2017, Sup. Ct. R. 29.2); below, electronic filing
     (CM/ECF) is open every day, so a filing there may bear a weekend date (docs/sources.md §11.1)."""
-    return p.courts["supreme"] if level == "supreme" else None
+    return p.courts["supreme"] if in_supreme_court(level) else None
 
 
 def lands(p: Proceeding, level: str | None, day: dt.date) -> dt.date:
@@ -108,10 +108,10 @@ def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, 
 def _apply(p: Proceeding, period: str, filer: str, step: str, until: dt.date, planned: dt.date) -> None:
     key, level = PERIODS[period], EXTENSION_LEVEL[period]
     due = p.matter.due(period)
-    kind = "APPLICATION" if level == "supreme" else "MOTION"
-    to = f", submitted to the {GRANTOR_NAME[key.extension.granted_by]}" if level == "supreme" else ""
-    by = f"the {SOLICITOR_GENERAL} for {p.name(filer)}" if filer == "government" and level == "supreme" \
-        else p.name(filer)
+    supreme = in_supreme_court(level)  # the Supreme Court's docket: an application, to a Justice or the Clerk
+    kind = "APPLICATION" if supreme else "MOTION"
+    to = f", submitted to the {GRANTOR_NAME[key.extension.granted_by]}" if supreme else ""
+    by = f"the {SOLICITOR_GENERAL} for {p.name(filer)}" if filer == "government" and supreme else p.name(filer)
     p.record(Matter.ExtensionApplied, step, level,
              f"{kind} to extend the time to {key.action} from {_us(due or p.today)} to {_us(until)}, filed by "
              f"{by}{to}.", party=filer, extends=period, until=until.isoformat(), numbered_on=planned.isoformat())
@@ -123,7 +123,8 @@ def _grant(p: Proceeding, period: str, step: str) -> None:
     grantor = key.extension.granted_by
     actor = {"circuit_justice": "The Circuit Justice", "clerk": "The Clerk",
              "court_of_appeals": "The Court of Appeals"}.get(grantor) or p.matter.judge(level)
+    asked = "application" if in_supreme_court(level) else "motion"
     p.record(Matter.TimeExtended, step, level,
-             f"ORDER granting the {'application' if level == 'supreme' else 'motion'}: the time to {key.action} is "
+             f"ORDER granting the {asked}: the time to {key.action} is "
              f"extended to {_us(until)}.",
              actor=actor, extends=period, extended_to=until)

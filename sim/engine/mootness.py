@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sim.domain import jurisdiction
-from sim.domain.ladder import LEVEL, other
+from sim.domain.ladder import LEVEL, in_supreme_court, other
 from sim.domain.matter import Matter
 from sim.engine import filings, mandates
 from sim.engine.courts import SupremeCourt
@@ -56,7 +56,7 @@ def dismiss(p: Proceeding) -> Wait:
         mover, kind, rule_key = other(decided["prevailing"]), "vacate_moot", "motion_moot"
         asks = ("MOTION to vacate the judgment and remand with directions to dismiss as moot" if level != "district"
                 else "MOTION to vacate the orders below and dismiss the proceeding as moot")
-    by = f"the Solicitor General for {p.name(mover)}" if mover == "government" and level == "supreme" \
+    by = f"the Solicitor General for {p.name(mover)}" if mover == "government" and in_supreme_court(level) \
         else p.name(mover)
     if level == "supreme" and "CertPetitioned" not in m.seen:  # docketed on the Clerk's next business day
         yield from p.until("mootness_motion", lambda: filings.lands(p, "supreme", p.day))

@@ -18,7 +18,7 @@ import simpy
 
 from sim.distributions import Probability
 from sim.domain.jurisdiction import STAY_MOTION
-from sim.domain.ladder import LADDER, SOLICITOR_GENERAL, other
+from sim.domain.ladder import LADDER, SOLICITOR_GENERAL, in_supreme_court, other
 from sim.domain.matter import Matter
 from sim.domain.rules import RULES, in_force
 from sim.engine import amici, mandates, merits, mootness
@@ -78,7 +78,7 @@ def filer(p: Proceeding, side: str, level: str) -> str:
     """A party as the docket text names the one filing: the Solicitor General for the United States
     in the Supreme Court (28 U.S.C. 518(a))."""
     name = p.name(side)
-    return f"the {SOLICITOR_GENERAL} for {name}" if side == "government" and level == "supreme" else name
+    return f"the {SOLICITOR_GENERAL} for {name}" if side == "government" and in_supreme_court(level) else name
 
 
 def signed(side: str) -> str:

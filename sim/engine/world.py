@@ -223,7 +223,7 @@ def play(scenario: Scenario, run_id: str, replication: int, seed: int,
     months = month_starts(first, end)
     month_days = [max(0, (m - first).days) for m in months] + [horizon]
     benches = {court: Places(env, caseload.judges.of(court).places, month_days) for court in COURTS}
-    judges = {level.key: benches["circuit" if level.key == "en_banc" else level.key] for level in LADDER}
+    judges = {level.key: benches[level.bench] for level in LADDER}
     base_courts = open_matter(scenario, run_id, replication, seed).courts
     parties = parties_of(scenario)
     arrived = 0

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from sim.domain.registry import CALENDAR_ROLES
 from sim.runs.audit import stored_matters
 from sim.runs.runner import stored_prefix
 from sim.store import DocketStore, Run
@@ -95,14 +96,14 @@ class _Gathered:
             self.days[row["stage"]].append(row["days"])
         petitioner, argued = None, None
         for e in events[1:]:
-            name = type(e).__name__
-            if name == "CertPetitioned":
+            role = CALENDAR_ROLES.get(type(e).__name__)  # its part in the Court's calendar (the registry's)
+            if role == "petition":
                 petitioner = e.party
-            elif name == "CertDecided" and petitioner is not None:
+            elif role == "grant" and petitioner is not None:
                 self.grants[petitioner].append(int(bool(e.granted)))
-            elif name == "HearingHeld" and e.court_level == "supreme":
+            elif role == "argument" and e.court_level == "supreme":
                 argued = dt.date.fromisoformat(e.date)
-            elif name == "SupremeCourtDecided" and argued is not None:
+            elif role == "decision" and argued is not None:
                 self.argued.append((dt.date.fromisoformat(e.date) - argued).days)
 
     def answer(self, stage: str, how: str) -> str:

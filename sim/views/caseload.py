@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from sim.domain.registry import ROW_PARTS
 from sim.views.projections import OUTCOME_KEYS, outcome_row
 from sim.views.results import csv_cell
 from sim.views.stages import stage_spans
@@ -34,12 +35,17 @@ Interval = tuple[str, str, str | None]  # court, first day (ISO), last day (ISO;
 PENDING = "pending"  # the final disposition of a matter still open at the horizon
 
 
+def _ends(event: Any) -> bool:
+    """Whether `event` is the matter's final disposition (its kind's part in the outcome row is the end)."""
+    return ROW_PARTS.get(type(event).__name__) == "end"
+
+
 def court_intervals(events: list[Any]) -> list[Interval]:
     """The courts a matter was pending at, each from the start of its first stage there to the end of its
     last (`stages`' own rows). For a matter without a final disposition (the horizon cut it) the last day is
     None where a stage there had begun and not ended, a warrant's challenge still to come included
     (`stage_spans`' `still_open`)."""
-    still_open = not any(type(e).__name__ == "FinalDisposition" for e in reversed(events))
+    still_open = not any(_ends(e) for e in reversed(events))
     spans = {stage: (start, end) for stage, start, end in stage_spans(events, still_open)}
     out: list[Interval] = []
     for court in COURTS:
@@ -58,7 +64,7 @@ def matter_row(events: list[Any], pending: bool = False) -> dict[str, Any]:
     final disposition its `final_disposition` reads "pending" and `disposed` is empty)."""
     row = outcome_row(events)
     opened = events[0]
-    final = next((e.date for e in events if type(e).__name__ == "FinalDisposition"), None)
+    final = next((e.date for e in events if _ends(e)), None)
     if pending and final is None:
         row["final_disposition"] = PENDING
     return {**row, "case": opened.parties.get("case"), "arrived": opened.start_date, "disposed": final}

@@ -12,6 +12,7 @@ import attrs
 from sim.domain.ladder import COURT_LEVELS, LANES, forum_name, lane_of
 from sim.domain.matter import Matter
 from sim.domain.outcomes import IN_SANCTIONS
+from sim.domain.registry import OUTCOMES, ROW_PARTS
 
 ENTRY_KEYS = ("court", "docket_number", "entry_number", "date", "event", "description", "rule", "actor", "sim_day",
               "approximate", "seq", "deadline", "late", "court_level", "kind", "party", "counsel", "caption",
@@ -45,22 +46,11 @@ def entries(events: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-# The value an event carries that says how it came out (the timeline labels read these, not docket text).
-OUTCOME_FIELDS = {"MotionRuled": "disposition", "ObjectionRuled": "disposition", "ComityMotionRuled": "disposition",
-                  "PanelDecided": "disposition", "EnBancDecided": "disposition", "SupremeCourtDecided": "disposition",
-                  "FinalDisposition": "disposition", "DismissedAsMoot": "vacatur"}
-
-
 def outcome_of(event: Any) -> str | None:
-    """How an event came out, as a value: a ruling's disposition, a grant or denial, a final disposition."""
-    name = type(event).__name__
-    if name in OUTCOME_FIELDS:
-        return getattr(event, OUTCOME_FIELDS[name])
-    if name == "RehearingDecided":
-        return "denied as untimely" if event.untimely else "granted" if event.granted else "denied"
-    if name == "CertDecided":
-        return "granted" if event.granted else "denied"
-    return None
+    """How an event came out, as a value (its kind's `outcome` in the registry of steps): a ruling's
+    disposition, a grant or denial, a final disposition; the timeline labels read these, not docket text."""
+    read = OUTCOMES.get(type(event).__name__)
+    return read(event) if read is not None else None
 
 
 def timeline(events: list[Any]) -> list[dict[str, Any]]:
@@ -201,13 +191,15 @@ def outcome_row(events: list[Any]) -> dict[str, Any]:
             continue
         entries += 1
         reached.add(e.court_level)
-        kind = type(e)
-        if kind is Matter.DataDisclosed:
+        row = ROW_PARTS.get(type(e).__name__)  # its part in the row, as the registry declares it
+        if row == "disclosure":
             disclosed = disclosed or e
-        elif kind is Matter.FinalDisposition:
+        elif row == "end":
             final = final or e
-        contempt = contempt or kind is Matter.ContemptHeld
-        mooted = mooted or kind is Matter.DismissedAsMoot
+        elif row == "contempt":
+            contempt = True
+        elif row == "mootness":
+            mooted = True
     highest = next((level for level in reversed(LEVELS) if level in reached), "none")
     return {
         "run_id": opened.run_id, "scenario": opened.scenario, "replication": opened.replication,
