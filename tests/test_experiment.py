@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -225,30 +227,33 @@ def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_
     assert (tmp_path / "out" / "sensitivity.csv").exists()
 
 
+class Killing:
+    """A Dask executor that kills one of its workers once the second batch's result is in; `result_check` is
+    applied to each result that comes back."""
+
+    def __init__(self, dask: DaskExecutor, result_check=lambda result: None) -> None:
+        self.dask, self.result_check = dask, result_check
+        self.workers, self.where = dask.workers, dask.where
+
+    def play(self, batches):
+        victim = next(iter(self.dask.client.run(os.getpid).values()))
+        for i, result in enumerate(self.dask.play(batches)):
+            self.result_check(result)
+            if i == 1:
+                os.kill(victim, signal.SIGKILL)
+            yield result
+
+
 @pytest.mark.slow
 def test_a_dask_worker_killed_mid_run_loses_nothing(tmp_path):
     """A worker process killed while batches are in flight: the scheduler plays them again, the writer stores
     each point once, and the results are those of the local executor."""
-    import os
-    import signal
-
     found = load_experiment(_file(tmp_path, SMALL))
     local = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
     dask = DaskExecutor(None, 2)
-
-    class Killing:
-        workers, where = dask.workers, dask.where
-
-        def play(self, batches):
-            victim = next(iter(dask.client.run(os.getpid).values()))
-            for i, rows in enumerate(dask.play(batches)):
-                if i == 1:
-                    os.kill(victim, signal.SIGKILL)
-                yield rows
-
     try:
         store = open_store("memory://")
-        remote = experiments.run_experiment(store, found, Killing())
+        remote = experiments.run_experiment(store, found, Killing(dask))
     finally:
         dask.close()
     assert remote.estimates == local.estimates and remote.indices == local.indices

@@ -15,7 +15,7 @@ from sim.runs.runner import stored_rows
 from sim.store import open_store
 from sim.store.outcomes import BatchedOutcomes, OutcomeBatch, outcomes_id
 from sim.store.url import connect_url, parse
-from tests.test_experiment import SMALL, _file
+from tests.test_experiment import SMALL, Killing, _file
 
 pytestmark = pytest.mark.slow
 
@@ -68,26 +68,16 @@ def test_a_batch_played_again_is_stored_once(tmp_path, postgres_url):
 
 def test_dask_workers_write_into_postgresql_and_a_killed_one_loses_nothing(tmp_path, postgres_url):
     """On a Dask LocalCluster, with one worker killed while batches are in flight: the same results."""
-    import os
-    import signal
-
     found = load_experiment(_file(tmp_path, SMALL))
     single = experiments.run_experiment(open_store("memory://"), found, LocalExecutor(1))
     dask = DaskExecutor(None, 2)
 
-    class Killing:
-        workers, where = dask.workers, dask.where
-
-        def play(self, batches):
-            victim = next(iter(dask.client.run(os.getpid).values()))
-            for i, result in enumerate(dask.play(batches)):
-                assert isinstance(result, int)  # the workers stored the rows; only their number came back
-                if i == 1:
-                    os.kill(victim, signal.SIGKILL)
-                yield result
+    def stored_by_the_worker(result) -> None:
+        assert isinstance(result, int)  # the workers stored the rows; only their number came back
 
     try:
-        remote = experiments.run_experiment(open_store(postgres_url, create=True), found, Killing())
+        remote = experiments.run_experiment(open_store(postgres_url, create=True), found,
+                                            Killing(dask, stored_by_the_worker))
     finally:
         dask.close()
     assert remote.estimates == single.estimates and remote.indices == single.indices
