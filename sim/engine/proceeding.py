@@ -210,11 +210,16 @@ class Proceeding:
         if bench is None:  # one matter alone: its judges are always free
             yield from self.until(step, target)
             return
-        with bench.request() as judge:  # a caseload: a judge's place, held while the step runs
-            if not judge.triggered:  # in the queue, maybe for months: the streams wait outside
+        yield from self.holding(bench, self.until(step, target))
+
+    def holding(self, bench: simpy.Resource, steps: Wait) -> Wait:
+        """A caseload: take one of a court's places (`bench`), waiting in its queue if all are taken, and hold
+        it while `steps` run; what `steps` return."""
+        with bench.request() as place:
+            if not place.triggered:  # in the queue, maybe for months: the streams wait outside
                 self.streams.park()
-            yield judge
-            yield from self.until(step, target)
+            yield place
+            return (yield from steps)
 
     def until(self, step: str, target: Target) -> Wait:
         """Wait until the day `target()` gives: the pinned date on the record; for a fork, while copying,

@@ -368,10 +368,8 @@ def _certiorari(p: Proceeding, petitioner: str, respondent: str, level: str) -> 
         return respondent, level
     if bench is None:  # one matter alone: the Court always has room for it
         winner = yield from _merits(p, petitioner, respondent)
-    else:
-        with bench.request() as place:  # a caseload: the case holds one of the Court's places to its decision
-            yield place
-            winner = yield from _merits(p, petitioner, respondent)
+    else:  # a caseload: the case holds one of the Court's places to its decision
+        winner = yield from p.holding(bench, _merits(p, petitioner, respondent))
     mandates.descend(p, mandates.supreme_remand(p))
     return winner, "supreme"
 
