@@ -118,8 +118,7 @@ def test_a_contempt_ending_agrees_with_the_disclosure_on_record():
     for i in range(40):
         events = simulate(loaded, "contempt", i, replication_seed(3, i)).pending_events
         names = [type(e).__name__ for e in events]
-        final = events[-1] if names[-1] == "FinalDisposition" else next(e for e in reversed(events)
-                                                                        if type(e).__name__ == "FinalDisposition")
+        final = events[names.index("FinalDisposition")]
         if "contempt sanctions" not in final.text:
             continue
         assert "DataDisclosed" in names
