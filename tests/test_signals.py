@@ -145,6 +145,35 @@ def test_a_result_cut_off_by_a_dying_worker_does_not_hang_the_stop(tmp_path):
     assert done.returncode == 0 and done.stdout == "stopped\n", done.stderr
 
 
+WORKER_DIES_MID_RESULT = """
+import gc, multiprocessing.queues, os, struct, time
+from sim.runs.runner import ordered, worker_pool
+
+def work(task):
+    if task == 0:  # killed while sending its result: a header in the pipe, not its message
+        queue = next(o for o in gc.get_objects() if isinstance(o, multiprocessing.queues.SimpleQueue))
+        queue._writer._send(struct.pack("!i", 1000))
+        os._exit(1)
+    time.sleep(0.1)
+    return task
+
+try:
+    with worker_pool(2) as executor:
+        list(ordered(executor, work, range(8), 2))
+except Exception as e:
+    print(type(e).__name__, flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_dying_while_it_sends_its_result_breaks_the_run_instead_of_hanging_it(tmp_path):
+    """The pool's manager thread then waits for the rest of the message for ever and never fails the
+    futures (CI hung so, once, on the dead-worker test above): the writer notices the death itself."""
+    done = subprocess.run([sys.executable, "-c", WORKER_DIES_MID_RESULT], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout == "BrokenProcessPool\n", done.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_a_signal_while_a_resume_rebuilds_its_stored_rows_names_the_resume(tmp_path, monkeypatch, number):

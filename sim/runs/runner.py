@@ -20,7 +20,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import chain
@@ -130,6 +130,31 @@ def _batches(start: int, stop: int, size: int) -> Iterator[tuple[int, int]]:
         yield low, min(stop, low + size)
 
 
+DEATH_GRACE_SECONDS = 1.0  # how long a dead worker's pool may take to fail its futures itself
+
+
+def _workers(executor: ProcessPoolExecutor) -> list[Any]:
+    return list((getattr(executor, "_processes", None) or {}).values())
+
+
+def worker_died(executor: ProcessPoolExecutor) -> bool:
+    """Whether one of the pool's worker processes has ended (they live as long as the pool)."""
+    return any(process.exitcode is not None for process in _workers(executor))
+
+
+def settled(future: Future[R], executor: ProcessPoolExecutor) -> R:
+    """The future's result, or BrokenProcessPool once a worker is dead. A worker killed while sending its
+    result leaves part of a message in the pipe, and the pool's manager thread waits for the rest for ever
+    instead of failing the futures (CPython 3.11): so the death is noticed here too."""
+    died = None
+    while not wait([future], timeout=0.2).done:
+        if worker_died(executor):
+            died = died or time.monotonic()
+            if time.monotonic() - died > DEATH_GRACE_SECONDS:
+                raise BrokenProcessPool("a worker process died")
+    return future.result()
+
+
 @contextmanager
 def worker_pool(jobs: int, initializer: Callable[..., None] = worker_started,
                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
@@ -139,7 +164,7 @@ def worker_pool(jobs: int, initializer: Callable[..., None] = worker_started,
     try:
         yield executor
     except BaseException:
-        processes = list((getattr(executor, "_processes", None) or {}).values())
+        processes = _workers(executor)
         for process in processes:
             with contextlib.suppress(Exception):
                 process.terminate()
@@ -170,9 +195,9 @@ def ordered(executor: ProcessPoolExecutor, work: Callable[[T], R], tasks: Iterab
         else:
             pending.append(executor.submit(work, task))
         if len(pending) >= 4 * jobs:
-            yield pending.popleft().result()
+            yield settled(pending.popleft(), executor)
     while pending:
-        yield pending.popleft().result()
+        yield settled(pending.popleft(), executor)
 
 
 @contextmanager
