@@ -230,7 +230,7 @@ def charts(gathered: list[Gathered], out_dir: Path, colours: dict[str, str]) -> 
             ticks = x[::12]
             ax.set_xticks(ticks, [months[i][:4] for i in ticks], fontsize=8)
         ax.set_title(f"{court}: matters pending at the month's end", fontsize=10)
-    axes.flat[0].legend(fontsize=8)
+    _legend(fig, axes)
     fig.suptitle("Backlog over time (median and 5-95% band across replications)")
     shown(fig, "caseload-backlog", "How many matters wait at each court?",
           "Matters pending at each court on each month's last day: the median across replications, and the band "
@@ -246,7 +246,7 @@ def charts(gathered: list[Gathered], out_dir: Path, colours: dict[str, str]) -> 
                     marker="o", color=colours[g.scenario.name], label=g.scenario.name)
         ax.axhline(1.0, color="grey", linewidth=0.8, linestyle="--")
         ax.set_title(f"{court}: dispositions / filings", fontsize=10)
-    axes.flat[0].legend(fontsize=8)
+    _legend(fig, axes)
     fig.suptitle("Clearance rate by year (1 = the court keeps up)")
     shown(fig, "caseload-clearance", "Does each court keep up?",
           "Each year's dispositions over its filings at each court (CourTools' clearance rate), the median across "
@@ -282,9 +282,20 @@ def charts(gathered: list[Gathered], out_dir: Path, colours: dict[str, str]) -> 
     ax.set_title("Utilisation by court (mean over the horizon and replications)")
     shown(fig, "caseload-utilisation", "How busy are the judges these matters get?",
           "The share of each court's places (judges times the matters each carries at once) in use, the mean over "
-          "the horizon's months and the replications. The Supreme Court's steps keep its own calendar and take no "
-          "place (see the scenario's assumption).")
+          "the horizon's months and the replications. At the Supreme Court a granted case holds a place until its "
+          "decision; the Court's conferences and sittings keep their own calendar (see the scenario's assumption).")
     return written
+
+
+def _legend(fig: Any, axes: Any) -> None:
+    """One legend for a figure of panels, below them, so it never covers a panel's lines."""
+    shown = {}
+    for ax in axes.flat:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            shown.setdefault(label, handle)
+    if shown:
+        fig.legend(list(shown.values()), list(shown), loc="outside lower center", ncols=min(4, len(shown)),
+                   fontsize=8)
 
 
 def folder_name(scenario: str) -> str:
