@@ -288,14 +288,15 @@ def charts(gathered: list[Gathered], out_dir: Path, colours: dict[str, str]) -> 
 
 
 def _legend(fig: Any, axes: Any) -> None:
-    """One legend for a figure of panels, below them, so it never covers a panel's lines."""
-    shown = {}
+    """One legend for a figure of panels, below them (so it never covers a panel's lines), each scenario once."""
+    from reports.charts import legend_below
+
+    labelled: dict[str, Any] = {}
     for ax in axes.flat:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            shown.setdefault(label, handle)
-    if shown:
-        fig.legend(list(shown.values()), list(shown), loc="outside lower center", ncols=min(4, len(shown)),
-                   fontsize=8)
+            labelled.setdefault(label, handle)
+    if labelled:
+        legend_below(fig, list(labelled.values()), list(labelled), fontsize=8)
 
 
 def folder_name(scenario: str) -> str:

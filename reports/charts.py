@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib import dates as mdates
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure, SubFigure
+from matplotlib.figure import Figure, FigureBase, SubFigure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -199,7 +199,7 @@ def legend_height(labels: Sequence[str], fontsize: float = 8.5, title: bool = Fa
     return (lines * fontsize * 1.3 + 0.5 * fontsize * len(labels) / ncols + 10) / 72
 
 
-def _legend(chart: SubFigure, handles: Sequence[Any], labels: Sequence[str], fontsize: float = 8.5,
+def legend_below(chart: FigureBase, handles: Sequence[Any], labels: Sequence[str], fontsize: float = 8.5,
             title: str | None = None) -> None:
     """A legend below the chart, in as many columns as its widest entry lets fit across the figure."""
     chart.legend(handles, labels, loc="outside lower center", ncols=_legend_columns(labels, fontsize),
@@ -457,7 +457,7 @@ def time_to_disclosure(rows_by_scenario: RowsByScenario, historical_days: int = 
     top = ax.secondary_xaxis("top", functions=(lambda d: d / 365.25, lambda y: y * 365.25))
     top.set_xlabel("Years from the warrant (years)", fontsize=9)
     ax.grid(color="0.92")
-    _legend(chart, handles, labels)
+    legend_below(chart, handles, labels)
     return fig
 
 
@@ -505,7 +505,7 @@ def how_matters_end(rows_by_scenario: RowsByScenario, *, seed: Seed = None, titl
     ax.set_xlabel("Share of replications (%)")
     ax.set_ylabel("Scenario")
     handles, labels = ax.get_legend_handles_labels()
-    _legend(chart, handles, labels, title="How the matter ended")
+    legend_below(chart, handles, labels, title="How the matter ended")
     return fig
 
 
@@ -538,7 +538,7 @@ def how_far(rows_by_scenario: RowsByScenario, *, seed: Seed = None, titles: Titl
     ax.set_xlabel("Court level (in order of appeal)")
     ax.grid(axis="y", color="0.92")
     ax.set_axisbelow(True)
-    _legend(chart, handles, labels, title="Scenario")
+    legend_below(chart, handles, labels, title="Scenario")
     return fig
 
 
@@ -599,7 +599,7 @@ def paired_differences(pairs: Sequence[Mapping[str, Any]], *, n: int | Sequence[
     left.set_ylim(-0.6, max(len(usable), 1) - 0.4)
     if usable:
         grey = {"color": "0.3", "ls": "", "markersize": 7}
-        _legend(chart, [Line2D([], [], marker="o", mfc="white", **grey), Line2D([], [], marker="s", **grey)],
+        legend_below(chart, [Line2D([], [], marker="o", mfc="white", **grey), Line2D([], [], marker="s", **grey)],
                 [measures.within(one), measures.within(two)])
     else:
         _empty(left, "no scenario to compare with the baseline")
@@ -667,7 +667,7 @@ def sensitivity(points: Sequence[tuple[Any, Mapping[str, Any]]], key: str, measu
     if not numeric:
         bottom.set_xticks(xs, [fit(str(v), 9, LINE / max(len(xs), 1) - 6) for v, _ in ordered], fontsize=9)
     bottom.set_xlabel(plain(f"{key} ({measure_label})"))
-    _legend(chart, [ever, within, Line2D([], [], color="0.3", marker="|", ls="-", markersize=8)],
+    legend_below(chart, [ever, within, Line2D([], [], color="0.3", marker="|", ls="-", markersize=8)],
             [measures.P_DISCLOSED, measures.within(two), "whiskers: 95% interval"])
     return fig
 
