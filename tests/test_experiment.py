@@ -200,25 +200,31 @@ def test_the_bench_measures_an_executor_by_the_replications_it_returns():
     assert rate > 0 and start >= 0
 
 
-@pytest.mark.slow
-def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_it(tmp_path):
-    import signal
+def interrupted(path: str, points: int, *args: str, cwd: Path) -> str:
+    """`experiment path *args` in a subprocess, Ctrl-C once it has played a while: its last line, which must
+    say how many points are stored whole and how to finish (exit 130)."""
     import time
 
     from tests.conftest import popen
 
-    path = _file(tmp_path, _replace("trajectories = 3", "trajectories = 30").replace("replications = 24",
-                                                                                      "replications = 200"))
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    process = popen("experiment", path, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    process = popen("experiment", path, *args, cwd=cwd)
     assert process.stdout is not None
-    assert process.stdout.readline().startswith("experiment exp: 120 design points")
+    assert process.stdout.readline().startswith(f"experiment exp: {points} design points")
     time.sleep(4)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     line = stderr.strip().splitlines()[-1]
     assert "interrupted;" in line and "design points stored whole; finish with: python run.py experiment" in line
+    return line
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_an_experiment_with_the_hint_and_the_same_command_finishes_it(tmp_path):
+    path = _file(tmp_path, _replace("trajectories = 3", "trajectories = 30").replace("replications = 24",
+                                                                                      "replications = 200"))
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    line = interrupted(path, 120, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)
     stored, total = (int(x) for x in line.split("interrupted; ")[1].split(" design points")[0].split(" of "))
     assert stored < total
     again = cli("experiment", path, "--store", url, "--out", str(tmp_path / "out"), cwd=tmp_path)

@@ -88,24 +88,12 @@ def test_ctrl_c_stops_workers_writing_into_postgresql_with_the_hint_and_the_same
                                                                                                  postgres_url):
     """Ctrl-C while two local workers store their batches: the command stops saying how many points are whole
     and how to finish; the same command then plays only the rest, and its files are the single writer's."""
-    import signal
-    import time
-
-    from tests.conftest import cli, popen
-    from tests.test_experiment import _replace
+    from tests.conftest import cli
+    from tests.test_experiment import _replace, interrupted
 
     text = _replace("trajectories = 3", "trajectories = 12").replace("replications = 24", "replications = 120")
     path = _file(tmp_path, text)
-    process = popen("experiment", path, "--jobs", "2", "--store", postgres_url, "--out", str(tmp_path / "out"),
-                    cwd=tmp_path)
-    assert process.stdout is not None
-    assert process.stdout.readline().startswith("experiment exp: 48 design points")
-    time.sleep(4)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    line = stderr.strip().splitlines()[-1]
-    assert "interrupted;" in line and "design points stored whole; finish with: python run.py experiment" in line
+    interrupted(path, 48, "--jobs", "2", "--store", postgres_url, "--out", str(tmp_path / "out"), cwd=tmp_path)
     again = cli("experiment", path, "--jobs", "2", "--store", postgres_url, "--out", str(tmp_path / "out"),
                 cwd=tmp_path)
     assert again.returncode == 0, again.stderr
