@@ -252,7 +252,7 @@ def _carry_on(store: DocketStore, run: Run | None, scenario: Scenario, on_matter
             record = CaseloadPlayed(run_id=run_id, replication=replication, cases=result.cases,
                                     months=result.months, courts=plain(result.courts))
             record.reached_horizon(horizon=result.horizon, pending=result.pending)
-            writer.commit([writer.mapper.to_stored_event(e) for e in record.collect_events()])
+            writer.commit([writer.mapper.to_record(e) for e in record.collect_events()])
             if on_replication:
                 on_replication(replication, measures, record)
             state["stored"] += 1
@@ -311,7 +311,7 @@ def _stored(writer: _Writer, measures: Measures, matter_id: UUID, pending: bool,
     """A matter its world ended (or the horizon left open): measured, and handed to the writer."""
     row = matter_row(events, pending=pending)
     measures.add(events, row)
-    writer.matter(matter_id, row, lambda: [writer.mapper.to_stored_event(e) for e in events])
+    writer.matter(matter_id, row, lambda: [writer.mapper.to_record(e) for e in events])
 
 
 def _measures(scenario: Scenario) -> Measures:

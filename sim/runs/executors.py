@@ -78,7 +78,7 @@ def store_batch(batch: Batch, rows: list[Row]) -> None:
         store = _stores[batch.store] = open_store(batch.store)
         store.locks.close()  # a worker takes no lock: one connection a worker, not two (max_connections)
     record = OutcomeBatch(batch.run_id, batch.start, list(COLUMNS), [packed(row) for row in rows])
-    records = [store.mapper.to_stored_event(e) for e in record.collect_events()]
+    records = [store.mapper.to_record(e) for e in record.collect_events()]
     try:
         store.retrying(lambda: store.append(records))
     except IntegrityError:

@@ -45,7 +45,7 @@ def _played(store: DocketStore, run: Run, replication: int) -> Any:
 def play_again(store: DocketStore, run: Run, replication: int, note: Note = quiet) -> None:
     """Replication `replication` of `run` played from the run's scenario and seed, and its events stored."""
     matter = _played(store, run, replication)
-    records = [store.mapper.to_stored_event(e) for e in matter.collect_events()]
+    records = [store.mapper.to_record(e) for e in matter.collect_events()]
     try:
         store.retrying(lambda: store.append(records))
     except IntegrityError:

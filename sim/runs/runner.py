@@ -38,6 +38,7 @@ from sim.scenario import Scenario, from_data, plain
 from sim.store import DocketStore, MatterIds, Run, now, package_versions
 from sim.store.backends import fault
 from sim.store.outcomes import COLUMNS, Outcomes, kept_count, kept_rows, outcomes_id, packed, unpacked
+from sim.store.transcoder import Record
 from sim.views.projections import outcome_row
 
 Row = dict[str, Any]
@@ -45,7 +46,7 @@ Row = dict[str, Any]
 # were capped at 64 replications), so groups are bounded by time; the count only bounds their memory.
 COMMIT_GROUP = 256     # replications per transaction at most
 COMMIT_SECONDS = 0.25  # or fewer, so progress and Ctrl-C stay prompt
-Played = tuple[list[Any], Row]  # a replication's stored-event records and its outcome row
+Played = tuple[list[Record], Row]  # a replication's stored events (`EventMapper.to_record`) and its outcome row
 Note = Callable[[str], None]  # a line for the person waiting (waits, resumes)
 T = TypeVar("T")
 R = TypeVar("R")
@@ -93,7 +94,7 @@ def play(scenario: Scenario, run_id: str, replication: int, root_seed: int, mapp
     outcomes-only run), and its outcome row."""
     matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication), fork)
     events = matter.collect_events()
-    return ([mapper.to_stored_event(e) for e in events] if mapper is not None else []), outcome_row(events)
+    return ([mapper.to_record(e) for e in events] if mapper is not None else []), outcome_row(events)
 
 
 # Worker processes: one context each, set by the initializer.

@@ -32,7 +32,6 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import TopicError
 
 from sim.domain.matter import EVENT_FORMAT, Matter, matter_id
@@ -41,7 +40,7 @@ from sim.store import backends
 from sim.store.backends import Backend, fault, lock_path
 from sim.store.evolution import check_readable, register_renames
 from sim.store.locks import IN_USE, ProcessLocks, run_key
-from sim.store.transcoder import EventMapper, OrjsonTranscoder
+from sim.store.transcoder import EventMapper, OrjsonTranscoder, Record
 from sim.store.url import DEFAULT_STORE, STORE_ENV, Location, parse, store_url
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "DocketStore", "MatterIds", "Run", "RunRegister", "open_store",
@@ -307,22 +306,28 @@ class DocketStore(Application):
             except IntegrityError:
                 time.sleep(random.uniform(0.005, 0.05))
 
-    def append(self, records: Sequence[StoredEvent]) -> None:
-        """Store events in one transaction, without the library's application recorder (it numbers
-        notifications, which no reader of ours uses): on SQLite in one `executemany` (the recorder inserts
-        row by row to return those numbers); on PostgreSQL in one statement outside psycopg's pipeline
-        (the recorder's pipeline also takes a table lock that queues every writer behind one)."""
+    def append(self, records: Sequence[Record]) -> None:
+        """Store events, each as `EventMapper.to_record` gives it, in one transaction, without the library's
+        application recorder (it numbers notifications, which no reader of ours uses): on SQLite in one
+        `executemany` (the recorder inserts row by row to return those numbers); on PostgreSQL in one
+        statement outside psycopg's pipeline (the recorder's pipeline also takes a table lock that queues
+        every writer behind one)."""
         if self.where.scheme == "sqlite":
+            rows, last, key = [], None, ""
+            for originator_id, version, topic, state in records:
+                if originator_id is not last:  # a matter's events share one id: its text is made once
+                    last, key = originator_id, originator_id.hex
+                rows.append((key, version, topic, state))
             with self.recorder.datastore.transaction(commit=True) as cursor:
-                SQLiteAggregateRecorder._insert_events(self.recorder, cursor, records)  # type: ignore[arg-type]
+                cursor.executemany(self.recorder.insert_events_statement, rows)  # type: ignore[attr-defined]
         elif self.where.scheme == "postgresql":
             recorder: Any = self.recorder
-            rows = [recorder.construct_pg_stored_event(r.originator_id, r.originator_version, r.topic, r.state)
-                    for r in records]  # made before the transaction opens: a busy machine is not idle in it
+            # made before the transaction opens: a busy machine is not idle in it
+            rows = [recorder.construct_pg_stored_event(*r) for r in records]
             with recorder.datastore.transaction(commit=True) as cursor:
                 cursor.execute(recorder.insert_events_statement, (rows,))
         else:
-            self.recorder.insert_events(records)
+            self.recorder.insert_events([StoredEvent(*r) for r in records])
 
     def retrying(self, write: Callable[[], T]) -> T:
         """A write, tried again while another process holds the store's write lock (SQLite waits at most a
