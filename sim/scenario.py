@@ -979,13 +979,15 @@ def resolve(name_or_path: str) -> Path:
         names = ", ".join(p.stem for p in bundled_paths())
         raise ScenarioError(repr(name_or_path), "", f"an empty scenario name; expected a TOML path or one of {names}")
     candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists() or "/" in name_or_path:
+    if candidate.suffix == ".toml" or "/" in name_or_path or candidate.is_file():
         return candidate
     bundled = SCENARIO_DIR / f"{name_or_path}.toml"
-    if not bundled.exists():
-        names = ", ".join(p.stem for p in bundled_paths())
-        raise ScenarioError(name_or_path, "", f"unknown scenario; expected a TOML path or one of {names}")
-    return bundled
+    if bundled.exists():  # before a folder of that name here (a report's, say: `run cloud_act --out cloud_act`)
+        return bundled
+    if candidate.exists():  # a folder or a device: reading it says which
+        return candidate
+    names = ", ".join(p.stem for p in bundled_paths())
+    raise ScenarioError(name_or_path, "", f"unknown scenario; expected a TOML path or one of {names}")
 
 
 def load(name_or_path: str) -> Scenario:

@@ -187,6 +187,18 @@ def test_scenario_is_a_directory(tmp_path: Path, command: str, name: str) -> Non
     check_bad(tmp_path, [command, name], (name,))
 
 
+def test_a_folder_named_as_a_bundled_scenario_does_not_hide_it(tmp_path: Path, monkeypatch) -> None:
+    """`run cloud_act --out cloud_act` leaves a folder `cloud_act` here: the name still means the bundled
+    scenario (a file of that name, without `.toml`, is still read as a scenario file)."""
+    from sim.scenario import SCENARIO_DIR, resolve
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cloud_act").mkdir()
+    assert resolve("cloud_act") == SCENARIO_DIR / "cloud_act.toml"
+    (tmp_path / "provider_complies").write_text("")
+    assert resolve("provider_complies") == Path("provider_complies")
+
+
 @pytest.mark.parametrize("command", SCENARIO_COMMANDS)
 def test_binary_scenario_file(tmp_path: Path, command: str) -> None:
     write(tmp_path, "binary.toml", bytes(range(256)) * 4 + b"\xff\xfe\x80\x81")

@@ -6,7 +6,8 @@
     --jobs 1 and with every core; the same into PostgreSQL (and the library's own rate there) when a
     server is given (--postgres URL or $DOCKETSIM_BENCH_POSTGRES), in a database made for the bench;
 (c) the same into memory://;
-(d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses;
+(d) peak memory (RSS) and wall time of whole `run` commands at -n N and -n 10N, in subprocesses, and the
+    events each stored a second against (a), start-up included;
 (e) the docket as of a date for a matter of 10,000 events;
 (f) a 10-year caseload of about 10,000 matters (one replication) stored and reported (`run caseload --out`),
     wall time and peak memory, beside 3 years at the same rate (memory flat in the number of matters).
@@ -22,6 +23,7 @@ import contextlib
 import datetime as dt
 import os
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -135,6 +137,12 @@ def whole_run(n: int, jobs: int, folder: Path) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB, largest process) of `run.py run` in a fresh subprocess."""
     return whole_command("run", SCENARIO, "-n", str(n), "--jobs", str(jobs),
                          "--store", f"sqlite:///{folder / f'mem{n}.sqlite'}")
+
+
+def rows_in(path: Path) -> int:
+    """The stored events (rows) in an SQLite store file."""
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return con.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
 
 
 def whole_command(*args: str) -> tuple[float, float]:
@@ -399,6 +407,11 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
         say(f"(d) whole run -n {n:,}: {t_small:.1f} s, peak {rss_small:.0f} MiB; -n {memory_n:,}: {t_big:.1f} s, "
             f"peak {rss_big:.0f} MiB; memory ratio {rss_big / rss_small:.2f} (target <= 1.3), "
             f"time ratio {t_big / t_small:.1f} (linear: {memory_n / n:.0f})")
+        for size, seconds in ((n, t_small), (memory_n, t_big)):  # start-up included: the command as a user runs it
+            rate = figures[f"d_whole_run_{size}_events_per_s"] = rows_in(folder / f"mem{size}.sqlite") / seconds
+            figures[f"d_whole_run_{size}_over_a"] = rate / a
+            say(f"(d) whole run -n {size:,} --jobs {cores} -> SQLite, start-up included: {rate:,.0f} events/s = "
+                f"{rate / a:.2f} x (a) (issue 20: 1.5 x at -n 20,000 on 2 cores)")
         figures.update(experiment_memory_figures(n // 5, memory_n // 5, cores, folder, say))
         figures.update(as_of_timing(folder))
         say(f"(e) docket as of a date, matter of 10,000 events (snapshots every 100): middle "
