@@ -95,3 +95,28 @@ def test_audit_and_stages_read_an_outcomes_only_run_as_a_full_one(tmp_path):
               for name, store in (("full", full), ("lean", lean))}
     assert stages["full"] == stages["lean"]
     assert not any(lean.has_events(matter_id) for matter_id in kept.matter_ids)
+
+
+def test_a_matter_this_release_plays_otherwise_than_its_run_kept_is_refused_not_shown(tmp_path, monkeypatch):
+    """An outcomes-only run recorded by a release whose engine played otherwise (here: another draw) keeps rows
+    that the matter played again would contradict: opening it is refused in one line naming the matter and
+    what differs, nothing is stored, and the audit reports it as a finding."""
+    from sim.errors import StoreError
+    from sim.runs import replays
+    from sim.runs.audit import audit, audited_matters
+
+    lean = open_store(f"sqlite:///{tmp_path / 'lean.sqlite'}", create=True)
+    kept = record_run(lean, scenarios.load(SCENARIO), seed=8, replications=4, keep="outcomes")
+    seed = replays.replication_seed
+    monkeypatch.setattr(replays, "replication_seed", lambda root, i: seed(root, i) + 1)
+    matter_id = kept.matter_ids[2]
+    with pytest.raises(StoreError, match=f"matter {matter_id} .*plays otherwise in this release.* kept, .* now"):
+        ensure_matter(lean, matter_id)
+    assert not lean.has_events(matter_id)
+    findings: list = []
+    tally = audit(audited_matters(lean, lean.runs(), stored_prefix), findings.append)
+    assert tally.matters == 4 and tally.violations == len(findings) > 0, tally
+    assert all("plays otherwise" in f.expected for f in findings)
+    monkeypatch.setattr(replays, "replication_seed", seed)
+    ensure_matter(lean, matter_id)  # as the run played it: shown, and stored
+    assert lean.has_events(matter_id)

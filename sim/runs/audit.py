@@ -9,6 +9,7 @@ the rule and what was expected.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from typing import Any
 
 import attrs
@@ -131,8 +132,17 @@ def stored_matters(store: Any, runs: Iterable[Any], stored: Callable[[Any, Any],
     from sim.runs.replays import events_of
 
     for run in runs:
-        for i in range(stored(store, run)):
-            yield events_of(store, run, i)
+        for i, kept in zip(range(stored(store, run)), _kept(store, run), strict=False):
+            yield events_of(store, run, i, kept=kept)
+
+
+def _kept(store: Any, run: Any) -> Iterator[list[Any] | None]:
+    """The outcome rows an outcomes-only run kept, in order (a replayed matter is checked against its own);
+    None for each replication of a run that stored its events."""
+    from sim.runs.runner import kept_outcomes
+    from sim.store.outcomes import kept_rows
+
+    return kept_rows(store, str(run.id)) if kept_outcomes(store, str(run.id)) else repeat(None)
 
 
 def audited_matters(store: Any, runs: Iterable[Any],
@@ -149,9 +159,9 @@ def audited_matters(store: Any, runs: Iterable[Any],
             yield Finding(str(run.id), count + 1, run.finished_at[:10], "(run)", "the run register",
                           f"{run.replications:,} replications stored, as the run's record says it finished; "
                           f"{count:,} are")
-        for i in range(count):
+        for i, kept in zip(range(count), _kept(store, run), strict=False):
             try:
-                yield events_of(store, run, i, whole=False)
+                yield events_of(store, run, i, whole=False, kept=kept)
             except (Fault, UserError) as e:
                 yield Finding(str(run.matter_ids()[i]), 0, "", "(unreadable)", "the event stream",
                               f"events this release can read ({e})")
