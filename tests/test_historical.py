@@ -234,3 +234,16 @@ def test_the_substance_a_class_discusses(events):
     assert letter["docket_number"] == "17-2" and letter["counsel"] == "Solicitor General" and "Noel Francisco" in \
         letter["description"]
     assert not any(r["event"].startswith("Nondisclosure") for r in rows)
+
+
+def test_off_the_dockets_who_acted_is_named_once(events):
+    """The proceedings outside the courts say who acted, then what; a text that begins by naming them is not
+    prefixed with the name again ("Microsoft Corp.: Microsoft Corp. produces ...")."""
+    from sim.views.projections import docket_text, render_text
+
+    outside = [e for e in entries(events) if not e["docket_number"] and e["actor"]]
+    texts = [docket_text(e, on_docket=False) for e in outside]
+    assert "United States: Warrant served on Microsoft Corp." in " ".join(texts)
+    assert any(t.startswith("Microsoft Corp. produces the non-content records") for t in texts), texts
+    assert not any(t.startswith(f"{e['actor']}: {e['actor']}") for e, t in zip(outside, texts, strict=True))
+    assert "Microsoft Corp.: Microsoft Corp." not in render_text(events)

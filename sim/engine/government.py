@@ -139,7 +139,8 @@ def conclude(p: Proceeding, ended: str) -> Wait:
     else:
         yield from p.until("final_disposition", lambda: p.day)
         rule = last_authority(p.matter)
-    p.record(Matter.FinalDisposition, "final_disposition", "out_of_court", f"Final disposition: {ended}.{lapsed}",
+    shown = ended.replace("mlat", "MLAT request")  # the outcome's name ("mlat executed") is data; the docket spells it
+    p.record(Matter.FinalDisposition, "final_disposition", "out_of_court", f"Final disposition: {shown}.{lapsed}",
              rule=rule, actor="", disposition=ended)
     p.closed.succeed()
 

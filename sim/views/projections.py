@@ -139,8 +139,10 @@ def timing_note(entry: dict[str, Any]) -> str:
 
 
 def docket_text(entry: dict[str, Any], on_docket: bool) -> str:
-    """An entry's text on its sheet: as entered on a court's docket; off the dockets, who acted, then what."""
-    return entry["description"] if on_docket or not entry["actor"] else f"{entry['actor']}: {entry['description']}"
+    """An entry's text on its sheet: as entered on a court's docket; off the dockets, who acted, then what (who
+    acted once: not before a text that begins by naming them, "Microsoft Corp. produces ...")."""
+    text, actor = entry["description"], entry["actor"]
+    return text if on_docket or not actor or text.startswith(actor) else f"{actor}: {text}"
 
 
 def render_text(events: list[Any], width: int = 100) -> str:
