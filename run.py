@@ -607,7 +607,7 @@ def _compare(store: Any, loaded: list[Any], seed: int, n: int, jobs: int, out_di
         key, rows = swept
         terminal.console.print(terminal.sweep_table(key, loaded[0].name, rows))
         points = (key, [SweepPoint(loaded[0].name, value, summary["run_id"]) for value, summary in rows])
-    return build_report(store, [*stored, *run_ids], out_dir, points)
+    return build_report(store, [*stored, *run_ids], out_dir, points, note)
 
 
 def cmd_experiment(args: argparse.Namespace) -> None:
@@ -670,7 +670,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         assert folder is not None
         for line in incomplete(store, [run_id for run_id in run_ids if not is_caseload(store.run(run_id))]):
             print(printable(line))
-        index = folder.final(build_report(store, run_ids, folder.work))  # caseload runs: its caseload section
+        index = folder.final(build_report(store, run_ids, folder.work, note=args.note))  # a caseload run: its section
     print(printable(str(index)))
 
 

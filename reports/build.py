@@ -16,10 +16,10 @@ import attrs
 
 from sim import scenario as scenarios
 from sim.colours import family, ordered
-from sim.errors import UserError
+from sim.errors import StoreError, UserError
 from sim.runs.calibration import Calibration, calibrate
 from sim.runs.replays import ensure_matter
-from sim.runs.runner import run_scenario, stored_prefix, stored_rows
+from sim.runs.runner import Note, quiet, run_scenario, stored_prefix, stored_rows
 from sim.store import DocketStore, Run
 from sim.views.projections import timeline
 from sim.views.results import OutcomeWriter, Tally, summary_document
@@ -124,10 +124,10 @@ def calibration_of(store: DocketStore, runs: list[Run], historical: Run | None,
 
 
 def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
-                 sweep: tuple[str, list[SweepPoint]] | None = None) -> Path:
+                 sweep: tuple[str, list[SweepPoint]] | None = None, note: Note = quiet) -> Path:
     """Write index.html, every chart (PNG and SVG), outcomes.csv and summary.json into `out_dir`: the runs
     `run_ids` (the first is the baseline of the paired differences), and the runs of a sweep's points
-    (in its table and chart only, unless also among `run_ids`)."""
+    (in its table and chart only, unless also among `run_ids`). `note`: a line for the reader (a chart left out)."""
     from reports import caseload as caseload_report
     from reports.html import write_report
     from sim.colours import palette
@@ -163,7 +163,11 @@ def build_report(store: DocketStore, run_ids: list[str], out_dir: Path,
     for run, g in zip(shown, gathered, strict=True):
         median = tallies[str(run.id)].median_replication()
         if median is not None:
-            ensure_matter(store, run.matter_ids()[median])  # an outcomes-only run's: played again
+            try:
+                ensure_matter(store, run.matter_ids()[median])  # an outcomes-only run's: played again
+            except StoreError as e:  # this release plays it otherwise than the run kept: not drawn
+                note(f"the report leaves out the timeline of {g['scenario'].name}: {e}")
+                continue
             timelines[g["scenario"].name] = timeline(store.matter_events(run.matter_ids()[median]))
     seeds = sorted({r.seed for r in runs})
     seed = seeds[0] if len(seeds) == 1 else seeds

@@ -100,7 +100,9 @@ def test_audit_and_stages_read_an_outcomes_only_run_as_a_full_one(tmp_path):
 def test_a_matter_this_release_plays_otherwise_than_its_run_kept_is_refused_not_shown(tmp_path, monkeypatch):
     """An outcomes-only run recorded by a release whose engine played otherwise (here: another draw) keeps rows
     that the matter played again would contradict: opening it is refused in one line naming the matter and
-    what differs, nothing is stored, and the audit reports it as a finding."""
+    what differs, nothing is stored, the audit reports it as a finding, and a report leaves out its timeline
+    saying so."""
+    from reports.build import build_report
     from sim.errors import StoreError
     from sim.runs import replays
     from sim.runs.audit import audit, audited_matters
@@ -117,6 +119,11 @@ def test_a_matter_this_release_plays_otherwise_than_its_run_kept_is_refused_not_
     tally = audit(audited_matters(lean, lean.runs(), stored_prefix), findings.append)
     assert tally.matters == 4 and tally.violations == len(findings) > 0, tally
     assert all("plays otherwise" in f.expected for f in findings)
+    said: list[str] = []
+    (tmp_path / "report").mkdir()
+    index = build_report(lean, [kept.run_id], tmp_path / "report", note=said.append)  # the rest is drawn
+    assert index.exists() and len(said) == 1 and "leaves out the timeline of" in said[0], said
+    assert not any(p.name.startswith("timeline-") for p in (tmp_path / "report").iterdir())
     monkeypatch.setattr(replays, "replication_seed", seed)
     ensure_matter(lean, matter_id)  # as the run played it: shown, and stored
     assert lean.has_events(matter_id)
