@@ -149,6 +149,11 @@ def variant(scenario, pins: bool = False, **tables):
     return attrs.evolve(scenario, pins=scenario.pins if pins else {}, **changes)
 
 
+def comparable(events) -> list[tuple[str, dict]]:
+    """Events as comparable (class name, fields) pairs, wall-clock timestamps aside."""
+    return [(type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"}) for e in events]
+
+
 def kinds(matter) -> list[str]:
     return [type(e).__name__ for e in matter.pending_events]
 

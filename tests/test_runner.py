@@ -16,7 +16,7 @@ from sim import scenario as scenarios
 from sim.runs.runner import record_run, replication_seed
 from sim.store import open_store
 from sim.views.projections import OUTCOME_KEYS, outcome_row
-from tests.conftest import ROOT, cli
+from tests.conftest import ROOT, cli, comparable
 
 STOCHASTIC = "microsoft_ireland_stochastic"
 
@@ -46,14 +46,12 @@ def test_a_run_stores_each_event_once_as_one_row_the_bench_counts(tmp_path):
     from sim.engine import simulate
     from sim.runs.bench import rows_in
 
-    def fields(events):
-        return [(type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"}) for e in events]
-
     path, scenario = tmp_path / "s.sqlite", scenarios.load(STOCHASTIC)
     store = open_store(f"sqlite:///{path}", create=True)
     result = record_run(store, scenario, seed=2, replications=6, jobs=2)
-    stored = [fields(store.matter_events(m)) for m in result.matter_ids]
-    played = [fields(simulate(scenario, result.run_id, i, replication_seed(2, i)).collect_events()) for i in range(6)]
+    stored = [comparable(store.matter_events(m)) for m in result.matter_ids]
+    played = [comparable(simulate(scenario, result.run_id, i, replication_seed(2, i)).collect_events())
+              for i in range(6)]
     assert stored == played
     assert rows_in(path) == store.recorder.max_notification_id() > sum(map(len, played)) > 6 * 20
 
@@ -65,8 +63,7 @@ def test_event_streams_identical_whatever_the_number_of_workers(tmp_path):
     for jobs in (1, 2):
         store = open_store(f"sqlite:///{tmp_path / f'j{jobs}.sqlite'}", create=True)
         result = record_run(store, scenario, seed=4, replications=200, jobs=jobs)
-        streams.append([[(type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"})
-                         for e in store.matter_events(m)] for m in result.matter_ids[::37]])
+        streams.append([comparable(store.matter_events(m)) for m in result.matter_ids[::37]])
     assert streams[0] == streams[1]
 
 

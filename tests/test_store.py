@@ -23,13 +23,12 @@ from sim.runs.runner import record_run
 from sim.scenario import bundled_paths, load
 from sim.store import DocketStore, Run, open_store
 from sim.views.projections import entries
-from tests.conftest import ROOT, cli
+from tests.conftest import ROOT, cli, comparable
 
 
 def stream(store, matter_id):
     """A matter's stored events as comparable dicts, wall-clock timestamps aside."""
-    return [(type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"})
-            for e in store.matter_events(matter_id)]
+    return comparable(store.matter_events(matter_id))
 
 
 @pytest.mark.slow
