@@ -24,7 +24,7 @@ from sim.domain.ladder import FORUMS, LANES, LEVEL, OUTSIDE, lane_of
 from sim.errors import UserError
 from sim.store import DocketStore
 from sim.views.narrative import Step, long_date, running, steps
-from sim.views.projections import docket_sheets, docket_text, simulated_notice, timing_note, us_date
+from sim.views.projections import docket_rule, docket_sheets, docket_text, simulated_notice, timing_note, us_date
 
 # The lanes outside the courts, after the courts' own (sim.domain.ladder.FORUMS), as the page names them.
 FORUM_LANES = {"congress": "Congress", "foreign": "Foreign authority", OUTSIDE: "Outside the courts"}
@@ -42,7 +42,7 @@ def _row(entry: dict[str, Any], on_docket: bool, simulated: bool) -> dict[str, A
     return {"seq": entry["seq"], "date": entry["date"], "us_date": us_date(entry["date"]),
             "number": "" if entry["entry_number"] is None else entry["entry_number"],
             "text": docket_text(entry, on_docket),
-            "timing": timing_note(entry), "rule": entry["rule"], "approximate": entry["approximate"],
+            "timing": timing_note(entry), "rule": docket_rule(entry), "approximate": entry["approximate"],
             "simulated": simulated and entry["counterfactual"], "lane": _lane(entry)}
 
 

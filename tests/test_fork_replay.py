@@ -57,7 +57,7 @@ def test_docket_as_of_shows_the_deadlines_then_running(recorded):
     running = {(d["action"], d["due"]) for d in document["open_deadlines"]}
     assert ("petition for panel rehearing or rehearing en banc", "2016-08-29") in running  # FRAP 40(a)(1)
     text = cli("docket", matter_id, "--as-of", "2016-07-14", "--store", url, cwd=folder).stdout
-    assert "by 2016-08-29 (FRAP 40(a)(1))" in text
+    assert "by 29 August 2016 (FRAP 40(a)(1))" in text
 
 
 def test_deadlines_close_when_answered(recorded):
@@ -209,7 +209,7 @@ def test_replay_narrates_in_plain_english(recorded):
     done = cli("replay", matter_id, "--as-of", "2016-07-14", "--store", url, cwd=folder)
     assert done.returncode == 0, done.stderr
     assert "Thursday 14 July 2016" in done.stdout
-    assert "may petition for panel rehearing or rehearing en banc by 2016-08-29 (FRAP 40(a)(1))" in done.stdout
+    assert "may petition for panel rehearing or rehearing en banc by 29 August 2016 (FRAP 40(a)(1))" in done.stdout
     assert "PanelDecided" not in done.stdout and matter_id not in done.stdout
     assert "2016-10-13" not in done.stdout
 

@@ -3,6 +3,7 @@ every event type the engine records, with no internal label, value or class name
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from sim.domain.outcomes import AFTER_LOSS, ENDED
 from sim.engine import simulate
 from sim.runs.runner import replication_seed
 from sim.views.narrative import ENDINGS, sentence, steps, tell
+from sim.views.projections import entries, render_text
 from tests.conftest import variant
 
 # Replications per scenario: enough for the rare paths (a petition returned unfiled, a rehearing turned
@@ -24,6 +26,7 @@ PLAYS = 80
 LABEL = re.compile(r"\s\(([a-z][a-z_ ]+)\)")
 OWN_WORDS = {"approximately", "as extended"}  # the narration's own asides
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def _played() -> list[list]:
@@ -51,10 +54,15 @@ def _names(opened) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def told() -> dict[str, set[tuple[str, str]]]:
+def played() -> list[list]:
+    return _played()
+
+
+@pytest.fixture(scope="module")
+def told(played) -> dict[str, set[tuple[str, str]]]:
     """Every distinct narration by event type: as told, and with the scenario's names replaced by NAME."""
     found: dict[str, set[tuple[str, str]]] = {}
-    for events in _played():
+    for events in played:
         names = _names(events[0])
         for (seq, text), event in zip(tell(events), events[1:], strict=True):
             assert seq == event.originator_version
@@ -83,6 +91,26 @@ def test_the_narration_shows_no_internal_label(told):
             assert not class_names.search(text), f"{kind}: a class name in {text!r}"
             assert not re.search(r"\bmlat\b", text), f"{kind}: the value 'mlat' in {text!r}"
             assert not re.search(r"[^.]\.\.(?!\.)", text), f"{kind}: a doubled full stop in {text!r}"
+
+
+def test_dates_are_written_as_people_read_them_not_as_events_record_them(played, told):
+    """Events record ISO dates ("until 2014-06-02", "not law until 2018-03-23"); the sheets write them as a
+    docket does (06/02/2014), the narration as it heads a step (2 June 2014), whatever the release that
+    recorded the text."""
+    recorded_with_dates = 0
+    for events in played:
+        sheet = render_text(events)
+        assert not ISO_DATE.search(sheet), ISO_DATE.search(sheet)
+        for entry in entries(events):
+            for iso in ISO_DATE.findall(entry["description"] + entry["rule"]):
+                recorded_with_dates += 1
+                assert dt.date.fromisoformat(iso).strftime("%m/%d/%Y") in sheet
+    assert recorded_with_dates > 100  # orders under 2705(b), assumed laws, lapsed periods, rules as amended
+    for kind, texts in told.items():
+        for text, _ in texts:
+            assert not ISO_DATE.search(text), f"{kind}: {text!r}"
+    said = [line for texts in told.values() for text, _ in texts for line in text.splitlines()[1:]]
+    assert any(re.search(r"until \d{1,2} [A-Z][a-z]+ \d{4}\b", line) for line in said)  # a 2705(b) order
 
 
 def test_each_sentence_is_a_sentence(told):

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from sim.domain.matter import Matter
-from sim.text import tidy
+from sim.text import dates_written, tidy
 
 
 @attrs.frozen
@@ -29,7 +29,7 @@ class Deadline:
 
     def describe(self) -> str:
         extended = " (as extended)" if self.extended else ""
-        return f"{self.party} may {self.action} by {self.due.isoformat()}{extended} ({self.rule})"
+        return f"{self.party} may {self.action} by {day_month_year(self.due)}{extended} ({told(self.rule)})"
 
 
 def running(matter: Matter, on: dt.date) -> list[Deadline]:
@@ -75,17 +75,28 @@ def narrate(events: list[Any], seq: int) -> str:
 
 
 def long_date(day: dt.date) -> str:
-    """A date as the narration says it: Thursday 14 July 2016."""
-    return day.strftime("%A %d %B %Y").replace(" 0", " ")
+    """A date as the narration heads a step: Thursday 14 July 2016."""
+    return f"{day:%A} {day_month_year(day)}"
+
+
+def day_month_year(day: dt.date) -> str:
+    """A date as the narration says it: 14 July 2016."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def told(text: str) -> str:
+    """Stored text as the narration says it: its ISO dates as `day_month_year` writes them."""
+    return dates_written(text, day_month_year)
 
 
 def _narration(e: Any, matter: Matter) -> str:
     when = long_date(dt.date.fromisoformat(e.date))
     lines = [f"{when}{' (approximately)' if e.approximate else ''} - {matter.forum_name(e.court_level)}",
-             f"  {tidy(sentence(e, matter))}", f"  Authority: {e.rule}"]
+             f"  {told(tidy(sentence(e, matter)))}", f"  Authority: {told(e.rule)}"]
     if isinstance(e, Matter.Filing) and e.timely is not None:
-        lines.append(f"  Filed after its deadline of {e.deadline}: late." if not e.timely else
-                     f"  Filed in time (due {e.deadline}{', as extended' if e.extended_to else ''}).")
+        due = day_month_year(dt.date.fromisoformat(e.deadline))
+        lines.append(f"  Filed after its deadline of {due}: late." if not e.timely else
+                     f"  Filed in time (due {due}{', as extended' if e.extended_to else ''}).")
     lines += [f"  Next: {_deadline(matter, d).describe()}" for d in matter.deadlines.values()
               if d["opened_seq"] == e.originator_version]
     return "\n".join(lines)

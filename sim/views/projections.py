@@ -13,6 +13,7 @@ from sim.domain.ladder import COURT_LEVELS, LANES, forum_name, lane_of
 from sim.domain.matter import Matter
 from sim.domain.outcomes import IN_SANCTIONS
 from sim.domain.registry import OUTCOMES, ROW_PARTS
+from sim.text import dates_written
 
 ENTRY_KEYS = ("court", "docket_number", "entry_number", "date", "event", "description", "rule", "actor", "sim_day",
               "approximate", "seq", "deadline", "late", "court_level", "kind", "party", "counsel", "caption",
@@ -101,7 +102,11 @@ def docket_sheets(events: list[Any]) -> list[DocketSheet]:
 
 def us_date(iso: str) -> str:
     """A date as a docket shows it: 12/04/2013."""
-    return dt.date.fromisoformat(iso).strftime("%m/%d/%Y")
+    return docket_date(dt.date.fromisoformat(iso))
+
+
+def docket_date(day: dt.date) -> str:
+    return day.strftime("%m/%d/%Y")
 
 
 def simulated_notice(opened: Any) -> str | None:
@@ -139,10 +144,16 @@ def timing_note(entry: dict[str, Any]) -> str:
 
 
 def docket_text(entry: dict[str, Any], on_docket: bool) -> str:
-    """An entry's text on its sheet: as entered on a court's docket; off the dockets, who acted, then what (who
-    acted once: not before a text that begins by naming them, "Microsoft Corp. produces ...")."""
-    text, actor = entry["description"], entry["actor"]
+    """An entry's text on its sheet: as entered on a court's docket, its dates as the sheet writes dates
+    (12/04/2013, where the event records 2013-12-04); off the dockets, who acted, then what (who acted once:
+    not before a text that begins by naming them, "Microsoft Corp. produces ...")."""
+    text, actor = dates_written(entry["description"], docket_date), entry["actor"]
     return text if on_docket or not actor or text.startswith(actor) else f"{actor}: {text}"
+
+
+def docket_rule(entry: dict[str, Any]) -> str:
+    """The rule an entry cites, its dates as the sheet writes dates."""
+    return dates_written(entry["rule"], docket_date)
 
 
 def render_text(events: list[Any], width: int = 100) -> str:
@@ -166,7 +177,7 @@ def render_text(events: list[Any], width: int = 100) -> str:
             number = "" if e["entry_number"] is None else str(e["entry_number"])
             mark = "*" if e["counterfactual"] and not opened.historical else " "
             lines = textwrap.wrap(docket_text(e, bool(sheet.docket_number)), text_width) or [""]
-            lines += textwrap.wrap(" ".join(x for x in (timing_note(e), f"[{e['rule']}]") if x), text_width)
+            lines += textwrap.wrap(" ".join(x for x in (timing_note(e), f"[{docket_rule(e)}]") if x), text_width)
             out.append(f"{us_date(e['date']):<11}{mark}{number:>5}   {lines[0]}")
             out += [" " * 20 + line for line in lines[1:]]
     return "\n".join(out) + "\n"
