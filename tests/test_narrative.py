@@ -113,6 +113,20 @@ def test_dates_are_written_as_people_read_them_not_as_events_record_them(played,
     assert any(re.search(r"until \d{1,2} [A-Z][a-z]+ \d{4}\b", line) for line in said)  # a 2705(b) order
 
 
+def test_a_step_under_a_law_not_yet_in_force_says_so_as_its_docket_does(played):
+    """The sheet labels a simulated entry relying on a law before it was law ("[simulated regime: 18 U.S.C. 2713
+    assumed in force; not law until 2018-03-23]"); told, the step says the same, and a step without it does not."""
+    labelled = 0
+    for events in played:
+        for (_, text), event in zip(tell(events), events[1:], strict=True):
+            said = [line.strip() for line in text.splitlines() if line.strip().startswith("Simulated regime:")]
+            assert len(said) == event.text.count("[simulated regime:"), text
+            labelled += len(said)
+            if "2713 assumed in force" in event.text:
+                assert "Simulated regime: 18 U.S.C. 2713 assumed in force; not law until 23 March 2018." in said
+    assert labelled > 50
+
+
 def test_each_sentence_is_a_sentence(told):
     """The told event (the line after the date and court) starts with a capital and ends with a full stop."""
     for kind, texts in told.items():

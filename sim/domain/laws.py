@@ -31,6 +31,7 @@ IN_FORCE = {statute: CLOUD_ACT_ENACTED for statute in _CITED}
 
 LABEL = "[simulated regime: {laws} assumed in force; not law until {date}]"
 AGREEMENT_LABEL = "[simulated regime: an executive agreement with {country} assumed in force{since}]"
+LABELLED = re.compile(r"\[simulated regime: ([^\]]+)\]")  # what either label says, as docket text holds it
 
 
 def assumed_laws(rule: str, date: str) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from sim.domain.laws import LABELLED
 from sim.domain.matter import Matter
 from sim.text import dates_written, tidy
 
@@ -93,6 +94,7 @@ def _narration(e: Any, matter: Matter) -> str:
     when = long_date(dt.date.fromisoformat(e.date))
     lines = [f"{when}{' (approximately)' if e.approximate else ''} - {matter.forum_name(e.court_level)}",
              f"  {told(tidy(sentence(e, matter)))}", f"  Authority: {told(e.rule)}"]
+    lines += [f"  Simulated regime: {told(said)}." for said in LABELLED.findall(e.text)]
     if isinstance(e, Matter.Filing) and e.timely is not None:
         due = day_month_year(dt.date.fromisoformat(e.deadline))
         lines.append(f"  Filed after its deadline of {due}: late." if not e.timely else
