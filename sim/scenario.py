@@ -358,6 +358,11 @@ class Data:
     def place(self) -> str:
         return self.location or self.country
 
+    @property
+    def place_in_text(self) -> str:
+        """The place as running text names it ("stored only in the United Kingdom")."""
+        return self.location or countries.COUNTRIES[self.country].called
+
     def check(self) -> None:
         if self.location is not None and not self.location.endswith(self.country):
             raise _Invalid("location", f"{_show(self.location)} is not in {countries.COUNTRIES[self.country].called}; "

@@ -16,6 +16,7 @@ import run
 from reports import terminal
 from sim.domain.matter import EVENT_FORMAT, Matter
 from sim.runs.caseload import matter_ids as stored_ids
+from sim.runs.runner import kept_outcomes
 from sim.store import FORMAT_ID, evolution, open_store
 from sim.text import dates_written
 from sim.views.projections import docket_date
@@ -76,17 +77,33 @@ def words(text: str) -> str:
     return "".join(text.split())
 
 
+def played_again(url: str, want: dict) -> set[str]:
+    """The matters of the store's outcomes-only runs: no events stored, each played again when opened."""
+    store = open_store(url)
+    try:
+        return {m for r in want["runs"] if kept_outcomes(store, r["run_id"]) for m in r["matter_ids"]}
+    finally:
+        store.close()
+
+
 def test_an_older_store_shows_its_dockets_as_recorded(fixture_store, capsys):
     """Every entry as the old release showed it (JSON), and its docket text on the sheets (their layout
-    may change; their entries may not)."""
+    may change; their entries may not). A matter of an outcomes-only run has no stored events: played again
+    by this release, it shows the same facts (entries, dates, numbers, parties, deadlines) in this release's
+    words (its docket text and rule glosses)."""
     _, url, want = fixture_store
+    again = played_again(url, want)
+    assert again or "stop22" not in url  # the stop-22 store holds an outcomes-only run
     for matter_id, entries in want["dockets"].items():
+        words_too = matter_id not in again
+        if not words_too:
+            entries = [{k: v for k, v in e.items() if k not in ("description", "rule")} for e in entries]
         status, out = shown(capsys, "docket", matter_id, "--format", "json", "--store", url)
         assert status == 0 and as_recorded(json.loads(out), entries), matter_id
         status, out = shown(capsys, "docket", matter_id, "--store", url)
         sheet = words(out)
         assert status == 0 and want["sheets"][matter_id].split()[:2] == out.split()[:2]  # "Matter ID"
-        for entry in entries:  # on the sheet of its court's docket, its dates as the sheet writes them
+        for entry in entries if words_too else ():  # on the sheet of its court's docket, dates as it writes them
             shown_text = dates_written(entry["description"], docket_date)
             assert words(shown_text) in sheet, (matter_id, entry["seq"], entry["description"])
     for run_id, rows in want["stages"].items():

@@ -97,6 +97,35 @@ def test_an_out_of_time_petition_for_certiorari_is_never_docketed(base):
     assert matter.disposition.startswith("warrant vacated")
 
 
+def test_a_stay_of_the_mandate_not_continued_runs_out_after_90_days(base):
+    """FRAP 41(d)(2): the stay "must not exceed 90 days" unless the petition is filed or the time to file it
+    extended; with neither, the mandate issues once the 90 days are past, not when a late petition is returned."""
+    matter, by = play(variant(base, government={"petitions_cert": 1.0, "cert_after": Fixed(200),
+                                                "seeks_extension": 0.0}))
+    stayed = next(e for e in matter.pending_events if type(e).__name__ == "MotionRuled"
+                  and e.motion_id == "stay_mandate-1")
+    last_day = calendar.deadline(dt.date.fromisoformat(stayed.date), 90)
+    mandate, returned = by["MandateIssued"], by["PetitionReturned"]
+    assert mandate.date == calendar.deadline(last_day, 1).isoformat() < returned.date
+    assert mandate.rule.startswith("FRAP 41(d)(2):") and "stay of the mandate has run out" in mandate.text
+    assert [type(e).__name__ for e in matter.pending_events].index("OrderOnRemand") \
+        > [type(e).__name__ for e in matter.pending_events].index("MandateIssued")
+
+
+def test_a_stay_continued_by_the_petition_ends_on_denial_and_the_mandate_cites_41_d_4(base):
+    """FRAP 41(d)(2), (4): the petition filed, the stay lasts until the Court disposes of it; denied, the
+    mandate issues at once, under 41(d)(4), more than 90 days after the stay."""
+    denied = variant(base, government={"petitions_cert": 1.0, "cert_after": Fixed(80)},
+                     supreme_court={"cert_grant": CertGrant(Probability(0.0), Probability(0.0))})
+    matter, by = play(denied)
+    decision, mandate = by["CertDecided"], by["MandateIssued"]
+    assert not decision.granted and mandate.date == decision.date
+    assert mandate.rule.startswith("FRAP 41(d)(4):")
+    stayed = next(e for e in matter.pending_events if type(e).__name__ == "MotionRuled"
+                  and e.motion_id == "stay_mandate-1")
+    assert mandate.date > calendar.deadline(dt.date.fromisoformat(stayed.date), 90).isoformat()
+
+
 def test_a_rule_13_5_extension_is_applied_for_ten_days_ahead_and_is_at_most_60_days(base):
     _, by = play(variant(base, government={"petitions_cert": 1.0, "cert_after": Fixed(140)}))
     applied, petition = by["ExtensionApplied"], by["CertPetitioned"]

@@ -39,6 +39,7 @@ ALSO: dict[str, tuple[str, ...]] = {
     "magistrate_ruling": ("common_law_comity_ruling", "comity_ruling"), "comity_ruling": ("comity_untimely",),
     "mootness_motion": ("motion_withdraw",), "dismissal_as_moot": ("dismissal_moot_below",),
     "nondisclosure_order": ("nondisclosure",), "nondisclosure_extension": ("nondisclosure",),
+    "mandate": ("mandate_stay_ran_out", "mandate_cert_denied", "mandate_petition_returned"),
 }
 # Principal briefs by side and court: (court, docket kind) -> the side whose brief it is.
 PRINCIPAL = {("circuit", "brief for appellant"): "appellant", ("circuit", "brief for appellee"): "appellee",

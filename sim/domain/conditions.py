@@ -156,7 +156,9 @@ def judgment_owed(matter: Any, fields: dict[str, Any]) -> str | None:
 def mandate_owed(matter: Any, fields: dict[str, Any]) -> str | None:
     if jurisdiction.MANDATE not in matter.owed or matter.mandate is None:
         return "a judgment of the court of appeals whose mandate has not issued"
-    return "CertDecided (the mandate is stayed pending certiorari, FRAP 41(d))" if matter.mandate["stayed"] else None
+    if matter.mandate["stayed"] and not jurisdiction.stay_runs_out(matter, fields["date"]):
+        return "CertDecided (the mandate is stayed pending certiorari, FRAP 41(d))"
+    return None
 
 
 def remand_owed(matter: Any, fields: dict[str, Any]) -> str | None:

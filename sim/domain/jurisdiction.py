@@ -30,6 +30,7 @@ OWED_BY = {MANDATE: "MandateIssued", JUDGMENT: "JudgmentIssued", "circuit": "Ord
 BEFORE: dict[str, tuple[str, ...]] = {MANDATE: (), JUDGMENT: (), "circuit": (JUDGMENT,),
                                       "district": (JUDGMENT, "circuit", MANDATE)}
 STAY_MOTION = "stay_mandate"  # the motion kind of FRAP 41(d)(1)
+STAY_DAYS = 90  # FRAP 41(d)(2): the longest a stay pending a petition lasts unless continued (sources §8.6)
 NO_SANCTIONS = "none while the appeal proceeds"  # ContemptHeld.sanctions of a contempt that only makes an order final
 
 
@@ -47,7 +48,17 @@ def mandate_due(matter: Any) -> str | None:
     if mandate["denied_on"]:
         last = max(last, deadline(dt.date.fromisoformat(mandate["denied_on"]), RULES["mandate"].period_days or 0))
     released = mandate.get("released_on")
+    if mandate["stayed"] and mandate.get("stay_until"):  # FRAP 41(d)(2): the day after the stay runs out
+        last = max(last, deadline(dt.date.fromisoformat(mandate["stay_until"]), 1))
     return max(last.isoformat(), released) if released else last.isoformat()
+
+
+def stay_runs_out(matter: Any, on: str) -> bool:
+    """FRAP 41(d)(2): a stay of the mandate that neither a petition filed nor the time to file one extended has
+    continued "must not exceed 90 days"; True once its last day is past on `on`."""
+    mandate = matter.mandate
+    until = mandate.get("stay_until") if mandate is not None and mandate["stayed"] else None
+    return until is not None and on > until
 
 
 def _owe_mandate(matter: Any, on: str, remand: bool) -> None:
@@ -88,20 +99,31 @@ def rehearing(event: Any, matter: Any) -> None:
 def extended(event: Any, matter: Any) -> None:
     if event.extends == "rehearing" and matter.mandate is not None:
         matter.mandate["rehearing_until"] = event.extended_to
+    elif event.extends == "cert_petition":
+        stay_continues(event, matter)
 
 
 def stay(event: Any, matter: Any) -> None:
     """FRAP 41(d): the mandate stayed pending the petition for certiorari."""
     if matter.motions[event.motion_id]["kind"] == STAY_MOTION and event.disposition == "granted" \
             and matter.mandate is not None:
-        matter.mandate["stayed"] = True
+        matter.mandate["stayed"] = True  # for 90 days at most, unless continued (FRAP 41(d)(2))
+        matter.mandate["stay_until"] = deadline(dt.date.fromisoformat(event.date), STAY_DAYS).isoformat()
+
+
+def stay_continues(event: Any, matter: Any) -> None:
+    """FRAP 41(d)(2): the petition filed (or the time to file it extended), the stay lasts until the Supreme
+    Court disposes of the case."""
+    if matter.mandate is not None and matter.mandate.get("stay_until"):
+        matter.mandate["stay_until"] = None
 
 
 def stay_ends(event: Any, matter: Any) -> None:
-    """FRAP 41(d)(4): certiorari denied (or the petition not filed), the stayed mandate issues at once."""
+    """FRAP 41(d)(4): certiorari denied (or the petition returned unfiled), the stayed mandate issues at once."""
     if matter.mandate is not None and matter.mandate["stayed"] and not getattr(event, "granted", False):
         matter.mandate["stayed"] = False
         matter.mandate["released_on"] = event.date
+        matter.mandate["released_by"] = type(event).__name__
 
 
 def mandate(event: Any, matter: Any) -> None:

@@ -197,7 +197,7 @@ KINDS: dict[str, Kind] = {
     # Supreme Court
     "CertPetitioned": Kind(after=("PanelDecided",), meets="cert_petition", stages=_starts("certiorari"),
                            calendar="petition",
-                           numbers="supreme",
+                           numbers="supreme", follows=j.stay_continues,
                            opens=(Opening("brief_in_opposition", lambda e, s: other(e.party)),)),
     "PetitionReturned": Kind(after=("PanelDecided",), follows=j.stay_ends),
     "PetitionDistributed": Kind(after=("CertPetitioned",), checks=(c.distribution,),

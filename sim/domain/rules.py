@@ -78,6 +78,12 @@ RULES: dict[str, Rule] = {
                     "sources §8.6, §9.1", period_days=7),
     "stay_mandate": Rule("FRAP 41(d)", "the mandate stayed pending a petition for certiorari; on its denial the "
                          "mandate issues at once", "sources §8.6, §9.8"),
+    "mandate_stay_ran_out": Rule("FRAP 41(d)(2)", "the stay must not exceed 90 days unless the petition is filed or "
+                                 "the time to file it extended; the mandate then issues", "sources §8.6"),
+    "mandate_cert_denied": Rule("FRAP 41(d)(4)", "the mandate issues immediately on the Supreme Court's order "
+                                "denying the petition", "sources §8.6"),
+    "mandate_petition_returned": Rule("FRAP 41(d)(2); Sup. Ct. R. 13.2", "the petition out of time and not filed, "
+                                      "the stay ends and the mandate issues", "sources §8.6, §9.1"),
     # Supreme Court
     "cert_out_of_time": Rule("Sup. Ct. R. 13.2; 28 U.S.C. 2101(c)",
                              "the Clerk will not file a petition that is jurisdictionally out of time", "sources §9.1"),
@@ -113,7 +119,8 @@ RULES: dict[str, Rule] = {
                          "sources §8.6, §9.6"),
     # Comity and mutual legal assistance (the treaty is named per country)
     "mlat_request": Rule("{treaty}", "request through both central authorities", "sources §4"),
-    "mlat_execution": Rule("{treaty}", "requested state's central authority executes", "sources §4"),
+    "mlat_execution": Rule("{treaty}", "the requested state's central authority answers the request: executes it "
+                           "or declines", "sources §4"),
     "mlat_withdrawn": Rule("{treaty}", "request withdrawn: the content is obtained otherwise", "sources §4"),
     # Amici, the foreign government, the government's letter on new legislation
     "amicus_circuit": Rule("FRAP 29(a)(6)", "brief of an amicus curiae in the court of appeals, no later than 7 days "

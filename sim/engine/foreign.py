@@ -24,7 +24,7 @@ def mutual_legal_assistance(p: Proceeding) -> Wait:
         yield from p.wait("mlat_request", "government", s.government.mlat_request_after)
         p.record(Matter.MLATRequestSent, "mlat_request", "foreign",
                  f"Request for mutual legal assistance sent by {gov} to {authority} for the content stored in "
-                 f"{s.data.place}.", rule=_rule(p, "mlat_request"), actor=requester, requested_state=state)
+                 f"{s.data.place_in_text}.", rule=_rule(p, "mlat_request"), actor=requester, requested_state=state)
         yield from p.wait("mlat_response", "foreign_authority", s.foreign_authority.mlat_response_after)
     except simpy.Interrupt:
         if "MLATRequestSent" in p.matter.seen:

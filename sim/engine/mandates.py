@@ -49,11 +49,21 @@ def mandate(p: Proceeding) -> Wait:
         return
     due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)
     yield from p.until("mandate", lambda: max(due, p.day))
-    if p.matter.mandate is not owed or owed["stayed"] or p.closed.triggered:
+    ran_out = jurisdiction.stay_runs_out(p.matter, p.today)
+    if p.matter.mandate is not owed or (owed["stayed"] and not ran_out) or p.closed.triggered:
         return
-    p.record(Matter.MandateIssued, "mandate", "circuit", "MANDATE ISSUED.", actor="The Clerk")
+    released = RELEASED.get(owed.get("released_by", ""))
+    p.record(Matter.MandateIssued, "mandate", "circuit", "MANDATE ISSUED." if not ran_out else
+             "MANDATE ISSUED: the stay of the mandate has run out, no petition for a writ of certiorari having been "
+             "filed nor the time to file one extended.", rule_key="mandate_stay_ran_out" if ran_out else released,
+             actor="The Clerk")
+    p.pending_level = "district"  # the mandate gives the case back (a petition out of time may still be on its way)
     yield from on_remand(p, "district", "ORDER on the mandate of the Court of Appeals: proceedings in conformity "
                                         "with its judgment.")
+
+
+# FRAP 41(d): what released a stayed mandate -> the rule under which it then issues
+RELEASED = {"CertDecided": "mandate_cert_denied", "PetitionReturned": "mandate_petition_returned"}
 
 
 def on_remand(p: Proceeding, lane: str, text: str, action: str = "proceedings in conformity with the judgment") \

@@ -83,8 +83,9 @@ def dismiss(p: Proceeding) -> Wait:
     yield from p.until("dismissal_as_moot", order_day)
     orders = _orders_below(p)
     below = " and ".join(orders) if orders else "the orders below"
-    if level == "supreme":
-        text = (f"PER CURIAM: the judgment of the {m.courts['circuit']['name']} is VACATED and the case is REMANDED "
+    if level == "supreme":  # a petition not yet granted is granted by the same order (sources §9.6)
+        granting = "PER CURIAM:" if m.cert_granted else "ORDER: the petition for a writ of certiorari is GRANTED;"
+        text = (f"{granting} the judgment of the {m.courts['circuit']['name']} is VACATED and the case is REMANDED "
                 f"with instructions to vacate {below} and to direct dismissal as moot.")
         vacatur = "judgment vacated; remanded with instructions to dismiss as moot"
     elif level == "circuit":
@@ -107,7 +108,8 @@ def remand(p: Proceeding, level: str) -> Wait:
     if level == "supreme":
         yield from mandates.judgment_issues(p)
         yield from mandates.on_remand(p, "circuit", "ORDER on remand from the Supreme Court: the district court's "
-                                      "orders are VACATED and the case REMANDED with directions to dismiss as moot.",
+                                      "orders are VACATED and the case REMANDED with directions to dismiss as moot; "
+                                      "the mandate issues forthwith.",
                                       action="vacated and remanded")
     elif level in ("circuit", "en_banc"):
         due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)

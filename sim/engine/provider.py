@@ -28,8 +28,8 @@ def answer_warrant(p: Proceeding) -> Wait:
         return "complied"
     yield from p.wait("refusal", "provider", s.provider.refusal_after)
     p.record(Matter.ProductionRefused, "refusal", "out_of_court",
-             f"{name} declines to produce the e-mail content, stored only in {s.data.place}.",
-             actor=name, reason=f"content stored only in {s.data.place}")
+             f"{name} declines to produce the e-mail content, stored only in {s.data.place_in_text}.",
+             actor=name, reason=f"content stored only in {s.data.place_in_text}")
     return "refused"
 
 

@@ -130,6 +130,7 @@ def _to_circuit(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
 def _to_supreme(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
     """The mandate stayed pending the petition (FRAP 41(d)); on denial, or a petition returned, it issues."""
     yield from _stay_mandate(p, loser)
+    mandates.descend(p, mandates.mandate(p))  # issues if the stay runs out before it is continued (FRAP 41(d)(2))
     winner, level = yield from _certiorari(p, loser, winner, level)
     if level != "supreme":  # certiorari denied, or the petition returned: the mandate issues (FRAP 41(d)(4))
         mandates.descend(p, mandates.mandate(p))
@@ -171,7 +172,7 @@ def _magistrate(p: Proceeding) -> Wait:
         else:
             kind, mover = "vacate", "provider"
             p.record(Matter.MotionFiled, "motion_to_vacate", "magistrate",
-                     f"MOTION to vacate the warrant in part, as to e-mail content stored in {s.data.place}, "
+                     f"MOTION to vacate the warrant in part, as to e-mail content stored in {s.data.place_in_text}, "
                      f"filed by {provider}.", party="provider", motion_id="vacate-1", kind="vacate")
     else:
         yield from p.wait("motion_to_compel", "government", s.government.compel_after)
@@ -241,7 +242,8 @@ def _contempt(p: Proceeding) -> Wait:
                  f"ORDER granting {p.name('provider')}'s unopposed application for a stay pending appeal.")
         yield from p.wait("motion_to_lift_stay", "government", s.government.lift_stay_after)
         p.record(Matter.MotionFiled, "motion_to_lift_stay", "district",
-                 "LETTER MOTION to lift the stay: the order is not a final, appealable order.",
+                 f"LETTER MOTION to lift the stay, filed by {p.name('government')}: the order is not a final, "
+                 "appealable order.",
                  party="government", motion_id="lift_stay-1", kind="lift_stay")
         yield from p.wait("stay_lifted", court.actor, s.district_court.lift_stay_ruling_after, court)
         p.record(Matter.StayLifted, "stay_lifted", "district", "ORDER granting the motion: the stay is lifted.",

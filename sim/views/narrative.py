@@ -104,11 +104,17 @@ def _narration(e: Any, matter: Matter) -> str:
     return "\n".join(lines)
 
 
+def _decides(e: Any) -> str:
+    """Who rules, as a sentence's subject: in the court of appeals the court (its panel's names are plural)."""
+    return COURTS["circuit"] if e.court_level in ("circuit", "en_banc") else e.actor
+
+
 def _party(matter: Matter, side: str | None) -> str:
     name = matter.parties.get(side or "", side or "")
     return f"the {name}" if name.startswith("United States") else name
 
 
+STIPULATED_CONTEMPT = "contempt_motion"  # the step of the parties' stipulation (a contempt to appeal from)
 MOTIONS = {"vacate": "asks the magistrate judge to vacate the warrant as to the e-mails stored abroad",
            "compel": "asks the court to order the provider to hand over the e-mails",
            "lift_stay": "asks the court to lift the stay",
@@ -168,14 +174,16 @@ def sentence(e: Any, m: Matter) -> str:
         "DomesticDataProduced": lambda: f"{prov} hands over the account records it stores in the United States.",
         "ProductionRefused": lambda: f"{prov} refuses to hand over the e-mails themselves: {e.reason}.",
         "NewWarrantIssued": lambda: f"{gov} obtains a new warrant under the amended statute.",
-        "MotionFiled": lambda: f"{by} {MOTIONS.get(e.kind, 'files a motion')}.",
-        "MotionRuled": lambda: f"{e.actor} {'grants' if e.disposition == 'granted' else 'denies'} the motion"
+        "MotionFiled": lambda: (f"The parties agree that the court should hold {prov} in civil contempt, so that "
+                                "its order can be appealed." if e.step == STIPULATED_CONTEMPT else
+                                f"{by} {MOTIONS.get(e.kind, 'files a motion')}."),
+        "MotionRuled": lambda: f"{_decides(e)} {'grants' if e.disposition == 'granted' else 'denies'} the motion"
                                + (": the mandate waits for the Supreme Court." if m.motions.get(e.motion_id, {}).get(
                                    "kind") == "stay_mandate" and e.disposition == "granted" else "."),
         "BriefFiled": lambda: f"{by} {BRIEFS.get(e.kind, 'files a brief')}.",
         "HearingHeld": lambda: HEARINGS.get(e.court_level, "The court hears the parties."),
         "ExtensionApplied": lambda: f"{by} asks for more time, until {e.until}.",
-        "TimeExtended": lambda: f"{e.actor} gives more time, until {e.extended_to}.",
+        "TimeExtended": lambda: f"{_decides(e)} gives more time, until {e.extended_to}.",
         "ObjectionFiled": lambda: f"{by} objects to the magistrate judge's ruling and asks the district judge to "
                                   "review it.",
         "ObjectionRuled": lambda: (f"{e.actor} rejects the objection as late: not objecting in time waives review."

@@ -148,7 +148,8 @@ def docket_text(entry: dict[str, Any], on_docket: bool) -> str:
     (12/04/2013, where the event records 2013-12-04); off the dockets, who acted, then what (who acted once:
     not before a text that begins by naming them, "Microsoft Corp. produces ...")."""
     text, actor = dates_written(entry["description"], docket_date), entry["actor"]
-    return text if on_docket or not actor or text.startswith(actor) else f"{actor}: {text}"
+    named = text.startswith(actor) or text.startswith(f"The {actor}")
+    return text if on_docket or not actor or named else f"{actor}: {text}"
 
 
 def docket_rule(entry: dict[str, Any]) -> str:

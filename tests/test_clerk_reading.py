@@ -1,0 +1,74 @@
+"""What a clerk reading the simulated dockets found wrong, checked over every bundled scenario's plays (the
+streams of `tests.test_narrative`): who is named once, the article a country takes in running text, the filer of
+every motion, a Munsingwear vacatur on a petition not yet granted, the mandate on a remand from the Supreme Court,
+and the narration's subjects and parties."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim.views.narrative import tell
+from sim.views.projections import render_text
+from tests.test_narrative import _played
+
+
+@pytest.fixture(scope="module")
+def played() -> list[list]:
+    return _played()
+
+
+def _named(events, name):
+    return [e for e in events[1:] if type(e).__name__ == name]
+
+
+def test_a_mootness_vacatur_grants_a_petition_not_yet_granted_and_the_mandate_follows(played):
+    """sources §9.6: on a petition not yet granted the Court grants, vacates and remands by one order; after a
+    grant, by a per curiam. The court of appeals' order on that remand sends its mandate down (§9.8)."""
+    seen = {True: 0, False: 0}
+    for events in played:
+        for order in (e for e in _named(events, "DismissedAsMoot") if e.court_level == "supreme"):
+            granted = any(e.granted for e in _named(events, "CertDecided"))
+            seen[granted] += 1
+            assert order.text.startswith("PER CURIAM:") == granted, order.text
+            assert ("the petition for a writ of certiorari is GRANTED" in order.text) == (not granted), order.text
+            remand = next(e for e in _named(events, "OrderOnRemand") if e.court_level == "circuit")
+            assert "; the mandate issues forthwith." in remand.text, remand.text
+    assert all(seen.values()), seen
+
+
+def test_sheets_name_who_acted_once_each_filer_and_a_country_with_its_article(played):
+    uk = 0
+    for events in played:
+        sheet = " ".join(render_text(events).split())  # the sheet's lines joined again
+        actors = {e.actor for e in events[1:] if e.actor}
+        for actor in actors:
+            assert f"{actor}: The {actor}" not in sheet and f"{actor}: {actor}" not in sheet, actor
+        for motion in _named(events, "MotionFiled"):
+            assert " filed by " in motion.text or motion.text.startswith("STIPULATION of the parties"), motion.text
+        if events[0].parties["foreign_state"] == "United Kingdom":
+            assert " in United Kingdom" not in sheet
+            if _named(events, "ProductionRefused"):
+                uk += 1
+                assert "stored only in the United Kingdom" in sheet
+    assert uk
+
+
+def test_a_refused_treaty_request_cites_a_gloss_that_allows_a_refusal(played):
+    refused = [e for events in played for e in _named(events, "MLATRequestRefused")]
+    assert refused and all("declines" in e.rule for e in refused)
+
+
+def test_the_narration_tells_a_stipulated_contempt_as_the_parties_and_a_panel_as_the_court(played):
+    stipulations = 0
+    for events in played:
+        told = dict(tell(events))
+        for motion in _named(events, "MotionFiled"):
+            if motion.text.startswith("STIPULATION"):
+                stipulations += 1
+                assert "The parties agree that the court should hold" in told[motion.originator_version]
+        for seq, text in told.items():
+            said = text.splitlines()[1]
+            assert not re.search(r"(Judges?|designation\)) (grants|denies|gives)\b", said), said
+    assert stipulations
