@@ -68,7 +68,34 @@ def test_the_narration_tells_a_stipulated_contempt_as_the_parties_and_a_panel_as
             if motion.text.startswith("STIPULATION"):
                 stipulations += 1
                 assert "The parties agree that the court should hold" in told[motion.originator_version]
-        for seq, text in told.items():
+        for text in told.values():
             said = text.splitlines()[1]
             assert not re.search(r"(Judges?|designation\)) (grants|denies|gives)\b", said), said
     assert stipulations
+
+
+def test_an_order_on_remand_for_the_provider_vacates_its_contempt_and_the_warrant_as_to_the_content_abroad(played):
+    """sources §9.8: the Second Circuit reversed the denial of Microsoft's motion and vacated the contempt order
+    ("REVERSED, VACATED, AND REMANDED"); the district court's order on such a remand carries that out: the
+    contempt order and the warrant, as to the content abroad, are vacated."""
+    carried = 0
+    for events in played:
+        decided = None
+        for e in events[1:]:
+            name = type(e).__name__
+            if name in ("PanelDecided", "EnBancDecided", "SupremeCourtDecided"):
+                decided = e.prevailing
+            if name == "OrderOnRemand" and e.court_level == "district" and e.action != "dismissed as moot":
+                contempt = any(type(x).__name__ == "ContemptHeld" for x in events[1:e.originator_version])
+                vacates = "in civil contempt is VACATED" in e.text
+                assert vacates == (decided == "provider" and contempt), e.text
+                carried += vacates
+                if decided == "provider":
+                    assert "the warrant is VACATED as to the content stored in " in e.text, e.text
+    assert carried
+
+
+def test_coercive_contempt_is_ordered_after_hearing_the_parties(played):
+    """sources §9.8: notice and a chance to be heard (a motion or an order to show cause, then a hearing)."""
+    coercive = [e for events in played for e in _named(events, "ContemptHeld") if "fines" in e.sanctions]
+    assert coercive and all("after hearing the parties on the motion" in e.text for e in coercive)

@@ -154,17 +154,19 @@ def test_a_step_carries_the_deadlines_running_on_its_date(historical):
 def test_a_contempt_ending_agrees_with_the_disclosure_on_record():
     """Coercive contempt lasts until the provider complies (sources §9.8): the narration of a matter that
     ends in contempt sanctions must not say the e-mails were never handed over when its docket shows them
-    disclosed."""
+    disclosed, nor (sheet or narration) that the provider is still in contempt once the contempt is purged."""
     loaded = scenarios.load("control_rule")
     told = 0
     for i in range(40):
         events = simulate(loaded, "contempt", i, replication_seed(3, i)).pending_events
         names = [type(e).__name__ for e in events]
         final = events[names.index("FinalDisposition")]
-        if "contempt sanctions" not in final.text:
+        if final.disposition != "contempt sanctions":
             continue
-        assert "DataDisclosed" in names
+        assert "DataDisclosed" in names and "ContemptPurged" in names
+        assert final.text.startswith("Final disposition: warrant enforced by civil contempt, purged on compliance.")
         last = [text for _, text in tell(events)][names.index("FinalDisposition") - 1]
-        assert "without handing over" not in last and "hands over the e-mails" in last, last
+        assert "without handing over" not in last and "hands the e-mails over and the contempt is purged" in last
+        assert "under coercive fines until" not in last, last
         told += 1
     assert told, "no matter of control_rule ended in contempt at these seeds"

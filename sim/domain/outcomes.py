@@ -24,6 +24,21 @@ def disposition(ended: str, then: str | None = None) -> str:
     return f"{ended}; {then}" if then else ended
 
 
+# How the docket writes a value that is not already in a clerk's words ("contempt sanctions" ends a matter whose
+# coercive contempt was purged once the provider complied, sources §9.8).
+DOCKET_WORDS = {"contempt sanctions": "warrant enforced by civil contempt, purged on compliance",
+                "mlat executed": "MLAT request executed", "mlat refused": "MLAT request refused"}
+
+
+def docket_words(value: str) -> str:
+    """A final disposition as the docket writes it.
+
+    >>> docket_words("warrant vacated; mlat executed")
+    'warrant vacated; MLAT request executed'
+    """
+    return "; ".join(DOCKET_WORDS.get(part, part) for part in value.split("; "))
+
+
 DISPOSITIONS: tuple[str, ...] = (*(e for e in ENDED if e not in LOST),
                                  *(f"{e}; {t}" for e in LOST for t in AFTER_LOSS))
 # Dispositions under which the content came through a new warrant after legislation.

@@ -7,7 +7,7 @@ import datetime as dt
 
 from sim.domain import periods
 from sim.domain.matter import Matter
-from sim.domain.outcomes import disposition
+from sim.domain.outcomes import disposition, docket_words
 from sim.engine import filings, foreign, mandates, mootness, nondisclosure, provider, review
 from sim.engine.proceeding import Proceeding, Wait
 
@@ -70,8 +70,8 @@ def coercive_contempt(p: Proceeding) -> Wait:
              motion_id=motion_id, kind="contempt")
     yield from p.wait("contempt_sanctions", court.actor, s.district_court.hearing_after, court)
     p.record(Matter.ContemptHeld, "contempt_sanctions", "district",
-             f"ORDER holding {p.name('provider')} in civil contempt with coercive sanctions until it produces "
-             "the content.", sanctions="coercive fines until compliance")
+             f"ORDER, after hearing the parties on the motion, holding {p.name('provider')} in civil contempt with "
+             "coercive sanctions until it produces the content.", sanctions="coercive fines until compliance")
     yield from provider.comply(p, "under the warrant, to purge the contempt")
     yield from p.until("contempt_purged", lambda: court.sitting(p.day))
     p.record(Matter.ContemptPurged, "contempt_purged", "district",
@@ -139,8 +139,8 @@ def conclude(p: Proceeding, ended: str) -> Wait:
     else:
         yield from p.until("final_disposition", lambda: p.day)
         rule = last_authority(p.matter)
-    shown = ended.replace("mlat", "MLAT request")  # the outcome's name ("mlat executed") is data; the docket spells it
-    p.record(Matter.FinalDisposition, "final_disposition", "out_of_court", f"Final disposition: {shown}.{lapsed}",
+    p.record(Matter.FinalDisposition, "final_disposition", "out_of_court",
+             f"Final disposition: {docket_words(ended)}.{lapsed}",
              rule=rule, actor="", disposition=ended)
     p.closed.succeed()
 

@@ -58,8 +58,22 @@ def mandate(p: Proceeding) -> Wait:
              "filed nor the time to file one extended.", rule_key="mandate_stay_ran_out" if ran_out else released,
              actor="The Clerk")
     p.pending_level = "district"  # the mandate gives the case back (a petition out of time may still be on its way)
-    yield from on_remand(p, "district", "ORDER on the mandate of the Court of Appeals: proceedings in conformity "
-                                        "with its judgment.")
+    yield from on_remand(p, "district", f"ORDER on the mandate of the Court of Appeals: {carried_out(p)}proceedings "
+                                        "in conformity with its judgment.")
+
+
+def carried_out(p: Proceeding) -> str:
+    """What a district court's order on remand does first when the provider prevailed above: a contempt order
+    still standing is vacated and so is the warrant, as to the content abroad (sources §9.8: the Second Circuit
+    reversed the denial of Microsoft's motion and vacated the contempt order, 14-2985 Doc. 286-1). "" otherwise."""
+    m = p.matter
+    if (m.last_decision or {}).get("prevailing") != "provider":
+        return ""
+    done = []
+    if "ContemptHeld" in m.seen and "ContemptPurged" not in m.seen:
+        done.append(f"the order holding {p.name('provider')} in civil contempt is VACATED")
+    done.append(f"the warrant is VACATED as to the content stored in {p.scenario.data.place_in_text}")
+    return "; ".join(done) + "; "
 
 
 # FRAP 41(d): what released a stayed mandate -> the rule under which it then issues
@@ -85,5 +99,5 @@ def supreme_remand(p: Proceeding) -> Wait:
     yield from on_remand(p, "circuit", "ORDER on the judgment of the Supreme Court: the case is REMANDED to the "
                                        "district court for proceedings in conformity with it; the mandate issues "
                                        "forthwith.")
-    yield from on_remand(p, "district", "ORDER on remand: proceedings in conformity with the judgment of the "
-                                        "Supreme Court.")
+    yield from on_remand(p, "district", f"ORDER on remand: {carried_out(p)}proceedings in conformity with the "
+                                        "judgment of the Supreme Court.")

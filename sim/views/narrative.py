@@ -140,8 +140,8 @@ REMANDS = {"vacated and remanded": "carries out the Supreme Court's judgment: it
 # How a matter ends (the values of sim.domain.outcomes), told in plain words.
 ENDINGS = {"warrant executed": "the provider complies with the warrant",
            "warrant enforced": "the courts enforce the warrant",
-           "contempt sanctions": ("the provider is held in civil contempt, under coercive fines until it hands over "
-                                  "the e-mails"),
+           "contempt sanctions": ("the courts enforce the warrant by civil contempt: the provider hands the e-mails "
+                                  "over and the contempt is purged"),
            "dismissed as moot": "the case is dismissed as moot",
            "warrant vacated": "the warrant is vacated", "warrant quashed": "the warrant is quashed",
            "mlat executed": "the e-mails come through the treaty request",
