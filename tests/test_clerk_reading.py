@@ -10,7 +10,7 @@ import re
 import pytest
 
 from sim.views.narrative import tell
-from sim.views.projections import render_text
+from sim.views.projections import render_text, state
 from tests.test_narrative import _played
 
 
@@ -99,3 +99,24 @@ def test_coercive_contempt_is_ordered_after_hearing_the_parties(played):
     """sources §9.8: notice and a chance to be heard (a motion or an order to show cause, then a hearing)."""
     coercive = [e for events in played for e in _named(events, "ContemptHeld") if "fines" in e.sanctions]
     assert coercive and all("after hearing the parties on the motion" in e.text for e in coercive)
+
+
+def test_a_ruling_under_2713_weighs_comity_only_where_a_motion_raised_it(played):
+    """sources §3, §8.1: for a qualifying foreign government the 2703(h)(2) motion is the sole basis for a
+    conflict-of-law challenge; a court weighs comity on the provider's motion, and none was made otherwise."""
+    said = {"weighed": 0, "never raised": 0, "statute alone": 0}
+    for events in played:
+        for i, e in enumerate(events[1:], start=1):
+            if "18 U.S.C. 2713 requires disclosure" not in e.text:
+                continue
+            matter = state(events[:i])
+            if "ComityMotionFiled" in matter.seen:
+                assert "and comity does not outweigh it" in e.text, e.text
+                said["weighed"] += 1
+            elif matter.comity_by_statute_only:
+                assert "no motion to quash or modify under 18 U.S.C. 2703(h)(2) was filed" in e.text, e.text
+                said["never raised"] += 1
+            else:
+                assert "comity" not in e.text and "2703(h)(2)" not in e.text, e.text
+                said["statute alone"] += 1
+    assert said["weighed"] and said["never raised"], said

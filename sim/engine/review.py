@@ -38,8 +38,7 @@ WORDS = {
 REASONS = {
     "location": "a warrant under 18 U.S.C. 2703 does not reach content stored exclusively abroad (location rule)",
     "control": "the warrant compels disclosure of what the provider controls, wherever it is stored (control rule)",
-    "statute": "18 U.S.C. 2713 requires disclosure of what the provider controls regardless of where it is stored, "
-               "and comity does not outweigh it",
+    "statute": "18 U.S.C. 2713 requires disclosure of what the provider controls regardless of where it is stored",
 }
 
 
@@ -69,9 +68,19 @@ def authority(rule_key: str, doctrine: str, date: str = "") -> str | None:
     return f"{rule.citation}; 18 U.S.C. 2713: {rule.summary}"
 
 
-def reason(level: str, doctrine: str) -> str:
-    """Why the court at `level` decided as it did under `doctrine`."""
-    return WORDS.get((level, doctrine), REASONS[doctrine])
+def reason(p: Proceeding, level: str, doctrine: str) -> str:
+    """Why the court at `level` decided as it did under `doctrine`; under 2713, what became of comity: weighed
+    on the provider's motion, or, where the data's country is a qualifying foreign government, never raised by
+    the one motion that could raise it (18 U.S.C. 2703(h)(2): the sole basis for a conflict-of-law challenge,
+    sources §3, §8.1)."""
+    said = WORDS.get((level, doctrine), REASONS[doctrine])
+    if doctrine != "statute":
+        return said
+    if "ComityMotionFiled" in p.matter.seen:
+        return f"{said}, and comity does not outweigh it"
+    if p.matter.comity_by_statute_only:
+        return f"{said}; no motion to quash or modify under 18 U.S.C. 2703(h)(2) was filed within 14 days of service"
+    return said
 
 
 def filer(p: Proceeding, side: str, level: str) -> str:
@@ -186,12 +195,12 @@ def _magistrate(p: Proceeding) -> Wait:
     if kind == "comity":
         p.record(Matter.ComityMotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'QUASHING the warrant' if granted else 'DENYING the motion to quash'}: "
-                 f"{reason('magistrate', doctrine)}.", rule_key="common_law_comity_ruling", motion_id="comity-1",
+                 f"{reason(p, 'magistrate', doctrine)}.", rule_key="common_law_comity_ruling", motion_id="comity-1",
                  disposition="quashed" if granted else "denied")
     else:
         p.record(Matter.MotionRuled, "magistrate_ruling", "magistrate",
                  f"MEMORANDUM AND ORDER {'GRANTING' if granted else 'DENYING'} the motion to {kind}: "
-                 f"{reason('magistrate', doctrine)}.", rule=authority("magistrate_ruling", doctrine),
+                 f"{reason(p, 'magistrate', doctrine)}.", rule=authority("magistrate_ruling", doctrine),
                  motion_id=f"{kind}-1",
                  disposition="granted" if granted else "denied")
     return winner
@@ -225,7 +234,7 @@ def _district(p: Proceeding, objector: str, respondent: str) -> Wait:
     disposition = "affirmed" if winner == respondent else "set aside"
     final = winner == "provider"
     p.record(Matter.ObjectionRuled, "district_ruling", "district",
-             f"ORDER: the magistrate judge's order is {disposition.upper()}; {REASONS[doctrine]}."
+             f"ORDER: the magistrate judge's order is {disposition.upper()}; {reason(p, 'district', doctrine)}."
              + (" The warrant is vacated as to content stored abroad: a final order." if final else ""),
              rule=authority("objection_ruling", doctrine), disposition=disposition, final_order=final,
              prevailing=winner)
@@ -292,7 +301,7 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
     words = "REVERSED, VACATED and REMANDED" if disposition == "reversed" and "ContemptHeld" in p.matter.seen \
         else disposition.upper()
     p.record(Matter.PanelDecided, "panel_decision", "circuit", f"OPINION and JUDGMENT: {words}; "
-             f"{reason('circuit', doctrine)}.", rule=authority("panel_decision", doctrine), disposition=disposition,
+             f"{reason(p, 'circuit', doctrine)}.", rule=authority("panel_decision", doctrine), disposition=disposition,
              doctrine=doctrine, prevailing=winner)
     level, loser = "circuit", other(winner)
     if not p.occurs(loser, p.litigant(loser).petitions_rehearing):
@@ -320,7 +329,7 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         winner, doctrine = decide(p, court.actor, coa.doctrine)
         disposition = "panel decision adhered to" if winner == previous else "panel decision vacated"
         p.record(Matter.EnBancDecided, "en_banc_decision", "en_banc",
-                 f"EN BANC OPINION: {disposition}; {REASONS[doctrine]}.",
+                 f"EN BANC OPINION: {disposition}; {reason(p, 'en_banc', doctrine)}.",
                  rule=authority("en_banc_vote", doctrine, p.today),
                  disposition=disposition, doctrine=doctrine,
                  prevailing=winner)
@@ -391,7 +400,8 @@ def _merits(p: Proceeding, petitioner: str, respondent: str) -> Wait:
     winner, doctrine = decide(p, court.actor, sc.doctrine)
     disposition = "reversed" if winner == petitioner else "affirmed"
     p.record(Matter.SupremeCourtDecided, "supreme_decision", "supreme",
-             f"Judgment {disposition.upper()}: {REASONS[doctrine]}.", rule=authority("supreme_decision", doctrine),
+             f"Judgment {disposition.upper()}: {reason(p, 'supreme', doctrine)}.",
+             rule=authority("supreme_decision", doctrine),
              actor="The Court", disposition=disposition,
              doctrine=doctrine, prevailing=winner)
     return winner
