@@ -39,6 +39,9 @@ def test_every_rule_names_sections_of_the_sources_that_exist():
 def test_a_rule_is_cited_in_the_text_in_force_on_the_entrys_date_and_by_the_court():
     assert RULES[in_force("en_banc_vote", "en_banc", "2024-11-29")].citation == "FRAP 35(a)"
     assert RULES[in_force("en_banc_vote", "en_banc", "2024-12-01")].citation == "FRAP 40(c)"
+    # FRAP 29 renumbered on 2016-12-01: the amicus time rule was 29(e) before it (sources §11.3)
+    assert RULES[in_force("amicus_circuit", "circuit", "2014-12-15")].citation == "FRAP 29(e)"
+    assert RULES[in_force("amicus_circuit", "circuit", "2016-12-01")].citation == "FRAP 29(a)(6)"
     assert describe("rehearing_us", "circuit", "2025-01-02").startswith("FRAP 40 (as amended 2024-12-01): 45 days")
     assert describe("rehearing_us", "circuit", "2016-08-29").startswith("FRAP 40(a)(1): 45 days")
     assert RULES[in_force("response", "circuit", "2018-04-03")].citation == "FRAP 27(a)(3)"

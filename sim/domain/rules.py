@@ -123,8 +123,11 @@ RULES: dict[str, Rule] = {
                            "or declines", "sources §4"),
     "mlat_withdrawn": Rule("{treaty}", "request withdrawn: the content is obtained otherwise", "sources §4"),
     # Amici, the foreign government, the government's letter on new legislation
-    "amicus_circuit": Rule("FRAP 29(a)(6)", "brief of an amicus curiae in the court of appeals, no later than 7 days "
-                           "after the principal brief of the party supported", "sources §1, §11.3"),
+    "amicus_circuit": Rule("FRAP 29(e)", "brief of an amicus curiae in the court of appeals, no later than 7 days "
+                           "after the principal brief of the party supported", "sources §11.3, §11.4"),
+    # Rule 29 as amended on 2016-12-01 (its subdivision (e) became (a)(6)): cited for entries from that day on
+    "amicus_circuit_2016": Rule("FRAP 29(a)(6)", "brief of an amicus curiae in the court of appeals, no later than "
+                                "7 days after the principal brief of the party supported", "sources §1, §11.3"),
     "amicus_supreme": Rule("Sup. Ct. R. 37.3(a)", "brief of an amicus curiae in the Supreme Court, within 7 days "
                            "after the brief of the party supported", "sources §1, §11.3"),
     "legislation_letter": Rule("Pub. L. 115-141, Div. V",
@@ -167,7 +170,9 @@ AT_LEVEL: dict[tuple[str, str], str] = {
 
 # A rule amended: key -> (the first day of the new text, the table's key for it).
 AMENDED: dict[str, tuple[str, str]] = {
-    key: ("2024-12-01", f"{key}_2024") for key in ("rehearing", "rehearing_us", "rehearing_untimely", "en_banc_vote")
+    **{key: ("2024-12-01", f"{key}_2024") for key in ("rehearing", "rehearing_us", "rehearing_untimely",
+                                                       "en_banc_vote")},
+    "amicus_circuit": ("2016-12-01", "amicus_circuit_2016"),
 }
 
 
