@@ -13,6 +13,7 @@ from sim import scenario as scenarios
 from sim.distributions import Fixed, Probability
 from sim.engine import simulate
 from sim.runs.audit import audit_events
+from sim.runs.runner import replication_seed
 from sim.scenario import CertGrant
 from sim.views.projections import entries, render_text
 from tests.conftest import kinds, variant
@@ -205,3 +206,19 @@ def test_the_party_that_lost_below_asks_to_vacate_as_moot(base):
             assert motion[0].counsel == "counsel for Microsoft Corp."
             return
     pytest.fail("no replication was mooted in the Supreme Court")
+
+
+def test_a_mandate_waits_for_the_ruling_on_a_motion_pending_in_the_court_of_appeals():
+    """Found by a 1,500-replication run (seed 8, replication 732): the stay of the mandate ran out (FRAP 41(d)(2))
+    while the government's motion to vacate the judgment as moot was pending in the court of appeals; the
+    mandate then issued and the court ruled on a case it no longer held. The mandate now waits for the ruling,
+    which sends it down (sources §10.4)."""
+    s = scenarios.load("microsoft_ireland_stochastic")
+    matter = simulate(s, "t", 732, replication_seed(8, 732))
+    names = [type(e).__name__ for e in matter.pending_events]
+    assert audit_events(matter.pending_events) == []
+    assert "RehearingDecided" in names and "LegislationEnacted" in names  # the path that found it
+    moot = next(e for e in matter.pending_events if type(e).__name__ == "DismissedAsMoot")
+    mandate = next(e for e in matter.pending_events if type(e).__name__ == "MandateIssued")
+    assert moot.court_level == "circuit" and names.index("DismissedAsMoot") < names.index("MandateIssued")
+    assert mandate.rule.startswith("FRAP 41(b)")

@@ -158,6 +158,8 @@ def mandate_owed(matter: Any, fields: dict[str, Any]) -> str | None:
         return "a judgment of the court of appeals whose mandate has not issued"
     if matter.mandate["stayed"] and not jurisdiction.stay_runs_out(matter, fields["date"]):
         return "CertDecided (the mandate is stayed pending certiorari, FRAP 41(d))"
+    if jurisdiction.motion_before_the_court_of_appeals(matter):
+        return "a ruling on the motion pending in the court of appeals (its mandate waits for it)"
     return None
 
 

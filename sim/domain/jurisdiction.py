@@ -53,6 +53,12 @@ def mandate_due(matter: Any) -> str | None:
     return max(last.isoformat(), released) if released else last.isoformat()
 
 
+def motion_before_the_court_of_appeals(matter: Any) -> bool:
+    """A motion addressed to the court of appeals awaits its ruling: the court still has its judgment before
+    it, and its mandate waits (assumption, sources §10.4)."""
+    return any(m["disposition"] is None and m["level"] in ("circuit", "en_banc") for m in matter.motions.values())
+
+
 def stay_runs_out(matter: Any, on: str) -> bool:
     """FRAP 41(d)(2): a stay of the mandate that neither a petition filed nor the time to file one extended has
     continued "must not exceed 90 days"; True once its last day is past on `on`."""

@@ -50,7 +50,8 @@ def mandate(p: Proceeding) -> Wait:
     due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)
     yield from p.until("mandate", lambda: max(due, p.day))
     ran_out = jurisdiction.stay_runs_out(p.matter, p.today)
-    if p.matter.mandate is not owed or (owed["stayed"] and not ran_out) or p.closed.triggered:
+    if p.matter.mandate is not owed or (owed["stayed"] and not ran_out) or p.closed.triggered \
+            or jurisdiction.motion_before_the_court_of_appeals(p.matter):  # its ruling sends the mandate (mootness)
         return
     released = RELEASED.get(owed.get("released_by", ""))
     p.record(Matter.MandateIssued, "mandate", "circuit", "MANDATE ISSUED." if not ran_out else
