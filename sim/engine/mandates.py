@@ -49,6 +49,25 @@ def mandate(p: Proceeding) -> Wait:
         return
     due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)
     yield from p.until("mandate", lambda: max(due, p.day))
+    yield from _issue(p, owed)
+
+
+def stay_timer(p: Proceeding) -> Wait:
+    """FRAP 41(d)(2): a stay of the mandate runs for 90 days unless a petition filed, or the time to file one
+    extended, continues it; on the day after, the mandate issues if nothing did. A timer rather than a step (no
+    draw, no pin): it records nothing when the stay was continued, so a fork copying a source whose stay was
+    continued has no entry to wait for."""
+    owed = p.matter.mandate
+    if owed is None or not owed.get("stay_until"):
+        return
+    due = dt.date.fromisoformat(jurisdiction.mandate_due(p.matter) or p.today)
+    yield p.env.timeout(max(0, (due - p.day).days))
+    yield from _issue(p, owed)
+
+
+def _issue(p: Proceeding, owed: dict[str, Any]) -> Wait:
+    """The mandate `owed` issues now, unless it is owed no longer, still stayed, the matter closed, or a motion
+    before the court of appeals awaits its ruling; then the district court acts on a remand."""
     ran_out = jurisdiction.stay_runs_out(p.matter, p.today)
     if p.matter.mandate is not owed or (owed["stayed"] and not ran_out) or p.closed.triggered \
             or jurisdiction.motion_before_the_court_of_appeals(p.matter):  # its ruling sends the mandate (mootness)

@@ -139,7 +139,7 @@ def _to_circuit(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
 def _to_supreme(p: Proceeding, loser: str, winner: str, level: str) -> Wait:
     """The mandate stayed pending the petition (FRAP 41(d)); on denial, or a petition returned, it issues."""
     yield from _stay_mandate(p, loser)
-    mandates.descend(p, mandates.mandate(p))  # issues if the stay runs out before it is continued (FRAP 41(d)(2))
+    mandates.descend(p, mandates.stay_timer(p))  # the mandate issues if the stay runs out (FRAP 41(d)(2))
     winner, level = yield from _certiorari(p, loser, winner, level)
     if level != "supreme":  # certiorari denied, or the petition returned: the mandate issues (FRAP 41(d)(4))
         mandates.descend(p, mandates.mandate(p))
