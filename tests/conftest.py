@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
@@ -152,6 +154,39 @@ def variant(scenario, pins: bool = False, **tables):
 def comparable(events) -> list[tuple[str, dict]]:
     """Events as comparable (class name, fields) pairs, wall-clock timestamps aside."""
     return [(type(e).__name__, {k: v for k, v in vars(e).items() if k != "timestamp"}) for e in events]
+
+
+@contextmanager
+def no_progress(label: str, total: int) -> Iterator:
+    """A progress factory (`sim.runs.comparison.ProgressFactory`) that shows nothing."""
+    yield lambda done, total: None
+
+
+# Replications per scenario in `played`: enough for the rare paths (a petition returned unfiled, a rehearing
+# turned away as late) to come up; the historical scenario plays one way.
+PLAYS = 80
+
+
+@pytest.fixture(scope="session")
+def played() -> list[list]:
+    """The event streams of every bundled scenario, and of the one path none takes often: a notice of appeal
+    filed too late to be saved (FRAP 4(a)(5)), which the court of appeals dismisses (the narration's and the
+    clerk's readings share them)."""
+    from sim.distributions import Fixed, Probability
+    from sim.engine import simulate
+    from sim.runs.runner import replication_seed
+
+    streams = []
+    for path in scenarios.bundled_paths():
+        loaded = scenarios.load(str(path))
+        plays = 1 if loaded.scenario.kind == "historical" else PLAYS
+        streams += [simulate(loaded, "narration", i, replication_seed(5, i)).pending_events for i in range(plays)]
+    late = variant(scenarios.load("microsoft_ireland_stochastic"), cloud_act={"enacted": None},
+                   provider={"refuses": 1.0, "challenges": 1.0, "objects": 1.0, "appeals": 1.0,
+                             "objection_after": Fixed(10), "appeal_after": Fixed(120)},
+                   magistrate={"doctrine": Probability(0.0)}, district_court={"doctrine": Probability(0.0)})
+    streams += [simulate(late, "narration", i, replication_seed(6, i)).pending_events for i in range(5)]
+    return streams
 
 
 def kinds(matter) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from contextlib import contextmanager
 
 import pytest
 
@@ -14,12 +13,7 @@ from sim import scenario as scenarios
 from sim.runs import authoring
 from sim.runs.comparison import run_scenarios
 from sim.store import open_store
-from tests.conftest import ROOT, cli
-
-
-@contextmanager
-def quiet(label, total):
-    yield lambda done, total: None
+from tests.conftest import ROOT, cli, no_progress
 
 
 @pytest.mark.parametrize("name", [p.stem for p in scenarios.bundled_paths()])
@@ -95,7 +89,7 @@ def test_new_writes_a_scenario_that_validates_and_plays_as_its_base(tmp_path, mo
     (tmp_path / "all.toml").write_text(uncommented.replace('name = "my_regime"', 'name = "all_set"'))
     assert scenarios.plays_alike(scenarios.load("all.toml"), base)  # every listed line, uncommented, still valid
     store = open_store("memory://")
-    rows = run_scenarios(store, [base, mine], seed=4, n=30, jobs=1, out_dir=None, progress=quiet).summary
+    rows = run_scenarios(store, [base, mine], seed=4, n=30, jobs=1, out_dir=None, progress=no_progress).summary
     pair = rows["paired_differences"][0]
     assert pair["p_disclosed"]["estimate"] == 0 and pair["restricted_mean_days"]["estimate"] == 0
 

@@ -5,8 +5,6 @@ keeps all its text inside the figure, and no two pieces of text overlap."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from unittest import mock
 
 import attrs
@@ -20,6 +18,7 @@ from sim.runs.comparison import run_scenarios
 from sim.runs.runner import record_run, source_entries
 from sim.store import open_store
 from sim.views.projections import outcome_row, timeline
+from tests.conftest import no_progress
 
 REGIMES = ("microsoft_ireland_stochastic", "location_rule", "control_rule", "cloud_act",
            "cloud_act_executive_agreement", "provider_complies")
@@ -33,9 +32,6 @@ LONG = {  # forks and sweeps name their runs like this; recipes give them titles
 }
 
 
-@contextmanager
-def quiet(label: str, total: int) -> Iterator:
-    yield lambda done, total: None
 
 
 def renamed(scenario, name: str, title: str):
@@ -51,7 +47,7 @@ def played():
     loaded = [scenarios.load(name) for name in REGIMES]
     loaded += [renamed(scenarios.with_settings(stochastic, [("provider.refuses", f"{0.5 + i / 10}")]), name, title)
                for i, (name, title) in enumerate(LONG.items())]
-    comparison = run_scenarios(store, loaded, seed=2, n=40, jobs=1, out_dir=None, progress=quiet)
+    comparison = run_scenarios(store, loaded, seed=2, n=40, jobs=1, out_dir=None, progress=no_progress)
     rows = {s.name: [outcome_row(store.matter_events(m)) for m in result.matter_ids]
             for s, result, _ in comparison.runs}
     titles = {s.name: s.scenario.title for s in loaded}
@@ -59,7 +55,7 @@ def played():
     matter = record_run(store, historical, seed=0).matter_ids[0]
     fork = renamed(scenarios.with_settings(historical, [("cloud_act.enacted", "never")]), next(iter(LONG)), "")
     cut = store.version_on(matter, scenarios.dt.date(2017, 1, 24))
-    (_, forked, _), = run_scenarios(store, [fork], seed=3, n=2, jobs=1, out_dir=None, progress=quiet,
+    (_, forked, _), = run_scenarios(store, [fork], seed=3, n=2, jobs=1, out_dir=None, progress=no_progress,
                                     fork=source_entries(store, matter, cut)).runs
     timelines = {"historical": timeline(store.matter_events(matter)),
                  "fork": timeline(store.matter_events(forked.matter_ids[0]))}
@@ -164,7 +160,7 @@ def real_report(tmp_path_factory):
     store = open_store("memory://")
     record_run(store, scenarios.load("microsoft_ireland_2013"), seed=0)
     comparison = run_scenarios(store, [scenarios.load(name) for name in REGIMES], seed=2, n=30, jobs=1,
-                               out_dir=None, progress=quiet)
+                               out_dir=None, progress=no_progress)
     saved = []
     real_save = charts.save
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -22,21 +20,19 @@ from sim import scenario as scenarios
 from sim.runs.comparison import run_scenarios
 from sim.store import open_store
 from sim.views.projections import LEVELS, outcome_row, timeline
+from tests.conftest import no_progress
 
 SEED = 5
 N = 100
 THREE = ("microsoft_ireland_stochastic", "location_rule", "cloud_act")
 
 
-@contextmanager
-def quiet(label: str, total: int) -> Iterator:
-    yield lambda done, total: None
 
 
 def simulate(loaded: list, n: int = N, seed: int = SEED) -> tuple:
     """Run the scenarios into a memory store; rows rebuilt from the stored events, as a report would."""
     store = open_store("memory://")
-    comparison = run_scenarios(store, loaded, seed=seed, n=n, jobs=1, out_dir=None, progress=quiet)
+    comparison = run_scenarios(store, loaded, seed=seed, n=n, jobs=1, out_dir=None, progress=no_progress)
     rows = {s.name: [outcome_row(store.matter_events(m)) for m in result.matter_ids]
             for s, result, _ in comparison.runs}
     return store, comparison, rows

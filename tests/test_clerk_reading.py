@@ -1,22 +1,14 @@
 """What a clerk reading the simulated dockets found wrong, checked over every bundled scenario's plays (the
-streams of `tests.test_narrative`): who is named once, the article a country takes in running text, the filer of
-every motion, a Munsingwear vacatur on a petition not yet granted, the mandate on a remand from the Supreme Court,
-and the narration's subjects and parties."""
+`played` fixture of `tests/conftest.py`): who is named once, the article a country takes in running text, the
+filer of every motion, a Munsingwear vacatur on a petition not yet granted, the mandate on a remand from the
+Supreme Court, and the narration's subjects and parties."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
-
 from sim.views.narrative import tell
 from sim.views.projections import render_text, state
-from tests.test_narrative import _played
-
-
-@pytest.fixture(scope="module")
-def played() -> list[list]:
-    return _played()
 
 
 def _named(events, name):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from sim import scenario as scenarios
 from sim.runs.comparison import run_scenarios
 from sim.store import open_store
 from sim.views.projections import entries, outcome_row
-from tests.conftest import system_tool
+from tests.conftest import no_progress, system_tool
 
 SEED = 3
 N = 60
@@ -26,9 +24,6 @@ BROWSER_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-qu
 EVIL_TITLE = '<script>alert(1)</script> & "quoted"'
 
 
-@contextmanager
-def quiet(label: str, total: int) -> Iterator:
-    yield lambda done, total: None
 
 
 def scenario_file(folder: Path, name: str, title: str, refuses: float, description: str = "A variant.") -> str:
@@ -39,7 +34,7 @@ def scenario_file(folder: Path, name: str, title: str, refuses: float, descripti
 
 
 def play(store, loaded: list, n: int = N, seed: int = SEED) -> tuple[list, list]:
-    comparison = run_scenarios(store, loaded, seed=seed, n=n, jobs=1, out_dir=None, progress=quiet)
+    comparison = run_scenarios(store, loaded, seed=seed, n=n, jobs=1, out_dir=None, progress=no_progress)
     runs = []
     for (scenario, result, tally), summary in zip(comparison.runs, comparison.summary["runs"], strict=True):
         rows = [outcome_row(store.matter_events(m)) for m in result.matter_ids]

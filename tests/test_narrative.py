@@ -9,18 +9,13 @@ import re
 import pytest
 
 from sim import scenario as scenarios
-from sim.distributions import Fixed, Probability
 from sim.domain.matter import Matter
 from sim.domain.outcomes import AFTER_LOSS, ENDED
 from sim.engine import simulate
 from sim.runs.runner import replication_seed
 from sim.views.narrative import ENDINGS, sentence, steps, tell
 from sim.views.projections import entries, render_text
-from tests.conftest import variant
 
-# Replications per scenario: enough for the rare paths (a petition returned unfiled, a rehearing turned
-# away as late) to come up; the historical scenario plays one way.
-PLAYS = 80
 # A parenthesised phrase of plain lowercase words after a space, e.g. " (vacate)" or " (by warrant)"; the
 # subdivisions of a citation ("2703(a), (b)(1)") are single letters or follow a number, and are not matched.
 LABEL = re.compile(r"\s\(([a-z][a-z_ ]+)\)")
@@ -29,33 +24,12 @@ SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
-def _played() -> list[list]:
-    """The event streams of every bundled scenario, and of the one path none takes often: a notice of appeal
-    filed too late to be saved (FRAP 4(a)(5)), which the court of appeals dismisses."""
-    streams = []
-    for path in scenarios.bundled_paths():
-        loaded = scenarios.load(str(path))
-        plays = 1 if loaded.scenario.kind == "historical" else PLAYS
-        streams += [simulate(loaded, "narration", i, replication_seed(5, i)).pending_events for i in range(plays)]
-    late = variant(scenarios.load("microsoft_ireland_stochastic"), cloud_act={"enacted": None},
-                   provider={"refuses": 1.0, "challenges": 1.0, "objects": 1.0, "appeals": 1.0,
-                             "objection_after": Fixed(10), "appeal_after": Fixed(120)},
-                   magistrate={"doctrine": Probability(0.0)}, district_court={"doctrine": Probability(0.0)})
-    streams += [simulate(late, "narration", i, replication_seed(6, i)).pending_events for i in range(5)]
-    return streams
-
-
 def _names(opened) -> list[str]:
     """The names a scenario gives (parties, authorities, courts, judges), longest first: its data, which
     may have asides of its own ("United Kingdom (central authority)"), not the narration's words."""
     given = [v for v in opened.parties.values() if isinstance(v, str)]
     given += [v for court in opened.courts.values() for v in court.values() if isinstance(v, str)]
     return sorted({v for v in given if v}, key=len, reverse=True)
-
-
-@pytest.fixture(scope="module")
-def played() -> list[list]:
-    return _played()
 
 
 @pytest.fixture(scope="module")

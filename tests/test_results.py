@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import numpy as np
 import pytest
 
@@ -13,11 +11,7 @@ from sim.store import open_store
 from sim.views.estimates import wilson
 from sim.views.projections import outcome_row
 from sim.views.results import HORIZON_DAYS
-
-
-@contextmanager
-def quiet(label, total):
-    yield lambda done, total: None
+from tests.conftest import no_progress
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +20,7 @@ def compared():
     undisclosed: two regimes on one seed."""
     store = open_store("memory://")
     loaded = [scenarios.load("control_rule"), scenarios.load("location_rule")]
-    comparison = run_scenarios(store, loaded, seed=9, n=400, jobs=1, out_dir=None, progress=quiet)
+    comparison = run_scenarios(store, loaded, seed=9, n=400, jobs=1, out_dir=None, progress=no_progress)
     rows = [[outcome_row(store.matter_events(m)) for m in result.matter_ids] for _, result, _ in comparison.runs]
     return comparison.summary, rows
 

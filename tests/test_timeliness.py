@@ -228,20 +228,15 @@ def test_a_fork_of_the_record_after_its_last_entry_copies_it_whole():
     """The historical matter's stay of the mandate was continued (the time to petition extended); a fork
     copying every entry must not wait for a mandate the source never issued (the stay's 90-day timer records
     nothing then): it ends as the record does, on the record's day. The slow CLI test of forks found it."""
-    import contextlib
-
     from sim.runs.forks import fork
     from sim.runs.runner import record_run
     from sim.store import open_store
-
-    @contextlib.contextmanager
-    def silent(label, total):
-        yield lambda done, total: None
+    from tests.conftest import no_progress
 
     store = open_store("memory://")
     source_id = record_run(store, scenarios.load("microsoft_ireland_2013"), seed=0).matter_ids[0]
     source = store.matter_events(source_id)
-    comparison, _ = fork(store, str(source_id), source[-1].originator_version, None, [], 1, 1, 1, None, silent,
+    comparison, _ = fork(store, str(source_id), source[-1].originator_version, None, [], 1, 1, 1, None, no_progress,
                          lambda _: None)
     forked = store.matter_events(comparison.runs[0][1].matter_ids[0])
     assert [(type(e).__name__, e.date) for e in forked[1:]] == [(type(e).__name__, e.date) for e in source[1:]]

@@ -180,15 +180,9 @@ def test_a_fork_that_cannot_be_played_says_why_in_the_users_words(command, store
 @pytest.fixture(scope="module")
 def what_ifs():
     """The historical matter and two recipes' forks (5 replications each) in one memory store."""
-    import contextlib
-
     from sim.runs.forks import fork
     from sim.runs.recipes import load_recipe
-    from tests.conftest import ROOT
-
-    @contextlib.contextmanager
-    def silent(label, total):
-        yield lambda done, total: None
+    from tests.conftest import ROOT, no_progress
 
     store = open_store("memory://")
     historical = record_run(store, scenarios.load("microsoft_ireland_2013"), seed=0)
@@ -196,7 +190,7 @@ def what_ifs():
     for name in ("supreme_court_control", "no_cloud_act_after_en_banc"):
         recipe = load_recipe(str(ROOT / "scenarios" / "what-ifs" / f"{name}.toml"))
         comparison, _ = fork(store, historical.matter_ids[0], None, recipe.as_of, list(recipe.set), 5, recipe.seed, 1,
-                             None, silent, lambda _: None, recipe.title)
+                             None, no_progress, lambda _: None, recipe.title)
         forks[name] = (recipe, comparison)
     return store, historical, forks
 
@@ -218,16 +212,11 @@ def test_a_run_whose_replications_are_identical_is_reported_as_one_path(what_ifs
 
 
 def test_a_stochastic_run_is_still_a_sample(stored):
-    import contextlib
-
     from sim.runs.comparison import run_scenarios
-
-    @contextlib.contextmanager
-    def silent(label, total):
-        yield lambda done, total: None
+    from tests.conftest import no_progress
 
     comparison = run_scenarios(open_store("memory://"), [scenarios.load("microsoft_ireland_stochastic")], 1, 20, 1,
-                               None, silent)
+                               None, no_progress)
     assert comparison.summary["runs"][0]["deterministic"] is False
 
 
