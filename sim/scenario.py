@@ -202,7 +202,7 @@ def _duration(value: Any) -> Duration:
         return Fixed(_days(value))
     table = dict(value)
     kind = table.pop("dist", "fixed")
-    if kind not in _DISTRIBUTIONS:
+    if not isinstance(kind, str) or kind not in _DISTRIBUTIONS:  # a list or a table is no name (nor hashable)
         raise _Invalid("dist", f"expected one of {', '.join(_DISTRIBUTIONS)}, got {_show(kind)}")
     cls, allowed = _DISTRIBUTIONS[kind]
     figure = cls(**_fields(table, allowed), **_provenance(table))

@@ -362,6 +362,9 @@ def _cases() -> list[tuple[str, str, tuple[str, ...]]]:
         ("unknown_distribution", in_table(TEXT, "court_of_appeals", argument,
                                           'argument_after = { dist = "poisson", lam = 3 }'),
          ("court_of_appeals.argument_after.dist", "poisson")),
+        ("distribution_named_by_a_list", in_table(TEXT, "court_of_appeals", argument,
+                                                  'argument_after = { dist = [], days = 3 }'),
+         ("court_of_appeals.argument_after.dist", "expected one of fixed")),  # found by hypothesis: a traceback
         ("uniform_low_above_high", in_table(TEXT, "court_of_appeals", argument,
                                             'argument_after = { dist = "uniform", low = 10, high = 5 }'),
          ("court_of_appeals.argument_after.low", "low <= high")),
