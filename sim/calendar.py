@@ -1,13 +1,15 @@
 """Court calendars: simulated days to dates, periods rolled forward as FRAP 26(a)(1)(C) requires,
 the business days on which courts act (FRAP 26(a)(6): federal holidays, days closed by executive order,
-New York's court holidays), and the Supreme Court's Term, sittings and argument days (docs/sources.md
-§9.2, §9.4, §10.1, §11).
+New York's court holidays; in the Supreme Court, Sup. Ct. R. 30.1: federal legal holidays only), and the
+Supreme Court's Term, sittings and argument days (docs/sources.md §9.2, §9.4, §10.1, §11).
 
 >>> cal = Calendar(date(2016, 7, 14))
 >>> cal.date_of(45)                       # FRAP 40(a)(1): 45 days lands on a Sunday...
 datetime.date(2016, 8, 28)
 >>> deadline(date(2016, 7, 14), 45)       # ...so the period runs to Monday
 datetime.date(2016, 8, 29)
+>>> deadline(date(2015, 11, 4), 100), deadline(date(2015, 11, 4), 100, supreme=True)  # Lincoln's Birthday
+(datetime.date(2016, 2, 16), datetime.date(2016, 2, 12))
 >>> term_of(date(2017, 6, 23)), term_of(date(2016, 3, 1))   # No. 17-2; a March 2016 petition is "15-"
 (2017, 2015)
 """
@@ -51,8 +53,12 @@ def _federal_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.US(years=year, observed=True))
 
 
-def closed_days(year: int) -> frozenset[date]:
-    """Every weekday of `year` that is a legal holiday under FRAP 26(a)(6) (A), (B) and (C)."""
+def closed_days(year: int, supreme: bool = False) -> frozenset[date]:
+    """Every weekday of `year` that is a legal holiday under FRAP 26(a)(6) (A), (B) and (C); with `supreme`,
+    in the Supreme Court: a federal legal holiday listed in 5 U.S.C. 6103 (Sup. Ct. R. 30.1; days on which
+    the Court building was closed by order of the Court or the Chief Justice are not in the sources)."""
+    if supreme:
+        return _federal_holidays(year)
     return _federal_holidays(year) | {d for d in EXECUTIVE_ORDER_CLOSINGS if d.year == year} \
         | new_york_holidays(year)
 
@@ -62,45 +68,48 @@ def is_legal_holiday(day: date) -> bool:
     return day in _federal_holidays(day.year)
 
 
-def is_court_closed(day: date) -> bool:
-    """Saturday, Sunday or a legal holiday: a day on which a period cannot end (FRAP 26(a)(1)(C)) and
-    the clerk's office is closed (FRAP 45(a)(2))."""
+def is_court_closed(day: date, supreme: bool = False) -> bool:
+    """Saturday, Sunday or a legal holiday: a day on which a period cannot end (FRAP 26(a)(1)(C); in the
+    Supreme Court, with `supreme`, Sup. Ct. R. 30.1) and the clerk's office is closed (FRAP 45(a)(2))."""
     if day.weekday() >= 5:
         return True
-    found = _HOLIDAYS.get(day.year)
+    known = _HOLIDAYS[supreme]
+    found = known.get(day.year)
     if found is None:
-        found = _HOLIDAYS[day.year] = closed_days(day.year)
+        found = known[day.year] = closed_days(day.year, supreme)
     return day in found
 
 
-_HOLIDAYS: dict[int, frozenset[date]] = {}
+_HOLIDAYS: dict[bool, dict[int, frozenset[date]]] = {False: {}, True: {}}  # `closed_days`, by court and year
 
 
-def is_business_day(day: date) -> bool:
-    """A day the clerk's office is open and courts sit (Fed. R. Crim. P. 56; FRAP 45(a)(2))."""
-    return not is_court_closed(day)
+def is_business_day(day: date, supreme: bool = False) -> bool:
+    """A day the clerk's office is open and courts sit (Fed. R. Crim. P. 56; FRAP 45(a)(2)); with `supreme`,
+    the Supreme Court's (Sup. Ct. R. 30.1)."""
+    return not is_court_closed(day, supreme)
 
 
 @cache
-def roll_forward(day: date) -> date:
+def roll_forward(day: date, supreme: bool = False) -> date:
     """The last day of a period, continued to the next day that is not a weekend or legal holiday
     (remembered: every deadline and court sitting asks, and a matter spans a few thousand days)."""
-    while is_court_closed(day):
+    while is_court_closed(day, supreme):
         day += timedelta(days=1)
     return day
 
 
 @cache
-def roll_back(day: date) -> date:
+def roll_back(day: date, supreme: bool = False) -> date:
     """The business day on or before `day`."""
-    while is_court_closed(day):
+    while is_court_closed(day, supreme):
         day -= timedelta(days=1)
     return day
 
 
-def deadline(trigger: date, period_days: int) -> date:
-    """Last day to act: exclude the trigger day, count every day, roll the last day forward."""
-    return roll_forward(trigger + timedelta(days=period_days))
+def deadline(trigger: date, period_days: int, supreme: bool = False) -> date:
+    """Last day to act: exclude the trigger day, count every day, roll the last day forward (in the Supreme
+    Court, with `supreme`, past the days Sup. Ct. R. 30.1 names)."""
+    return roll_forward(trigger + timedelta(days=period_days), supreme)
 
 
 @attrs.frozen
@@ -144,7 +153,8 @@ def next_conference(day: date) -> date:
     """The first conference on or after `day`: the long conference in late September, then weekly."""
     if in_summer_recess(day):
         return long_conference(day.year)
-    while not (day.weekday() == CONFERENCE_WEEKDAY and is_business_day(day)) and day != long_conference(day.year):
+    while not (day.weekday() == CONFERENCE_WEEKDAY and is_business_day(day, True)) \
+            and day != long_conference(day.year):
         day += timedelta(days=1)
         if in_summer_recess(day):
             return long_conference(day.year)
@@ -168,7 +178,7 @@ def in_sitting(day: date) -> bool:
 
 def is_argument_day(day: date) -> bool:
     """Monday to Wednesday of a sitting week, on a business day, outside the year-end recess (§11.2)."""
-    return day.weekday() in ARGUMENT_WEEKDAYS and in_sitting(day) and is_business_day(day) \
+    return day.weekday() in ARGUMENT_WEEKDAYS and in_sitting(day) and is_business_day(day, True) \
         and not _in_recess(day)
 
 
@@ -231,9 +241,9 @@ def in_same_sitting(a: date, b: date) -> bool:
 def opinion_deadline(argued: date) -> date:
     """The last day of the Term in which a case argued on `argued` is decided (end of June)."""
     term = argued.year if argued.month >= 10 else argued.year - 1
-    return roll_back(date(term + 1, *LAST_OPINION_DAY))
+    return roll_back(date(term + 1, *LAST_OPINION_DAY), True)
 
 
 def opinion_day(argued: date, earliest: date) -> date:
     """A business day on or after `earliest`, and no later than the end of the argument's Term."""
-    return min(roll_forward(earliest), opinion_deadline(argued))
+    return min(roll_forward(earliest, True), opinion_deadline(argued))

@@ -73,8 +73,8 @@ def test_cert_petition_and_extension():
     """Sup. Ct. R. 13.1: 90 days from the 2017-01-24 denial of rehearing; 13.5: 60 more."""
     trigger = date(2017, 1, 24)
     assert (period("cert_petition"), period("cert_extension")) == (90, 60)
-    assert deadline(trigger, period("cert_petition")) == date(2017, 4, 24)
-    assert deadline(trigger, period("cert_petition") + period("cert_extension")) == date(2017, 6, 23)
+    assert deadline(trigger, period("cert_petition"), supreme=True) == date(2017, 4, 24)
+    assert deadline(trigger, period("cert_petition") + period("cert_extension"), supreme=True) == date(2017, 6, 23)
 
 
 def test_rules_with_periods_match_the_reference():
@@ -191,7 +191,7 @@ def test_conferences_fall_on_business_days_in_the_term():
     day = date(2016, 10, 1)
     while day < date(2017, 9, 1):
         conference = next_conference(day)
-        assert conference >= day and is_business_day(conference) and not in_summer_recess(conference)
+        assert conference >= day and is_business_day(conference, supreme=True) and not in_summer_recess(conference)
         day += timedelta(days=5)
 
 
@@ -225,7 +225,7 @@ def test_arguments_are_monday_to_wednesday_of_two_week_sittings_every_four_weeks
     Tuesday 2018-02-27 falls in the sitting that opens on 19 February)."""
     days = argument_days(2017)
     assert days[0] == date(2017, 10, 2) and date(2018, 2, 27) in days
-    assert all(d.weekday() in (0, 1, 2) and is_business_day(d) for d in days)
+    assert all(d.weekday() in (0, 1, 2) and is_business_day(d, supreme=True) for d in days)
     assert date(2017, 10, 16) not in days and date(2017, 10, 5) not in days  # a recess week; a Thursday
     assert len({argument_day(date(2017, 10, 16), date(2018, 2, 19), slot) for slot in range(6)}) == 5  # 19th closed
 
@@ -247,7 +247,7 @@ def test_arguments_fall_in_a_sitting_and_opinions_within_the_term(granted, delay
     assert argued.month in (10, 11, 12, 1, 2, 3, 4) and is_argument_day(argued) and argued.weekday() < 3
     assert argued >= first_monday_in_october(argument_term(granted))
     decided = opinion_day(argued, argued + timedelta(days=delay))
-    assert argued <= decided <= opinion_deadline(argued) and is_business_day(decided)
+    assert argued <= decided <= opinion_deadline(argued) and is_business_day(decided, supreme=True)
     assert decided.month in (10, 11, 12, 1, 2, 3, 4, 5, 6)
 
 
@@ -259,3 +259,20 @@ def test_no_argument_in_the_year_end_recess():
         days = argument_days(term)
         assert not [d for d in days if (d.month, d.day) >= (12, 20) or (d.month, d.day) <= (1, 5)]
         assert any(d.month == 12 for d in days) and any(d.month == 1 for d in days)
+
+
+def test_the_supreme_court_keeps_its_own_closed_days_under_rule_30_1():
+    """Sup. Ct. R. 30.1 extends a period only past a weekend, a federal legal holiday listed in 5 U.S.C.
+    6103 or a day the Court building is closed by its order: New York's holidays (FRAP 26(a)(6)(C)) and
+    the executive-order closings are not among them (sources §10.1)."""
+    ny_only = (date(2015, 2, 12), date(2016, 2, 12), date(2016, 11, 8), date(2014, 12, 26), date(2015, 12, 24))
+    for day in ny_only:
+        assert is_court_closed(day) and not is_court_closed(day, supreme=True), day
+        assert roll_forward(day, supreme=True) == day and roll_forward(day) > day
+    for day in (date(2016, 2, 15), date(2016, 11, 24), date(2015, 12, 25), date(2016, 2, 13)):  # federal, weekend
+        assert is_court_closed(day, supreme=True), day
+    # a petition due 90 days after a judgment of 14 November 2014 is due on Lincoln's Birthday, a Thursday
+    assert deadline(date(2014, 11, 14), 90, supreme=True) == date(2015, 2, 12)
+    assert deadline(date(2014, 11, 14), 90) == date(2015, 2, 13)
+    # the Court confers on Friday 12 February 2016, which is closed to the courts in New York
+    assert next_conference(date(2016, 2, 10)) == date(2016, 2, 12)

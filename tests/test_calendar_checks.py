@@ -75,7 +75,7 @@ def test_supreme_court_filings_fall_on_business_days_and_arguments_monday_to_wed
             day = dt.date.fromisoformat(e.date)
             if e.KIND == "filing" and e.court_level == "supreme":
                 filings += 1
-                assert is_business_day(day), (e.step, e.date)
+                assert is_business_day(day, supreme=True), (e.step, e.date)  # Sup. Ct. R. 30.1
             elif e.KIND == "filing" and not is_business_day(day):
                 below_weekend += 1  # electronic filing below is open every day (sources §11.1)
             if type(e).__name__ == "HearingHeld" and e.court_level == "supreme":

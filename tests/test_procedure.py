@@ -400,6 +400,21 @@ def test_courts_act_on_business_days():
     assert_accepted(matter, "MotionRuled", day=5)
 
 
+def test_the_supreme_court_counts_its_periods_and_sits_by_rule_30_1_not_by_new_york_holidays():
+    """A judgment of Friday 2014-11-14 (day 345): certiorari is due 90 days later on Lincoln's Birthday,
+    Thursday 2015-02-12, a day the Supreme Court's Clerk is open (Sup. Ct. R. 30.1) though New York's
+    courts are closed (FRAP 26(a)(6)(C)); the Supreme Court may act that day, the court of appeals not."""
+    matter = play(opened(), [*APPEALED, ("PanelDecided", {"day": 345})])
+    assert matter.deadlines["cert_petition"]["due"] == "2015-02-12"
+    circuit = play(opened(), [*APPEALED, ("PanelDecided", {"day": 345}), ("RehearingPetitioned", {"day": 350})])
+    assert_refused(circuit, "RehearingDecided", "business day", day=435)  # 2015-02-12, in the court of appeals
+    record(matter, "CertPetitioned", day=435)
+    assert matter.pending_events[-1].timely is True and matter.pending_events[-1].date == "2015-02-12"
+    opposed = play(opened(), [*APPEALED, ("PanelDecided", {"day": 345}), ("CertPetitioned", {"day": 400}),
+                              ("BriefFiled", {**dict(OPPOSED)["BriefFiled"], "day": 421})])
+    assert_accepted(opposed, "PetitionDistributed", day=435)  # 14 days after the brief in opposition
+
+
 def test_the_supreme_court_refuses_a_grant_in_the_summer_recess():
     matter = play(opened(), DISTRIBUTED)
     assert_refused(matter, "CertDecided", "summer recess", day=210)

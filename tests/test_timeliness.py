@@ -131,7 +131,7 @@ def test_a_rule_13_5_extension_is_applied_for_ten_days_ahead_and_is_at_most_60_d
     _, by = play(variant(base, government={"petitions_cert": 1.0, "cert_after": Fixed(140)}))
     applied, petition = by["ExtensionApplied"], by["CertPetitioned"]
     judgment = dt.date.fromisoformat(by["PanelDecided"].date)
-    due = calendar.deadline(judgment, 90)
+    due = calendar.deadline(judgment, 90, supreme=True)
     assert applied.date <= (due - dt.timedelta(days=10)).isoformat()
     assert applied.until <= (due + dt.timedelta(days=60)).isoformat()
     assert petition.timely and petition.counsel == "Solicitor General"
@@ -146,7 +146,7 @@ def test_a_late_brief_in_opposition_is_not_filed_and_the_petition_goes_to_confer
     distributed = by["PetitionDistributed"]
     assert "No brief in opposition was filed" in distributed.text
     petition = dt.date.fromisoformat(by["CertPetitioned"].date)
-    assert distributed.date > calendar.deadline(petition, 30).isoformat()
+    assert distributed.date > calendar.deadline(petition, 30, supreme=True).isoformat()
 
 
 def test_a_late_rehearing_petition_is_denied_and_certiorari_runs_from_the_judgment(base):
@@ -157,7 +157,7 @@ def test_a_late_rehearing_petition_is_denied_and_certiorari_runs_from_the_judgme
     assert by["RehearingPetitioned"].timely is False
     assert by["RehearingDecided"].untimely is True and by["RehearingDecided"].granted is False
     judgment = dt.date.fromisoformat(by["PanelDecided"].date)
-    assert by["CertPetitioned"].deadline == calendar.deadline(judgment, 90).isoformat()
+    assert by["CertPetitioned"].deadline == calendar.deadline(judgment, 90, supreme=True).isoformat()
 
 
 def test_a_late_2703h_motion_is_denied_unless_time_was_extended():
@@ -182,8 +182,8 @@ def test_courts_act_on_business_days_and_the_supreme_court_on_its_term(name):
         matter = simulate(s, "t", i, 1000 + i)
         for row in entries(matter.pending_events):
             day = dt.date.fromisoformat(row["date"])
-            if row["kind"] == "court":
-                assert calendar.is_business_day(day), row
+            if row["kind"] == "court":  # the Supreme Court's business days under Sup. Ct. R. 30.1
+                assert calendar.is_business_day(day, row["court_level"] == "supreme"), row
             if row["event"] == "CertDecided":
                 assert not calendar.in_summer_recess(day), row
             if row["event"] == "HearingHeld" and row["court_level"] == "supreme":

@@ -59,7 +59,7 @@ def findings(events: list[Any]) -> Iterator[Finding]:
         court = "circuit" if e.court_level == "en_banc" else e.court_level
         day = dt.date.fromisoformat(e.date)
         role = CALENDAR_ROLES.get(name)  # the entry's part in these checks, as the registry declares it
-        if e.KIND == "filing" and court == "supreme" and not calendar.is_business_day(day):
+        if e.KIND == "filing" and court == "supreme" and not calendar.is_business_day(day, True):
             yield seq, e.date, name, FILING_DAYS, f"a business day, got {day:%A} {day}"
         if role == "grant" and e.granted:
             granted = e.date

@@ -152,7 +152,7 @@ def decision(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
 
 
 def judgment_issued(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
-    due = calendar.deadline(dt.date.fromisoformat(m.supreme_judgment_on), 25).isoformat()
+    due = calendar.deadline(dt.date.fromisoformat(m.supreme_judgment_on), 25, supreme=True).isoformat()
     if f["date"] != due:
         out.append(Unlawful(name, "Sup. Ct. R. 45.2", f"25 days after entry of the judgment: {due}"))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sim.calendar import deadline
+from sim.calendar import deadline, roll_forward
 from sim.domain.periods import PERIODS
 from sim.domain.rules import RULES
 
@@ -50,7 +50,9 @@ def mandate_due(matter: Any) -> str | None:
     released = mandate.get("released_on")
     if mandate["stayed"] and mandate.get("stay_until"):  # FRAP 41(d)(2): the day after the stay runs out
         last = max(last, deadline(dt.date.fromisoformat(mandate["stay_until"]), 1))
-    return max(last.isoformat(), released) if released else last.isoformat()
+    if released:  # FRAP 41(d)(4): on the Supreme Court's order, the court of appeals' next business day
+        last = max(last, roll_forward(dt.date.fromisoformat(released)))  # (the two calendars differ: R. 30.1)
+    return last.isoformat()
 
 
 def motion_before_the_court_of_appeals(matter: Any) -> bool:

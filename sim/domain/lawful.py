@@ -86,7 +86,7 @@ def _compile(cls: type) -> Law:
 
 def _business_day(m: Any, name: str, f: dict[str, Any], out: list[Unlawful]) -> None:
     day = dt.date.fromisoformat(f["date"])
-    if not calendar.is_business_day(day):
+    if not calendar.is_business_day(day, f["court_level"] == "supreme"):
         out.append(Unlawful(name, CALENDAR, f"a business day, got {day:%A} {day}"))
 
 

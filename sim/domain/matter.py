@@ -337,7 +337,8 @@ class Matter(Aggregate):
                 if opening.applies(self, matter):
                     period = periods.PERIODS[opening.period]
                     trigger = opening.trigger(self, matter)
-                    citation, due = _opened(period.rule(matter.united_states_party), trigger)
+                    citation, due = _opened(period.rule(matter.united_states_party), trigger,
+                                            period.heard_in == "supreme")
                     matter.deadlines[opening.period] = {
                         "period": opening.period, "party": opening.party(self, matter), "action": period.action,
                         "rule": citation, "trigger": trigger, "opened_seq": self.originator_version,
@@ -720,14 +721,15 @@ def _plan(cls: type[Matter.Entry]) -> tuple[str, bool, Any, tuple[Any, ...]]:
 _OPENED: dict[tuple[str, str], tuple[str, str]] = {}
 
 
-def _opened(rule: str, trigger: str) -> tuple[str, str]:
+def _opened(rule: str, trigger: str, supreme: bool) -> tuple[str, str]:
     """A period under `rule` counted from `trigger` (ISO): the citation in force that day and the last day
-    to act (ISO), computed once per rule and day (replications open the same periods on the same days)."""
+    to act (ISO; in the Supreme Court, `supreme`, its last day as Sup. Ct. R. 30.1 counts it), computed once
+    per rule and day (replications open the same periods on the same days)."""
     found = _OPENED.get((rule, trigger))
     if found is None:
         days = RULES[rule].period_days or 0
         found = _OPENED[(rule, trigger)] = (RULES[in_force(rule, "", trigger)].citation,
-                                            deadline(dt.date.fromisoformat(trigger), days).isoformat())
+                                            deadline(dt.date.fromisoformat(trigger), days, supreme).isoformat())
     return found
 
 

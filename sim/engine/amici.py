@@ -73,7 +73,7 @@ def _brief(p: Proceeding, level: str, who: str, follows: str, delay: int, offers
     anchor: dt.date = yield _brief_of(p, level, follows)
     day = anchor + dt.timedelta(days=min(delay, AMICUS_DAYS))
     if level == "supreme":
-        day = max(calendar.roll_back(day), anchor)
+        day = max(calendar.roll_back(day, True), anchor)
     yield from p.until(step, lambda: day)
     if not _open(p, level):
         return

@@ -32,7 +32,11 @@ class Court:
 @attrs.frozen
 class SupremeCourt(Court):
     """The Supreme Court: petitions decided at conferences, argument in the October-April sittings of
-    the Term a grant allows, opinions by the end of June (docs/sources.md §9.2, §10)."""
+    the Term a grant allows, opinions by the end of June, on its own business days (Sup. Ct. R. 30.1: no
+    state holiday closes it; docs/sources.md §9.2, §10)."""
+
+    def sitting(self, day: dt.date) -> dt.date:
+        return calendar.roll_forward(day, True)
 
     def conference(self, day: dt.date) -> dt.date:
         return calendar.next_conference(day)
@@ -48,7 +52,7 @@ class SupremeCourt(Court):
     def order(self, day: dt.date) -> dt.date:
         """The Court's orders outside argued cases: business days, not in the summer recess (the Clerk
         and a Justice in chambers act on any business day: `sitting`)."""
-        day = calendar.roll_forward(day)
+        day = calendar.roll_forward(day, True)
         return calendar.long_conference(day.year) if calendar.in_summer_recess(day) else day
 
 

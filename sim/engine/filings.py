@@ -61,7 +61,8 @@ def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, 
     ruling = p.draw(GRANTOR_STREAM[ext.granted_by], s.timeliness.extension_ruling_after)
     due = dt.date.fromisoformat(p.matter.due(period) or p.today)
     app_step, order_step = f"{period}_extension_application", f"{period}_extension"
-    target = calendar.roll_forward(p.after(delay))
+    asked_of = in_supreme_court(ext.docketed)  # Sup. Ct. R. 30.1 counts the Supreme Court's closed days
+    target = calendar.roll_forward(p.after(delay), key.heard_in == "supreme")
     latest = due - dt.timedelta(days=ext.apply_before) + dt.timedelta(days=ext.after_expiry)  # last day to apply
     pin = p.pin(step)
     if pin is not None and pin.date is not None:
@@ -79,9 +80,10 @@ def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, 
         yield from p.until(step, lambda: target)
         return False
     if ext.after_expiry:  # FRAP 4(a)(5): the motion when the party would have filed, within 30 days
-        applied = calendar.roll_back(min(target, latest))
+        applied = calendar.roll_back(min(target, latest), asked_of)
     else:
-        applied = calendar.roll_back(min(max(p.day, due - dt.timedelta(days=ext.apply_before + lead)), latest))
+        applied = calendar.roll_back(min(max(p.day, due - dt.timedelta(days=ext.apply_before + lead)), latest),
+                                     asked_of)
     applied = max(applied, p.day)
     ordered = p.courts[EXTENSION_LEVEL[period]].sitting(applied + dt.timedelta(days=ruling))
     if ext.after_expiry:
@@ -89,7 +91,7 @@ def meet(p: Proceeding, period: str, filer: str, step: str, duration: Duration, 
     else:  # what the party needs, and no earlier than the order can come; within the rule's limit
         until = max(target, ordered)
         if ext.longest is not None:
-            until = calendar.roll_back(min(until, due + dt.timedelta(days=ext.longest)))
+            until = calendar.roll_back(min(until, due + dt.timedelta(days=ext.longest)), asked_of)
     yield from p.until(app_step, lambda: applied)
     _apply(p, period, filer, app_step, until, planned=max(ordered, min(target, until)))
     try:

@@ -35,7 +35,7 @@ def settled(p: Proceeding) -> Wait:
 def judgment_issues(p: Proceeding) -> Wait:
     """Sup. Ct. R. 45.2, 45.3: the judgment issues 25 days after entry; a certified copy goes down."""
     decided = dt.date.fromisoformat(p.matter.supreme_judgment_on or p.today)
-    yield from p.until("judgment_issued", lambda: calendar.deadline(decided, 25))
+    yield from p.until("judgment_issued", lambda: calendar.deadline(decided, 25, supreme=True))
     p.record(Matter.JudgmentIssued, "judgment_issued", "supreme",
              f"JUDGMENT ISSUED; a certified copy sent to the {p.matter.courts['circuit']['name']}.",
              actor="The Clerk")

@@ -26,7 +26,7 @@ def schedule(granted: dt.date, argued: dt.date | None) -> tuple[dt.date, dt.date
     if argued is not None and full[2] > argued - dt.timedelta(days=REPLY_BEFORE):
         room = max((argued - granted).days - REPLY_BEFORE, 0)
         full = [granted + dt.timedelta(days=room * sum(RULE_25[:i + 1]) // sum(RULE_25)) for i in range(3)]
-    return tuple(max(calendar.roll_back(day), granted) for day in full)  # type: ignore[return-value]
+    return tuple(max(calendar.roll_back(day, True), granted) for day in full)  # type: ignore[return-value]
 
 
 def argument(p: Proceeding, petitioner: str, respondent: str, day: Callable[[], dt.date]) -> Callable[[], dt.date]:
