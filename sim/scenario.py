@@ -375,12 +375,54 @@ class Data:
 
 
 @attrs.frozen
+class JudgeFrom:
+    """How the judge is written from a day on (a title that changed: a chief judge's term ended), and why."""
+
+    since: dt.date
+    judge: str
+    source: str | None = None
+    assumption: str | None = None
+
+
+@_kind("text")
+def _judge(value: Any) -> str | tuple[str, tuple[JudgeFrom, ...]]:
+    """The judge as every entry names them; or a list whose first table gives the judge at the start
+    (`{ judge = TEXT }`) and each later one how they are written from a day (`{ from = DATE, judge = TEXT,
+    source = ... }`, days in order): (the first, the later ones)."""
+    if not isinstance(value, list):
+        return _text(value)
+    if not value or not all(isinstance(t, dict) for t in value):
+        raise _Invalid("", f"expected a string, or a list of tables {{ judge = TEXT }} then {{ from = DATE, judge = "
+                           f"TEXT, source = TEXT }}, got {_show(value)}")
+    first, later = value[0], []
+    if "from" in first:
+        raise _Invalid("[0].from", "the first table gives the judge at the start: remove its from")
+    try:
+        start = _fields(first, {"judge": _text})["judge"]
+    except _Invalid as e:
+        raise _Invalid(_join("[0]", e.key), e.message) from None
+    for i, table in enumerate(value[1:], 1):
+        try:
+            fields, why = _fields(table, {"from": _date, "judge": _text}), _provenance(table)
+            if not why:
+                raise _Invalid("source", "missing; expected the source of the change (or an assumption)")
+        except _Invalid as e:
+            raise _Invalid(_join(f"[{i}]", e.key), e.message) from None
+        if later and fields["from"] <= later[-1].since:
+            raise _Invalid(f"[{i}].from", f"expected a date after {later[-1].since}, got {fields['from']}")
+        later.append(JudgeFrom(fields["from"], fields["judge"], **why))
+    return (start, tuple(later)) if later else start
+
+
+@attrs.frozen
 class Court:
     name: str = _field(_text, doc="the court's full name")
     short: str = _field(_text, doc="the court's short name, e.g. S.D.N.Y.")
     docket_number: str = _field(_text, doc="the docket number as the record gives it (its year, or Term, is "
                                 "replaced by the year of docketing in a simulated matter)")
-    judge: str = _field(_text, doc="the judge or judges")
+    judge: str | tuple[str, tuple[JudgeFrom, ...]] = _field(
+        _judge, doc="the judge or judges; or a list: { judge = TEXT } at the start, then { from = DATE, judge = "
+                    "TEXT, source = TEXT } for each day from which they are written otherwise")
     caption: str = _field(_text, default="", doc="the warrant matter's caption (district court only: above "
                           "it the caption names the party that appeals or petitions first)")
 

@@ -100,6 +100,16 @@ def test_judges_and_captions_on_the_sheets(events):
     assert affirmed["actor"] == "Chief Judge Loretta A. Preska"
 
 
+def test_each_entry_names_the_judge_by_the_title_held_that_day(events):
+    """Chief Judge of the S.D.N.Y. to 2016-05-31 (28 U.S.C. 136(a)(3)(A); FJC, sources §10.3): the order of
+    2014 names her Chief Judge, the order on remand of 2018 Judge, and so does the sheet's header."""
+    sheet = next(s for s in docket_sheets(events) if s.docket_number == "1:13-mj-02814")
+    by_preska = [e for e in sheet.entries if "Preska" in e["actor"]]
+    assert {e["actor"] for e in by_preska if e["date"] < "2016-06-01"} == {"Chief Judge Loretta A. Preska"}
+    assert {e["actor"] for e in by_preska if e["date"] >= "2016-06-01"} == {"Judge Loretta A. Preska"}
+    assert sheet.entries[-1]["date"] >= "2016-06-01" and sheet.judge.startswith("Judge Loretta A. Preska;")
+
+
 def test_known_entry_numbers(events):
     """Docket entries the record numbers (sources §6) keep their numbers."""
     numbered = {(r["docket_number"], r["entry_number"]): r for r in entries(events)}

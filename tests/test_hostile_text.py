@@ -97,7 +97,7 @@ def _with_a_linked_source(folder):
     """The hostile historical scenario, with an OSC-8 hyperlink and colours in a figure's source."""
     name = hostile_historical(folder)
     text = (folder / name).read_text()
-    first = text.index('source = "')
+    first = text.index('source = "', text.index("[government]"))  # a figure's
     text = text[:first] + f'source = "\\u001b[35m{OSC8}' + text[first + len('source = "'):]
     (folder / name).write_text(text)
     return name

@@ -29,8 +29,9 @@ if str(ROOT) not in sys.path:
 # Retaken when the registry of steps and the calendars (mandates, remands, merits briefs) changed the procedure,
 # on main just before the caseload merged; the caseload leaves it unchanged. Retaken when the final disposition
 # of an MLAT route wrote "MLAT request executed" (or refused) on the docket rather than the outcome's name.
-# Retaken when the Supreme Court's periods and days followed Sup. Ct. R. 30.1 rather than New York's holidays.
-EXPECTED = "206ffe9409da3eaf803b9db735989547f6d1e44ad6b6ab75d32675a57864dae6"
+# Retaken when the Supreme Court's periods and days followed Sup. Ct. R. 30.1 rather than New York's holidays,
+# and when the district judge was named by the title held on each entry's day (Chief Judge to 2016-05-31).
+EXPECTED = "eca382a267b79645938077011871f0d6c3d804833a3897a5024870a3b67a6840"
 
 # The bundled one-matter scenarios and how many replications of each are hashed (root seed `SEED`).
 ONE_MATTER = {

@@ -88,6 +88,16 @@ def forum_name(level: str, courts: dict[str, dict[str, str]], parties: dict[str,
     return "United States Congress" if level == "congress" else "Out of court"
 
 
+def judge_on(court: dict[str, Any], on: str) -> str:
+    """Who sits in `court` (a matter's court table) as an entry of day `on` (ISO) names them: the judge at the
+    start, or as the scenario writes them from a later day (`judge_from`, e.g. a chief judge's term ended)."""
+    judge = court["judge"]
+    for since, name in court.get("judge_from", ()):
+        if on >= since:
+            judge = name
+    return judge
+
+
 def rank(level: str) -> int:
     """Position on the ladder (-1 outside the courts)."""
     return COURT_LEVELS.index(level) if level in LEVEL else -1

@@ -165,13 +165,13 @@ class Matter(Aggregate):
     def forum_name(self, level: str) -> str:
         return ladder.forum_name(level, self.courts, self.parties)
 
-    def judge(self, level: str) -> str:
-        """Who decides at a level of the ladder."""
+    def judge(self, level: str, on: str) -> str:
+        """Who decides at a level of the ladder, as an entry of day `on` (ISO) names them."""
         if level == "magistrate":
             return self.courts["district"]["magistrate_judge"]
         if level == "en_banc":
             return "Court of Appeals, en banc"
-        return self.courts[ladder.LEVEL[level].lane]["judge"]
+        return ladder.judge_on(self.courts[ladder.LEVEL[level].lane], on)
 
     def timeliness(self, period: str | None, date: str) -> dict[str, Any]:
         """A filing's deadline fields: the last day (after any extension), whether `date` meets it, and
@@ -200,7 +200,7 @@ class Matter(Aggregate):
             fields.update(self.timeliness(period, date))
             actor = actor or self.parties[party or "government"]
         else:
-            actor = actor or (self.judge(level) if lane is not None else "")
+            actor = actor or (self.judge(level, date) if lane is not None else "")
         if date < laws.CLOUD_ACT_ENACTED:  # a simulated entry relying on a law not yet in force says so
             assumed = laws.assumed_laws(fields["rule"], date)
             if assumed:

@@ -62,6 +62,15 @@ def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: 
     return matter
 
 
+def _judges(judge: str | tuple[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """A court's judge as the matter records it: the name at the start, and (`judge_from`) how the scenario
+    writes them from each later day, [[ISO day, name], ...] (`sim.domain.ladder.judge_on` reads it)."""
+    if isinstance(judge, str):
+        return {"judge": judge}
+    start, later = judge
+    return {"judge": start, "judge_from": [[j.since.isoformat(), j.judge] for j in later]}
+
+
 def open_matter(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None = None,
                 **identity: Any) -> Matter:
     """A new matter for the scenario (opened on its start date); `identity` may give its `id` and
@@ -69,7 +78,7 @@ def open_matter(scenario: Scenario, run_id: str, replication: int, seed: int, sc
     s = scenario
     in_force = CLOUD_ACT_STATUTES if s.cloud_act.in_force_at(s.scenario.start_date) else ()
     courts = {lane: {"name": c.name, "short": c.short, "docket_number": c.docket_number, "caption": c.caption,
-                     "judge": c.judge}
+                     **_judges(c.judge)}
               for lane, c in (("district", s.courts.district), ("circuit", s.courts.circuit),
                               ("supreme", s.courts.supreme))}
     courts["district"]["magistrate_judge"] = s.courts.magistrate_judge

@@ -124,7 +124,7 @@ def _grant(p: Proceeding, period: str, step: str) -> None:
     until = p.matter.applications[period]["until"]
     grantor = key.extension.granted_by
     actor = {"circuit_justice": "The Circuit Justice", "clerk": "The Clerk",
-             "court_of_appeals": "The Court of Appeals"}.get(grantor) or p.matter.judge(level)
+             "court_of_appeals": "The Court of Appeals"}.get(grantor) or p.matter.judge(level, p.today)
     asked = "application" if in_supreme_court(level) else "motion"
     p.record(Matter.TimeExtended, step, level,
              f"ORDER granting the {asked}: the time to {key.action} is "

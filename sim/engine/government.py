@@ -80,7 +80,7 @@ def coercive_contempt(p: Proceeding) -> Wait:
 
 def obtain_warrant(p: Proceeding) -> Wait:
     s = p.scenario
-    gov, judge = p.name("government"), p.matter.judge("magistrate")
+    gov, judge = p.name("government"), p.matter.judge("magistrate", p.today)
     p.record(Matter.WarrantApplied, "warrant_applied", "magistrate",
              f"APPLICATION for a search warrant under 18 U.S.C. 2703 for the contents of an e-mail account "
              f"maintained by {p.name('provider')}, filed by {gov} ({s.parties.government_counsel}).",

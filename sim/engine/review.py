@@ -294,7 +294,7 @@ def _appeal(p: Proceeding, appellant: str, appellee: str) -> Wait:
         amici.principal_brief(p, "circuit", side)
     yield from p.wait("circuit_argument", court.actor, coa.argument_after, court)
     p.record(Matter.HearingHeld, "circuit_argument", "circuit",
-             f"ORAL ARGUMENT heard before {p.matter.judge('circuit')}.", kind="oral argument")
+             f"ORAL ARGUMENT heard before {p.matter.judge('circuit', p.today)}.", kind="oral argument")
     yield from p.wait("panel_decision", court.actor, coa.decision_after, court)
     winner, doctrine = decide(p, court.actor, coa.doctrine)
     disposition = "affirmed" if winner == appellee else "reversed"

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from sim.domain.ladder import COURT_LEVELS, LANES, forum_name, lane_of
+from sim.domain.ladder import COURT_LEVELS, LANES, forum_name, judge_on, lane_of
 from sim.domain.matter import Matter
 from sim.domain.outcomes import IN_SANCTIONS
 from sim.domain.registry import OUTCOMES, ROW_PARTS
@@ -93,7 +93,7 @@ def docket_sheets(events: list[Any]) -> list[DocketSheet]:
             sheets.append(DocketSheet("Proceedings outside the courts (no docket)", "", "", "", rows))
             continue
         court = opened.courts[lane]
-        judge = court["judge"]
+        judge = judge_on(court, rows[-1]["date"])  # as the docket's last entry names them
         if court.get("magistrate_judge"):
             judge = f"{judge}; referred to {court['magistrate_judge']}"
         sheets.append(DocketSheet(court["name"], rows[0]["docket_number"], rows[0]["caption"], judge, rows))
