@@ -112,3 +112,28 @@ def test_a_ruling_under_2713_weighs_comity_only_where_a_motion_raised_it(played)
                 assert "comity" not in e.text and "2703(h)(2)" not in e.text, e.text
                 said["statute alone"] += 1
     assert said["weighed"] and said["never raised"], said
+
+
+def test_a_district_courts_orders_name_the_judge_by_the_title_held_that_day(played):
+    """On the district court's docket an order names who made it after its title, "ORDER by Judge ... Denying
+    47 ..." (sources §6): the magistrate judge or the district judge, Chief Judge Preska to 2016-05-31 and Judge
+    Preska after (§10.3). The courts above keep their own style; a filing is not signed."""
+    from sim.text import dates_written
+    from sim.views.projections import ORDER_HEADS, docket_date, docket_text, entries
+
+    titles, signed, kept = set(), 0, 0
+    for events in played:
+        for row in (r for r in entries(events) if r["docket_number"]):
+            text, entered = docket_text(row, True), dates_written(row["description"], docket_date)
+            order = row["kind"] == "court" and entered.startswith(("ORDER", "MEMORANDUM AND ORDER"))
+            if order and row["court_level"] in ("magistrate", "district"):
+                signed += 1
+                head = next(h for h in ORDER_HEADS if entered.startswith(h))
+                assert text == f"{head} by {row['actor']}{entered[len(head):]}", text
+                if "Preska" in row["actor"]:
+                    titles.add(row["actor"])
+                    assert row["actor"].startswith("Chief Judge") == (row["date"] < "2016-06-01"), row
+            else:
+                kept += order
+                assert text == entered, text
+    assert titles == {"Chief Judge Loretta A. Preska", "Judge Loretta A. Preska"} and signed and kept

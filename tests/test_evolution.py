@@ -19,7 +19,7 @@ from sim.runs.caseload import matter_ids as stored_ids
 from sim.runs.runner import kept_outcomes
 from sim.store import FORMAT_ID, evolution, open_store
 from sim.text import dates_written
-from sim.views.projections import docket_date
+from sim.views.projections import docket_date, docket_text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STORES = sorted(FIXTURES.glob("format*.sqlite"))
@@ -103,9 +103,9 @@ def test_an_older_store_shows_its_dockets_as_recorded(fixture_store, capsys):
         status, out = shown(capsys, "docket", matter_id, "--store", url)
         sheet = words(out)
         assert status == 0 and want["sheets"][matter_id].split()[:2] == out.split()[:2]  # "Matter ID"
-        for entry in entries if words_too else ():  # on the sheet of its court's docket, dates as it writes them
-            shown_text = dates_written(entry["description"], docket_date)
-            assert words(shown_text) in sheet, (matter_id, entry["seq"], entry["description"])
+        for entry in entries if words_too else ():  # on its court's sheet as the sheet writes it (dates, who signed)
+            shown_text = docket_text(entry, True) if entry["docket_number"] else entry["description"]
+            assert words(dates_written(shown_text, docket_date)) in sheet, (matter_id, entry["seq"], shown_text)
     for run_id, rows in want["stages"].items():
         status, out = shown(capsys, "stages", run_id, "--format", "csv", "--store", url)
         assert status == 0 and out == rows, run_id

@@ -19,9 +19,8 @@ from sim import scenario as scenarios
 from sim.domain.matter import Matter
 from sim.runs.runner import record_run, source_entries
 from sim.store import open_store
-from sim.text import dates_written
 from sim.views.narrative import running
-from sim.views.projections import docket_date, docket_rule, docket_text, entries
+from sim.views.projections import docket_rule, docket_text, entries
 from tests.conftest import cli
 from tests.test_html_report import BROWSER_ARGS, _browser
 
@@ -130,7 +129,7 @@ def test_the_historical_docket_reads_as_the_record(recorded):
         assert ("\u2248" in said) == row["approximate"]  # approximate dates stay marked
     assert "DOCKET FOR CASE #: 14-2985" in text and "Microsoft Corp. v. United States" in text
     denial = next(e for e in parsed.entries["dockets"] if rows[e["seq"]]["date"] == "2014-04-25")
-    assert "MEMORANDUM AND ORDER DENYING" in denial["text"]
+    assert "MEMORANDUM AND ORDER by Magistrate Judge James C. Francis IV DENYING" in denial["text"]
     assert 'id="fork"' not in text
 
 
@@ -188,8 +187,10 @@ def test_a_fork_shows_the_source_and_the_fork_side_by_side_from_the_fork_point(r
     assert not any(type(e).__name__ == "LegislationEnacted" for e in forked)
     assert "CLOUD" not in " ".join(e["text"] for e in parsed.entries["fork"])
     docket = {e["seq"]: " ".join(e["text"].split()) for e in parsed.entries["dockets"]}
-    for event in source[1:cut]:  # the copied entries read as the source's (its dates as the sheet writes them)
-        assert " ".join(dates_written(event.text, docket_date).split()) in docket[event.originator_version]
+    rows = {row["seq"]: row for row in entries(source)}
+    for event in source[1:cut]:  # the copied entries read as the source's sheet writes them (dates, who signed)
+        row = rows[event.originator_version]
+        assert " ".join(docket_text(row, bool(row["docket_number"])).split()) in docket[event.originator_version]
 
 
 def test_a_fork_whose_source_is_gone_is_shown_alone(recorded):

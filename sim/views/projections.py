@@ -145,11 +145,30 @@ def timing_note(entry: dict[str, Any]) -> str:
 
 def docket_text(entry: dict[str, Any], on_docket: bool) -> str:
     """An entry's text on its sheet: as entered on a court's docket, its dates as the sheet writes dates
-    (12/04/2013, where the event records 2013-12-04); off the dockets, who acted, then what (who acted once:
-    not before a text that begins by naming them, "Microsoft Corp. produces ...")."""
+    (12/04/2013, where the event records 2013-12-04), an order of the district court naming its judge;
+    off the dockets, who acted, then what (who acted once: not before a text that begins by naming them,
+    "Microsoft Corp. produces ...")."""
     text, actor = dates_written(entry["description"], docket_date), entry["actor"]
+    if on_docket:
+        return signed(text, entry)
     named = text.startswith(actor) or text.startswith(f"The {actor}")
-    return text if on_docket or not actor or named else f"{actor}: {text}"
+    return text if not actor or named else f"{actor}: {text}"
+
+
+ORDER_HEADS = ("MEMORANDUM AND ORDER", "OPINION AND ORDER", "ORDER")  # how a district court's orders begin
+
+
+def signed(text: str, entry: dict[str, Any]) -> str:
+    """An order on the district court's docket (the magistrate judge's or the district judge's) names the
+    judge who made it after its title, as the district's docket text does: "ORDER by Judge Richard Seeborg
+    Denying 47 ..." (docs/sources.md §6). The judge is the entry's actor, with the title held that day."""
+    if entry["kind"] != "court" or lane_of(entry["court_level"]) != "district" or not entry["actor"]:
+        return text
+    for head in ORDER_HEADS:
+        rest = text[len(head):]
+        if text.startswith(head) and rest[:1] in ("", " ", ":", ",", ".") and not rest.startswith(" by "):
+            return f"{head} by {entry['actor']}{rest}"
+    return text
 
 
 def docket_rule(entry: dict[str, Any]) -> str:
