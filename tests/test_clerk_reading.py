@@ -137,3 +137,18 @@ def test_a_district_courts_orders_name_the_judge_by_the_title_held_that_day(play
                 kept += order
                 assert text == entered, text
     assert titles == {"Chief Judge Loretta A. Preska", "Judge Loretta A. Preska"} and signed and kept
+
+
+def test_a_central_authority_is_named_in_running_text_as_its_country_is(played):
+    """"sent by the United States to the United Kingdom (central authority)", "The United Kingdom (central
+    authority) executes the request" (as `data.place_in_text` names the country); Ireland's as the table has it."""
+    requests = {}
+    for events in played:
+        for e in events[1:]:
+            if type(e).__name__ == "MLATRequestSent":
+                requests[e.requested_state] = e.text
+                assert f" to {'the ' if e.requested_state == 'United Kingdom' else ''}{e.requested_state} (" in e.text
+            if type(e).__name__ in ("MLATRequestExecuted", "MLATRequestRefused"):
+                begins = ("The United Kingdom (central authority) ", "Ireland (central authority")
+                assert e.text.startswith(begins), e.text
+    assert set(requests) == {"Ireland", "United Kingdom"}

@@ -30,8 +30,9 @@ if str(ROOT) not in sys.path:
 # on main just before the caseload merged; the caseload leaves it unchanged. Retaken when the final disposition
 # of an MLAT route wrote "MLAT request executed" (or refused) on the docket rather than the outcome's name.
 # Retaken when the Supreme Court's periods and days followed Sup. Ct. R. 30.1 rather than New York's holidays,
-# and when the district judge was named by the title held on each entry's day (Chief Judge to 2016-05-31).
-EXPECTED = "eca382a267b79645938077011871f0d6c3d804833a3897a5024870a3b67a6840"
+# and when the district judge was named by the title held on each entry's day (Chief Judge to 2016-05-31), and
+# when running text named the United Kingdom's central authority with its article.
+EXPECTED = "2bd44d7d22e7333adb950468310a51deb40aaced5cffb6a5baf7de485996ae46"
 
 # The bundled one-matter scenarios and how many replications of each are hashed (root seed `SEED`).
 ONE_MATTER = {
