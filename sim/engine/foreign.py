@@ -50,6 +50,6 @@ def mutual_legal_assistance(p: Proceeding) -> Wait:
              f"{begins} executes the request; the content is produced under a local order.",
              rule=_rule(p, "mlat_execution"), actor=authority)
     p.record(Matter.DataDisclosed, "disclosure", "foreign",
-             f"The e-mail content is transmitted to {gov} through the central authorities.",
+             f"{begins} transmits the e-mail content to {gov} through the central authorities.",
              rule=_rule(p, "mlat_execution"), actor=authority, route="mlat")
     return True

@@ -135,7 +135,7 @@ def conclude(p: Proceeding, ended: str) -> Wait:
         due = dt.date.fromisoformat(m.due(last["period"]) or p.today)
         yield from p.until("final_disposition", lambda: due + dt.timedelta(days=1))
         rule = f"{last['rule']}: the time to {last['action']} expired on {due.isoformat()}"
-        lapsed = f" The time for {m.parties[last['party']]} to {last['action']} expired on {due.isoformat()}."
+        lapsed = f" The time for {p.name(last['party'])} to {last['action']} expired on {due.isoformat()}."
     else:
         yield from p.until("final_disposition", lambda: p.day)
         rule = last_authority(p.matter)
