@@ -718,17 +718,17 @@ def _plan(cls: type[Matter.Entry]) -> tuple[str, bool, Any, tuple[Any, ...]]:
             tuple(registry.OPENS.get(name, ())))
 
 
-_OPENED: dict[tuple[str, str], tuple[str, str]] = {}
+_OPENED: dict[tuple[str, str, bool], tuple[str, str]] = {}
 
 
 def _opened(rule: str, trigger: str, supreme: bool) -> tuple[str, str]:
     """A period under `rule` counted from `trigger` (ISO): the citation in force that day and the last day
     to act (ISO; in the Supreme Court, `supreme`, its last day as Sup. Ct. R. 30.1 counts it), computed once
     per rule and day (replications open the same periods on the same days)."""
-    found = _OPENED.get((rule, trigger))
+    found = _OPENED.get((rule, trigger, supreme))
     if found is None:
         days = RULES[rule].period_days or 0
-        found = _OPENED[(rule, trigger)] = (RULES[in_force(rule, "", trigger)].citation,
+        found = _OPENED[(rule, trigger, supreme)] = (RULES[in_force(rule, "", trigger)].citation,
                                             deadline(dt.date.fromisoformat(trigger), days, supreme).isoformat())
     return found
 
