@@ -946,7 +946,9 @@ def with_settings(scenario: Scenario, settings: list[tuple[str, str]], flag: str
             try:
                 loaded = _load_table(Scenario, data)  # after each setting, so an error names it
             except _Invalid as e:
-                where = f"{flag} {key}" if e.key.startswith(key) else f"{flag} {key} (at {e.key})"
+                inner = text.lstrip()[:1] in ("{", "[")  # a table or a list: name the key within it at fault
+                shown = e.key != key and (inner or not e.key.startswith(key))
+                where = f"{flag} {key} (at {e.key})" if shown else f"{flag} {key}"
                 raise ScenarioError(where, "", e.message) from None
     digest = hashlib.sha256(json.dumps([scenario.text_hash, settings]).encode()).hexdigest()
     return attrs.evolve(loaded, text_hash=digest, path=scenario.path, bases=scenario.bases, tables=data,

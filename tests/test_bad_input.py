@@ -964,3 +964,16 @@ def test_the_calendar_s_first_and_last_days_play(capsys, day: str) -> None:
     code, err = _main(capsys, "run", "microsoft_ireland_stochastic", "-n", "5", "--set", f"scenario.start_date={day}",
                       "--store", "memory://")
     assert code == 0, err
+
+
+def test_a_set_value_that_is_a_table_or_list_names_the_key_at_fault_within_it(capsys) -> None:
+    """A table or list given by --set is checked as in a file: the message names the setting and, when the
+    fault lies inside the value, where (a bare value stays named by its setting alone)."""
+    titles = 'courts.district.judge=[{ judge = "A" }, { from = 2016-06-01, judge = "B" }]'
+    code, err = _main(capsys, "run", "microsoft_ireland_2013", "--set", titles, "--store", "memory://")
+    assert code == 2 and err.count("\n") == 1, err
+    assert "--set courts.district.judge (at courts.district.judge[1].source): missing" in err
+    code, err = _main(capsys, "run", "cloud_act", "--set", "provider.refuses={ p = 2 }", "--store", "memory://")
+    assert code == 2 and "--set provider.refuses (at provider.refuses.p): expected a probability" in err
+    code, err = _main(capsys, "run", "cloud_act", "--set", "provider.refuses=2", "--store", "memory://")
+    assert code == 2 and "--set provider.refuses: expected a probability" in err and "(at" not in err
