@@ -26,8 +26,7 @@ def mutual_legal_assistance(p: Proceeding) -> Wait:
     refused, None if withdrawn because a new warrant came first."""
     s, state = p.scenario, p.scenario.data.country
     authority, gov = p.matter.parties["foreign_authority"], p.name("government")
-    named = in_text(authority, p.matter.parties)
-    begins = named[:1].upper() + named[1:]  # at the start of a sentence
+    named = in_text(authority, p.matter.parties)  # at a sentence's start, `Proceeding.record` capitalises it
     requester = p.matter.parties["government"]
     try:
         yield from p.wait("mlat_request", "government", s.government.mlat_request_after)
@@ -43,13 +42,13 @@ def mutual_legal_assistance(p: Proceeding) -> Wait:
         return None
     if p.occurs("foreign_authority", s.foreign_authority.refuses_mlat):
         p.record(Matter.MLATRequestRefused, "mlat_response", "foreign",
-                 f"{begins} declines to execute the request.", rule=_rule(p, "mlat_execution"),
+                 f"{named} declines to execute the request.", rule=_rule(p, "mlat_execution"),
                  actor=authority, reason="request refused")
         return False
     p.record(Matter.MLATRequestExecuted, "mlat_response", "foreign",
-             f"{begins} executes the request; the content is produced under a local order.",
+             f"{named} executes the request; the content is produced under a local order.",
              rule=_rule(p, "mlat_execution"), actor=authority)
     p.record(Matter.DataDisclosed, "disclosure", "foreign",
-             f"{begins} transmits the e-mail content to {gov} through the central authorities.",
+             f"{named} transmits the e-mail content to {gov} through the central authorities.",
              rule=_rule(p, "mlat_execution"), actor=authority, route="mlat")
     return True
