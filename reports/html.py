@@ -24,7 +24,7 @@ from sim.domain import countries
 from sim.outputs import naming
 from sim.runs.calibration import Calibration, inside_band, percentile_words
 from sim.scenario import Scenario
-from sim.views.projections import LEVELS, docket_rule, docket_text, us_date
+from sim.views.projections import LEVELS, sheet_row
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 Row = Mapping[str, Any]
@@ -258,14 +258,6 @@ def _draw(out: Path, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[
     return shown.shown
 
 
-def _sheet_row(entry: dict[str, Any]) -> dict[str, Any]:
-    """A docket entry as the sheets write it (`docket`, the viewer): 04/25/2014, the order signed, the rule's
-    dates as the sheet writes dates."""
-    number = "" if entry["entry_number"] is None else entry["entry_number"]
-    return dict(entry, entry=number, date=us_date(entry["date"]),
-                description=docket_text(entry, bool(entry["docket_number"])), rule=docket_rule(entry))
-
-
 def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pairs: Sequence[Mapping[str, Any]],
                  historical_entries: Sequence[Row], timelines: Mapping[str, Sequence[Row]],
                  seed: int | Sequence[int], n: int | Sequence[int],
@@ -305,7 +297,7 @@ def write_report(out_dir: str | Path, *, runs: Sequence[Mapping[str, Any]], pair
         pairs=[_pair_row(p) for p in pairs], baseline=pairs[0]["baseline"] if pairs else "",
         scenarios=[*(dict(scenario_parameters(r["scenario"]), colour=colours[r["scenario"].name]) for r in runs),
                    *(caseload["scenarios"] if caseload else [])],
-        docket=[_sheet_row(e) for e in historical_entries],
+        docket=[dict(e, **sheet_row(e, bool(e["docket_number"]))) for e in historical_entries],
         calibration=_calibration(calibration), calibration_note=calibration_note,
         caseload=caseload["runs"] if caseload else [])
     index = out / "index.html"

@@ -24,7 +24,7 @@ from sim.domain.ladder import FORUMS, LANES, LEVEL, OUTSIDE, lane_of
 from sim.errors import UserError
 from sim.store import DocketStore
 from sim.views.narrative import Step, long_date, running, steps
-from sim.views.projections import docket_rule, docket_sheets, docket_text, simulated_notice, timing_note, us_date
+from sim.views.projections import docket_sheets, sheet_row, simulated_notice, timing_note
 
 # The lanes outside the courts, after the courts' own (sim.domain.ladder.FORUMS), as the page names them.
 FORUM_LANES = {"congress": "Congress", "foreign": "Foreign authority", OUTSIDE: "Outside the courts"}
@@ -39,11 +39,9 @@ def _lane(entry: dict[str, Any]) -> str:
 
 def _row(entry: dict[str, Any], on_docket: bool, simulated: bool) -> dict[str, Any]:
     """An entry as the sheets show it: as the text docket prints it (`render_text`)."""
-    return {"seq": entry["seq"], "date": entry["date"], "us_date": us_date(entry["date"]),
-            "number": "" if entry["entry_number"] is None else entry["entry_number"],
-            "text": docket_text(entry, on_docket),
-            "timing": timing_note(entry), "rule": docket_rule(entry), "approximate": entry["approximate"],
-            "simulated": simulated and entry["counterfactual"], "lane": _lane(entry)}
+    return {"seq": entry["seq"], "date": entry["date"], **sheet_row(entry, on_docket), "timing": timing_note(entry),
+            "approximate": entry["approximate"], "simulated": simulated and entry["counterfactual"],
+            "lane": _lane(entry)}
 
 
 def _sheets(events: list[Any]) -> list[dict[str, Any]]:

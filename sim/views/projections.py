@@ -176,6 +176,13 @@ def docket_rule(entry: dict[str, Any]) -> str:
     return dates_written(entry["rule"], docket_date)
 
 
+def sheet_row(entry: dict[str, Any], on_docket: bool) -> dict[str, Any]:
+    """An entry's cells on its sheet (the viewer's and the HTML report's): its date as the docket writes it,
+    its number ("" where the entry has none), its text (`docket_text`) and its rule (`docket_rule`)."""
+    return {"us_date": us_date(entry["date"]), "number": "" if entry["entry_number"] is None else entry["entry_number"],
+            "text": docket_text(entry, on_docket), "rule": docket_rule(entry)}
+
+
 def render_text(events: list[Any], width: int = 100) -> str:
     """PACER-style docket reports, one per court, headed by what the matter is (record or simulation)."""
     opened = events[0]
