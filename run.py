@@ -767,7 +767,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
     from sim.runs.bench import bench
 
     bench(n=args.n, memory_n=args.memory_n, postgres=args.postgres or os.environ.get("DOCKETSIM_BENCH_POSTGRES"),
-          caseload_only=args.caseload, experiment_only=args.experiment)
+          caseload_only=args.caseload, experiment_only=args.experiment, floor_only=args.floor)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -858,6 +858,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
     p.add_argument("--caseload", action="store_true", help="only the caseload line (f): 10 years, ~10,000 matters")
     p.add_argument("--experiment", action="store_true", help="only the experiment and report memory line (h)")
+    p.add_argument("--floor", action="store_true", help="only the floor line (i): play against its skeleton, "
+                                                        "n/10 replications, one core")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")

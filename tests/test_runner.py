@@ -203,3 +203,26 @@ def test_an_extending_scenarios_figure_replaces_the_base_figure_whole():
 
     refuses = scenarios.load("cloud_act").provider.refuses
     assert refuses.p == 0.3 and refuses.source is None and refuses.assumption.startswith("with 2713 in force")
+
+
+def test_the_floor_stores_what_play_stores_without_the_procedure():
+    """`bench --floor` measures `play` against its skeleton: the skeleton must take the replication's SimPy steps
+    on its days and map the very records `play` stores (the library's timestamps aside), or the floor it
+    reports bounds nothing."""
+    import orjson
+
+    from sim.runs.floor import bare, skeleton
+    from sim.runs.runner import play
+    from sim.store import DocketStore
+
+    def facts(records):
+        return [(i, v, t, {k: x for k, x in orjson.loads(s).items() if k != "timestamp"}) for i, v, t, s in records]
+
+    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    scenario = scenarios.load(STOCHASTIC)
+    for replication in (0, 5):
+        s = skeleton(scenario, "floor", replication, 3)
+        played = play(scenario, "floor", replication, 3, mapper)[0]
+        assert facts(bare(s, mapper)) == facts(played)
+        assert len(s.days) > len(s.entries) > 20 and list(s.days) == sorted(s.days)
+        assert {f["sim_day"] for _, f in s.entries[1:]} <= {0, *s.days}  # every entry is made on a step's day

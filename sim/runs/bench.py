@@ -15,6 +15,8 @@
     LocalCluster of as many workers, the same n (the cluster's start-up not counted).
 (h) peak memory (RSS) and wall time of whole `experiment` commands (two points of N/5 and of 10N/5
     replications each) and of `report EXPERIMENT_ID` rebuilding their files from the store, in subprocesses.
+(i) the floor: replications per second on one core of `play` into memory and of the same replications'
+    skeletons (their SimPy steps, library events and records, no procedure: `sim.runs.floor`), interleaved.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ from eventsourcing.domain import Aggregate, event
 
 from sim.calendar import is_business_day
 from sim.domain.matter import Matter
-from sim.runs.runner import record_run
+from sim.runs import floor
+from sim.runs.runner import play, record_run
 from sim.scenario import load
 from sim.specimen import START, Clerk, opened
 from sim.store import DocketStore, open_store
@@ -349,10 +352,25 @@ def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[
     return timings
 
 
-def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
-          postgres: str | None = None, caseload_only: bool = False, experiment_only: bool = False) -> dict[str, float]:
-    """Measure everything (`caseload_only`: only (f); `experiment_only`: only (h)); `say` prints each figure as
-    it comes; `postgres`: a server's URL for the PostgreSQL figures (skipped, saying so, without one)."""
+def floor_figures(n: int, say: Any = print, rounds: int = 3) -> dict[str, float]:
+    """(i): `play` and its skeleton, `n` replications a round, `rounds` rounds alternating (medians)."""
+    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    found = floor.rates(load(SCENARIO), mapper, n, rounds, play)
+    full, bare = found["play_replications_per_s"], found["floor_replications_per_s"]
+    say(f"(i) one core, {n:,} replications x {rounds} rounds: play into memory {full:,.0f} replications/s; their "
+        f"skeletons ({found['steps_per_replication']:.1f} SimPy steps, {found['events_per_replication']:.1f} "
+        f"library events mapped, no procedure) {bare:,.0f}/s = {bare / full:.1f} x play: the most any work on "
+        f"the procedure can gain")
+    return found
+
+
+def bench(n: int = 5000, memory_n: int | None = None, say: Any = print, postgres: str | None = None,
+          caseload_only: bool = False, experiment_only: bool = False, floor_only: bool = False) -> dict[str, float]:
+    """Measure everything (`caseload_only`: only (f); `experiment_only`: only (h); `floor_only`: only (i)); `say`
+    prints each figure as it comes; `postgres`: a server's URL for the PostgreSQL figures (skipped, saying so,
+    without one)."""
+    if floor_only:
+        return floor_figures(max(10, n // 10), say)
     if caseload_only:
         with tempfile.TemporaryDirectory() as tmp:
             return caseload_figures(Path(tmp), say)
@@ -427,6 +445,7 @@ def bench(n: int = 5000, memory_n: int | None = None, say: Any = print,
             figures[f"g_{kind}_replications_per_s"] = rate
             say(f"(g) outcomes only (as an experiment), {label}: {rate:,.0f} replications/s "
                 f"({rate / cores:,.0f} a core; start-up {start:.1f} s not counted)")
+    figures.update(floor_figures(max(10, n // 10), say))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     say(f"bench process peak RSS {peak:.0f} MiB")
     return figures
