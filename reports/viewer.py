@@ -46,7 +46,8 @@ def _row(entry: dict[str, Any], on_docket: bool, simulated: bool) -> dict[str, A
 
 def _sheets(events: list[Any]) -> list[dict[str, Any]]:
     simulated = not events[0].historical
-    return [{"court": s.court, "docket_number": s.docket_number, "caption": s.caption, "judge": s.judge,
+    return [{"court": s.court, "docket_number": s.docket_number, "heading": s.heading, "caption": s.caption,
+             "judge": s.judge,
              "entries": [_row(e, bool(s.docket_number), simulated) for e in s.entries]}
             for s in docket_sheets(events)]
 

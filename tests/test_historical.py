@@ -100,6 +100,25 @@ def test_judges_and_captions_on_the_sheets(events):
     assert affirmed["actor"] == "Chief Judge Loretta A. Preska"
 
 
+def test_the_supreme_courts_sheet_reads_as_its_docket_no_numbers_no_judge_assigned(events):
+    """The Supreme Court's docket is headed "No. 17-2", assigns no judge and numbers no entry (sources §6), on the
+    text sheet and in the viewer's and the report's rows; the courts below keep PACER's numbers."""
+    from sim.views.projections import render_text, sheet_row
+
+    sheets = {s.docket_number: s for s in docket_sheets(events)}
+    supreme, circuit = sheets["17-2"], sheets["14-2985"]
+    assert (supreme.heading, supreme.judge, supreme.numbered) == ("No. 17-2", "", False)
+    assert circuit.heading == "DOCKET FOR CASE #: 14-2985" and circuit.numbered
+    assert {sheet_row(e, True)["number"] for e in supreme.entries} == {""}
+    assert all(isinstance(sheet_row(e, True)["number"], int) for e in circuit.entries)
+    text = render_text(events)
+    court = text[text.index("Supreme Court of the United States\n"):]
+    assert court.startswith("Supreme Court of the United States\nNo. 17-2\nUnited States v. Microsoft Corp.\n---")
+    petition = next(line for line in court.splitlines() if "PETITION for a writ of certiorari filed" in line)
+    assert petition.startswith("06/23/2017") and petition[11:17].strip() == ""  # no number in its column
+    assert "DOCKET FOR CASE #: 14-2985" in text and "Assigned to: The Court" not in text
+
+
 def test_each_entry_names_the_judge_by_the_title_held_that_day(events):
     """Chief Judge of the S.D.N.Y. to 2016-05-31 (28 U.S.C. 136(a)(3)(A); FJC, sources §10.3): the order of
     2014 names her Chief Judge, the order on remand of 2018 Judge, and so does the sheet's header."""

@@ -67,13 +67,28 @@ def state(events: list[Any]) -> Matter:
 
 @attrs.frozen
 class DocketSheet:
-    """One court's docket for the matter (or, with no docket number, the steps outside the courts)."""
+    """One court's docket for the matter (or, with no docket number, the steps outside the courts). The
+    Supreme Court's docket is headed by its number ("No. 17-2"), assigns no judge and numbers no entry
+    (sources §6): `numbered` is False there."""
 
     court: str
     docket_number: str
     caption: str
     judge: str
     entries: list[dict[str, Any]]
+    numbered: bool = True
+
+    @property
+    def heading(self) -> str:
+        """The line naming the docket: PACER's "DOCKET FOR CASE #: 14-2985", or the Supreme Court's "No. 17-2"."""
+        if not self.docket_number:
+            return ""
+        return f"DOCKET FOR CASE #: {self.docket_number}" if self.numbered else f"No. {self.docket_number}"
+
+
+def numbered(entry: dict[str, Any]) -> bool:
+    """Whether the entry's docket numbers its entries (the Supreme Court's does not: sources §6)."""
+    return entry["entry_number"] is not None and lane_of(entry["court_level"]) != "supreme"
 
 
 def docket_sheets(events: list[Any]) -> list[DocketSheet]:
@@ -93,6 +108,9 @@ def docket_sheets(events: list[Any]) -> list[DocketSheet]:
             sheets.append(DocketSheet("Proceedings outside the courts (no docket)", "", "", "", rows))
             continue
         court = opened.courts[lane]
+        if lane == "supreme":  # the whole Court sits; its docket names no judge and numbers no entry
+            sheets.append(DocketSheet(court["name"], rows[0]["docket_number"], rows[0]["caption"], "", rows, False))
+            continue
         judge = judge_on(court, rows[-1]["date"])  # as the docket's last entry names them
         if court.get("magistrate_judge"):
             judge = f"{judge}; referred to {court['magistrate_judge']}"
@@ -178,8 +196,9 @@ def docket_rule(entry: dict[str, Any]) -> str:
 
 def sheet_row(entry: dict[str, Any], on_docket: bool) -> dict[str, Any]:
     """An entry's cells on its sheet (the viewer's and the HTML report's): its date as the docket writes it,
-    its number ("" where the entry has none), its text (`docket_text`) and its rule (`docket_rule`)."""
-    return {"us_date": us_date(entry["date"]), "number": "" if entry["entry_number"] is None else entry["entry_number"],
+    its number ("" where the entry has none, and on the Supreme Court's docket), its text (`docket_text`) and
+    its rule (`docket_rule`)."""
+    return {"us_date": us_date(entry["date"]), "number": entry["entry_number"] if numbered(entry) else "",
             "text": docket_text(entry, on_docket), "rule": docket_rule(entry)}
 
 
@@ -195,13 +214,13 @@ def render_text(events: list[Any], width: int = 100) -> str:
     for sheet in docket_sheets(events):
         out += ["", "=" * width, sheet.court]
         if sheet.docket_number:
-            out += [f"DOCKET FOR CASE #: {sheet.docket_number}", sheet.caption]
+            out += [sheet.heading, sheet.caption]
         if sheet.judge:
             out.append(f"Assigned to: {sheet.judge}")
         heading = "Date Filed" if sheet.docket_number else "Date"
-        out += ["-" * width, f"{heading:<12}{'#':>5}   Docket Text", "-" * width]
+        out += ["-" * width, f"{heading:<12}{'#' if sheet.numbered else '':>5}   Docket Text", "-" * width]
         for e in sheet.entries:
-            number = "" if e["entry_number"] is None else str(e["entry_number"])
+            number = str(e["entry_number"]) if numbered(e) else ""
             mark = "*" if e["counterfactual"] and not opened.historical else " "
             lines = textwrap.wrap(docket_text(e, bool(sheet.docket_number)), text_width) or [""]
             lines += textwrap.wrap(" ".join(x for x in (timing_note(e), f"[{docket_rule(e)}]") if x), text_width)
