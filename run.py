@@ -856,10 +856,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="replications for the large memory run (default 10 x n)")
     p.add_argument("--postgres", metavar="URL", help="a PostgreSQL server for its rates, in a database made for "
                                                      "the bench (default: $DOCKETSIM_BENCH_POSTGRES)")
-    p.add_argument("--caseload", action="store_true", help="only the caseload line (f): 10 years, ~10,000 matters")
-    p.add_argument("--experiment", action="store_true", help="only the experiment and report memory line (h)")
-    p.add_argument("--floor", action="store_true", help="only the floor line (i): play against its skeleton, "
-                                                        "n/10 replications, one core")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--caseload", action="store_true", help="only the caseload line (f): 10 years, ~10,000 matters")
+    only.add_argument("--experiment", action="store_true", help="only the experiment and report memory line (h)")
+    only.add_argument("--floor", action="store_true", help="only the floor line (i): play against its skeleton, "
+                                                           "n/10 replications, one core")
     p.set_defaults(func=cmd_bench)
 
     p = commands.add_parser("compare", help="run scenarios and build the comparison report")

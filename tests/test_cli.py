@@ -47,6 +47,7 @@ BAD = [
     ("stages", ["stages", "--store", "memory://"]),
     ("calibrate", ["calibrate", "nowhere"]),
     ("bench", ["bench", "-n", "5"]),
+    ("bench", ["bench", "--floor", "--caseload"]),
     ("experiment", ["experiment", "nowhere.toml", "--store", "memory://"]),
     ("demo", ["demo", "--store", "ftp://nowhere"]),
 ]
