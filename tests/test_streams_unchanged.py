@@ -32,8 +32,10 @@ if str(ROOT) not in sys.path:
 # Retaken when the Supreme Court's periods and days followed Sup. Ct. R. 30.1 rather than New York's holidays,
 # and when the district judge was named by the title held on each entry's day (Chief Judge to 2016-05-31), and
 # when running text named the United Kingdom's central authority with its article (and the central authority
-# transmitting the content, the United States whose time lapsed).
-EXPECTED = "a8405dcef9f7b6c370cce55f559bda7d0496739986a73a1f43d4a5f645feadde"
+# transmitting the content, the United States whose time lapsed). Retaken when the Supreme Court's sheet was
+# headed "No. 17-2" with no judge assigned and no entry numbers (the historical docket's text only: the events,
+# audit and outcomes hash as before).
+EXPECTED = "56dafaf6616a55091ecf4a391a48d91598718806d83e450a4dec59cb13c25bd7"
 
 # The bundled one-matter scenarios and how many replications of each are hashed (root seed `SEED`).
 ONE_MATTER = {
