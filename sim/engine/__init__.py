@@ -21,11 +21,12 @@ from sim.scenario import Scenario
 
 
 def simulate(scenario: Scenario, run_id: str, replication: int, seed: int,
-             fork: Fork | None = None) -> Matter:
+             fork: Fork | None = None, env: simpy.Environment | None = None) -> Matter:
     """Play one replication; returns the matter with its pending (unsaved) events. A fork's matter
-    begins with copies of the source's entries (see `sim.engine.script`)."""
+    begins with copies of the source's entries (see `sim.engine.script`). `env`: the SimPy environment a
+    matter that is not a fork plays in (by default a new one; `sim.runs.floor` passes one that notes its steps)."""
     if fork is None:
-        return _play(scenario, run_id, replication, seed, None)
+        return _play(scenario, run_id, replication, seed, None, env)
     return search(lambda script: _play(scenario, run_id, replication, seed, script), fork.source_id,
                   fork.entries)
 
@@ -52,9 +53,10 @@ def parties_of(s: Scenario) -> dict[str, Any]:
             "agreement_assumed_from": s.data.assumed_since}
 
 
-def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None) -> Matter:
+def _play(scenario: Scenario, run_id: str, replication: int, seed: int, script: Script | None,
+          env: simpy.Environment | None = None) -> Matter:
     matter = open_matter(scenario, run_id, replication, seed, script)
-    env = simpy.Environment()
+    env = simpy.Environment() if env is None else env
     main = start(Proceeding(env, scenario, matter, seed, script=script))
     env.run()
     if not main.processed or not main.ok:

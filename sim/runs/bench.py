@@ -43,7 +43,7 @@ from eventsourcing.domain import Aggregate, event
 from sim.calendar import is_business_day
 from sim.domain.matter import Matter
 from sim.runs import floor
-from sim.runs.runner import play, record_run
+from sim.runs.runner import record_run, worker_mapper
 from sim.scenario import load
 from sim.specimen import START, Clerk, opened
 from sim.store import DocketStore, open_store
@@ -354,8 +354,7 @@ def as_of_timing(folder: Path, events: int = 10_000, repeats: int = 20) -> dict[
 
 def floor_figures(n: int, say: Any = print, rounds: int = 3) -> dict[str, float]:
     """(i): `play` and its skeleton, `n` replications a round, `rounds` rounds alternating (medians)."""
-    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
-    found = floor.rates(load(SCENARIO), mapper, n, rounds, play)
+    found = floor.rates(load(SCENARIO), worker_mapper(), n, rounds)
     full, bare = found["play_replications_per_s"], found["floor_replications_per_s"]
     say(f"(i) one core, {n:,} replications x {rounds} rounds: play into memory {full:,.0f} replications/s; their "
         f"skeletons ({found['steps_per_replication']:.1f} SimPy steps, {found['events_per_replication']:.1f} "

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
 from typing import Any
 
 import attrs
 import simpy
 
 from sim.domain.matter import Matter
-from sim.engine import open_matter, start
-from sim.engine.proceeding import Proceeding
-from sim.runs.runner import replication_seed
+from sim.engine import simulate
+from sim.runs.runner import play, replication_seed
 from sim.scenario import Scenario
 from sim.store.transcoder import Record
 
@@ -38,11 +36,8 @@ class Skeleton:
 
 def skeleton(scenario: Scenario, run_id: str, replication: int, root_seed: int) -> Skeleton:
     """Play a replication as `play` does, keeping its entries and the days of its SimPy steps."""
-    seed = replication_seed(root_seed, replication)
-    matter = open_matter(scenario, run_id, replication, seed)
     env = _Clocked()
-    start(Proceeding(env, scenario, matter, seed))
-    env.run()
+    matter = simulate(scenario, run_id, replication, replication_seed(root_seed, replication), env=env)
     return Skeleton(tuple((type(e), dict(e.__dict__)) for e in matter.collect_events()), tuple(env.days))
 
 
@@ -87,8 +82,7 @@ def _created(cls: type, fields: dict[str, Any]) -> Any:
     return event
 
 
-def rates(scenario: Scenario, mapper: Any, n: int, rounds: int,
-          play: Callable[[Scenario, str, int, int, Any], Any]) -> dict[str, float]:
+def rates(scenario: Scenario, mapper: Any, n: int, rounds: int) -> dict[str, float]:
     """Replications per second of `play` and of the skeletons of the same `n` replications, one process,
     alternating for `rounds` rounds (medians); the skeletons are made before the clock starts."""
     skeletons = [skeleton(scenario, "floor", i, 0) for i in range(n)]

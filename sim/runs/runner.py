@@ -113,10 +113,15 @@ def worker_started() -> None:
     _die_with_parent()
 
 
+def worker_mapper() -> Any:
+    """The store's mapper without a store, as a worker uses it: events to the records the writer stores."""
+    return DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+
+
 def _init_worker(scenario: Scenario, run_id: str, root_seed: int, fork: Fork | None, events: bool = True) -> None:
     global _context
     worker_started()
-    mapper = DocketStore(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper if events else None
+    mapper = worker_mapper() if events else None
     _context = (scenario, run_id, root_seed, mapper, fork)
 
 

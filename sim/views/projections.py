@@ -107,14 +107,13 @@ def docket_sheets(events: list[Any]) -> list[DocketSheet]:
         if not lane:
             sheets.append(DocketSheet("Proceedings outside the courts (no docket)", "", "", "", rows))
             continue
-        court = opened.courts[lane]
-        if lane == "supreme":  # the whole Court sits; its docket names no judge and numbers no entry
-            sheets.append(DocketSheet(court["name"], rows[0]["docket_number"], rows[0]["caption"], "", rows, False))
-            continue
-        judge = judge_on(court, rows[-1]["date"])  # as the docket's last entry names them
+        court, supreme = opened.courts[lane], lane == "supreme"
+        # The whole Court sits, so no judge is assigned; below it, the judge as the docket's last entry names them
+        judge = "" if supreme else judge_on(court, rows[-1]["date"])
         if court.get("magistrate_judge"):
             judge = f"{judge}; referred to {court['magistrate_judge']}"
-        sheets.append(DocketSheet(court["name"], rows[0]["docket_number"], rows[0]["caption"], judge, rows))
+        sheets.append(DocketSheet(court["name"], rows[0]["docket_number"], rows[0]["caption"], judge, rows,
+                                  numbered=not supreme))
     return sheets
 
 
